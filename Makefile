@@ -1,0 +1,80 @@
+# Hindsight — the two commands a new user needs are `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+# Marker files: reinstall only when a requirements file changes.
+RUNTIME := $(VENV)/.runtime-installed
+DEV := $(VENV)/.dev-installed
+
+ifeq ($(CI),true)
+export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/hindsight
+export CELERY_BROKER_URL ?= redis://127.0.0.1:6379/0
+endif
+
+.PHONY: run test lint bench worker screenshots messages clean-venv system-packages
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(RUNTIME): requirements.txt | $(VENV)/bin/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(DEV): requirements.txt requirements-dev.txt | $(VENV)/bin/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(RUNTIME)
+
+# Debian packages the set-up needs: gettext (compilemessages) and, for tests, Chromium.
+system-packages:
+	@missing=""; command -v msgfmt >/dev/null || missing="$$missing gettext"; \
+	if [ "$(WITH_BROWSER)" = 1 ] && [ ! -x /usr/bin/chromium ]; then missing="$$missing chromium"; fi; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing$$missing from Debian's packages"; \
+	    (apt-get install -y -qq $$missing >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq $$missing >/dev/null)); \
+	  else echo "Note: install$$missing (apt-get install$$missing) for the full set-up."; fi; \
+	fi
+
+messages: system-packages
+	@if command -v msgfmt >/dev/null && [ -d locale ]; then DEBUG=true $(BIN)/python manage.py compilemessages --ignore .venv -v 0; fi
+
+## make run: set everything up and serve http://127.0.0.1:8000 with a Celery worker and beat.
+run: export DEBUG ?= true
+run: $(RUNTIME) messages
+	@mkdir -p var/broker/queue var/broker/processed
+	$(BIN)/python manage.py migrate --noinput -v 0
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py collectstatic --noinput -v 0
+	@echo "Serving http://127.0.0.1:8000 — Ctrl-C stops web, worker and beat."
+	exec $(BIN)/honcho start -f Procfile
+
+## make test: set up and run lint, migration and deploy checks, and the whole test suite.
+test: export WITH_BROWSER := 1
+test: $(DEV) system-packages messages
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
+	DEBUG=false SECRET_KEY=check-deploy-$$RANDOM-not-a-real-secret-but-long-enough-for-django-checks \
+	  ALLOWED_HOSTS=hindsight.example.com $(BIN)/python manage.py check --deploy --fail-level WARNING
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(DEV)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+## make bench: figures at scale on PostgreSQL (see README); prints a table, writes var/bench.json.
+bench: $(DEV)
+	$(BIN)/python -m tests.bench $(BENCH_ARGS)
+
+## make screenshots: writes docs/screenshots/*.png from a live server in Chromium.
+screenshots: export WITH_BROWSER := 1
+screenshots: $(DEV) system-packages messages
+	$(BIN)/pytest -m e2e tests/e2e/test_screenshots.py -p no:randomly -q
+
+worker: $(RUNTIME)
+	$(BIN)/celery -A config worker --loglevel INFO
+
+clean-venv:
+	rm -rf $(VENV)

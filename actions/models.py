@@ -1,0 +1,201 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from postmortems.models import ContributingFactor, Postmortem, SlackMessage, Team, Theme
+
+
+class ActionItem(models.Model):
+    class Kind(models.TextChoices):
+        PREVENT = "prevent", _("Prevent")
+        DETECT = "detect", _("Detect")
+        MITIGATE = "mitigate", _("Mitigate")
+        PROCESS = "process", _("Process")
+
+    class Priority(models.TextChoices):
+        P1 = "P1", _("P1 — urgent")
+        P2 = "P2", _("P2 — high")
+        P3 = "P3", _("P3 — medium")
+        P4 = "P4", _("P4 — low")
+
+    class Status(models.TextChoices):
+        # Agreed, nobody working on it yet.
+        OPEN = "open", _("Open")
+        # Someone is on it.
+        IN_PROGRESS = "in_progress", _("In progress")
+        # Waiting on something outside the team; the reason says what.
+        BLOCKED = "blocked", _("Blocked")
+        # Finished; completed_at is set.
+        DONE = "done", _("Done")
+        # Decided against, with a reason; counts as closed.
+        WONT_DO = "wont_do", _("Won't do")
+
+    OPEN_STATUSES = (Status.OPEN, Status.IN_PROGRESS, Status.BLOCKED)
+    CLOSED_STATUSES = (Status.DONE, Status.WONT_DO)
+
+    postmortem = models.ForeignKey(
+        Postmortem, on_delete=models.CASCADE, related_name="action_items",
+        verbose_name=_("postmortem"),
+    )
+    factor = models.ForeignKey(
+        ContributingFactor, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="action_items", verbose_name=_("contributing factor"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.PREVENT)
+    priority = models.CharField(_("priority"), max_length=2, choices=Priority, default=Priority.P3)
+    status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.OPEN)
+    status_reason = models.CharField(
+        _("reason"), max_length=500, blank=True, default="",
+        help_text=_("Why it is blocked or will not be done."),
+    )
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, related_name="action_items", verbose_name=_("owner team")
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="action_items", verbose_name=_("assignee"),
+    )
+    due_date = models.DateField(_("due date"))
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    tracker_url = models.URLField(_("tracker URL"), max_length=500, blank=True, default="")
+    notes = models.TextField(_("notes"), blank=True, default="")
+    notes_html = models.TextField(blank=True, default="", editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["notes_html"])
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        indexes = [
+            models.Index(fields=["status", "due_date"]),
+            models.Index(fields=["team", "status", "due_date"]),
+            models.Index(fields=["assignee", "status", "due_date"]),
+            models.Index(fields=["completed_at"]),
+        ]
+        verbose_name = _("action item")
+        verbose_name_plural = _("action items")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("actions:detail", args=[self.pk])
+
+    @property
+    def is_open(self):
+        return self.status in self.OPEN_STATUSES
+
+
+class ReminderLog(models.Model):
+    """One reminder of one kind for one item on one day.
+
+    The unique constraint is the claim that makes reminders exactly-once: a sweep inserts
+    the row before sending, and only the process whose insert succeeded sends it.
+    """
+
+    class Kind(models.TextChoices):
+        DUE_SOON = "due_soon", _("Due soon")
+        DUE_TODAY = "due_today", _("Due today")
+        OVERDUE = "overdue", _("Overdue")
+        UNASSIGNED = "unassigned", _("Unassigned")
+
+    class State(models.TextChoices):
+        CLAIMED = "claimed", _("Claimed")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        SKIPPED_NO_WEBHOOK = "skipped_no_webhook", _("Not sent: no webhook")
+
+    item = models.ForeignKey(ActionItem, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=12, choices=Kind)
+    for_date = models.DateField()
+    state = models.CharField(max_length=20, choices=State, default=State.CLAIMED)
+    message = models.ForeignKey(
+        SlackMessage, on_delete=models.SET_NULL, null=True, blank=True, related_name="reminders"
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-for_date", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "kind", "for_date"], name="reminderlog_unique_item_kind_date"
+            )
+        ]
+        indexes = [models.Index(fields=["kind", "item", "-for_date"])]
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+
+    def __str__(self):
+        return f"{self.kind} for {self.item_id} on {self.for_date} ({self.state})"
+
+
+class ThemeRollup(models.Model):
+    """Weekly counts for one theme, overall (team empty) or for one team."""
+
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="rollups")
+    team = models.ForeignKey(
+        Team, on_delete=models.CASCADE, null=True, blank=True, related_name="theme_rollups"
+    )
+    period_start = models.DateField()
+    period_end = models.DateField()
+    postmortem_count = models.PositiveIntegerField(default=0)
+    factor_count = models.PositiveIntegerField(default=0)
+    open_action_count = models.PositiveIntegerField(default=0)
+    overdue_action_count = models.PositiveIntegerField(default=0)
+    # postmortem_count minus the previous period's.
+    change = models.IntegerField(default=0)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-period_start", "theme__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["theme", "team", "period_start"], name="themerollup_unique_team_period"
+            ),
+            models.UniqueConstraint(
+                fields=["theme", "period_start"],
+                condition=Q(team__isnull=True),
+                name="themerollup_unique_overall_period",
+            ),
+        ]
+        verbose_name = _("theme roll-up")
+        verbose_name_plural = _("theme roll-ups")
+
+    def __str__(self):
+        return f"{self.theme} {self.period_start}–{self.period_end}"
+
+
+class KaizenReview(models.Model):
+    """What a team chose to improve in a Kaizen review session."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="kaizen_reviews")
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    notes = models.TextField(_("what we chose to improve"))
+    notes_html = models.TextField(blank=True, default="", editable=False)
+    action_items = models.ManyToManyField(
+        ActionItem, blank=True, related_name="kaizen_reviews", verbose_name=_("action items")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-period_end", "-id"]
+        verbose_name = _("Kaizen review")
+        verbose_name_plural = _("Kaizen reviews")
+
+    def __str__(self):
+        return f"{self.team} review {self.period_start}–{self.period_end}"

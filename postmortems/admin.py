@@ -1,0 +1,74 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    BlameAcknowledgement,
+    ContributingFactor,
+    Membership,
+    Postmortem,
+    Profile,
+    ReviewComment,
+    SlackMessage,
+    Team,
+    Theme,
+    TimelineEvent,
+)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 1
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "language", "slack_webhook_disabled_reason"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [MembershipInline]
+    exclude = ["slack_webhook_url"]  # managers set it on the team settings page; never shown
+
+
+@admin.register(Profile)
+class ProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "time_zone", "language", "slack_member_id"]
+    search_fields = ["user__username"]
+
+
+class TimelineInline(admin.TabularInline):
+    model = TimelineEvent
+    extra = 0
+
+
+class FactorInline(admin.StackedInline):
+    model = ContributingFactor
+    extra = 0
+    filter_horizontal = ["themes"]
+
+
+@admin.register(Postmortem)
+class PostmortemAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "team", "severity", "status", "restricted", "created_at"]
+    list_filter = ["status", "severity", "restricted", "team"]
+    search_fields = ["title", "summary"]
+    filter_horizontal = ["authors", "reviewers", "viewers"]
+    inlines = [TimelineInline, FactorInline]
+
+
+@admin.register(Theme)
+class ThemeAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "slug", "keywords"]
+    search_fields = ["name", "keywords"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+admin.site.register(ReviewComment)
+admin.site.register(BlameAcknowledgement)
+
+
+@admin.register(SlackMessage)
+class SlackMessageAdmin(admin.ModelAdmin):
+    list_display = ["team", "kind", "state", "attempts", "last_error", "created_at"]
+    list_filter = ["state", "kind"]
+    readonly_fields = ["team", "kind", "payload", "state", "attempts", "last_error", "sent_at"]

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PostmortemsConfig(AppConfig):
+    name = "postmortems"
+    verbose_name = _("Postmortems")
+
+    def ready(self):
+        from . import signals  # noqa: F401

@@ -1,0 +1,116 @@
+"""Writes for postmortems and teams. Keyword-only arguments; validation then save, atomic."""
+
+import logging
+
+from django.db import transaction
+from django.dispatch import Signal
+from django.utils import timezone
+
+from . import slack
+from .models import SlackMessage, Team
+
+logger = logging.getLogger(__name__)
+
+# Sent once a Slack message reaches a final state (sent, failed, skipped_no_webhook), so
+# other apps (reminder logs) can follow it without this app knowing about them.
+slack_message_finished = Signal()
+
+
+# --- Teams -------------------------------------------------------------------------------
+
+
+def team_set_slack_webhook(*, team, url, by=None):
+    """Save a new webhook URL (validated against the allow-list); re-enables a dead hook."""
+    if url:
+        slack.check_url(url)
+    team.slack_webhook_url = url
+    team.slack_webhook_disabled_reason = ""
+    team.full_clean()
+    team.save(update_fields=["slack_webhook_url", "slack_webhook_disabled_reason"])
+    logger.info("team %s: Slack webhook %s by %s", team.slug, "set" if url else "cleared", by)
+    return team
+
+
+def team_disable_slack_webhook(*, team, reason):
+    Team.objects.filter(pk=team.pk).update(slack_webhook_disabled_reason=reason[:200])
+    team.slack_webhook_disabled_reason = reason[:200]
+    logger.warning("team %s: Slack webhook disabled (%s)", team.slug, reason)
+
+
+# --- Slack outbox --------------------------------------------------------------------------
+
+
+def slack_message_enqueue(*, team, kind, payload):
+    """Record a Slack message and deliver it after the surrounding transaction commits.
+
+    The row is the durable record: if the webhook is missing or failing, the message is
+    still there with its state and error, visible in the UI.
+    """
+    from .tasks import deliver_slack_message
+
+    message = SlackMessage.objects.create(team=team, kind=kind, payload=payload)
+    transaction.on_commit(lambda: deliver_slack_message.delay(message.pk))
+    return message
+
+
+def _finish(message, state, error=""):
+    message.state = state
+    message.last_error = error[:500]
+    if state == SlackMessage.State.SENT:
+        message.sent_at = timezone.now()
+    message.save(update_fields=["state", "last_error", "sent_at", "attempts"])
+    slack_message_finished.send(sender=SlackMessage, message=message)
+
+
+def slack_message_attempt(*, message_id, final_attempt=False):
+    """Try to deliver one pending message once. Returns the SlackResult, or None when
+    there was nothing to send (already final, or no usable webhook).
+
+    The row is locked while sending so two workers handed the same message (a redelivery)
+    cannot both post it.
+    """
+    with transaction.atomic():
+        message = (
+            SlackMessage.objects.select_for_update().select_related("team").filter(
+                pk=message_id, state=SlackMessage.State.PENDING
+            ).first()
+        )
+        if message is None:
+            return None
+        team = message.team
+        if not team.slack_webhook_url:
+            _finish(message, SlackMessage.State.SKIPPED_NO_WEBHOOK, "no webhook configured")
+            return None
+        if team.slack_webhook_disabled_reason:
+            _finish(
+                message,
+                SlackMessage.State.FAILED,
+                f"webhook disabled: {team.slack_webhook_disabled_reason}",
+            )
+            return None
+        message.attempts += 1
+        result = slack.post(team.slack_webhook_url, message.payload)
+        if result.ok:
+            _finish(message, SlackMessage.State.SENT)
+        elif result.status == slack.DEAD:
+            team_disable_slack_webhook(team=team, reason=result.error)
+            _finish(message, SlackMessage.State.FAILED, result.error)
+        elif result.status == slack.INVALID:
+            # Slack refused what we sent: our bug, not the network's. Never retried.
+            logger.error(
+                "Slack refused message %s for team %s: %s", message.pk, team.slug, result.error
+            )
+            _finish(message, SlackMessage.State.FAILED, result.error)
+        elif final_attempt:
+            _finish(message, SlackMessage.State.FAILED, result.error)
+        else:
+            message.last_error = result.error[:500]
+            message.save(update_fields=["attempts", "last_error"])
+        return result
+
+
+def team_send_test_message(*, team, by):
+    text = f"Hindsight: test message for team {team.name}, sent by {by.get_username()}."
+    return slack_message_enqueue(
+        team=team, kind=SlackMessage.Kind.TEST, payload={"text": text}
+    )

@@ -1,0 +1,50 @@
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .. import selectors, services
+from ..forms import TeamSlackForm
+
+
+def _managed_team_or_404(request, slug):
+    team = selectors.team_for_settings(request.user, slug)
+    if team is None:
+        raise Http404
+    return team
+
+
+def team_settings(request, slug):
+    team = _managed_team_or_404(request, slug)
+    form = TeamSlackForm(request.POST or None, instance=team)
+    if request.method == "POST" and form.is_valid():
+        services.team_set_slack_webhook(team=team, url=form.cleaned_data["slack_webhook_url"])
+        team.language = form.cleaned_data["language"]
+        team.save(update_fields=["language"])
+        messages.success(request, _("Team settings saved."))
+        return redirect(team)
+    return render(
+        request,
+        "postmortems/team_settings.html",
+        {
+            "team": team,
+            "form": form,
+            "members": team.memberships.select_related("user").order_by("user__username"),
+            "slack_messages": selectors.recent_slack_messages(team),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+def team_test_message(request, slug):
+    team = _managed_team_or_404(request, slug)
+    if not team.slack_webhook_url:
+        messages.error(request, _("Save a webhook URL first."))
+    else:
+        services.team_send_test_message(team=team, by=request.user)
+        messages.info(
+            request, _("Test message queued. Its outcome appears under “Recent Slack messages”.")
+        )
+    return redirect(team)
