@@ -1,0 +1,338 @@
+"""Weekly theme roll-ups, the Kaizen digest and the figures behind the Kaizen page.
+
+A period is a week, Monday to Sunday, in ``settings.TIME_ZONE``: a postmortem belongs to the
+week its incident started in (``started_at``, or ``created_at`` when the start is unknown).
+``rollup`` aggregates in the database (one grouped query for postmortems and factors, one
+for action items), so its cost does not grow with the number of themes.
+"""
+
+import datetime
+import zoneinfo
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models.functions import Coalesce
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from postmortems.models import ContributingFactor, SlackMessage, Team
+
+from .models import ActionItem, ThemeRollup
+
+WEEK = datetime.timedelta(days=7)
+# A theme "recurs" when it shows up in this many periods of the range shown.
+RECURRING_PERIODS = 3
+DIGEST_WEEKS = 4
+DIGEST_THEMES = 3
+
+
+def _zone():
+    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+def last_completed_week_end(now=None):
+    """The Sunday that ended the last full Monday-to-Sunday week, in ``settings.TIME_ZONE``."""
+    today = timezone.localtime(now or timezone.now(), _zone()).date()
+    return today - datetime.timedelta(days=today.weekday() + 1)
+
+
+def week_of(day):
+    """(Monday, Sunday) of the week containing ``day``."""
+    start = day - datetime.timedelta(days=day.weekday())
+    return start, start + datetime.timedelta(days=6)
+
+
+def day_start(day):
+    """Midnight at the start of ``day`` in ``settings.TIME_ZONE``, as an aware datetime."""
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=_zone())
+
+
+def _as_date(value):
+    if value is None or isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(str(value))
+
+
+@dataclass
+class RollupResult:
+    period_start: datetime.date
+    period_end: datetime.date
+    rows: int
+
+
+@dataclass
+class _Counts:
+    postmortems: int = 0
+    previous: int = 0
+    factors: int = 0
+    open: int = 0
+    overdue: int = 0
+
+    def any(self):
+        return bool(self.postmortems or self.previous or self.factors or self.open)
+
+
+def rollup(period_end=None):
+    """Write the ThemeRollup rows of the week ending on ``period_end`` (a date or ISO string;
+    default: the last completed week). Re-running replaces the period's rows.
+
+    Per theme, and per team plus one overall row (team empty): postmortems and factors of
+    the week, action items linked to the theme's factors that were open (and overdue) when
+    the week ended, and the change in postmortems against the week before.
+    """
+    end = _as_date(period_end) or last_completed_week_end()
+    start = end - datetime.timedelta(days=6)
+    start_at, end_at = day_start(start), day_start(end + datetime.timedelta(days=1))
+    previous_at = start_at - WEEK
+
+    through = ContributingFactor.themes.through
+    at = Coalesce(
+        "contributingfactor__postmortem__started_at", "contributingfactor__postmortem__created_at"
+    )
+    current = Q(at__gte=start_at)
+    factor_rows = (
+        through.objects.annotate(at=at, team_id=F("contributingfactor__postmortem__team_id"))
+        .filter(at__gte=previous_at, at__lt=end_at)
+        .values("theme_id", "team_id")
+        .annotate(
+            postmortems=Count("contributingfactor__postmortem_id", distinct=True, filter=current),
+            previous=Count("contributingfactor__postmortem_id", distinct=True, filter=~current),
+            factors=Count("contributingfactor_id", filter=current),
+        )
+        .order_by()
+    )
+    # Open when the week ended: created by then, and not closed by then (status is only
+    # known as of now, so an item still open now counts; one closed later counted then).
+    open_then = Q(created_at__lt=end_at) & (
+        Q(status__in=ActionItem.OPEN_STATUSES) | Q(completed_at__gte=end_at)
+    )
+    action_rows = (
+        ActionItem.objects.filter(open_then, factor__themes__isnull=False)
+        .values("team_id", theme_id=F("factor__themes"))
+        .annotate(open=Count("id"), overdue=Count("id", filter=Q(due_date__lte=end)))
+        .order_by()
+    )
+
+    counts = defaultdict(_Counts)
+    for row in factor_rows:
+        for key in ((row["theme_id"], row["team_id"]), (row["theme_id"], None)):
+            c = counts[key]
+            c.postmortems += row["postmortems"]
+            c.previous += row["previous"]
+            c.factors += row["factors"]
+    for row in action_rows:
+        for key in ((row["theme_id"], row["team_id"]), (row["theme_id"], None)):
+            c = counts[key]
+            c.open += row["open"]
+            c.overdue += row["overdue"]
+
+    rows = [
+        ThemeRollup(
+            theme_id=theme_id,
+            team_id=team_id,
+            period_start=start,
+            period_end=end,
+            postmortem_count=c.postmortems,
+            factor_count=c.factors,
+            open_action_count=c.open,
+            overdue_action_count=c.overdue,
+            change=c.postmortems - c.previous,
+        )
+        for (theme_id, team_id), c in counts.items()
+        if c.any()
+    ]
+    with transaction.atomic():
+        ThemeRollup.objects.filter(period_start=start).delete()
+        ThemeRollup.objects.bulk_create(rows, batch_size=1000)
+    return RollupResult(start, end, len(rows))
+
+
+def rollup_weeks(*, period_end=None, weeks=1):
+    """Roll up ``weeks`` consecutive weeks ending on ``period_end``, oldest first."""
+    end = _as_date(period_end) or last_completed_week_end()
+    return [rollup(end - WEEK * i) for i in reversed(range(weeks))]
+
+
+# --- Ranking recurring themes ----------------------------------------------------------------
+
+
+@dataclass
+class ThemeTrend:
+    theme_id: int
+    name: str
+    counts: list  # postmortems per period, oldest first
+    factors: int = 0
+    open_actions: int = 0
+    overdue_actions: int = 0
+    seen_before: bool = False  # postmortems in an earlier period than the latest one
+    postmortems: list = field(default_factory=list)
+    action_items: list = field(default_factory=list)
+    hidden_action_items: int = 0
+    has_open_prevent: bool = False
+    latest_row: int = -1
+
+    @property
+    def total(self):
+        return sum(self.counts)
+
+    @property
+    def periods_with_incidents(self):
+        return sum(1 for n in self.counts if n)
+
+    @property
+    def is_new(self):
+        return bool(self.counts and self.counts[-1]) and not self.seen_before
+
+    @property
+    def is_recurring(self):
+        return self.periods_with_incidents >= RECURRING_PERIODS
+
+    @property
+    def needs_prevention(self):
+        return self.periods_with_incidents >= 2 and not self.has_open_prevent
+
+    @property
+    def sparkline(self):
+        return sparkline(self.counts)
+
+
+def periods_between(first, last):
+    """Monday-to-Sunday weeks overlapping [first, last], oldest first."""
+    start, _ = week_of(first)
+    weeks = []
+    while start <= last:
+        weeks.append((start, start + datetime.timedelta(days=6)))
+        start += WEEK
+    return weeks
+
+
+def trends(periods, *, team=None):
+    """ThemeTrend per theme with postmortems in ``periods`` (list of (start, end) weeks),
+    ranked by recurrence (periods with incidents), then by postmortems. One query."""
+    if not periods:
+        return []
+    index = {start: i for i, (start, _) in enumerate(periods)}
+    latest = periods[-1][0]
+    scope = Q(team__isnull=True) if team is None else Q(team=team)
+    earlier = ThemeRollup.objects.filter(
+        scope, theme_id=OuterRef("theme_id"), period_start__lt=latest, postmortem_count__gt=0
+    )
+    rows = (
+        ThemeRollup.objects.filter(scope, period_start__in=list(index))
+        .annotate(seen_before=Exists(earlier), theme_name=F("theme__name"))
+        .values_list(
+            "theme_id",
+            "theme_name",
+            "period_start",
+            "postmortem_count",
+            "factor_count",
+            "open_action_count",
+            "overdue_action_count",
+            "seen_before",
+        )
+    )
+    by_theme = {}
+    for theme_id, name, start, pms, factors, open_, overdue, seen in rows:
+        t = by_theme.get(theme_id)
+        if t is None:
+            t = by_theme[theme_id] = ThemeTrend(theme_id, name, [0] * len(periods))
+        t.counts[index[start]] = pms
+        t.factors += factors
+        if start == latest:
+            t.seen_before = seen
+        if index[start] > t.latest_row:
+            # Action counts as of the most recent period the theme has a row for.
+            t.latest_row = index[start]
+            t.open_actions, t.overdue_actions = open_, overdue
+    ranked = [t for t in by_theme.values() if t.total]
+    ranked.sort(key=lambda t: (-t.periods_with_incidents, -t.total, t.name.lower()))
+    return ranked
+
+
+# --- Inline SVG sparkline ----------------------------------------------------------------------
+
+
+def sparkline(values, *, width=120, height=28, pad=3):
+    """Geometry for a server-rendered sparkline: polyline points and one dot per period."""
+    if not values:
+        return None
+    top = max(values) or 1
+    step = (width - 2 * pad) / max(len(values) - 1, 1)
+    dots = []
+    for i, v in enumerate(values):
+        x = pad + i * step
+        y = height - pad - (height - 2 * pad) * v / top
+        dots.append({"x": round(x, 1), "y": round(y, 1), "value": v})
+    return {
+        "width": width,
+        "height": height,
+        "points": " ".join(f"{d['x']},{d['y']}" for d in dots),
+        "dots": dots,
+    }
+
+
+# --- Slack digest ------------------------------------------------------------------------------
+
+
+def digest_payload(team, team_trends, period_end):
+    """Block Kit + text digest for one team: its top recurring themes, by name and counts
+    only. It never names a postmortem, so nothing restricted can leak through Slack."""
+    link = f"{settings.SITE_URL}/kaizen/?team={team.pk}"
+    with translation.override(team.language or settings.LANGUAGE_CODE):
+        title = _("Kaizen digest for %(team)s, week ending %(date)s") % {
+            "team": team.name,
+            "date": period_end.isoformat(),
+        }
+        lines = []
+        for t in team_trends[:DIGEST_THEMES]:
+            lines.append(
+                _(
+                    "• *%(theme)s*: %(count)d incidents in %(periods)d of the last %(weeks)d weeks, "
+                    "%(open)d open actions"
+                )
+                % {
+                    "theme": t.name,
+                    "count": t.total,
+                    "periods": t.periods_with_incidents,
+                    "weeks": len(t.counts),
+                    "open": t.open_actions,
+                }
+            )
+        if not lines:
+            lines.append(
+                _("No recurring themes in the last %(weeks)d weeks.") % {"weeks": DIGEST_WEEKS}
+            )
+        more = _("Open the Kaizen review")
+    body = "\n".join(lines)
+    return {
+        "text": f"{title}\n{body}\n{link}",
+        "blocks": [
+            {"type": "header", "text": {"type": "plain_text", "text": title[:150]}},
+            {"type": "section", "text": {"type": "mrkdwn", "text": body}},
+            {
+                "type": "actions",
+                "elements": [
+                    {"type": "button", "text": {"type": "plain_text", "text": more}, "url": link}
+                ],
+            },
+        ],
+    }
+
+
+def send_digests(period_end):
+    """Queue one digest per team with a Slack webhook. Returns the SlackMessages."""
+    from postmortems.services import slack_message_enqueue
+
+    end = _as_date(period_end)
+    periods = periods_between(end - WEEK * (DIGEST_WEEKS - 1), end)
+    messages = []
+    teams = Team.objects.exclude(slack_webhook_url="")
+    for team in teams:
+        payload = digest_payload(team, trends(periods, team=team), end)
+        messages.append(
+            slack_message_enqueue(team=team, kind=SlackMessage.Kind.DIGEST, payload=payload)
+        )
+    return messages

@@ -1,0 +1,20 @@
+"""Celery tasks of the actions app: thin wrappers that call the domain modules."""
+
+from celery import shared_task
+from django.db import OperationalError
+
+
+@shared_task(
+    autoretry_for=(OperationalError,),
+    retry_backoff=30,
+    max_retries=3,
+)
+def theme_rollup(period_end=None):
+    """Weekly: roll up the last completed week, then queue each team's Kaizen digest.
+
+    Re-running replaces the week's roll-up rows (the digest is queued again)."""
+    from . import kaizen
+
+    result = kaizen.rollup(period_end)
+    kaizen.send_digests(result.period_end)
+    return {"period_end": result.period_end.isoformat(), "rows": result.rows}
