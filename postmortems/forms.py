@@ -1,12 +1,32 @@
+import datetime
+import json
 import zoneinfo
 
+from crispy_forms.bootstrap import AppendedText, FormActions
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
+from crispy_forms.layout import HTML, Column, Div, Field, Fieldset, Layout, Row, Submit
 from django import forms
+from django.conf import settings
+from django.core.validators import MaxLengthValidator
+from django.db.models import Q
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import slack
-from .models import Profile, Team
+from .models import (
+    ContributingFactor,
+    Postmortem,
+    Profile,
+    ReviewComment,
+    Severity,
+    Team,
+    Theme,
+    TimelineEvent,
+)
+from .services import POSTMORTEM_M2M_FIELDS, POSTMORTEM_TIME_FIELDS, postmortem_time_errors
 
 
 class TeamSlackForm(forms.ModelForm):
@@ -55,3 +75,416 @@ class ProfileForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.add_input(Submit("save", _("Save")))
+
+
+# --- Postmortems ----------------------------------------------------------------------------
+
+DATETIME_LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    """``<input type="datetime-local">``: the browser's picker, in the user's zone."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"step": 60, **(attrs or {})}, format=DATETIME_LOCAL_FORMAT)
+
+
+def _template_exists(name):
+    try:
+        get_template(name)
+    except TemplateDoesNotExist:
+        return False
+    return True
+
+
+class PostmortemForm(forms.ModelForm):
+    """Create and edit. Times are read and shown in the active (the user's) time zone."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+    class Meta:
+        model = Postmortem
+        fields = [
+            "title",
+            "severity",
+            "team",
+            "authors",
+            "reviewers",
+            "viewers",
+            "restricted",
+            "caused_by_change",
+            "started_at",
+            "detected_at",
+            "mitigated_at",
+            "resolved_at",
+            *Postmortem.SECTIONS,
+        ]
+        widgets = {
+            **{name: DateTimeLocalInput() for name in POSTMORTEM_TIME_FIELDS},
+            "authors": forms.SelectMultiple(attrs={"size": 5}),
+            "reviewers": forms.SelectMultiple(attrs={"size": 5}),
+            "viewers": forms.SelectMultiple(attrs={"size": 5}),
+        }
+        help_texts = {
+            "authors": _("Hold Ctrl (⌘ on a Mac) to pick several people."),
+            "reviewers": _("They are asked to review when you send it for review."),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.contrib.auth import get_user_model
+
+        from .selectors import teams_for_postmortem_form
+
+        self.user = user
+        teams = teams_for_postmortem_form(user)
+        if self.instance.pk and self.instance.team_id:
+            # An author from outside the team can still save without moving the postmortem.
+            teams = Team.objects.filter(
+                Q(pk__in=teams.values("pk")) | Q(pk=self.instance.team_id)
+            ).order_by("name")
+        self.fields["team"].queryset = teams
+        if not self.instance.pk and not self.is_bound and teams.count() == 1:
+            self.initial["team"] = teams.first().pk
+        people = get_user_model().objects.filter(is_active=True).order_by("first_name", "username")
+        for name in POSTMORTEM_M2M_FIELDS:
+            self.fields[name].queryset = people
+            self.fields[name].label_from_instance = _person_label
+
+        self.fields["title"].widget.attrs["autofocus"] = not self.instance.pk
+        zone = timezone.get_current_timezone_name()
+        for name in POSTMORTEM_TIME_FIELDS:
+            field = self.fields[name]
+            field.input_formats = [DATETIME_LOCAL_FORMAT, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+            field.help_text = _("In your time zone, %(zone)s.") % {"zone": zone}
+
+        limit = settings.POSTMORTEM_SECTION_MAX_CHARS
+        for name in Postmortem.SECTIONS:
+            field = self.fields[name]
+            field.max_length = limit
+            field.validators.append(MaxLengthValidator(limit))
+            field.widget.attrs.update(
+                {
+                    "rows": 8,
+                    "data-lint": "",
+                    "data-maxlength": limit,
+                    "class": "section-input font-monospace",
+                    "aria-describedby": f"id_{name}_count",
+                    "hx-post": reverse("postmortems:preview"),
+                    "hx-trigger": "input changed delay:400ms, load",
+                    "hx-target": f"#preview-{name}",
+                    "hx-vals": json.dumps({"preview_field": name}),
+                    "hx-sync": "this:replace",
+                }
+            )
+        self.helper = self._build_helper(zone)
+
+    def _build_helper(self, zone):
+        helper = FormHelper()
+        helper.form_tag = True
+        helper.form_method = "post"
+        helper.attrs = {"novalidate": "", "id": "postmortem-form"}
+        lint = _template_exists("partials/_lint_target.html")
+        sections = []
+        for name in Postmortem.SECTIONS:
+            extra = (
+                f'{{% include "partials/_lint_target.html" with field_id="id_{name}" %}}'
+                if lint
+                else ""
+            )
+            sections.append(
+                Div(
+                    Div(
+                        Field(name),
+                        HTML(
+                            '{% include "postmortems/partials/_section_count.html" with '
+                            f'name="{name}" %}}' + extra
+                        ),
+                        css_class="col-lg-6",
+                    ),
+                    Div(
+                        HTML(
+                            '{% include "postmortems/partials/_section_preview.html" with '
+                            f'name="{name}" %}}'
+                        ),
+                        css_class="col-lg-6",
+                    ),
+                    css_class="row g-3 mb-3",
+                )
+            )
+        times = [AppendedText(name, zone) for name in POSTMORTEM_TIME_FIELDS]
+        helper.layout = Layout(
+            Field("version"),
+            Fieldset(
+                _("What happened"),
+                Field("title"),
+                Row(
+                    Column("severity", css_class="col-md-6"),
+                    Column("team", css_class="col-md-6"),
+                ),
+                Row(
+                    Column("restricted", css_class="col-md-6"),
+                    Column("caused_by_change", css_class="col-md-6"),
+                ),
+            ),
+            Fieldset(
+                _("People"),
+                Row(
+                    Column("authors", css_class="col-md-4"),
+                    Column("reviewers", css_class="col-md-4"),
+                    Column("viewers", css_class="col-md-4"),
+                ),
+            ),
+            Fieldset(
+                _("When"),
+                Row(*[Column(t, css_class="col-md-6 col-xl-3") for t in times]),
+            ),
+            Fieldset(_("Write-up (Markdown)"), *sections),
+            FormActions(Submit("save", _("Save"))),
+        )
+        return helper
+
+    def clean(self):
+        cleaned = super().clean()
+        errors = postmortem_time_errors(
+            **{name: cleaned.get(name) for name in POSTMORTEM_TIME_FIELDS}
+        )
+        for name, message in errors.items():
+            if name not in self.errors:
+                self.add_error(name, message)
+        return cleaned
+
+    def service_data(self):
+        """cleaned_data restricted to what the services accept (model field names)."""
+        return {k: v for k, v in self.cleaned_data.items() if k != "version"}
+
+
+def _person_label(user):
+    full = user.get_full_name()
+    return f"{full} ({user.get_username()})" if full else user.get_username()
+
+
+class PostmortemFilterForm(forms.Form):
+    """The list page's search, filters and sort (all optional, GET)."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    team = forms.ModelChoiceField(
+        label=_("Team"),
+        queryset=Team.objects.order_by("name"),
+        required=False,
+        empty_label=_("All teams"),
+    )
+    severity = forms.ChoiceField(
+        label=_("Severity"),
+        required=False,
+        choices=[("", _("All severities")), *[(s.value, s.value) for s in Severity]],
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All statuses")), *Postmortem.Status.choices],
+    )
+    started_from = forms.DateField(
+        label=_("Started on or after"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    started_to = forms.DateField(
+        label=_("Started on or before"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort"),
+        required=False,
+        choices=[
+            ("-started_at", _("Newest incident first")),
+            ("started_at", _("Oldest incident first")),
+            ("-updated_at", _("Recently edited")),
+            ("severity", _("Severity")),
+            ("title", _("Title")),
+        ],
+    )
+
+    def search_arguments(self):
+        """Keyword arguments for ``selectors.postmortem_search``; dates in the user's zone."""
+        data = self.cleaned_data if self.is_valid() else {}
+        zone = timezone.get_current_timezone()
+
+        def start_of(day):
+            return datetime.datetime.combine(day, datetime.time.min, tzinfo=zone)
+
+        started_from = data.get("started_from")
+        started_to = data.get("started_to")
+        return {
+            "q": data.get("q", ""),
+            "team": data.get("team"),
+            "severity": data.get("severity", ""),
+            "status": data.get("status", ""),
+            "started_from": start_of(started_from) if started_from else None,
+            "started_to": start_of(started_to + datetime.timedelta(days=1)) if started_to else None,
+            "sort": data.get("sort") or "-started_at",
+        }
+
+
+class ReviewCommentForm(forms.ModelForm):
+    anchor = forms.CharField(widget=forms.HiddenInput, required=False, initial="general")
+    parent = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = ReviewComment
+        fields = ["body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 3})}
+        labels = {"body": _("Comment (Markdown)")}
+
+    def clean_body(self):
+        body = self.cleaned_data["body"].strip()
+        if not body:
+            raise forms.ValidationError(_("Write something first."))
+        if len(body) > 10_000:
+            raise forms.ValidationError(_("Keep comments under 10,000 characters."))
+        return body
+
+
+class NotRequiredForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is no write-up needed?"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+# --- Timeline and contributing factors -------------------------------------------------------
+
+
+class TimelineDateTimeField(forms.DateTimeField):
+    """A full date and time; without an offset it is read in the author's (active) zone, and
+    a time a DST change skipped or repeated is refused with a reason."""
+
+    widget = forms.DateTimeInput(
+        format="%Y-%m-%dT%H:%M:%S", attrs={"type": "datetime-local", "step": 1}
+    )
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except forms.ValidationError as exc:
+            if exc.code != "ambiguous_timezone":
+                raise
+            from django.utils.dateparse import parse_datetime
+
+            from .timeline import ZoneError, localize
+
+            try:
+                localize(parse_datetime(str(value).strip()), timezone.get_current_timezone())
+            except ZoneError as reason:
+                raise forms.ValidationError(str(reason), code="ambiguous_timezone") from None
+            raise
+
+
+class TimelineEventForm(forms.Form):
+    occurred_at = TimelineDateTimeField(label=_("When"))
+    kind = forms.ChoiceField(label=_("Kind"), choices=TimelineEvent.Kind.choices)
+    text = forms.CharField(
+        label=_("What happened (Markdown)"),
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 2, "data-lint": ""}),
+    )
+
+    def __init__(self, *args, prefix_id="new", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.auto_id = f"id_event_{prefix_id}_%s"
+        self.fields["occurred_at"].help_text = _("Times are in %(zone)s.") % {
+            "zone": timezone.get_current_timezone_name()
+        }
+
+    def clean_text(self):
+        text = self.cleaned_data["text"].strip()
+        if not text:
+            raise forms.ValidationError(_("Write what happened."))
+        return text
+
+
+class TimelineImportForm(forms.Form):
+    text = forms.CharField(
+        label=_("Paste the timeline, one event a line"),
+        max_length=200_000,
+        strip=False,
+        widget=forms.Textarea(
+            attrs={
+                "rows": 8,
+                "data-lint": "",
+                "class": "font-monospace",
+                "spellcheck": "false",
+                "placeholder": "2026-11-20 14:03 UTC [detection] Checkout error rate alert\n"
+                "14:10 Rolled back the deploy",
+            }
+        ),
+    )
+
+
+def _split_theme_names(value):
+    names, seen = [], set()
+    for raw in (value or "").replace("\n", ",").split(","):
+        name = " ".join(raw.split())
+        if name and name.casefold() not in seen:
+            seen.add(name.casefold())
+            names.append(name)
+    return names
+
+
+class ContributingFactorForm(forms.Form):
+    category = forms.ChoiceField(label=_("Category"), choices=ContributingFactor.Category.choices)
+    description = forms.CharField(
+        label=_("Description (Markdown)"),
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 4, "data-lint": ""}),
+        help_text=_(
+            "Describe the system or condition that made the incident possible or worse "
+            "(an alert that did not fire, a default, a missing check), not a person: "
+            "anyone in the same situation could have done the same, and only changing "
+            "the conditions prevents a repeat."
+        ),
+    )
+    themes = forms.ModelMultipleChoiceField(
+        label=_("Themes"),
+        queryset=Theme.objects.order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+    )
+    new_themes = forms.CharField(
+        label=_("New themes"),
+        required=False,
+        max_length=500,
+        help_text=_("Type names separated by commas; a name that already exists is reused."),
+    )
+
+    def __init__(self, *args, prefix_id="new", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.auto_id = f"id_factor_{prefix_id}_%s"
+
+    def clean_description(self):
+        description = self.cleaned_data["description"].strip()
+        if not description:
+            raise forms.ValidationError(_("Describe the factor."))
+        return description
+
+    def clean_new_themes(self):
+        from django.utils.text import slugify
+
+        names = _split_theme_names(self.cleaned_data["new_themes"])
+        for name in names:
+            if len(name) > 100:
+                raise forms.ValidationError(_("Keep theme names under 100 characters."))
+            if not slugify(name, allow_unicode=True):
+                raise forms.ValidationError(
+                    _("“%(name)s” cannot be used as a theme name.") % {"name": name}
+                )
+        return names
+
+    @property
+    def all_themes(self):
+        """Picked Theme objects followed by typed names, as ``factor_create`` takes them."""
+        return [*self.cleaned_data.get("themes", []), *self.cleaned_data.get("new_themes", [])]

@@ -39,17 +39,27 @@ def _in(user, related_manager_ids):
     return user.pk in related_manager_ids
 
 
+def _is_listed(user, postmortem, relation):
+    """Whether ``user`` is among the postmortem's authors/reviewers, reusing a prefetch."""
+    cached = getattr(postmortem, "_prefetched_objects_cache", {}).get(relation)
+    if cached is not None:
+        return any(person.pk == user.pk for person in cached)
+    return getattr(postmortem, relation).filter(pk=user.pk).exists()
+
+
 def can_edit_postmortem(user, postmortem):
     """Members of the owning team, authors and reviewers edit; superusers too."""
+    if not user.is_authenticated:
+        return False
     if user.is_superuser or is_team_member(user, postmortem.team_id):
         return True
-    return postmortem.authors.filter(pk=user.pk).exists() or postmortem.reviewers.filter(
-        pk=user.pk
-    ).exists()
+    return _is_listed(user, postmortem, "authors") or _is_listed(user, postmortem, "reviewers")
 
 
 def can_publish_postmortem(user, postmortem):
     """Reviewers and managers of the owning team publish or mark not required."""
+    if not user.is_authenticated:
+        return False
     if user.is_superuser or is_team_manager(user, postmortem.team_id):
         return True
-    return postmortem.reviewers.filter(pk=user.pk).exists()
+    return _is_listed(user, postmortem, "reviewers")

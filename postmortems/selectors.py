@@ -1,6 +1,7 @@
 """Reads for postmortems, always scoped to what the user may see."""
 
-from django.db.models import Exists, OuterRef, Q
+from django.db import connection
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
 
 from .models import Membership, Postmortem, Team
 
@@ -53,3 +54,191 @@ def team_for_settings(user, slug):
 
 def recent_slack_messages(team, limit=10):
     return team.slack_messages.all()[:limit]
+
+
+# --- Postmortem pages -----------------------------------------------------------------------
+
+
+def _set_prefetched(obj, relation, items):
+    """Fill the cache ``obj.<relation>.all()`` reads, for rows loaded in a shared query."""
+    queryset = getattr(obj, relation).all()
+    queryset._result_cache = list(items)
+    queryset._prefetch_done = True
+    obj._prefetched_objects_cache = getattr(obj, "_prefetched_objects_cache", {})
+    obj._prefetched_objects_cache[relation] = queryset
+
+
+def postmortem_for_detail(user, pk):
+    """One visible postmortem with everything its read view shows, or None.
+
+    The number of queries does not grow with the timeline, factors, actions or comments:
+    authors and reviewers come in one query, action items are shared between the
+    postmortem and its factors.
+    """
+    from django.contrib.auth import get_user_model
+
+    from actions.models import ActionItem
+
+    from .models import ContributingFactor, ReviewComment, TimelineEvent
+
+    action_items = Prefetch(
+        "action_items",
+        queryset=ActionItem.objects.select_related("assignee", "team").order_by(
+            "status", "due_date", "id"
+        ),
+    )
+    postmortem = (
+        visible_postmortems(user)
+        .select_related("team", "created_by")
+        .prefetch_related(
+            Prefetch(
+                "timeline_events",
+                queryset=TimelineEvent.objects.select_related("created_by"),
+            ),
+            Prefetch("factors", queryset=ContributingFactor.objects.prefetch_related("themes")),
+            action_items,
+            Prefetch(
+                "comments",
+                queryset=ReviewComment.objects.select_related("author", "resolved_by"),
+            ),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if postmortem is None:
+        return None
+
+    User = get_user_model()
+    authors = Postmortem.authors.through.objects.filter(
+        postmortem_id=postmortem.pk, user_id=OuterRef("pk")
+    )
+    reviewers = Postmortem.reviewers.through.objects.filter(
+        postmortem_id=postmortem.pk, user_id=OuterRef("pk")
+    )
+    people = list(
+        User.objects.annotate(is_author=Exists(authors), is_reviewer=Exists(reviewers))
+        .filter(Q(is_author=True) | Q(is_reviewer=True))
+        .order_by("first_name", "username")
+    )
+    _set_prefetched(postmortem, "authors", [p for p in people if p.is_author])
+    _set_prefetched(postmortem, "reviewers", [p for p in people if p.is_reviewer])
+
+    by_factor = {}
+    for item in postmortem.action_items.all():
+        by_factor.setdefault(item.factor_id, []).append(item)
+    for factor in postmortem.factors.all():
+        _set_prefetched(factor, "action_items", by_factor.get(factor.pk, []))
+    return postmortem
+
+
+def postmortem_for_edit(user, pk):
+    """A postmortem ``user`` may edit, or None (the view answers 404 either way)."""
+    from . import permissions
+
+    postmortem = visible_postmortems(user).select_related("team").filter(pk=pk).first()
+    if postmortem is None or not permissions.can_edit_postmortem(user, postmortem):
+        return None
+    return postmortem
+
+
+def comment_threads(postmortem):
+    """Top-level comments with ``thread_replies``, from the prefetched comments."""
+    comments = list(postmortem.comments.all())
+    replies = {}
+    for comment in comments:
+        if comment.parent_id:
+            replies.setdefault(comment.parent_id, []).append(comment)
+    threads = [c for c in comments if not c.parent_id]
+    for thread in threads:
+        thread.thread_replies = replies.get(thread.pk, [])
+    return threads
+
+
+POSTMORTEM_SORTS = {
+    "-started_at": ("-started_at", "-id"),
+    "started_at": ("started_at", "id"),
+    "-updated_at": ("-updated_at", "-id"),
+    "severity": ("severity", "-started_at", "-id"),
+    "title": ("title", "id"),
+}
+
+
+def postmortem_search(user, *, q="", team=None, severity="", status="", started_from=None,
+                      started_to=None, sort="-started_at"):
+    """Visible postmortems matching the list page's search, filters and sort."""
+    qs = visible_postmortems(user).select_related("team")
+    q = (q or "").strip()
+    if q:
+        if connection.vendor == "postgresql":
+            from django.contrib.postgres.search import SearchQuery, SearchVector
+
+            # "simple" keeps words as typed, so Korean (no stemming dictionary) matches too.
+            vector = SearchVector("title", *Postmortem.SECTIONS, config="simple")
+            query = SearchQuery(q, config="simple", search_type="websearch")
+            qs = qs.annotate(search=vector).filter(Q(search=query) | Q(title__icontains=q))
+        else:
+            for word in q.split():
+                match = Q(title__icontains=word)
+                for section in Postmortem.SECTIONS:
+                    match |= Q(**{f"{section}__icontains": word})
+                qs = qs.filter(match)
+    if team:
+        qs = qs.filter(team=team)
+    if severity:
+        qs = qs.filter(severity=severity)
+    if status:
+        qs = qs.filter(status=status)
+    if started_from:
+        qs = qs.filter(started_at__gte=started_from)
+    if started_to:
+        qs = qs.filter(started_at__lt=started_to)
+    order = POSTMORTEM_SORTS.get(sort, POSTMORTEM_SORTS["-started_at"])
+    if order[0].lstrip("-") == "started_at":
+        # Postmortems without a start time go last either way.
+        field = F("started_at")
+        first = field.desc(nulls_last=True) if order[0].startswith("-") else field.asc(
+            nulls_last=True
+        )
+        return qs.order_by(first, order[1])
+    return qs.order_by(*order)
+
+
+def postmortems_awaiting_review(user):
+    """Postmortems in review where ``user`` is a reviewer."""
+    return (
+        visible_postmortems(user)
+        .filter(status=Postmortem.Status.IN_REVIEW, reviewers=user)
+        .select_related("team")
+        .order_by("-updated_at", "-id")
+    )
+
+
+def teams_for_postmortem_form(user):
+    """Teams a postmortem can be filed under: the user's own, or every team for superusers."""
+    if user.is_superuser:
+        return Team.objects.order_by("name")
+    return Team.objects.filter(memberships__user=user).order_by("name").distinct()
+
+
+def postmortem_history(postmortem, limit=200):
+    return postmortem.history.select_related("history_user").order_by(
+        "-history_date", "-history_id"
+    )[:limit]
+
+
+def postmortem_timeline(postmortem):
+    """The postmortem's timeline events in time order (for the timeline fragment)."""
+    return list(
+        postmortem.timeline_events.select_related("created_by").order_by("occurred_at", "id")
+    )
+
+
+def postmortem_factors(postmortem):
+    """Contributing factors with their themes and action items (for the factors fragment)."""
+    from .models import ContributingFactor
+
+    return list(
+        ContributingFactor.objects.filter(postmortem=postmortem)
+        .prefetch_related("themes", "action_items")
+        .order_by("created_at", "id")
+    )

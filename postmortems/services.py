@@ -1,13 +1,30 @@
 """Writes for postmortems and teams. Keyword-only arguments; validation then save, atomic."""
 
 import logging
+import re
+from datetime import timedelta
 
-from django.db import transaction
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.dispatch import Signal
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from simple_history.utils import bulk_create_with_history
 
-from . import slack
-from .models import SlackMessage, Team
+from . import markdown, slack
+from .models import (
+    ContributingFactor,
+    Postmortem,
+    ReviewComment,
+    SlackMessage,
+    Team,
+    Theme,
+    TimelineEvent,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -114,3 +131,575 @@ def team_send_test_message(*, team, by):
     return slack_message_enqueue(
         team=team, kind=SlackMessage.Kind.TEST, payload={"text": text}
     )
+
+
+# --- Postmortems: authoring and the review workflow ----------------------------------------
+#
+# Every status change goes through the functions below; views never set ``status``.
+#
+#   draft ──submit_for_review──▶ in_review ──publish──▶ published
+#     │                             │                      │
+#     └──mark_not_required──────────┴──▶ not_required      │
+#   in_review / published / not_required ──reopen──▶ draft ◀┘
+
+
+class PostmortemTransitionError(ValidationError):
+    """A status change that is not allowed now; the message says why (shown to the user)."""
+
+
+class PostmortemNeedsConfirmation(PostmortemTransitionError):
+    """Publishing while review comments are still open needs an explicit confirmation."""
+
+    def __init__(self, message, *, unresolved_count):
+        super().__init__(message)
+        self.unresolved_count = unresolved_count
+
+
+class PostmortemHasFindings(PostmortemTransitionError):
+    """Blame findings are neither fixed nor acknowledged (see ``gates``)."""
+
+    def __init__(self, message, *, findings):
+        super().__init__(message)
+        self.findings = findings
+
+
+class PostmortemVersionConflict(Exception):
+    """Someone saved the postmortem since the form was loaded; ``current`` is their version."""
+
+    def __init__(self, current):
+        super().__init__(f"postmortem {current.pk} is at version {current.version}")
+        self.current = current
+
+
+POSTMORTEM_M2M_FIELDS = ("authors", "reviewers", "viewers")
+POSTMORTEM_TIME_FIELDS = ("started_at", "detected_at", "mitigated_at", "resolved_at")
+POSTMORTEM_EDITABLE_FIELDS = (
+    "title",
+    "severity",
+    "team",
+    "restricted",
+    "caused_by_change",
+    *POSTMORTEM_TIME_FIELDS,
+    *Postmortem.SECTIONS,
+)
+
+
+def postmortem_time_errors(*, started_at, detected_at, mitigated_at, resolved_at, now=None):
+    """Field -> message for incident times that cannot be right. Used by form and service."""
+    now = now or timezone.now()
+    times = {
+        "started_at": started_at,
+        "detected_at": detected_at,
+        "mitigated_at": mitigated_at,
+        "resolved_at": resolved_at,
+    }
+    errors = {}
+    for name, value in times.items():
+        # A minute of slack: a browser clock a little ahead should not be refused.
+        if value is not None and value > now + timedelta(minutes=1):
+            errors[name] = _("This time is in the future.")
+    if started_at is not None:
+        for name, label in (
+            ("detected_at", _("detected")),
+            ("mitigated_at", _("mitigated")),
+            ("resolved_at", _("resolved")),
+        ):
+            value = times[name]
+            if value is not None and value < started_at and name not in errors:
+                errors[name] = _("The incident cannot be %(what)s before it started.") % {
+                    "what": label
+                }
+    if (
+        mitigated_at is not None
+        and resolved_at is not None
+        and resolved_at < mitigated_at
+        and "resolved_at" not in errors
+    ):
+        errors["resolved_at"] = _("The incident cannot be resolved before it was mitigated.")
+    return errors
+
+
+def _postmortem_validate(postmortem):
+    errors = postmortem_time_errors(
+        **{name: getattr(postmortem, name) for name in POSTMORTEM_TIME_FIELDS}
+    )
+    limit = settings.POSTMORTEM_SECTION_MAX_CHARS
+    for section in Postmortem.SECTIONS:
+        if len(getattr(postmortem, section)) > limit:
+            errors[section] = _("Keep this section under %(limit)s characters.") % {
+                "limit": limit
+            }
+    if errors:
+        raise ValidationError(errors)
+    postmortem.full_clean(exclude=["version"], validate_unique=False)
+
+
+def _postmortem_render_sections(postmortem):
+    for section in Postmortem.SECTIONS:
+        setattr(postmortem, f"{section}_html", markdown.render(getattr(postmortem, section)))
+
+
+def _postmortem_set_people(postmortem, data):
+    for name in POSTMORTEM_M2M_FIELDS:
+        if name in data:
+            getattr(postmortem, name).set(data[name])
+
+
+def postmortem_create(*, data, by):
+    """Create a draft from form data (model field names). The author is ``by`` unless
+    the data names authors."""
+    fields = {k: v for k, v in data.items() if k in POSTMORTEM_EDITABLE_FIELDS}
+    postmortem = Postmortem(**fields, created_by=by, status=Postmortem.Status.DRAFT)
+    _postmortem_render_sections(postmortem)
+    _postmortem_validate(postmortem)
+    with transaction.atomic():
+        postmortem._history_user = by
+        postmortem.save()
+        _postmortem_set_people(postmortem, data)
+        if not data.get("authors"):
+            postmortem.authors.add(by)
+    logger.info("postmortem %s created by %s", postmortem.pk, by)
+    return postmortem
+
+
+def postmortem_update(*, postmortem, data, by, expected_version):
+    """Save an edit made on top of ``expected_version``.
+
+    The conditional UPDATE is the claim: only one of two people saving the same version
+    gets it; the other gets ``PostmortemVersionConflict`` with the current row, so the
+    page can show both texts and nothing typed is lost.
+    """
+    fields = {k: v for k, v in data.items() if k in POSTMORTEM_EDITABLE_FIELDS}
+    candidate = Postmortem(**{**{f: getattr(postmortem, f) for f in POSTMORTEM_EDITABLE_FIELDS}})
+    candidate.pk = postmortem.pk
+    for name, value in fields.items():
+        setattr(candidate, name, value)
+    _postmortem_validate(candidate)
+    with transaction.atomic():
+        claimed = Postmortem.objects.filter(pk=postmortem.pk, version=expected_version).update(
+            version=F("version") + 1
+        )
+        if not claimed:
+            raise PostmortemVersionConflict(Postmortem.objects.get(pk=postmortem.pk))
+        # Reload under the claim: status or publish time may have changed meanwhile.
+        postmortem.refresh_from_db()
+        for name, value in fields.items():
+            setattr(postmortem, name, value)
+        _postmortem_render_sections(postmortem)
+        postmortem._history_user = by
+        postmortem.save()
+        _postmortem_set_people(postmortem, data)
+    logger.info("postmortem %s updated to v%s by %s", postmortem.pk, postmortem.version, by)
+    return postmortem
+
+
+def _postmortem_lock(postmortem):
+    return Postmortem.objects.select_for_update().select_related("team").get(pk=postmortem.pk)
+
+
+def _postmortem_set_status(locked, original, by, **changes):
+    for name, value in changes.items():
+        setattr(locked, name, value)
+    locked._history_user = by
+    locked.save(update_fields=[*changes, "updated_at"])
+    for name in ("status", "published_at", "not_required_reason", "version"):
+        setattr(original, name, getattr(locked, name))
+    return locked
+
+
+def _postmortem_link(postmortem):
+    return f"{settings.SITE_URL}{postmortem.get_absolute_url()}"
+
+
+def postmortem_submit_for_review(*, postmortem, by):
+    """Draft -> in review. Reviewers see it on their home page; Slack hears once."""
+    from . import permissions
+
+    if not permissions.can_edit_postmortem(by, postmortem):
+        raise PostmortemTransitionError(_("You cannot edit this postmortem."))
+    with transaction.atomic():
+        locked = _postmortem_lock(postmortem)
+        if locked.status != Postmortem.Status.DRAFT:
+            raise PostmortemTransitionError(
+                _("Only a draft can be sent for review (this one is %(status)s).")
+                % {"status": locked.get_status_display()}
+            )
+        _postmortem_set_status(locked, postmortem, by, status=Postmortem.Status.IN_REVIEW)
+        if locked.team.slack_webhook_url:
+            slack_message_enqueue(
+                team=locked.team,
+                kind=SlackMessage.Kind.REVIEW,
+                payload=_review_payload(locked, by),
+            )
+    return postmortem
+
+
+def _review_payload(postmortem, by):
+    reviewers = ", ".join(
+        u.get_full_name() or u.get_username() for u in postmortem.reviewers.all()
+    )
+    with translation.override(postmortem.team.language):
+        text = _("Review requested: %(title)s (%(severity)s) by %(by)s.") % {
+            "title": postmortem.title,
+            "severity": postmortem.severity,
+            "by": by.get_full_name() or by.get_username(),
+        }
+        if reviewers:
+            text += " " + _("Reviewers: %(names)s.") % {"names": reviewers}
+        link_label = _("Open the draft")
+    link = _postmortem_link(postmortem)
+    return {
+        "text": f"{text} {link}",
+        "blocks": [
+            {"type": "section", "text": {"type": "mrkdwn", "text": _slack_escape(text)}},
+            {"type": "section", "text": {"type": "mrkdwn", "text": f"<{link}|{link_label}>"}},
+        ],
+    }
+
+
+def _slack_escape(text):
+    # Slack's mrkdwn treats these three as control characters.
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _first_lines(text, *, lines=3, limit=300):
+    kept = [line.strip() for line in text.splitlines() if line.strip()][:lines]
+    joined = "\n".join(kept)
+    return joined if len(joined) <= limit else joined[: limit - 1].rstrip() + "…"
+
+
+def _published_payload(postmortem, action_count):
+    link = _postmortem_link(postmortem)
+    with translation.override(postmortem.team.language):
+        headline = _("Postmortem published: %(title)s") % {"title": postmortem.title}
+        facts = _("%(severity)s · team %(team)s · %(count)s action items") % {
+            "severity": postmortem.severity,
+            "team": postmortem.team.name,
+            "count": action_count,
+        }
+        link_label = _("Read the postmortem")
+    summary = _first_lines(postmortem.summary)
+    blocks = [
+        {
+            "type": "header",
+            "text": {"type": "plain_text", "text": headline[:150], "emoji": False},
+        },
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": _slack_escape(facts)}]},
+    ]
+    if summary:
+        blocks.append(
+            {"type": "section", "text": {"type": "mrkdwn", "text": _slack_escape(summary)}}
+        )
+    blocks.append(
+        {"type": "section", "text": {"type": "mrkdwn", "text": f"<{link}|{link_label}>"}}
+    )
+    text = f"{headline} ({facts})\n{summary}\n{link}" if summary else f"{headline} ({facts}) {link}"
+    return {"text": text, "blocks": blocks}
+
+
+def postmortem_unresolved_comment_count(postmortem):
+    return postmortem.comments.filter(parent__isnull=True, resolved=False).count()
+
+
+def postmortem_publish(*, postmortem, by, confirm_unresolved=False):
+    """In review -> published. Refused while blame findings are open; asks for a
+    confirmation while review comments are unresolved; tells the team's Slack once."""
+    from . import gates, permissions
+
+    if not permissions.can_publish_postmortem(by, postmortem):
+        raise PostmortemTransitionError(
+            _("Only reviewers and team managers can publish this postmortem.")
+        )
+    with transaction.atomic():
+        locked = _postmortem_lock(postmortem)
+        if locked.status != Postmortem.Status.IN_REVIEW:
+            raise PostmortemTransitionError(
+                _("Only a postmortem in review can be published (this one is %(status)s).")
+                % {"status": locked.get_status_display()}
+            )
+        findings = list(gates.unacknowledged_findings(locked))
+        if findings:
+            raise PostmortemHasFindings(
+                ngettext(
+                    "%(count)s blame finding is neither fixed nor acknowledged.",
+                    "%(count)s blame findings are neither fixed nor acknowledged.",
+                    len(findings),
+                )
+                % {"count": len(findings)},
+                findings=findings,
+            )
+        unresolved = postmortem_unresolved_comment_count(locked)
+        if unresolved and not confirm_unresolved:
+            raise PostmortemNeedsConfirmation(
+                ngettext(
+                    "%(count)s review comment is not resolved yet.",
+                    "%(count)s review comments are not resolved yet.",
+                    unresolved,
+                )
+                % {"count": unresolved},
+                unresolved_count=unresolved,
+            )
+        _postmortem_set_status(
+            locked,
+            postmortem,
+            by,
+            status=Postmortem.Status.PUBLISHED,
+            published_at=timezone.now(),
+        )
+        slack_message_enqueue(
+            team=locked.team,
+            kind=SlackMessage.Kind.PUBLISHED,
+            payload=_published_payload(locked, locked.action_items.count()),
+        )
+    logger.info("postmortem %s published by %s", postmortem.pk, by)
+    return postmortem
+
+
+def postmortem_mark_not_required(*, postmortem, by, reason):
+    """Draft or in review -> not required, with the reason recorded."""
+    from . import permissions
+
+    if not permissions.can_publish_postmortem(by, postmortem):
+        raise PostmortemTransitionError(
+            _("Only reviewers and team managers can decide that no write-up is needed.")
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise PostmortemTransitionError(_("Say why no write-up is needed."))
+    if len(reason) > 500:
+        raise PostmortemTransitionError(_("Keep the reason under 500 characters."))
+    with transaction.atomic():
+        locked = _postmortem_lock(postmortem)
+        if locked.status not in (Postmortem.Status.DRAFT, Postmortem.Status.IN_REVIEW):
+            raise PostmortemTransitionError(
+                _("Only a draft or a postmortem in review can be marked not required.")
+            )
+        _postmortem_set_status(
+            locked,
+            postmortem,
+            by,
+            status=Postmortem.Status.NOT_REQUIRED,
+            not_required_reason=reason,
+        )
+    return postmortem
+
+
+def postmortem_reopen(*, postmortem, by):
+    """Back to draft from in review, published or not required."""
+    from . import permissions
+
+    if not permissions.can_edit_postmortem(by, postmortem):
+        raise PostmortemTransitionError(_("You cannot edit this postmortem."))
+    with transaction.atomic():
+        locked = _postmortem_lock(postmortem)
+        if locked.status == Postmortem.Status.DRAFT:
+            raise PostmortemTransitionError(_("This postmortem is already a draft."))
+        if locked.status == Postmortem.Status.PUBLISHED and not permissions.can_publish_postmortem(
+            by, locked
+        ):
+            raise PostmortemTransitionError(
+                _("Only reviewers and team managers can take back a published postmortem.")
+            )
+        _postmortem_set_status(
+            locked,
+            postmortem,
+            by,
+            status=Postmortem.Status.DRAFT,
+            published_at=None,
+            not_required_reason="",
+        )
+    return postmortem
+
+
+# --- Review comments ------------------------------------------------------------------------
+
+_ANCHOR_RE = re.compile(r"^(general|section:[a-z_]+|factor:\d+|event:\d+)$")
+
+
+def _review_comment_check_anchor(postmortem, anchor):
+    if not _ANCHOR_RE.match(anchor):
+        raise ValidationError({"anchor": _("Unknown place to comment on.")})
+    kind, _sep, ref = anchor.partition(":")
+    if kind == "section" and ref not in Postmortem.SECTIONS:
+        raise ValidationError({"anchor": _("Unknown section.")})
+    if kind == "factor" and not postmortem.factors.filter(pk=int(ref)).exists():
+        raise ValidationError({"anchor": _("That contributing factor is not on this postmortem.")})
+    if kind == "event" and not postmortem.timeline_events.filter(pk=int(ref)).exists():
+        raise ValidationError({"anchor": _("That timeline event is not on this postmortem.")})
+
+
+def review_comment_create(*, postmortem, by, body, anchor="general", parent=None):
+    """A comment (or a reply, which joins its parent's thread and place)."""
+    body = (body or "").strip()
+    if parent is not None:
+        if parent.postmortem_id != postmortem.pk:
+            raise ValidationError({"parent": _("That comment belongs to another postmortem.")})
+        # Threads are one level deep: a reply to a reply joins the same thread.
+        if parent.parent_id is not None:
+            parent = parent.parent
+        anchor = parent.anchor
+    anchor = anchor or "general"
+    _review_comment_check_anchor(postmortem, anchor)
+    comment = ReviewComment(
+        postmortem=postmortem,
+        anchor=anchor,
+        parent=parent,
+        author=by,
+        body=body,
+        body_html=markdown.render(body),
+    )
+    if len(body) > 10_000:
+        raise ValidationError({"body": _("Keep comments under 10,000 characters.")})
+    comment.full_clean()
+    with transaction.atomic():
+        comment.save()
+    return comment
+
+
+def review_comment_set_resolved(*, comment, by, resolved):
+    """Resolve or reopen a thread (always its first comment)."""
+    root = comment.parent if comment.parent_id else comment
+    root.resolved = bool(resolved)
+    root.resolved_by = by if resolved else None
+    root.resolved_at = timezone.now() if resolved else None
+    with transaction.atomic():
+        root.save(update_fields=["resolved", "resolved_by", "resolved_at"])
+    return root
+
+
+# --- Timeline -------------------------------------------------------------------------------
+#
+# Timeline and factor writes never touch the postmortem's ``version``: it guards the main
+# form's text only, so adding an event while someone edits the summary is no conflict.
+# History is kept by django-simple-history; ``_history_user`` names the author when there
+# is no request (the request middleware does it otherwise).
+
+
+def _timeline_event_save(event, by, **save_kwargs):
+    event.text_html = markdown.render(event.text)
+    event.full_clean(exclude=["postmortem", "created_by"])
+    event._history_user = by
+    with transaction.atomic():
+        event.save(**save_kwargs)
+    return event
+
+
+def timeline_event_create(*, postmortem, by, occurred_at, kind, text, pinned=False):
+    event = TimelineEvent(
+        postmortem=postmortem,
+        occurred_at=occurred_at,
+        kind=kind,
+        text=text,
+        pinned=pinned,
+        created_by=by,
+    )
+    return _timeline_event_save(event, by)
+
+
+def timeline_event_update(*, event, by, occurred_at, kind, text):
+    event.occurred_at = occurred_at
+    event.kind = kind
+    event.text = text
+    return _timeline_event_save(event, by)
+
+
+def timeline_event_delete(*, event, by):
+    event._history_user = by
+    with transaction.atomic():
+        event.delete()
+
+
+def timeline_event_set_pinned(*, event, by, pinned):
+    event.pinned = bool(pinned)
+    event._history_user = by
+    with transaction.atomic():
+        event.save(update_fields=["pinned"])
+    return event
+
+
+def timeline_import(*, postmortem, by, events):
+    """Save parsed lines (``timeline.ParsedEvent`` or anything with ``occurred_at``,
+    ``kind`` and ``text``) as events, all or none."""
+    built = []
+    for parsed in events:
+        event = TimelineEvent(
+            postmortem=postmortem,
+            occurred_at=parsed.occurred_at,
+            kind=parsed.kind,
+            text=parsed.text,
+            text_html=markdown.render(parsed.text),
+            created_by=by,
+        )
+        event.full_clean(exclude=["postmortem", "created_by"])
+        built.append(event)
+    if not built:
+        raise ValidationError(_("There is nothing to import."))
+    with transaction.atomic():
+        return bulk_create_with_history(built, TimelineEvent, default_user=by)
+
+
+# --- Contributing factors -------------------------------------------------------------------
+
+
+def theme_get_or_create(*, name, by=None):
+    """The theme called ``name`` (same slug or same name, any case), created if new."""
+    name = " ".join((name or "").split())
+    slug = slugify(name, allow_unicode=True)
+    if not slug:
+        raise ValidationError(
+            {"themes": _("“%(name)s” cannot be used as a theme name.") % {"name": name}}
+        )
+    existing = Theme.objects.filter(slug=slug).first() or Theme.objects.filter(
+        name__iexact=name
+    ).first()
+    if existing:
+        return existing
+    theme = Theme(name=name, slug=slug)
+    theme.full_clean(validate_unique=False)
+    theme._history_user = by
+    try:
+        with transaction.atomic():
+            theme.save()
+    except IntegrityError:
+        # Someone created it at the same moment.
+        return Theme.objects.get(slug=slug)
+    return theme
+
+
+def _themes_resolve(themes, by):
+    resolved = {}
+    for theme in themes or ():
+        if isinstance(theme, str):
+            theme = theme_get_or_create(name=theme, by=by)
+        resolved[theme.pk] = theme
+    return list(resolved.values())
+
+
+def _factor_save(factor, by, themes):
+    factor.description_html = markdown.render(factor.description)
+    factor.full_clean(exclude=["postmortem"])
+    factor._history_user = by
+    with transaction.atomic():
+        resolved = _themes_resolve(themes, by)
+        factor.save()
+        factor.themes.set(resolved)
+    return factor
+
+
+def factor_create(*, postmortem, by, category, description, themes=()):
+    """``themes``: Theme objects and/or names; unknown names become new themes."""
+    factor = ContributingFactor(postmortem=postmortem, category=category, description=description)
+    return _factor_save(factor, by, themes)
+
+
+def factor_update(*, factor, by, category, description, themes=()):
+    factor.category = category
+    factor.description = description
+    return _factor_save(factor, by, themes)
+
+
+def factor_delete(*, factor, by):
+    """Linked action items stay, unlinked from the factor."""
+    factor._history_user = by
+    with transaction.atomic():
+        factor.delete()

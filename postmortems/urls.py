@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import profile, teams
+from .views import comments, factors, postmortems, profile, teams, timeline
 
 app_name = "postmortems"
 
@@ -8,4 +8,57 @@ urlpatterns = [
     path("teams/<slug:slug>/settings/", teams.team_settings, name="team_settings"),
     path("teams/<slug:slug>/test-message/", teams.team_test_message, name="team_test_message"),
     path("profile/", profile.profile, name="profile"),
+    path("postmortems/", postmortems.postmortem_list, name="list"),
+    path("postmortems/new/", postmortems.postmortem_create, name="create"),
+    path("postmortems/preview/", postmortems.postmortem_preview, name="preview"),
+    path("postmortems/<int:pk>/", postmortems.postmortem_detail, name="detail"),
+    path("postmortems/<int:pk>/edit/", postmortems.postmortem_edit, name="edit"),
+    path("postmortems/<int:pk>/export.md", postmortems.postmortem_export, name="export"),
+    path("postmortems/<int:pk>/history/", postmortems.postmortem_history, name="history"),
+    path("postmortems/<int:pk>/submit/", postmortems.postmortem_submit, name="submit"),
+    path("postmortems/<int:pk>/publish/", postmortems.postmortem_publish, name="publish"),
+    path(
+        "postmortems/<int:pk>/not-required/",
+        postmortems.postmortem_not_required,
+        name="not_required",
+    ),
+    path("postmortems/<int:pk>/reopen/", postmortems.postmortem_reopen, name="reopen"),
+    path("postmortems/<int:pk>/comments/", comments.comment_create, name="comment_create"),
+    path(
+        "postmortems/<int:pk>/comments/<int:comment_pk>/resolve/",
+        comments.comment_resolve,
+        name="comment_resolve",
+    ),
+    path("postmortems/<int:pk>/timeline/", timeline.timeline_list, name="timeline_list"),
+    path("postmortems/<int:pk>/timeline/add/", timeline.timeline_add, name="timeline_add"),
+    path(
+        "postmortems/<int:pk>/timeline/import/", timeline.timeline_import, name="timeline_import"
+    ),
+    path(
+        "postmortems/<int:pk>/timeline/<int:event_id>/edit/",
+        timeline.timeline_edit,
+        name="timeline_edit",
+    ),
+    path(
+        "postmortems/<int:pk>/timeline/<int:event_id>/delete/",
+        timeline.timeline_delete,
+        name="timeline_delete",
+    ),
+    path(
+        "postmortems/<int:pk>/timeline/<int:event_id>/pin/",
+        timeline.timeline_pin,
+        name="timeline_pin",
+    ),
+    path("postmortems/<int:pk>/factors/", factors.factor_list, name="factor_list"),
+    path("postmortems/<int:pk>/factors/add/", factors.factor_add, name="factor_add"),
+    path(
+        "postmortems/<int:pk>/factors/<int:factor_id>/edit/",
+        factors.factor_edit,
+        name="factor_edit",
+    ),
+    path(
+        "postmortems/<int:pk>/factors/<int:factor_id>/delete/",
+        factors.factor_delete,
+        name="factor_delete",
+    ),
 ]
