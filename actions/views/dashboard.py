@@ -1,0 +1,173 @@
+"""The manager dashboard: filters, tiles, per-team table, SVG charts, the item list, bulk
+changes and the CSV export. Everything is computed on the items the user may see."""
+
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from postmortems.permissions import managed_team_ids
+
+from .. import charts, selectors, services
+from ..forms import BulkUpdateForm, DashboardFilterForm
+from ..models import ActionItem
+
+PAGE_SIZE = 50
+
+
+def dashboard(request):
+    """``/actions/``. A fixed number of queries whatever the number of items."""
+    form = DashboardFilterForm(request.GET)
+    filters = form.filters()
+    today = timezone.localdate()
+    items = selectors.dashboard_items(request.user, filters, today=today)
+    figures = selectors.dashboard_figures(items, today=today)
+    team_rows = selectors.dashboard_team_rows(items, today=today)
+
+    sort = filters.get("sort") or selectors.DEFAULT_SORT
+    paginator = Paginator(selectors.dashboard_list(items, sort), PAGE_SIZE)
+    # The aggregate already counted the filtered set; no second COUNT query.
+    paginator.count = figures["total"]
+    page = paginator.get_page(request.GET.get("page"))
+
+    team_choices, people_choices = selectors.dashboard_filter_choices()
+    managed = managed_team_ids(request.user)
+    rows = list(page.object_list)
+    for row in rows:
+        row.is_overdue = row.is_open and row.due_date < today
+        row.can_bulk = request.user.is_superuser or row.team_id in managed
+    return render(
+        request,
+        "actions/dashboard.html",
+        {
+            "form": form,
+            "filters": filters,
+            "ignored": form.ignored(),
+            "figures": figures,
+            "team_rows": team_rows,
+            "age_chart": charts.age_chart(figures["age_chart"]),
+            "week_chart": charts.week_chart(figures["week_chart"]),
+            "page": page,
+            "rows": rows,
+            "sort": sort,
+            "list_columns": _list_columns(sort),
+            "age_priorities": ActionItem.Priority.values,
+            "team_choices": team_choices,
+            "people_choices": people_choices,
+            "can_bulk": any(row.can_bulk for row in rows),
+            "bulk_statuses": [
+                (s, ActionItem.Status(s).label) for s in services.BULK_STATUS_ACTIONS
+            ],
+            "open_statuses": list(ActionItem.OPEN_STATUSES),
+        },
+    )
+
+
+LIST_COLUMNS = (
+    ("title", gettext_lazy("Item")),
+    ("team", gettext_lazy("Team")),
+    ("priority", gettext_lazy("Priority")),
+    ("status", gettext_lazy("Status")),
+    ("due_date", gettext_lazy("Due")),
+    ("created_at", gettext_lazy("Created")),
+    ("completed_at", gettext_lazy("Closed")),
+)
+
+
+def _list_columns(current):
+    """Each sortable column's header: the sort its link sets and its aria-sort state."""
+    columns = []
+    for key, label in LIST_COLUMNS:
+        if current == key:
+            state = {"next": f"-{key}", "aria": "ascending"}
+        elif current == f"-{key}":
+            state = {"next": key, "aria": "descending"}
+        else:
+            state = {"next": key, "aria": "none"}
+        columns.append({"key": key, "label": label, **state})
+    return columns
+
+
+@require_POST
+def bulk_update(request):
+    """Managers change the status or assignee of the checked rows (their teams' items only)."""
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = ""
+    back = next_url or "actions:dashboard"
+    form = BulkUpdateForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect(back)
+    items = list(
+        selectors.visible_action_items(request.user)
+        .filter(pk__in=form.cleaned_data["items"])
+        .select_related("team", "assignee")
+    )
+    try:
+        result = services.action_items_bulk_update(
+            items=items,
+            by=request.user,
+            status=form.cleaned_data["status"] or None,
+            assignee=form.cleaned_data["assignee"],
+        )
+    except PermissionDenied:
+        messages.error(request, _("Bulk changes are only for managers of the items' teams."))
+        return redirect(back)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(back)
+    messages.success(request, _("%(count)d item(s) updated.") % {"count": len(result.updated)})
+    for item, message in result.skipped:
+        messages.warning(
+            request, _("Skipped “%(title)s”: %(why)s") % {"title": item.title, "why": message}
+        )
+    return redirect(back)
+
+
+class _Echo:
+    """A file-like object whose write returns the line, for streaming csv.writer output."""
+
+    def write(self, value):
+        return value
+
+
+def _cell(value):
+    if value is None:
+        return ""
+    if hasattr(value, "isoformat"):
+        if hasattr(value, "hour"):
+            return timezone.localtime(value).isoformat(timespec="seconds")
+        return value.isoformat()
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        # Spreadsheets run cells starting with these as formulas.
+        return "'" + value
+    return value
+
+
+def export_csv(request):
+    """``/actions/export.csv``: the filtered list, streamed in chunks (fine for 100k rows)."""
+    form = DashboardFilterForm(request.GET)
+    filters = form.filters()
+    items = selectors.dashboard_items(request.user, filters)
+    rows = selectors.export_rows(items, filters.get("sort") or selectors.DEFAULT_SORT)
+    writer = csv.writer(_Echo())
+
+    def lines():
+        yield writer.writerow([name for name, _source in selectors.EXPORT_COLUMNS])
+        for row in rows:
+            yield writer.writerow([_cell(value) for value in row])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="action-items-{stamp}.csv"'
+    return response
