@@ -37,27 +37,40 @@ class ActionItem(models.Model):
     CLOSED_STATUSES = (Status.DONE, Status.WONT_DO)
 
     postmortem = models.ForeignKey(
-        Postmortem, on_delete=models.CASCADE, related_name="action_items",
+        Postmortem,
+        on_delete=models.CASCADE,
+        related_name="action_items",
         verbose_name=_("postmortem"),
     )
     factor = models.ForeignKey(
-        ContributingFactor, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="action_items", verbose_name=_("contributing factor"),
+        ContributingFactor,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="action_items",
+        verbose_name=_("contributing factor"),
     )
     title = models.CharField(_("title"), max_length=200)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.PREVENT)
     priority = models.CharField(_("priority"), max_length=2, choices=Priority, default=Priority.P3)
     status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.OPEN)
     status_reason = models.CharField(
-        _("reason"), max_length=500, blank=True, default="",
+        _("reason"),
+        max_length=500,
+        blank=True,
+        default="",
         help_text=_("Why it is blocked or will not be done."),
     )
     team = models.ForeignKey(
         Team, on_delete=models.PROTECT, related_name="action_items", verbose_name=_("owner team")
     )
     assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="action_items", verbose_name=_("assignee"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="action_items",
+        verbose_name=_("assignee"),
     )
     due_date = models.DateField(_("due date"))
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
@@ -65,7 +78,10 @@ class ActionItem(models.Model):
     notes = models.TextField(_("notes"), blank=True, default="")
     notes_html = models.TextField(blank=True, default="", editable=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)

@@ -41,7 +41,9 @@ def parse_due_days(value):
         key, sep, days = part.partition("=")
         key = key.strip().upper()
         if not sep or key not in policy or not days.strip().isdigit():
-            raise ImproperlyConfigured(f"ACTION_DUE_DAYS: cannot read {part!r} (expected e.g. P1=7)")
+            raise ImproperlyConfigured(
+                f"ACTION_DUE_DAYS: cannot read {part!r} (expected e.g. P1=7)"
+            )
         policy[key] = int(days)
     return policy
 
@@ -52,7 +54,7 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("Set SECRET_KEY (or DEBUG=true for the development default).")
-    SECRET_KEY = "django-insecure-development-only-key-do-not-use-in-production"
+    SECRET_KEY = "django-insecure-development-only-key-do-not-use-in-production"  # noqa: S105
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -182,6 +184,9 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 # --- Hindsight
 SLACK_WEBHOOK_ALLOWED_HOSTS = env_list("SLACK_WEBHOOK_ALLOWED_HOSTS", "hooks.slack.com")
 SLACK_TIMEOUT_SECONDS = float(os.environ.get("SLACK_TIMEOUT_SECONDS", "5"))
+# Base of the exponential back-off between Slack delivery tries after a 5xx or timeout
+# (about 5, 10, 20, 40 s with jitter); 0 retries at once (tests).
+SLACK_RETRY_BACKOFF_SECONDS = env_int("SLACK_RETRY_BACKOFF_SECONDS", 5)
 ACTION_DUE_DAYS = parse_due_days(os.environ.get("ACTION_DUE_DAYS", ""))
 REMINDER_DUE_SOON_DAYS = env_int("REMINDER_DUE_SOON_DAYS", 3)
 POSTMORTEM_SECTION_MAX_CHARS = 50_000
@@ -191,10 +196,13 @@ LINT_MAX_BYTES = 100 * 1024
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = VAR_DIR / "broker"
+    for _folder in ("queue", "processed", "control"):
+        (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
 else:

@@ -152,15 +152,21 @@ class Postmortem(models.Model):
         Team, on_delete=models.PROTECT, related_name="postmortems", verbose_name=_("team")
     )
     authors = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, related_name="authored_postmortems", blank=True,
+        settings.AUTH_USER_MODEL,
+        related_name="authored_postmortems",
+        blank=True,
         verbose_name=_("authors"),
     )
     reviewers = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, related_name="reviewing_postmortems", blank=True,
+        settings.AUTH_USER_MODEL,
+        related_name="reviewing_postmortems",
+        blank=True,
         verbose_name=_("reviewers"),
     )
     viewers = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, related_name="viewable_postmortems", blank=True,
+        settings.AUTH_USER_MODEL,
+        related_name="viewable_postmortems",
+        blank=True,
         verbose_name=_("viewers"),
         help_text=_("People outside the team who may read a restricted postmortem."),
     )
@@ -198,7 +204,10 @@ class Postmortem(models.Model):
     version = models.PositiveIntegerField(default=1)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -258,7 +267,10 @@ class TimelineEvent(models.Model):
     text_html = models.TextField(blank=True, default="", editable=False)
     pinned = models.BooleanField(_("pinned"), default=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -286,9 +298,7 @@ class ContributingFactor(models.Model):
         TESTING = "testing", _("Testing")
         OTHER = "other", _("Other")
 
-    postmortem = models.ForeignKey(
-        Postmortem, on_delete=models.CASCADE, related_name="factors"
-    )
+    postmortem = models.ForeignKey(Postmortem, on_delete=models.CASCADE, related_name="factors")
     category = models.CharField(_("category"), max_length=20, choices=Category)
     description = models.TextField(_("description"))
     description_html = models.TextField(blank=True, default="", editable=False)
@@ -310,9 +320,7 @@ class ContributingFactor(models.Model):
 class ReviewComment(models.Model):
     """A reviewer's comment on a section, factor or timeline event, with threaded replies."""
 
-    postmortem = models.ForeignKey(
-        Postmortem, on_delete=models.CASCADE, related_name="comments"
-    )
+    postmortem = models.ForeignKey(Postmortem, on_delete=models.CASCADE, related_name="comments")
     # What the comment is about: "section:summary", "factor:<pk>", "event:<pk>" or "general".
     anchor = models.CharField(max_length=40, default="general")
     parent = models.ForeignKey(
@@ -325,7 +333,10 @@ class ReviewComment(models.Model):
     body_html = models.TextField(blank=True, default="", editable=False)
     resolved = models.BooleanField(default=False)
     resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
     )
     resolved_at = models.DateTimeField(null=True, blank=True)

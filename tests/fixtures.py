@@ -187,13 +187,24 @@ def slack_receiver(settings):
 @pytest.fixture
 def celery_eager(settings):
     """Run tasks inline (for tests about what a task does, not about the broker)."""
-    from celery import current_app
+    from config.celery import app
 
-    current_app.conf.task_always_eager = True
-    current_app.conf.task_eager_propagates = True
-    yield current_app
-    current_app.conf.task_always_eager = False
-    current_app.conf.task_eager_propagates = False
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield app
+    app.conf.task_always_eager = False
+    app.conf.task_eager_propagates = False
+
+
+def _drop_broker_connections(app):
+    """Forget pooled connections so the next publish uses the current broker_url.
+
+    (``app.close()`` would also deregister the app, which loses its shared tasks.)
+    """
+    if app._pool is not None:
+        app._pool.force_close_all()
+        app._pool = None
+    app.amqp._producer_pool = None
 
 
 @pytest.fixture
@@ -204,10 +215,10 @@ def redis_celery_worker(transactional_db):
     each other's tasks.
     """
     require_service("Redis", "127.0.0.1", 6379)
-    from celery import current_app
     from celery.contrib.testing.worker import start_worker
 
-    app = current_app
+    from config.celery import app
+
     old = {k: app.conf[k] for k in ("broker_url", "task_default_queue", "task_always_eager")}
     queue = f"hindsight-test-{os.getpid()}-{time.monotonic_ns()}"
     app.conf.update(
@@ -215,13 +226,18 @@ def redis_celery_worker(transactional_db):
         task_default_queue=queue,
         task_always_eager=False,
     )
-    app.pool.force_close_all()
+    _drop_broker_connections(app)
     try:
         with start_worker(
-            app, pool="threads", concurrency=4, perform_ping_check=False, loglevel="WARNING",
-            queues=[queue], shutdown_timeout=10,
+            app,
+            pool="threads",
+            concurrency=4,
+            perform_ping_check=False,
+            loglevel="WARNING",
+            queues=[queue],
+            shutdown_timeout=10,
         ) as worker:
             yield worker
     finally:
         app.conf.update(old)
-        app.pool.force_close_all()
+        _drop_broker_connections(app)

@@ -5,7 +5,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 
-
 def _database_ok():
     try:
         with connection.cursor() as cursor:

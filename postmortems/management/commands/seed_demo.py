@@ -6,7 +6,7 @@ from django.db import transaction
 
 from postmortems.models import Membership, Profile, Team
 
-DEMO_PASSWORD = "hindsight-demo"
+DEMO_PASSWORD = "hindsight-demo"  # noqa: S105 -- printed for the demo, by design
 
 TEAMS = [
     ("Payments", "payments"),
@@ -46,12 +46,18 @@ class Command(BaseCommand):
         for username, first, last, team_slug, role, tz, lang in PEOPLE:
             user, created = User.objects.get_or_create(
                 username=username,
-                defaults={"first_name": first, "last_name": last, "email": f"{username}@example.com"},
+                defaults={
+                    "first_name": first,
+                    "last_name": last,
+                    "email": f"{username}@example.com",
+                },
             )
             if created:
                 user.set_password(DEMO_PASSWORD)
                 user.save()
-            Profile.objects.update_or_create(user=user, defaults={"time_zone": tz, "language": lang})
+            Profile.objects.update_or_create(
+                user=user, defaults={"time_zone": tz, "language": lang}
+            )
             Membership.objects.get_or_create(
                 team=teams[team_slug], user=user, defaults={"role": role}
             )
