@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ActionsConfig(AppConfig):
     name = "actions"
     verbose_name = _("Actions")
+
+    def ready(self):
+        from . import signals  # noqa: F401

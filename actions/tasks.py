@@ -18,3 +18,22 @@ def theme_rollup(period_end=None):
     result = kaizen.rollup(period_end)
     kaizen.send_digests(result.period_end)
     return {"period_end": result.period_end.isoformat(), "rows": result.rows}
+
+
+@shared_task(
+    autoretry_for=(OperationalError,),
+    retry_backoff=30,
+    max_retries=3,
+)
+def reminder_sweep(today=None):
+    """Hourly: claim today's reminders and queue one Slack message per team.
+
+    Each (item, kind, day) is claimed once in the database, so the hourly runs, a retry
+    after a database error, or two beats by mistake never remind twice. ``today``
+    (YYYY-MM-DD) is for replaying a day; beat passes nothing."""
+    import datetime
+
+    from . import reminders
+
+    day = datetime.date.fromisoformat(today) if today else None
+    return reminders.sweep(day).as_dict()

@@ -1,0 +1,503 @@
+"""Follow-up reminders: which open action items to remind about today, and one Slack
+message per team that lists them.
+
+Schedule (``today`` is the local date in ``settings.TIME_ZONE``; only open, in-progress and
+blocked items are reminded — done and won't-do never):
+
+``due_today``
+    The item is due today. Once, on that day.
+``due_soon``
+    Due in 1 to ``REMINDER_DUE_SOON_DAYS`` (default 3) days. Once per due date: on the first
+    sweep day inside that window.
+``overdue``
+    On the first day overdue, then once a week while still open: days overdue 1, 8, 15, …
+    (``days_overdue % 7 == 1``). Each of those days opens a seven-day slot.
+``unassigned``
+    Open with no assignee two days after creation, then once a week while still
+    unassigned: days since creation 2, 9, 16, … (``(age - 2) % 7 == 0``).
+
+A slot (the due-soon window, or a week of ``overdue`` / ``unassigned``) is satisfied by one
+reminder that was sent, skipped for lack of a webhook, or is still in flight. A reminder that
+*failed* does not satisfy it, and neither does a day the sweep did not run: the next day's
+sweep claims a new (item, kind, next day) row, until the slot ends. ``due_today`` has a slot
+of one day (the next day is ``overdue`` day 1 anyway).
+
+Exactly once: each reminder is a ``ReminderLog(item, kind, for_date)`` row, unique in the
+database. Per team, inside one transaction, the sweep creates the team's ``SlackMessage``
+(the outbox row), inserts its claims with ``ON CONFLICT DO NOTHING`` marked with that
+message, and re-selects the rows carrying the message: only those are listed. A second
+sweep, or one running at the same time in another worker, finds the rows taken (on
+PostgreSQL it waits for the first transaction, then skips them) and sends nothing for them.
+The message is delivered by ``postmortems.tasks.deliver_slack_message`` after commit, and
+``actions.signals`` copies its final state onto the reminder rows.
+"""
+
+import logging
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from postmortems.models import SlackMessage, Team
+from postmortems.services import slack_message_enqueue
+
+from .models import ActionItem, ReminderLog
+
+logger = logging.getLogger(__name__)
+
+Kind = ReminderLog.Kind
+State = ReminderLog.State
+
+OVERDUE_EVERY_DAYS = 7
+UNASSIGNED_AFTER_DAYS = 2
+UNASSIGNED_EVERY_DAYS = 7
+
+# Slack's limits (https://api.slack.com/reference/block-kit/blocks): 50 blocks per message,
+# 3,000 characters in a section's text, 150 in a header. Items beyond what fits, or beyond
+# MAX_LISTED_ITEMS (a message people still read), are summed up as "and N more" + a link.
+MAX_BLOCKS = 50
+MAX_SECTION_CHARS = 3000
+MAX_HEADER_CHARS = 150
+MAX_TEXT_CHARS = 3000
+MAX_LISTED_ITEMS = 100
+MAX_TITLE_CHARS = 150
+
+CLAIM_BATCH_SIZE = 500
+ITEM_CHUNK_SIZE = 2000
+
+# How urgent each kind is: decides the order of items within a person's list.
+KIND_ORDER = {Kind.OVERDUE: 0, Kind.DUE_TODAY: 1, Kind.DUE_SOON: 2, Kind.UNASSIGNED: 3}
+
+_SLACK_MEMBER_ID = re.compile(r"^[UW][A-Z0-9]{2,30}$")
+
+
+# --- Report -------------------------------------------------------------------------------
+
+
+@dataclass
+class KindCounts:
+    claimed: int = 0  # reminders this sweep took and put into a message
+    already_reminded: int = 0  # due today, but an earlier or concurrent sweep holds the claim
+    sent: int = 0
+    skipped_no_webhook: int = 0
+    failed: int = 0
+    pending: int = 0  # still queued for the worker when the sweep ended
+
+
+@dataclass
+class SweepReport:
+    today: date
+    teams: int = 0  # teams that had anything to remind about
+    items_considered: int = 0
+    messages_queued: int = 0
+    messages_sent: int = 0
+    messages_skipped: int = 0  # no webhook configured: recorded, not sent
+    messages_failed: int = 0
+    messages_pending: int = 0
+    kinds: dict = field(default_factory=lambda: {k.value: KindCounts() for k in Kind})
+    message_ids: list = field(default_factory=list)
+
+    @property
+    def reminders_claimed(self):
+        return sum(c.claimed for c in self.kinds.values())
+
+    @property
+    def reminders_already_reminded(self):
+        return sum(c.already_reminded for c in self.kinds.values())
+
+    def as_dict(self):
+        return {
+            "today": self.today.isoformat(),
+            "teams": self.teams,
+            "items_considered": self.items_considered,
+            "messages_queued": self.messages_queued,
+            "messages_sent": self.messages_sent,
+            "messages_skipped": self.messages_skipped,
+            "messages_failed": self.messages_failed,
+            "messages_pending": self.messages_pending,
+            "kinds": {kind: vars(counts) for kind, counts in self.kinds.items()},
+        }
+
+
+# --- Schedule -----------------------------------------------------------------------------
+
+
+def due_kinds(*, today, due_date, created_on, has_assignee, soon_days=None):
+    """``[(kind, slot_start)]`` for one open item on ``today``.
+
+    The item is reminded of ``kind`` today unless a reminder of that kind that did not fail
+    exists with ``slot_start <= for_date <= today``.
+    """
+    soon_days = settings.REMINDER_DUE_SOON_DAYS if soon_days is None else soon_days
+    kinds = []
+    days_left = (due_date - today).days
+    if days_left == 0:
+        kinds.append((Kind.DUE_TODAY, today))
+    elif 1 <= days_left <= soon_days:
+        kinds.append((Kind.DUE_SOON, due_date - timedelta(days=soon_days)))
+    elif days_left < 0:
+        days_overdue = -days_left
+        since_slot = (days_overdue - 1) % OVERDUE_EVERY_DAYS
+        kinds.append((Kind.OVERDUE, today - timedelta(days=since_slot)))
+    age = (today - created_on).days
+    if not has_assignee and age >= UNASSIGNED_AFTER_DAYS:
+        since_slot = (age - UNASSIGNED_AFTER_DAYS) % UNASSIGNED_EVERY_DAYS
+        kinds.append((Kind.UNASSIGNED, today - timedelta(days=since_slot)))
+    return kinds
+
+
+def _lookback_days(soon_days):
+    return max(OVERDUE_EVERY_DAYS, UNASSIGNED_EVERY_DAYS, soon_days)
+
+
+def _start_of_day(day):
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def candidate_items(today, soon_days=None):
+    """Open items that may need a reminder today (the schedule then decides)."""
+    soon_days = settings.REMINDER_DUE_SOON_DAYS if soon_days is None else soon_days
+    created_before = _start_of_day(today - timedelta(days=UNASSIGNED_AFTER_DAYS - 1))
+    return ActionItem.objects.filter(status__in=ActionItem.OPEN_STATUSES).filter(
+        Q(due_date__lte=today + timedelta(days=soon_days))
+        | Q(assignee__isnull=True, created_at__lt=created_before)
+    )
+
+
+# --- Sweep --------------------------------------------------------------------------------
+
+
+def sweep(today=None):
+    """Claim today's reminders and queue one Slack message per team. Safe to run again and
+    concurrently: every (item, kind, day) is reminded at most once."""
+    today = today or timezone.localdate()
+    soon_days = settings.REMINDER_DUE_SOON_DAYS
+    report = SweepReport(today=today)
+    candidates = candidate_items(today, soon_days)
+    teams = list(
+        Team.objects.filter(Exists(candidates.filter(team_id=OuterRef("pk")))).order_by("pk")
+    )
+    for team in teams:
+        _sweep_team(team, candidates.filter(team_id=team.pk), today, soon_days, report)
+    _collect_outcomes(report)
+    logger.info(
+        "reminder sweep %s: %s items considered, %s reminders in %s messages "
+        "(%s sent, %s not sent for lack of a webhook, %s failed, %s pending)",
+        today,
+        report.items_considered,
+        report.reminders_claimed,
+        report.messages_queued,
+        report.messages_sent,
+        report.messages_skipped,
+        report.messages_failed,
+        report.messages_pending,
+    )
+    return report
+
+
+def _sweep_team(team, items, today, soon_days, report):
+    wanted = _wanted_reminders(team, items, today, soon_days, report)
+    if not wanted:
+        return
+    with transaction.atomic():
+        # The outbox row first: the claims carry its id, which is how this sweep finds out
+        # which claims it won. Its delivery is queued for after the commit.
+        message = slack_message_enqueue(
+            team=team, kind=SlackMessage.Kind.REMINDERS, payload={"text": ""}
+        )
+        ReminderLog.objects.bulk_create(
+            [
+                ReminderLog(item_id=item_id, kind=kind, for_date=today, message=message)
+                for item_id, kind in wanted
+            ],
+            batch_size=CLAIM_BATCH_SIZE,
+            ignore_conflicts=True,
+        )
+        won = list(
+            ReminderLog.objects.filter(message=message)
+            .select_related("item", "item__assignee", "item__assignee__profile")
+            .order_by("item_id", "kind")
+        )
+        counts = defaultdict(int)
+        for row in won:
+            counts[row.kind] += 1
+        for kind in Kind.values:
+            wanted_of_kind = sum(1 for _i, k in wanted if k == kind)
+            report.kinds[kind].claimed += counts[kind]
+            report.kinds[kind].already_reminded += wanted_of_kind - counts[kind]
+        if not won:
+            # Another sweep holds every claim: drop the empty message (and its queued send).
+            transaction.set_rollback(True)
+            return
+        payload = build_payload(team, won, today)
+        SlackMessage.objects.filter(pk=message.pk).update(payload=payload)
+        message.payload = payload
+    report.teams += 1
+    report.messages_queued += 1
+    report.message_ids.append(message.pk)
+
+
+def _wanted_reminders(team, items, today, soon_days, report):
+    """``[(item_id, kind)]`` the schedule asks for today, in a stable order (item, kind), so
+    concurrent sweeps insert their claims in the same order and never deadlock."""
+    recent = defaultdict(list)
+    rows = ReminderLog.objects.filter(
+        item__team_id=team.pk, for_date__gte=today - timedelta(days=_lookback_days(soon_days))
+    ).values_list("item_id", "kind", "for_date", "state")
+    for item_id, kind, for_date, state in rows.iterator(chunk_size=ITEM_CHUNK_SIZE):
+        recent[(item_id, kind)].append((for_date, state))
+    wanted = []
+    current_zone = timezone.get_current_timezone()
+    fields = ("pk", "due_date", "created_at", "assignee_id")
+    for item_id, due_date, created_at, assignee_id in (
+        items.order_by("pk").values_list(*fields).iterator(chunk_size=ITEM_CHUNK_SIZE)
+    ):
+        report.items_considered += 1
+        created_on = timezone.localtime(created_at, current_zone).date()
+        for kind, slot_start in due_kinds(
+            today=today,
+            due_date=due_date,
+            created_on=created_on,
+            has_assignee=assignee_id is not None,
+            soon_days=soon_days,
+        ):
+            earlier = recent.get((item_id, kind), ())
+            if any(for_date == today for for_date, _state in earlier):
+                report.kinds[kind].already_reminded += 1
+                continue
+            if any(
+                slot_start <= for_date <= today and state != State.FAILED
+                for for_date, state in earlier
+            ):
+                continue
+            wanted.append((item_id, kind))
+    wanted.sort(key=lambda pair: (pair[0], pair[1]))
+    return wanted
+
+
+def _collect_outcomes(report):
+    """Message and reminder states right after the sweep: final when delivery ran inline
+    (eager Celery), otherwise mostly pending until the worker gets to them."""
+    if not report.message_ids:
+        return
+    states = dict(
+        SlackMessage.objects.filter(pk__in=report.message_ids)
+        .values_list("state")
+        .annotate(n=Count("pk"))
+        .values_list("state", "n")
+    )
+    report.messages_sent = states.get(SlackMessage.State.SENT, 0)
+    report.messages_skipped = states.get(SlackMessage.State.SKIPPED_NO_WEBHOOK, 0)
+    report.messages_failed = states.get(SlackMessage.State.FAILED, 0)
+    report.messages_pending = states.get(SlackMessage.State.PENDING, 0)
+    by_kind = (
+        ReminderLog.objects.filter(message_id__in=report.message_ids)
+        .values_list("kind", "state")
+        .annotate(n=Count("pk"))
+    )
+    for kind, state, n in by_kind:
+        counts = report.kinds[kind]
+        attr = "pending" if state == State.CLAIMED else state
+        setattr(counts, attr, getattr(counts, attr) + n)
+
+
+# --- The message --------------------------------------------------------------------------
+
+
+def _escape(text):
+    # Slack's mrkdwn treats these three as control characters.
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def item_url(item_id):
+    return f"{settings.SITE_URL}/actions/{item_id}/"
+
+
+def dashboard_url(team):
+    return f"{settings.SITE_URL}/actions/?team={team.pk}&status=open"
+
+
+def _who(user):
+    """A Slack mention when we know the person's member id, their name otherwise."""
+    profile = getattr(user, "profile", None)
+    member_id = (getattr(profile, "slack_member_id", "") or "").strip().upper()
+    if _SLACK_MEMBER_ID.match(member_id):
+        return f"<@{member_id}>"
+    return f"*{_escape(user.get_full_name() or user.get_username())}*"
+
+
+def _kind_label(kind, item, today):
+    if kind == Kind.OVERDUE:
+        days = (today - item.due_date).days
+        return "*" + ngettext("%(n)d day overdue", "%(n)d days overdue", days) % {"n": days} + "*"
+    if kind == Kind.DUE_TODAY:
+        return "*" + _("due today") + "*"
+    if kind == Kind.DUE_SOON:
+        days = (item.due_date - today).days
+        return ngettext("due in %(n)d day", "due in %(n)d days", days) % {"n": days}
+    return _("nobody assigned")
+
+
+def _item_line(item, kinds, today):
+    title = item.title if len(item.title) <= MAX_TITLE_CHARS else item.title[:MAX_TITLE_CHARS] + "…"
+    parts = [
+        f"<{item_url(item.pk)}|{_escape(title)}>",
+        item.priority,
+        _("due %(date)s") % {"date": item.due_date.isoformat()},
+        *(_kind_label(kind, item, today) for kind in sorted(kinds, key=KIND_ORDER.get)),
+    ]
+    return "• " + " · ".join(parts)
+
+
+def _groups(rows, today):
+    """``[(heading, [line, …])]``: one group per assignee (by name), unassigned last."""
+    kinds_by_item = defaultdict(list)
+    items = {}
+    for row in rows:
+        kinds_by_item[row.item_id].append(row.kind)
+        items[row.item_id] = row.item
+    people = {}
+    for item_id, item in items.items():
+        people.setdefault(item.assignee_id, []).append(item_id)
+
+    def urgency(item_id):
+        item = items[item_id]
+        return (min(KIND_ORDER[k] for k in kinds_by_item[item_id]), item.due_date, item_id)
+
+    def person_key(assignee_id):
+        if assignee_id is None:
+            return (1, "", 0)
+        user = items[people[assignee_id][0]].assignee
+        return (0, (user.get_full_name() or user.get_username()).casefold(), assignee_id)
+
+    groups = []
+    for assignee_id in sorted(people, key=person_key):
+        ids = sorted(people[assignee_id], key=urgency)
+        if assignee_id is None:
+            heading = "*" + _("Nobody assigned yet") + "*"
+        else:
+            heading = _who(items[ids[0]].assignee)
+        lines = [_item_line(items[i], kinds_by_item[i], today) for i in ids]
+        groups.append((heading, lines))
+    return groups, kinds_by_item
+
+
+def _section(text):
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+
+
+def build_payload(team, rows, today):
+    """Block Kit message plus a plain ``text`` fallback, in the team's language, within
+    Slack's limits. ``rows`` are the claimed ReminderLog rows (with ``item`` loaded)."""
+    with translation.override(team.language):
+        return _build_payload(team, rows, today)
+
+
+def _build_payload(team, rows, today):
+    groups, kinds_by_item = _groups(rows, today)
+    total_items = len(kinds_by_item)
+    per_kind = defaultdict(int)
+    for kinds in kinds_by_item.values():
+        for kind in kinds:
+            per_kind[kind] += 1
+    dashboard = dashboard_url(team)
+
+    header = _("Action-item reminders for %(team)s, %(date)s") % {
+        "team": team.name,
+        "date": today.isoformat(),
+    }
+    summary_parts = []
+    if per_kind[Kind.OVERDUE]:
+        summary_parts.append(_("%(n)d overdue") % {"n": per_kind[Kind.OVERDUE]})
+    if per_kind[Kind.DUE_TODAY]:
+        summary_parts.append(_("%(n)d due today") % {"n": per_kind[Kind.DUE_TODAY]})
+    if per_kind[Kind.DUE_SOON]:
+        summary_parts.append(_("%(n)d due soon") % {"n": per_kind[Kind.DUE_SOON]})
+    if per_kind[Kind.UNASSIGNED]:
+        summary_parts.append(_("%(n)d without an assignee") % {"n": per_kind[Kind.UNASSIGNED]})
+    summary = (
+        ngettext(
+            "%(n)d action item needs attention",
+            "%(n)d action items need attention",
+            total_items,
+        )
+        % {"n": total_items}
+        + ": "
+        + ", ".join(summary_parts)
+        + "."
+    )
+
+    blocks = [
+        {"type": "header", "text": {"type": "plain_text", "text": _clip(header, MAX_HEADER_CHARS)}},
+        _section(_escape(summary)),
+    ]
+    # One block stays free for the closing link.
+    room = MAX_BLOCKS - len(blocks) - 1
+    listed = 0
+    listed_lines = []
+    for heading, lines in groups:
+        if room <= 0 or listed >= MAX_LISTED_ITEMS:
+            break
+        text = heading
+        for line in lines:
+            if listed >= MAX_LISTED_ITEMS:
+                break
+            line = _clip(line, MAX_SECTION_CHARS - len(heading) - 1)
+            if len(text) + 1 + len(line) > MAX_SECTION_CHARS:
+                blocks.append(_section(text))
+                room -= 1
+                if room <= 0:
+                    text = None
+                    break
+                text = heading + " " + _("(continued)")
+            text += "\n" + line
+            listed += 1
+            listed_lines.append(line)
+        if text is not None:
+            blocks.append(_section(text))
+            room -= 1
+    more = total_items - listed
+    if more:
+        closing = (
+            ngettext("…and %(n)d more item.", "…and %(n)d more items.", more) % {"n": more}
+            + f" <{dashboard}|"
+            + _("See all open items of %(team)s") % {"team": _escape(team.name)}
+            + ">"
+        )
+    else:
+        closing = (
+            f"<{dashboard}|" + _("Open %(team)s's dashboard") % {"team": _escape(team.name)} + ">"
+        )
+    blocks.append(_section(closing))
+
+    text = _fallback_text(header, summary, listed_lines, total_items, dashboard)
+    return {"text": text, "blocks": blocks}
+
+
+def _fallback_text(header, summary, lines, total_items, dashboard):
+    """Plain text for notifications and clients without Block Kit: the summary, as many item
+    lines as fit, and the dashboard link."""
+    head = f"{_escape(header)}\n{_escape(summary)}"
+    tail_more = "\n" + _("…and more: %(url)s")
+    budget = MAX_TEXT_CHARS - len(head) - len(tail_more) - len(dashboard)
+    kept = []
+    for line in lines:
+        if len(line) + 1 > budget:
+            break
+        kept.append(line)
+        budget -= len(line) + 1
+    body = "\n".join([head, *kept])
+    if len(kept) < total_items:
+        return body + tail_more % {"url": dashboard}
+    return body + "\n" + dashboard
+
+
+def _clip(text, limit):
+    return text if len(text) <= limit else text[: limit - 1] + "…"
