@@ -196,22 +196,22 @@ def celery_eager(settings):
     app.conf.task_eager_propagates = False
 
 
-def _drop_broker_connections(app):
-    """Forget pooled connections so the next publish uses the current broker_url.
+def _forget_pools(app):
+    """Make the next publish open a connection for the current broker URL.
 
-    (``app.close()`` would also deregister the app, which loses its shared tasks.)
+    Pools are only dropped, not closed: kombu keeps a registry of pools per connection,
+    and a closed one would be handed out again. (``app.close()`` also deregisters the
+    app, which loses its shared tasks.)
     """
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
+    app._pool = None
     app.amqp._producer_pool = None
 
 
 @pytest.fixture
-def redis_celery_worker(transactional_db):
+def redis_celery_worker(transactional_db, monkeypatch):
     """A real Celery worker (in a thread of this process) on the real Redis broker.
 
-    Uses a queue of its own, so concurrent test sessions sharing the Redis don't steal
+    Uses a queue of its own, so concurrent test sessions sharing the Redis don't take
     each other's tasks.
     """
     require_service("Redis", "127.0.0.1", 6379)
@@ -219,14 +219,15 @@ def redis_celery_worker(transactional_db):
 
     from config.celery import app
 
-    old = {k: app.conf[k] for k in ("broker_url", "task_default_queue", "task_always_eager")}
+    broker = os.environ.get("CELERY_BROKER_URL", "")
+    if not broker.startswith("redis://"):
+        broker = "redis://127.0.0.1:6379/15"
+        # Celery reads the environment before its configuration.
+        monkeypatch.setenv("CELERY_BROKER_URL", broker)
     queue = f"hindsight-test-{os.getpid()}-{time.monotonic_ns()}"
-    app.conf.update(
-        broker_url=os.environ.get("CELERY_TEST_BROKER_URL", "redis://127.0.0.1:6379/15"),
-        task_default_queue=queue,
-        task_always_eager=False,
-    )
-    _drop_broker_connections(app)
+    old = {k: app.conf[k] for k in ("broker_url", "task_default_queue", "task_always_eager")}
+    app.conf.update(broker_url=broker, task_default_queue=queue, task_always_eager=False)
+    _forget_pools(app)
     try:
         with start_worker(
             app,
@@ -240,4 +241,4 @@ def redis_celery_worker(transactional_db):
             yield worker
     finally:
         app.conf.update(old)
-        _drop_broker_connections(app)
+        _forget_pools(app)

@@ -7,16 +7,15 @@ def test_healthz_is_ok_without_login(db):
     assert response.json() == {"database": "ok", "broker": "ok"}
 
 
-def test_healthz_names_the_broker_when_it_is_down(db, settings):
-    from config.celery import app as current_app
+def test_healthz_names_the_broker_when_it_is_down(db, monkeypatch):
+    from config.celery import app
 
-    old = current_app.conf.broker_url
     # Nothing listens on port 9 (discard) on loopback: the broker check must fail fast.
-    current_app.conf.broker_url = "redis://127.0.0.1:9/0"
-    try:
-        response = Client().get("/healthz")
-    finally:
-        current_app.conf.broker_url = old
+    # Celery reads CELERY_BROKER_URL from the environment before its configuration.
+    dead = "redis://127.0.0.1:9/0"
+    monkeypatch.setenv("CELERY_BROKER_URL", dead)
+    monkeypatch.setitem(app.conf, "broker_url", dead)
+    response = Client().get("/healthz")
     assert response.status_code == 503
     assert response.json() == {"database": "ok", "broker": "unavailable"}
     assert b"redis://" not in response.content
