@@ -7,6 +7,7 @@ for action items), so its cost does not grow with the number of themes.
 """
 
 import datetime
+import re
 import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from postmortems.models import ContributingFactor, SlackMessage, Team
 
@@ -26,6 +28,8 @@ WEEK = datetime.timedelta(days=7)
 # A theme "recurs" when it shows up in this many periods of the range shown.
 RECURRING_PERIODS = 3
 DIGEST_WEEKS = 4
+# The weekly task re-computes this many weeks, so late-written postmortems are counted.
+REFRESH_WEEKS = 4
 DIGEST_THEMES = 3
 
 
@@ -288,14 +292,17 @@ def digest_payload(team, team_trends, period_end):
         }
         lines = []
         for t in team_trends[:DIGEST_THEMES]:
+            incidents = ngettext("%(count)d incident", "%(count)d incidents", t.total) % {
+                "count": t.total
+            }
             lines.append(
                 _(
-                    "• *%(theme)s*: %(count)d incidents in %(periods)d of the last %(weeks)d weeks, "
+                    "• *%(theme)s*: %(incidents)s in %(periods)d of the last %(weeks)d weeks, "
                     "%(open)d open actions"
                 )
                 % {
                     "theme": t.name,
-                    "count": t.total,
+                    "incidents": incidents,
                     "periods": t.periods_with_incidents,
                     "weeks": len(t.counts),
                     "open": t.open_actions,
@@ -336,3 +343,186 @@ def send_digests(period_end):
             slack_message_enqueue(team=team, kind=SlackMessage.Kind.DIGEST, payload=payload)
         )
     return messages
+
+
+# --- Theme suggestions -----------------------------------------------------------------------
+
+TOKEN = re.compile(r"\w+", re.UNICODE)
+STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "been",
+        "but",
+        "by",
+        "did",
+        "do",
+        "for",
+        "from",
+        "had",
+        "has",
+        "have",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "no",
+        "not",
+        "of",
+        "on",
+        "or",
+        "so",
+        "than",
+        "that",
+        "the",
+        "their",
+        "then",
+        "there",
+        "this",
+        "to",
+        "was",
+        "we",
+        "were",
+        "when",
+        "which",
+        "while",
+        "with",
+        "without",
+        "our",
+        "after",
+        "before",
+        "during",
+        "because",
+        "could",
+        "would",
+        "should",
+    ]
+)
+# How many recent tagged factors a suggestion compares against (bounded work per request).
+SUGGESTION_SAMPLE = 2000
+SUGGESTION_LIMIT = 5
+
+
+def tokens(text):
+    """Lower-cased words of two or more letters, English stop words left out. No stemming:
+    Korean words are compared as written."""
+    return {t for t in TOKEN.findall((text or "").lower()) if len(t) > 1 and t not in STOPWORDS}
+
+
+def _keyword_found(keyword, lowered):
+    keyword = keyword.lower()
+    if keyword.isascii():
+        return re.search(rf"\b{re.escape(keyword)}", lowered) is not None
+    # Korean attaches particles to words (알림이, 알림을): a substring is a match.
+    return keyword in lowered
+
+
+@dataclass
+class Suggestion:
+    theme: object
+    score: float
+    keywords: list
+    shared_words: list
+
+
+def suggest_themes(text, *, limit=SUGGESTION_LIMIT, exclude=()):
+    """Themes for a factor description, best first: keyword matches weigh most, then the
+    share of the text's words found in past factors tagged with the theme. Two queries."""
+    from postmortems.models import Theme
+
+    lowered = (text or "").lower()
+    words = tokens(text)
+    if not words:
+        return []
+    themes = {t.pk: t for t in Theme.objects.exclude(pk__in=list(exclude))}
+    vocab = defaultdict(set)
+    through = ContributingFactor.themes.through
+    rows = (
+        through.objects.filter(theme_id__in=list(themes))
+        .order_by("-contributingfactor_id")
+        .values_list("theme_id", "contributingfactor__description")[:SUGGESTION_SAMPLE]
+    )
+    for theme_id, description in rows:
+        vocab[theme_id] |= tokens(description)
+    suggestions = []
+    for theme in themes.values():
+        found = [k for k in theme.keyword_list if _keyword_found(k, lowered)]
+        known = vocab[theme.pk] | tokens(theme.name) | tokens(theme.description)
+        shared = sorted(words & known)
+        score = 2.0 * len(found) + len(shared) / len(words)
+        if found or shared:
+            suggestions.append(Suggestion(theme, round(score, 3), found, shared))
+    suggestions.sort(key=lambda s: (-s.score, s.theme.name.lower()))
+    return suggestions[:limit]
+
+
+# --- Drill-down for the Kaizen page ------------------------------------------------------------
+
+DRILL_LIMIT = 5
+
+
+def attach_drill_down(theme_trends, *, user, first, last, team=None):
+    """Give each trend the postmortems (of [first, last]) and open action items that ``user``
+    may see, and whether any open preventive item exists. Two queries for all themes.
+
+    Titles come only from ``visible_postmortems(user)`` (and items of those postmortems);
+    the preventive-item check looks at every item but reads no title."""
+    from postmortems.selectors import visible_postmortems
+
+    trends_by_id = {t.theme_id: t for t in theme_trends}
+    if not trends_by_id:
+        return theme_trends
+    ids = list(trends_by_id)
+    pms = (
+        visible_postmortems(user)
+        .annotate(at=Coalesce("started_at", "created_at"))
+        .filter(
+            at__gte=day_start(first),
+            at__lt=day_start(last + datetime.timedelta(days=1)),
+            factors__themes__in=ids,
+        )
+    )
+    if team is not None:
+        pms = pms.filter(team=team)
+    seen = set()
+    for theme_id, pk, title, severity, at in pms.values_list(
+        "factors__themes", "pk", "title", "severity", "at"
+    ).order_by("-at", "-pk"):
+        if (theme_id, pk) in seen:
+            continue
+        seen.add((theme_id, pk))
+        trends_by_id[theme_id].postmortems.append(
+            {"pk": pk, "title": title, "severity": severity, "at": at}
+        )
+
+    visible = Exists(visible_postmortems(user).filter(pk=OuterRef("postmortem_id")))
+    items = ActionItem.objects.filter(
+        status__in=ActionItem.OPEN_STATUSES, factor__themes__in=ids
+    ).annotate(visible=visible)
+    if team is not None:
+        items = items.filter(team=team)
+    for theme_id, pk, title, kind, due, is_visible in items.values_list(
+        "factor__themes", "pk", "title", "kind", "due_date", "visible"
+    ).order_by("due_date", "pk"):
+        t = trends_by_id[theme_id]
+        if kind == ActionItem.Kind.PREVENT:
+            t.has_open_prevent = True
+        if is_visible:
+            t.action_items.append(
+                {
+                    "pk": pk,
+                    "title": title,
+                    "kind": kind,
+                    "kind_label": ActionItem.Kind(kind).label,
+                    "due_date": due,
+                }
+            )
+        else:
+            t.hidden_action_items += 1
+    return theme_trends

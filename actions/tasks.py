@@ -12,12 +12,15 @@ from django.db import OperationalError
 def theme_rollup(period_end=None):
     """Weekly: roll up the last completed week, then queue each team's Kaizen digest.
 
-    Re-running replaces the week's roll-up rows (the digest is queued again)."""
+    The weeks before it are rolled up again too: postmortems are often written days after
+    the incident, and they count in the week the incident started. Re-running replaces the
+    roll-up rows (the digest is queued again)."""
     from . import kaizen
 
-    result = kaizen.rollup(period_end)
-    kaizen.send_digests(result.period_end)
-    return {"period_end": result.period_end.isoformat(), "rows": result.rows}
+    results = kaizen.rollup_weeks(period_end=period_end, weeks=kaizen.REFRESH_WEEKS)
+    end = results[-1].period_end
+    kaizen.send_digests(end)
+    return {"period_end": end.isoformat(), "rows": sum(r.rows for r in results)}
 
 
 @shared_task(

@@ -74,3 +74,7 @@ class Command(BaseCommand):
         from postmortems import demo as postmortem_demo
 
         postmortem_demo.seed(teams=teams, users=users)
+
+        from actions import kaizen_demo
+
+        kaizen_demo.seed(teams=teams, users=users)

@@ -1,0 +1,285 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from actions import kaizen
+from actions.models import ActionItem, KaizenReview
+from tests.factories import (
+    ActionItemFactory,
+    ContributingFactorFactory,
+    PostmortemFactory,
+    ThemeFactory,
+)
+
+URL = "/kaizen/"
+
+
+def week_start(weeks_ago):
+    """A moment on Wednesday of the week ``weeks_ago`` weeks before the last completed one."""
+    end = kaizen.last_completed_week_end() - datetime.timedelta(weeks=weeks_ago)
+    return kaizen.day_start(end - datetime.timedelta(days=4)) + datetime.timedelta(hours=10)
+
+
+def incident(team, theme, weeks_ago, **kwargs):
+    pm = PostmortemFactory(team=team, started_at=week_start(weeks_ago), **kwargs)
+    factor = ContributingFactorFactory(postmortem=pm)
+    factor.themes.add(theme)
+    return pm, factor
+
+
+def roll_up(weeks=12):
+    kaizen.rollup_weeks(weeks=weeks)
+
+
+def theme_order(response):
+    return [t.name for t in response.context["trends"]]
+
+
+def test_url_name_points_at_the_kaizen_page():
+    assert reverse("actions:kaizen") == URL
+
+
+@pytest.mark.django_db
+def test_themes_are_ranked_by_how_many_weeks_they_recur(alice_client, team):
+    often, once = ThemeFactory(name="Config drift"), ThemeFactory(name="Alert fatigue")
+    for weeks_ago in (0, 1, 2):
+        incident(team, often, weeks_ago)
+    for _ in range(4):  # more postmortems, but all in one week
+        incident(team, once, 0)
+    roll_up()
+
+    response = alice_client.get(URL)
+
+    assert response.status_code == 200
+    assert theme_order(response) == ["Config drift", "Alert fatigue"]
+
+
+@pytest.mark.django_db
+def test_badges_mark_new_and_recurring_themes(alice_client, team):
+    recurring, new = ThemeFactory(name="Risky deploys"), ThemeFactory(name="Missing runbook")
+    for weeks_ago in (0, 1, 3):
+        incident(team, recurring, weeks_ago)
+    incident(team, new, 0)
+    roll_up()
+
+    response = alice_client.get(URL)
+    trends = {t.name: t for t in response.context["trends"]}
+    html = response.content.decode()
+
+    assert trends["Risky deploys"].is_recurring and not trends["Risky deploys"].is_new
+    assert trends["Missing runbook"].is_new and not trends["Missing runbook"].is_recurring
+    assert html.count('data-badge="recurring"') == 1
+    assert html.count('data-badge="new"') == 1
+
+
+@pytest.mark.django_db
+def test_a_theme_seen_before_the_window_is_not_new(alice_client, team):
+    theme = ThemeFactory(name="Capacity headroom")
+    incident(team, theme, 8)
+    incident(team, theme, 0)
+    roll_up()
+
+    response = alice_client.get(URL + "?weeks=4")
+
+    (trend,) = response.context["trends"]
+    assert not trend.is_new
+    assert len(trend.counts) == 4
+
+
+@pytest.mark.django_db
+def test_twelve_weeks_and_custom_ranges_choose_the_periods(alice_client, team):
+    theme = ThemeFactory(name="Config drift")
+    incident(team, theme, 6)
+    roll_up()
+
+    assert alice_client.get(URL).context["trends"] == []
+    (trend,) = alice_client.get(URL + "?weeks=12").context["trends"]
+    assert len(trend.counts) == 12 and trend.total == 1
+
+    day = week_start(6).date()
+    response = alice_client.get(URL, {"from": day.isoformat(), "to": day.isoformat()})
+    (trend,) = response.context["trends"]
+    assert trend.counts == [1]
+
+
+@pytest.mark.django_db
+def test_team_filter_shows_only_that_teams_roll_up(alice_client, team, other_team):
+    mine, theirs = ThemeFactory(name="Mine"), ThemeFactory(name="Theirs")
+    incident(team, mine, 0)
+    incident(other_team, theirs, 0)
+    roll_up()
+
+    response = alice_client.get(URL, {"team": team.pk})
+
+    assert theme_order(response) == ["Mine"]
+    assert theme_order(alice_client.get(URL)) == ["Mine", "Theirs"]
+
+
+@pytest.mark.django_db
+def test_warning_lists_recurring_themes_without_an_open_preventive_action(alice_client, team):
+    bare, covered = ThemeFactory(name="Alert fatigue"), ThemeFactory(name="Config drift")
+    for weeks_ago in (0, 1):
+        incident(team, bare, weeks_ago)
+        pm, factor = incident(team, covered, weeks_ago)
+    ActionItemFactory(postmortem=pm, factor=factor, kind=ActionItem.Kind.PREVENT)
+    pm, factor = incident(team, bare, 2)
+    ActionItemFactory(postmortem=pm, factor=factor, kind=ActionItem.Kind.DETECT)
+    ActionItemFactory(
+        postmortem=pm,
+        factor=factor,
+        kind=ActionItem.Kind.PREVENT,
+        status="done",
+        completed_at=week_start(0),
+    )
+    roll_up()
+
+    response = alice_client.get(URL)
+
+    assert [t.name for t in response.context["unprevented"]] == ["Alert fatigue"]
+    assert 'id="unprevented"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_restricted_postmortems_count_but_their_titles_stay_hidden(
+    client, login, outsider, alice, team
+):
+    theme = ThemeFactory(name="Config drift")
+    secret, factor = incident(team, theme, 0, title="Secret acquisition outage", restricted=True)
+    ActionItemFactory(postmortem=secret, factor=factor, title="Rotate the merger keys")
+    incident(team, theme, 1, title="Public cache outage")
+    roll_up()
+
+    login(client, outsider)
+    response = client.get(URL)
+    html = response.content.decode()
+
+    (trend,) = response.context["trends"]
+    assert trend.total == 2  # the aggregate includes the restricted postmortem
+    assert "Public cache outage" in html
+    assert "Secret acquisition outage" not in html
+    assert "Rotate the merger keys" not in html
+    assert f"/postmortems/{secret.pk}/" not in html
+
+    login(client, alice)
+    member_html = client.get(URL).content.decode()
+    assert "Secret acquisition outage" in member_html
+    assert "Rotate the merger keys" in member_html
+
+
+@pytest.mark.django_db
+def test_a_restricted_postmortem_linked_to_a_review_does_not_show_its_action_title(
+    outsider_client, alice, team
+):
+    secret = PostmortemFactory(team=team, restricted=True)
+    item = ActionItemFactory(postmortem=secret, title="Rotate the merger keys")
+    review = KaizenReview.objects.create(
+        team=team,
+        period_start=datetime.date(2026, 1, 5),
+        period_end=datetime.date(2026, 1, 11),
+        notes="We chose **alerting**.",
+        notes_html="<p>We chose <strong>alerting</strong>.</p>",
+        created_by=alice,
+    )
+    review.action_items.add(item)
+
+    html = outsider_client.get(URL).content.decode()
+
+    assert "We chose <strong>alerting</strong>." in html
+    assert "Rotate the merger keys" not in html
+
+
+@pytest.mark.django_db
+def test_the_page_needs_at_most_ten_queries(
+    client, login, alice, superuser, team, other_team, django_assert_max_num_queries
+):
+    for n in range(8):
+        theme = ThemeFactory(name=f"Theme {n}")
+        for weeks_ago in range(n % 4 + 1):
+            pm, factor = incident(team if n % 2 else other_team, theme, weeks_ago)
+            ActionItemFactory(postmortem=pm, factor=factor)
+    review = KaizenReview.objects.create(
+        team=team,
+        period_start=datetime.date(2026, 1, 5),
+        period_end=datetime.date(2026, 1, 11),
+        notes="n",
+        created_by=alice,
+    )
+    review.action_items.add(ActionItem.objects.first())
+    roll_up()
+    for user in (alice, superuser):
+        login(client, user)
+        for query in ("", f"?team={team.pk}&weeks=12"):
+            with django_assert_max_num_queries(10):
+                response = client.get(URL + query)
+            assert response.status_code == 200
+    assert len(response.context["trends"]) == 4
+
+
+# --- Kaizen review notes ----------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_member_records_a_review_with_the_teams_action_items(alice_client, alice, team):
+    item = ActionItemFactory(postmortem=PostmortemFactory(team=team), team=team)
+
+    response = alice_client.post(
+        reverse("actions:kaizen_review_create"),
+        {
+            "team": team.pk,
+            "period_start": "2026-01-05",
+            "period_end": "2026-02-01",
+            "notes": "We chose to **fix paging**.<script>alert(1)</script>",
+            "action_items": [item.pk],
+        },
+    )
+
+    assert response.status_code == 302
+    review = KaizenReview.objects.get()
+    assert review.created_by == alice
+    assert list(review.action_items.all()) == [item]
+    assert "<strong>fix paging</strong>" in review.notes_html
+    assert "<script>" not in review.notes_html
+
+
+@pytest.mark.django_db
+def test_items_of_another_team_cannot_be_linked(alice_client, team, other_team):
+    foreign = ActionItemFactory(postmortem=PostmortemFactory(team=other_team), team=other_team)
+
+    response = alice_client.post(
+        reverse("actions:kaizen_review_create"),
+        {
+            "team": team.pk,
+            "period_start": "2026-01-05",
+            "period_end": "2026-02-01",
+            "notes": "x",
+            "action_items": [foreign.pk],
+        },
+    )
+
+    assert response.status_code == 400
+    assert not KaizenReview.objects.exists()
+
+
+@pytest.mark.django_db
+def test_members_write_reviews_only_for_their_own_team(alice_client, other_team):
+    response = alice_client.post(
+        reverse("actions:kaizen_review_create"),
+        {
+            "team": other_team.pk,
+            "period_start": "2026-01-05",
+            "period_end": "2026-02-01",
+            "notes": "x",
+        },
+    )
+
+    assert response.status_code == 400
+    assert not KaizenReview.objects.exists()
+
+
+@pytest.mark.django_db
+def test_people_without_a_team_cannot_open_the_review_form(client, login, db):
+    from tests.factories import UserFactory
+
+    login(client, UserFactory(username="loner"))
+    assert client.get(reverse("actions:kaizen_review_create")).status_code == 404

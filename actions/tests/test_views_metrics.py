@@ -1,0 +1,92 @@
+import csv
+import datetime
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import ActionItemFactory, PostmortemFactory
+
+URL = "/metrics/"
+CSV_URL = "/metrics/export.csv"
+
+
+def recent(days, **kwargs):
+    started = timezone.now() - datetime.timedelta(days=days)
+    return PostmortemFactory(started_at=started, **kwargs)
+
+
+def test_url_names_point_at_the_metrics_pages():
+    assert reverse("actions:metrics") == URL
+    assert reverse("actions:metrics_csv") == CSV_URL
+
+
+@pytest.mark.django_db
+def test_page_shows_charts_tables_and_what_was_left_out(alice_client, team):
+    recent(3, team=team, title="Disk filled up")
+    recent(4, team=team, resolved_at=None)
+    recent(5, team=team, detected_at=None, restricted=True, title="Secret acquisition outage")
+
+    response = alice_client.get(URL)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert response.context["total"].incidents == 3
+    assert html.count("<svg") >= 6
+    assert html.count("<table") >= 6
+    assert "1 incidents without a start or resolved time" in html
+    assert "Secret acquisition outage" not in html
+    assert "Disk filled up" not in html  # aggregates only, no titles
+
+
+@pytest.mark.django_db
+def test_team_filter_limits_the_figures(alice_client, team, other_team):
+    recent(3, team=team)
+    recent(3, team=other_team)
+    assert alice_client.get(URL, {"team": team.pk}).context["total"].incidents == 1
+    assert alice_client.get(URL).context["total"].incidents == 2
+
+
+@pytest.mark.django_db
+def test_a_bad_date_is_reported_and_ignored(alice_client, team):
+    recent(3, team=team)
+    response = alice_client.get(URL, {"from": "yesterday"})
+    assert response.status_code == 200
+    assert response.context["errors"]
+    assert response.context["total"].incidents == 1
+
+
+@pytest.mark.django_db
+def test_the_page_needs_at_most_ten_queries(
+    client, login, alice, superuser, team, other_team, django_assert_max_num_queries
+):
+    for n in range(30):
+        pm = recent(n * 10, team=team if n % 2 else other_team, severity=f"SEV{n % 4 + 1}")
+        ActionItemFactory(postmortem=pm, due_date=timezone.localdate() - datetime.timedelta(n))
+    for user in (alice, superuser):
+        login(client, user)
+        for query in ({}, {"team": team.pk}):
+            with django_assert_max_num_queries(10):
+                response = client.get(URL, query)
+            assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_csv_has_a_row_per_month_and_severity(alice_client, team, django_assert_max_num_queries):
+    recent(2, team=team, severity="SEV1", caused_by_change=True)
+
+    with django_assert_max_num_queries(10):
+        response = alice_client.get(CSV_URL, {"team": team.pk})
+
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert len(rows) == 12 * 5  # twelve months by default, all + four severities
+    this_month = timezone.localdate(timezone.now() - datetime.timedelta(days=2)).strftime("%Y-%m")
+    sev1 = next(r for r in rows if r["month"] == this_month and r["severity"] == "SEV1")
+    assert sev1["incidents"] == "1"
+    assert sev1["mttr_median_minutes"] == "120.0"
+    assert sev1["change_failure_share"] == "1.0000"
+    sev4 = next(r for r in rows if r["month"] == this_month and r["severity"] == "SEV4")
+    assert sev4["incidents"] == "0" and sev4["mttr_median_minutes"] == ""

@@ -1,0 +1,253 @@
+"""Kaizen: recurring themes, theme management and suggestions, Kaizen review notes."""
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from postmortems.models import Team, Theme
+from postmortems.permissions import managed_team_ids, member_team_ids
+
+from .. import kaizen, services
+from ..forms import KaizenReviewForm, ThemeForm, ThemeMergeForm
+from ..models import ActionItem, KaizenReview
+from ..selectors import visible_action_items
+
+MAX_CUSTOM_WEEKS = 104
+
+
+def can_manage_themes(user):
+    return user.is_superuser or bool(managed_team_ids(user))
+
+
+def _require_theme_manager(user):
+    # Themes are public, so refusing to manage them reveals nothing: still 404 by house rule.
+    if not can_manage_themes(user):
+        raise Http404
+
+
+def _range(request):
+    """(periods, weeks or None, first, last, errors): the last 4 or 12 weeks, or the weeks
+    overlapping ?from=&to=."""
+    end = kaizen.last_completed_week_end()
+    errors = []
+    raw_from, raw_to = request.GET.get("from", "").strip(), request.GET.get("to", "").strip()
+    if raw_from or raw_to:
+        try:
+            first = datetime.date.fromisoformat(raw_from) if raw_from else None
+            last = datetime.date.fromisoformat(raw_to) if raw_to else end
+        except ValueError:
+            errors.append(_("Dates are written YYYY-MM-DD; showing the last 4 weeks."))
+        else:
+            if first is None:
+                first = last - datetime.timedelta(weeks=4) + datetime.timedelta(days=1)
+            if first > last:
+                errors.append(_("The start date is after the end date; showing the last 4 weeks."))
+            else:
+                periods = kaizen.periods_between(first, last)[-MAX_CUSTOM_WEEKS:]
+                return periods, None, first, last, errors
+    weeks = 12 if request.GET.get("weeks") == "12" else 4
+    periods = kaizen.periods_between(end - datetime.timedelta(weeks=weeks - 1), end)
+    return periods, weeks, periods[0][0], periods[-1][1], errors
+
+
+def kaizen_page(request):
+    teams = list(Team.objects.only("name"))
+    team = None
+    if request.GET.get("team", "").isdigit():
+        team = next((t for t in teams if t.pk == int(request.GET["team"])), None)
+    periods, weeks, first, last, errors = _range(request)
+    trends = kaizen.trends(periods, team=team)
+    kaizen.attach_drill_down(
+        trends, user=request.user, first=periods[0][0], last=periods[-1][1], team=team
+    )
+    reviews = (
+        KaizenReview.objects.select_related("team", "created_by")
+        .prefetch_related(
+            Prefetch(
+                "action_items",
+                queryset=visible_action_items(request.user).only("title", "status", "due_date"),
+            )
+        )
+        .order_by("-period_end", "-id")
+    )
+    if team is not None:
+        reviews = reviews.filter(team=team)
+    user = request.user
+    context = {
+        "teams": teams,
+        "team": team,
+        "weeks": weeks,
+        "first": first,
+        "last": last,
+        "periods": periods,
+        "errors": errors,
+        "trends": trends,
+        "unprevented": [t for t in trends if t.needs_prevention],
+        "reviews": reviews[:10],
+        "recurring_periods": kaizen.RECURRING_PERIODS,
+        "can_write_review": user.is_superuser or bool(member_team_ids(user)),
+        "can_manage_themes": can_manage_themes(user),
+        "drill_limit": kaizen.DRILL_LIMIT,
+    }
+    return render(request, "actions/kaizen.html", context)
+
+
+# --- Themes ----------------------------------------------------------------------------------
+
+
+def themes(request):
+    """List themes; managers create one with the form on the same page."""
+    can_manage = can_manage_themes(request.user)
+    form = ThemeForm(request.POST or None) if can_manage else None
+    if request.method == "POST":
+        _require_theme_manager(request.user)
+        if form.is_valid():
+            theme = services.theme_save(
+                name=form.cleaned_data["name"],
+                keywords=form.keywords(),
+                description=form.cleaned_data["description"],
+                by=request.user,
+            )
+            messages.success(request, _("Theme “%(name)s” created.") % {"name": theme.name})
+            return redirect("actions:themes")
+    theme_list = Theme.objects.annotate(factor_count=Count("factors")).order_by("name")
+    return render(
+        request,
+        "actions/themes.html",
+        {
+            "themes": theme_list,
+            "form": form,
+            "can_manage": can_manage,
+            "merge_form": ThemeMergeForm() if can_manage else None,
+        },
+        status=400 if form is not None and form.errors else 200,
+    )
+
+
+def theme_edit(request, pk):
+    _require_theme_manager(request.user)
+    theme = get_object_or_404(Theme, pk=pk)
+    form = ThemeForm(request.POST or None, theme=theme)
+    if request.method == "POST" and form.is_valid():
+        services.theme_save(
+            theme=theme,
+            name=form.cleaned_data["name"],
+            keywords=form.keywords(),
+            description=form.cleaned_data["description"],
+            by=request.user,
+        )
+        messages.success(request, _("Theme “%(name)s” saved.") % {"name": theme.name})
+        return redirect("actions:themes")
+    return render(
+        request,
+        "actions/theme_form.html",
+        {"form": form, "theme": theme},
+        status=400 if form.errors else 200,
+    )
+
+
+def theme_merge(request):
+    """GET/first POST: pick two themes and see what will move; POST with confirm: merge."""
+    _require_theme_manager(request.user)
+    form = ThemeMergeForm(request.POST or request.GET or None)
+    if not form.is_bound or not form.is_valid():
+        return render(
+            request,
+            "actions/theme_merge.html",
+            {"form": form},
+            status=400 if form.is_bound else 200,
+        )
+    source, target = form.cleaned_data["source"], form.cleaned_data["target"]
+    if request.method == "POST" and form.cleaned_data["confirm"]:
+        try:
+            moved = services.theme_merge(source=source, target=target, by=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return render(request, "actions/theme_merge.html", {"form": form}, status=400)
+        messages.success(
+            request,
+            _("“%(source)s” merged into “%(target)s”: %(count)d factors moved.")
+            % {"source": source.name, "target": target.name, "count": moved},
+        )
+        return redirect("actions:themes")
+    return render(
+        request,
+        "actions/theme_merge.html",
+        {
+            "form": form,
+            "source": source,
+            "target": target,
+            "factor_count": source.factors.count(),
+            "confirming": True,
+        },
+    )
+
+
+@require_POST
+def theme_suggest(request):
+    """Suggested themes for a factor description, as an HTML fragment (htmx).
+
+    ``text`` is the description; ``exclude`` (repeatable) leaves out themes already chosen.
+    Any other field whose name ends in "description" is read when ``text`` is absent, so the
+    factor form's own textarea can post itself with ``hx-post``."""
+    text = request.POST.get("text")
+    if text is None:
+        text = next((v for k, v in request.POST.items() if k.endswith("description")), "")
+    exclude = [v for v in request.POST.getlist("exclude") if v.isdigit()]
+    suggestions = kaizen.suggest_themes(text[:10_000], exclude=exclude)
+    return render(request, "actions/partials/_theme_suggestions.html", {"suggestions": suggestions})
+
+
+# --- Kaizen reviews --------------------------------------------------------------------------
+
+
+def kaizen_review_create(request):
+    user = request.user
+    if user.is_superuser:
+        teams = Team.objects.all()
+    else:
+        teams = Team.objects.filter(pk__in=member_team_ids(user))
+    if not teams.exists():
+        raise Http404
+    items = (
+        visible_action_items(user)
+        .filter(team__in=teams, status__in=ActionItem.OPEN_STATUSES)
+        .select_related("team")
+        .order_by("team__name", "due_date", "id")
+    )
+    end = kaizen.last_completed_week_end()
+    initial = {
+        "period_start": end - datetime.timedelta(days=27),
+        "period_end": end,
+        "team": request.GET.get("team") if request.GET.get("team", "").isdigit() else None,
+    }
+    form = KaizenReviewForm(request.POST or None, teams=teams, action_items=items, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            review = services.kaizen_review_create(
+                team=data["team"],
+                period_start=data["period_start"],
+                period_end=data["period_end"],
+                notes=data["notes"],
+                action_items=data["action_items"],
+                by=user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Kaizen review saved."))
+            return redirect(f"{reverse('actions:kaizen')}?team={review.team_id}#reviews")
+    return render(
+        request,
+        "actions/kaizen_review_form.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )

@@ -1,0 +1,277 @@
+"""Incident metrics page and its CSV export."""
+
+import csv
+import datetime
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from postmortems.models import Team
+
+from .. import metrics
+
+SEVERITY_COLUMNS = [metrics.ALL, *metrics.SEVERITIES]
+
+
+def _filters(request):
+    """(team or None, first, last, teams, errors) from the query string; bad input ignored."""
+    teams = list(Team.objects.only("name"))
+    team = None
+    raw_team = request.GET.get("team", "")
+    if raw_team.isdigit():
+        team = next((t for t in teams if t.pk == int(raw_team)), None)
+    first, last = metrics.default_range()
+    errors = []
+    for name in ("from", "to"):
+        raw = request.GET.get(name, "").strip()
+        if not raw:
+            continue
+        try:
+            value = datetime.date.fromisoformat(raw)
+        except ValueError:
+            errors.append(_("“%(value)s” is not a date (YYYY-MM-DD).") % {"value": raw})
+            continue
+        if name == "from":
+            first = value
+        else:
+            last = value
+    if first > last:
+        errors.append(_("The start date is after the end date; showing the last 12 months."))
+        first, last = metrics.default_range()
+    return team, first, last, teams, errors
+
+
+def _column_label(severity):
+    return _("All") if severity == metrics.ALL else severity
+
+
+def _month_label(month):
+    return date_format(month, "M Y")
+
+
+# Each section: a title, how to chart it and how to show a cell in its table.
+SECTIONS = [
+    {
+        "key": "incidents",
+        "title": gettext_lazy("Incidents"),
+        "unit": "",
+        "series": [(gettext_lazy("Incidents"), lambda b: b.incidents)],
+        "cell": lambda b: str(b.incidents),
+    },
+    {
+        "key": "mttd",
+        "title": gettext_lazy("Time to detect (MTTD: detected − started), hours"),
+        "unit": "h",
+        "series": [
+            (gettext_lazy("median"), lambda b: metrics.hours(b.mttd_median)),
+            (gettext_lazy("p90"), lambda b: metrics.hours(b.mttd_p90)),
+        ],
+        "cell": lambda b: (
+            f"{metrics.format_duration(b.mttd_median)} / {metrics.format_duration(b.mttd_p90)}"
+        ),
+        "missing": "missing_detected",
+    },
+    {
+        "key": "mttr",
+        "title": gettext_lazy("Time to resolve (MTTR: resolved − started), hours"),
+        "unit": "h",
+        "series": [
+            (gettext_lazy("median"), lambda b: metrics.hours(b.mttr_median)),
+            (gettext_lazy("p90"), lambda b: metrics.hours(b.mttr_p90)),
+        ],
+        "cell": lambda b: (
+            f"{metrics.format_duration(b.mttr_median)} / {metrics.format_duration(b.mttr_p90)}"
+        ),
+        "missing": "missing_resolved",
+    },
+    {
+        "key": "publish",
+        "title": gettext_lazy("From resolution to published postmortem, hours"),
+        "unit": "h",
+        "series": [
+            (gettext_lazy("median"), lambda b: metrics.hours(b.publish_median)),
+            (gettext_lazy("p90"), lambda b: metrics.hours(b.publish_p90)),
+        ],
+        "cell": lambda b: (
+            f"{metrics.format_duration(b.publish_median)} / "
+            f"{metrics.format_duration(b.publish_p90)}"
+        ),
+        "missing": "missing_published",
+    },
+    {
+        "key": "change_failure",
+        "title": gettext_lazy("Change-failure share (incidents caused by a change), %"),
+        "unit": "%",
+        "series": [
+            (
+                gettext_lazy("share"),
+                lambda b: (
+                    None
+                    if b.change_failure_share is None
+                    else round(b.change_failure_share * 100, 1)
+                ),
+            )
+        ],
+        "cell": lambda b: metrics.format_share(b.change_failure_share),
+    },
+    {
+        "key": "on_time",
+        "title": gettext_lazy("Action items done by their due date, %"),
+        "unit": "%",
+        "series": [
+            (
+                gettext_lazy("on time"),
+                lambda b: None if b.on_time_rate is None else round(b.on_time_rate * 100, 1),
+            )
+        ],
+        "cell": lambda b: (
+            f"{metrics.format_share(b.on_time_rate)} ({b.actions_on_time}/{b.actions_due})"
+        ),
+    },
+]
+
+MISSING_MESSAGES = {
+    "missing_detected": gettext_lazy("%(count)d incidents without a start or detection time"),
+    "missing_resolved": gettext_lazy("%(count)d incidents without a start or resolved time"),
+    "missing_published": gettext_lazy(
+        "%(count)d incidents without a resolved time or a published postmortem"
+    ),
+}
+
+
+def _sections(report):
+    labels = [_month_label(m) for m in report.months]
+    out = []
+    for spec in SECTIONS:
+        series = [
+            (str(name), [fn(report.bucket(m)) for m in report.months])
+            for name, fn in spec["series"]
+        ]
+        rows = [
+            {
+                "label": _month_label(month),
+                "cells": [spec["cell"](report.bucket(month, sev)) for sev in SEVERITY_COLUMNS],
+            }
+            for month in report.months
+        ]
+        total = report.totals.get(metrics.ALL) or metrics.Bucket()
+        missing = None
+        if spec.get("missing"):
+            count = getattr(total, spec["missing"])
+            if count:
+                missing = MISSING_MESSAGES[spec["missing"]] % {"count": count}
+        out.append(
+            {
+                "key": spec["key"],
+                "title": spec["title"],
+                "chart": metrics.bar_chart(series, labels=labels, unit=spec["unit"]),
+                "columns": [_column_label(s) for s in SEVERITY_COLUMNS],
+                "rows": rows,
+                "total": [
+                    spec["cell"](report.totals.get(s) or metrics.Bucket()) for s in SEVERITY_COLUMNS
+                ],
+                "missing": missing,
+            }
+        )
+    return out
+
+
+def metrics_page(request):
+    team, first, last, teams, errors = _filters(request)
+    report = metrics.report(first=first, last=last, team=team)
+    total = report.totals.get(metrics.ALL) or metrics.Bucket()
+    context = {
+        "teams": teams,
+        "team": team,
+        "first": first,
+        "last": last,
+        "errors": errors,
+        "total": total,
+        "summary": {
+            "mttd": (
+                metrics.format_duration(total.mttd_median),
+                metrics.format_duration(total.mttd_p90),
+            ),
+            "mttr": (
+                metrics.format_duration(total.mttr_median),
+                metrics.format_duration(total.mttr_p90),
+            ),
+            "publish": metrics.format_duration(total.publish_median),
+            "change_failure": metrics.format_share(total.change_failure_share),
+            "on_time": metrics.format_share(total.on_time_rate),
+        },
+        "sections": _sections(report),
+        "query": request.GET.urlencode(),
+        "now": timezone.now(),
+    }
+    return render(request, "actions/metrics.html", context)
+
+
+CSV_HEADER = [
+    "month",
+    "severity",
+    "incidents",
+    "mttd_median_minutes",
+    "mttd_p90_minutes",
+    "mttd_missing",
+    "mttr_median_minutes",
+    "mttr_p90_minutes",
+    "mttr_missing",
+    "publish_median_minutes",
+    "publish_p90_minutes",
+    "publish_missing",
+    "caused_by_change",
+    "change_failure_share",
+    "actions_due",
+    "actions_on_time",
+    "on_time_rate",
+]
+
+
+def _share(value):
+    return "" if value is None else f"{value:.4f}"
+
+
+def _blank(value):
+    return "" if value is None else value
+
+
+def metrics_csv(request):
+    team, first, last, _teams, _errors = _filters(request)
+    report = metrics.report(first=first, last=last, team=team)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    suffix = f"-{team.pk}" if team else ""
+    response["Content-Disposition"] = (
+        f'attachment; filename="hindsight-metrics-{first}-{last}{suffix}.csv"'
+    )
+    writer = csv.writer(response)
+    writer.writerow(CSV_HEADER)
+    for month in report.months:
+        for severity in SEVERITY_COLUMNS:
+            b = report.bucket(month, severity)
+            writer.writerow(
+                [
+                    month.strftime("%Y-%m"),
+                    severity,
+                    b.incidents,
+                    _blank(metrics.minutes(b.mttd_median)),
+                    _blank(metrics.minutes(b.mttd_p90)),
+                    b.missing_detected,
+                    _blank(metrics.minutes(b.mttr_median)),
+                    _blank(metrics.minutes(b.mttr_p90)),
+                    b.missing_resolved,
+                    _blank(metrics.minutes(b.publish_median)),
+                    _blank(metrics.minutes(b.publish_p90)),
+                    b.missing_published,
+                    b.caused_by_change,
+                    _share(b.change_failure_share),
+                    b.actions_due,
+                    b.actions_on_time,
+                    _share(b.on_time_rate),
+                ]
+            )
+    return response
