@@ -338,6 +338,7 @@ class ReviewCommentForm(forms.ModelForm):
         fields = ["body"]
         widgets = {"body": forms.Textarea(attrs={"rows": 3})}
         labels = {"body": _("Comment (Markdown)")}
+        error_messages = {"body": {"required": _("Write something first.")}}
 
     def clean_body(self):
         body = self.cleaned_data["body"].strip()
@@ -400,12 +401,6 @@ class TimelineEventForm(forms.Form):
             "zone": timezone.get_current_timezone_name()
         }
 
-    def clean_text(self):
-        text = self.cleaned_data["text"].strip()
-        if not text:
-            raise forms.ValidationError(_("Write what happened."))
-        return text
-
 
 class TimelineImportForm(forms.Form):
     text = forms.CharField(
@@ -465,12 +460,6 @@ class ContributingFactorForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.auto_id = f"id_factor_{prefix_id}_%s"
 
-    def clean_description(self):
-        description = self.cleaned_data["description"].strip()
-        if not description:
-            raise forms.ValidationError(_("Describe the factor."))
-        return description
-
     def clean_new_themes(self):
         from django.utils.text import slugify
 
@@ -488,3 +477,17 @@ class ContributingFactorForm(forms.Form):
     def all_themes(self):
         """Picked Theme objects followed by typed names, as ``factor_create`` takes them."""
         return [*self.cleaned_data.get("themes", []), *self.cleaned_data.get("new_themes", [])]
+
+
+class BlameAcknowledgementForm(forms.Form):
+    """Keep one flagged phrase, with a reason; the finding is named by hidden fields."""
+
+    location = forms.CharField(max_length=40, widget=forms.HiddenInput)
+    rule = forms.CharField(max_length=40, widget=forms.HiddenInput)
+    phrase = forms.CharField(max_length=200, strip=False, widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Why does this phrase stay?"),
+        max_length=300,
+        help_text=_("For example: “direct quote from the incident channel”."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )

@@ -1,0 +1,155 @@
+"""Markdown rendering keeps formatting and drops anything that could run script.
+
+Vectors follow OWASP's XSS filter evasion cheat sheet: raw tags, event handlers, script
+URLs in links and images (with case, entity and whitespace tricks), iframes, SVG and
+style payloads.
+"""
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from postmortems.markdown import render
+
+VECTORS = [
+    "<script>alert('XSS')</script>",
+    "<SCRIPT SRC=http://xss.rocks/xss.js></SCRIPT>",
+    "<IMG SRC=\"javascript:alert('XSS');\">",
+    "<IMG SRC=javascript:alert('XSS')>",
+    "<IMG SRC=JaVaScRiPt:alert('XSS')>",
+    "<IMG SRC=`javascript:alert(\"RSnake says, 'XSS'\")`>",
+    '<IMG """><SCRIPT>alert("XSS")</SCRIPT>">',
+    '<IMG SRC=/ onerror="alert(String.fromCharCode(88,83,83))"></img>',
+    "<img src=x onerror=alert(1)//",
+    "<IMG SRC=\"jav&#x09;ascript:alert('XSS');\">",
+    "<IMG SRC=&#106;&#97;&#118;&#97;&#115;&#99;&#114;&#105;&#112;&#116;&#58;alert(1)>",
+    '<a href="javascript:alert(1)">click</a>',
+    "[click](javascript:alert(1))",
+    "[click](JAVASCRIPT:alert(1))",
+    "[click](  javascript:alert(1))",
+    "[click](jav&#x61;script:alert(1))",
+    "[data](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    "![img](javascript:alert(1))",
+    '<a href="vbscript:msgbox(1)">x</a>',
+    "<iframe src=\"javascript:alert('XSS');\"></iframe>",
+    '<IFRAME SRC="https://example.com/"></IFRAME>',
+    "<svg/onload=alert('XSS')>",
+    '<svg><script xlink:href="data:,alert(1)"></script></svg>',
+    "<svg><a xlink:href=\"javascript:alert(1)\"><text x='20' y='20'>XSS</text></a></svg>",
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+    "<STYLE>li {list-style-image: url(\"javascript:alert('XSS')\");}</STYLE><UL><LI>XSS</UL>",
+    "<DIV STYLE=\"background-image: url(javascript:alert('XSS'))\">",
+    '<p style="width: expression(alert(1))">x</p>',
+    '<LINK REL="stylesheet" HREF="javascript:alert(\'XSS\');">',
+    '<META HTTP-EQUIV="refresh" CONTENT="0;url=javascript:alert(\'XSS\');">',
+    '<BODY ONLOAD=alert("XSS")>',
+    '<object data="javascript:alert(1)"></object>',
+    '<embed src="data:image/svg+xml;base64,PHN2Zz4=">',
+    '<form action="javascript:alert(1)"><button>x</button></form>',
+    "<details open ontoggle=alert(1)>",
+    '<a href="https://example.com" onmouseover="alert(1)">hover</a>',
+    '<<SCRIPT>alert("XSS");//<</SCRIPT>',
+    "<base href=\"javascript:alert('XSS');//\">",
+    '<input type="image" src="javascript:alert(1)">',
+    "```\n</code></pre><script>alert(1)</script>\n```",
+]
+
+SAFE_TAGS = {
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "code",
+    "del",
+    "details",
+    "dd",
+    "dl",
+    "dt",
+    "em",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "kbd",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "s",
+    "strong",
+    "sub",
+    "summary",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "th",
+    "thead",
+    "tr",
+    "ul",
+}
+SAFE_ATTRIBUTES = {"href", "title", "class", "align", "start", "rel"}
+
+
+class _Elements(HTMLParser):
+    """Every element and attribute a browser would build from the HTML."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.found = []
+
+    def handle_starttag(self, tag, attrs):
+        self.found.append((tag, dict(attrs)))
+
+    handle_startendtag = handle_starttag
+
+
+def _elements(html):
+    parser = _Elements()
+    parser.feed(html)
+    parser.close()
+    return parser.found
+
+
+@pytest.mark.parametrize("vector", VECTORS)
+def test_filter_evasion_vector_renders_harmless(vector):
+    html = render(vector)
+    for tag, attrs in _elements(html):
+        assert tag in SAFE_TAGS, html
+        assert set(attrs) <= SAFE_ATTRIBUTES, html
+        href = re.sub(r"[\x00-\x20]", "", attrs.get("href") or "").lower()
+        assert not href.startswith(("javascript:", "vbscript:", "data:")), html
+    # Whatever is left of a payload is text, shown escaped.
+    assert "<script" not in html.lower()
+
+
+def test_markdown_formatting_survives():
+    html = render("# Title\n\n**bold** _em_ `code`\n\n- one\n- two\n\n> quote")
+    for tag in ("<h1>", "<strong>bold</strong>", "<em>em</em>", "<code>code</code>", "<li>"):
+        assert tag in html
+    assert "<blockquote>" in html
+
+
+def test_safe_links_keep_their_target_and_get_rel():
+    html = render("[docs](https://example.com/runbook)")
+    assert 'href="https://example.com/runbook"' in html
+    assert 'rel="noopener noreferrer nofollow"' in html
+
+
+def test_tables_render():
+    html = render("| a | b |\n| --- | --- |\n| 1 | 2 |")
+    assert "<table>" in html and "<td>1</td>" in html
+
+
+def test_korean_text_is_kept():
+    assert render("캐시 노드 **교체** 후") == "<p>캐시 노드 <strong>교체</strong> 후</p>"
+
+
+def test_empty_text_renders_nothing():
+    assert render("") == ""
