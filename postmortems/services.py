@@ -649,9 +649,9 @@ def theme_get_or_create(*, name, by=None):
         raise ValidationError(
             {"themes": _("“%(name)s” cannot be used as a theme name.") % {"name": name}}
         )
-    existing = Theme.objects.filter(slug=slug).first() or Theme.objects.filter(
-        name__iexact=name
-    ).first()
+    existing = (
+        Theme.objects.filter(slug=slug).first() or Theme.objects.filter(name__iexact=name).first()
+    )
     if existing:
         return existing
     theme = Theme(name=name, slug=slug)

@@ -1,7 +1,7 @@
 from django.shortcuts import render
 
 from postmortems.models import Postmortem
-from postmortems.selectors import visible_postmortems
+from postmortems.selectors import postmortems_awaiting_review, visible_postmortems
 
 from .. import selectors
 
@@ -17,5 +17,6 @@ def home(request):
             "-published_at", "-id"
         )[:10],
         "my_actions": selectors.my_open_actions(request.user)[:15],
+        "awaiting_my_review": postmortems_awaiting_review(request.user)[:10],
     }
     return render(request, "home.html", context)

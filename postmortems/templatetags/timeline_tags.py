@@ -1,0 +1,50 @@
+"""Template helpers for the timeline and contributing-factor partials."""
+
+from django import template
+
+from .. import timeline
+from ..forms import TimelineEventForm, TimelineImportForm
+
+register = template.Library()
+
+
+@register.filter
+def day_rows(events):
+    """``{% for row in timeline_events|day_rows %}``: rows with ``new_day`` in the reader's zone."""
+    return timeline.with_day_dividers(events)
+
+
+@register.simple_tag
+def marker_durations(postmortem, events):
+    return timeline.marker_durations(postmortem, events)
+
+
+@register.filter
+def duration(delta):
+    return timeline.format_duration(delta)
+
+
+@register.filter
+def kind_badge(kind):
+    return timeline.KIND_BADGE_CLASSES.get(kind, "text-bg-secondary")
+
+
+@register.inclusion_tag("postmortems/partials/_timeline_event_form.html", takes_context=True)
+def timeline_add_form(context, postmortem):
+    return {
+        "postmortem": postmortem,
+        "form": TimelineEventForm(),
+        "event": None,
+        "csrf_token": context.get("csrf_token"),
+        "request": context.get("request"),
+    }
+
+
+@register.inclusion_tag("postmortems/partials/_timeline_import.html", takes_context=True)
+def timeline_import_form(context, postmortem):
+    return {
+        "postmortem": postmortem,
+        "form": TimelineImportForm(),
+        "csrf_token": context.get("csrf_token"),
+        "request": context.get("request"),
+    }

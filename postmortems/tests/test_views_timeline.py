@@ -1,0 +1,385 @@
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+
+from postmortems.models import Profile, TimelineEvent
+from tests.factories import PostmortemFactory, TimelineEventFactory
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def at(*args):
+    return datetime.datetime(*args, tzinfo=datetime.UTC)
+
+
+@pytest.fixture
+def postmortem(team):
+    return PostmortemFactory(team=team, started_at=at(2026, 11, 20, 13, 0))
+
+
+@pytest.fixture
+def restricted(team):
+    return PostmortemFactory(team=team, restricted=True)
+
+
+@pytest.fixture
+def seoul(alice):
+    Profile.objects.filter(user=alice).update(time_zone="Asia/Seoul")
+    return alice
+
+
+def url(name, postmortem, *args):
+    return reverse(f"postmortems:{name}", args=[postmortem.pk, *args])
+
+
+def detail_anchor(postmortem, anchor="timeline"):
+    return f"/postmortems/{postmortem.pk}/#{anchor}"
+
+
+# --- Add -------------------------------------------------------------------------------------
+
+
+def test_member_adds_an_event_with_a_plain_post_in_their_own_zone(alice_client, seoul, postmortem):
+    response = alice_client.post(
+        url("timeline_add", postmortem),
+        {"occurred_at": "2026-11-20T14:03", "kind": "detection", "text": "Alert **fires**"},
+    )
+    assert response.status_code == 302
+    assert response.url == detail_anchor(postmortem)
+    event = postmortem.timeline_events.get()
+    assert event.occurred_at == at(2026, 11, 20, 5, 3)
+    assert (event.kind, event.created_by) == ("detection", seoul)
+    assert event.text_html == "<p>Alert <strong>fires</strong></p>"
+
+
+def test_member_adds_an_event_with_htmx_and_gets_the_timeline_back(alice_client, postmortem):
+    response = alice_client.post(
+        url("timeline_add", postmortem),
+        {"occurred_at": "2026-11-20T14:03", "kind": "repair", "text": "Rolled back"},
+        **HTMX,
+    )
+    assert response.status_code == 200
+    assert response["HX-Retarget"] == "#timeline"
+    assert response["HX-Reswap"] == "outerHTML"
+    body = response.content.decode()
+    assert 'id="timeline"' in body
+    assert "Rolled back" in body
+    assert "<html" not in body
+    assert postmortem.timeline_events.count() == 1
+
+
+def test_an_invalid_htmx_add_returns_the_form_with_errors_and_the_input(alice_client, postmortem):
+    response = alice_client.post(
+        url("timeline_add", postmortem),
+        {"occurred_at": "not a time", "kind": "note", "text": "Keep this text"},
+        **HTMX,
+    )
+    assert response.status_code == 200
+    assert response["HX-Retarget"] == "#timeline-form-new"
+    body = response.content.decode()
+    assert "Keep this text" in body
+    assert "is-invalid" in body
+    assert not TimelineEvent.objects.exists()
+
+
+def test_an_invalid_plain_add_shows_a_page_with_errors_and_the_input(alice_client, postmortem):
+    response = alice_client.post(
+        url("timeline_add", postmortem),
+        {"occurred_at": "2026-11-20T14:03", "kind": "note", "text": "   "},
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "<html" in body
+    assert 'value="2026-11-20T14:03"' in body
+    textarea = re.search(r'<textarea[^>]*name="text"[^>]*>', body)[0]
+    assert "is-invalid" in textarea
+    assert not TimelineEvent.objects.exists()
+
+
+def test_a_time_skipped_by_dst_in_the_authors_zone_is_refused_with_a_reason(
+    alice_client, alice, postmortem
+):
+    Profile.objects.filter(user=alice).update(time_zone="America/New_York")
+    response = alice_client.post(
+        url("timeline_add", postmortem),
+        {"occurred_at": "2026-03-08T02:30", "kind": "note", "text": "In the gap"},
+    )
+    assert response.status_code == 400
+    assert "does not exist in America/New_York" in response.content.decode()
+
+
+def test_the_form_says_which_zone_times_are_in_and_marks_text_for_linting(
+    alice_client, seoul, postmortem
+):
+    body = alice_client.get(url("timeline_list", postmortem)).content.decode()
+    assert "Times are in Asia/Seoul" in body
+    assert re.search(r'<textarea[^>]*name="text"[^>]*data-lint', body) or re.search(
+        r'<textarea[^>]*data-lint[^>]*name="text"', body
+    )
+
+
+# --- Edit, delete, pin -----------------------------------------------------------------------
+
+
+def test_htmx_edit_form_shows_the_time_in_the_readers_zone(alice_client, seoul, postmortem):
+    event = TimelineEventFactory(postmortem=postmortem, occurred_at=at(2026, 11, 20, 5, 3))
+    response = alice_client.get(url("timeline_edit", postmortem, event.pk), **HTMX)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'value="2026-11-20T14:03:00"' in body
+    assert f'id="timeline-form-{event.pk}"' in body
+    assert "<html" not in body
+
+
+def test_plain_edit_saves_and_redirects(alice_client, postmortem):
+    event = TimelineEventFactory(postmortem=postmortem, occurred_at=at(2026, 11, 20, 5, 3))
+    response = alice_client.post(
+        url("timeline_edit", postmortem, event.pk),
+        {"occurred_at": "2026-11-20T06:00:00+00:00", "kind": "diagnosis", "text": "Found it"},
+    )
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert (event.occurred_at, event.kind, event.text) == (
+        at(2026, 11, 20, 6, 0),
+        "diagnosis",
+        "Found it",
+    )
+
+
+def test_htmx_edit_with_errors_replaces_only_that_form(alice_client, postmortem):
+    event = TimelineEventFactory(postmortem=postmortem)
+    response = alice_client.post(
+        url("timeline_edit", postmortem, event.pk),
+        {"occurred_at": "", "kind": "note", "text": "Changed"},
+        **HTMX,
+    )
+    assert response["HX-Retarget"] == f"#timeline-form-{event.pk}"
+    assert "Changed" in response.content.decode()
+    event.refresh_from_db()
+    assert event.text != "Changed"
+
+
+def test_plain_delete_asks_first_then_deletes(alice_client, postmortem):
+    event = TimelineEventFactory(postmortem=postmortem, text="Doomed event")
+    confirm = alice_client.get(url("timeline_delete", postmortem, event.pk))
+    assert confirm.status_code == 200
+    assert "Doomed event" in confirm.content.decode()
+    assert TimelineEvent.objects.filter(pk=event.pk).exists()
+    response = alice_client.post(url("timeline_delete", postmortem, event.pk))
+    assert response.status_code == 302
+    assert not TimelineEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_htmx_delete_returns_the_timeline_without_the_event(alice_client, postmortem):
+    event = TimelineEventFactory(postmortem=postmortem, text="Doomed event")
+    response = alice_client.post(url("timeline_delete", postmortem, event.pk), **HTMX)
+    assert response.status_code == 200
+    assert "Doomed event" not in response.content.decode()
+    assert not TimelineEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_pin_with_a_plain_post_and_unpin_with_htmx(alice_client, postmortem):
+    event = TimelineEventFactory(postmortem=postmortem)
+    response = alice_client.post(url("timeline_pin", postmortem, event.pk), {"pinned": "1"})
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert event.pinned
+    response = alice_client.post(url("timeline_pin", postmortem, event.pk), {"pinned": "0"}, **HTMX)
+    assert response.status_code == 200
+    assert "Unpin" not in response.content.decode()
+    event.refresh_from_db()
+    assert not event.pinned
+
+
+def test_pin_needs_a_post(alice_client, postmortem):
+    event = TimelineEventFactory(postmortem=postmortem)
+    assert alice_client.get(url("timeline_pin", postmortem, event.pk)).status_code == 405
+
+
+def test_an_event_of_another_postmortem_is_not_found(alice_client, postmortem, team):
+    other = TimelineEventFactory(postmortem=PostmortemFactory(team=team))
+    for name in ("timeline_edit", "timeline_delete", "timeline_pin"):
+        assert alice_client.post(url(name, postmortem, other.pk)).status_code == 404
+
+
+# --- Import ----------------------------------------------------------------------------------
+
+PASTE = "2026-11-20 14:03 UTC [detection] Alert fires\n14:10 [repair] Rolled back\n"
+
+
+def test_import_preview_shows_the_events_and_saves_nothing(alice_client, postmortem):
+    response = alice_client.post(url("timeline_import", postmortem), {"text": PASTE})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'id="timeline-import-preview"' in body
+    assert "Alert fires" in body and "Rolled back" in body
+    assert "Save 2 events" in body
+    assert not TimelineEvent.objects.exists()
+
+
+def test_import_saves_after_the_preview(alice_client, postmortem):
+    preview = alice_client.post(url("timeline_import", postmortem), {"text": PASTE})
+    digest = re.search(r'name="digest" value="([0-9a-f]+)"', preview.content.decode())[1]
+    response = alice_client.post(
+        url("timeline_import", postmortem), {"text": PASTE, "action": "save", "digest": digest}
+    )
+    assert response.status_code == 302
+    assert response.url == detail_anchor(postmortem)
+    assert list(postmortem.timeline_events.values_list("kind", flat=True)) == [
+        "detection",
+        "repair",
+    ]
+
+
+def test_import_save_with_htmx_returns_the_timeline(alice_client, postmortem):
+    preview = alice_client.post(url("timeline_import", postmortem), {"text": PASTE}, **HTMX)
+    digest = re.search(r'name="digest" value="([0-9a-f]+)"', preview.content.decode())[1]
+    response = alice_client.post(
+        url("timeline_import", postmortem),
+        {"text": PASTE, "action": "save", "digest": digest},
+        **HTMX,
+    )
+    assert response.status_code == 200
+    assert response["HX-Retarget"] == "#timeline"
+    assert "Rolled back" in response.content.decode()
+    assert postmortem.timeline_events.count() == 2
+
+
+def test_import_of_text_changed_since_the_preview_previews_again(alice_client, postmortem):
+    preview = alice_client.post(url("timeline_import", postmortem), {"text": PASTE})
+    digest = re.search(r'name="digest" value="([0-9a-f]+)"', preview.content.decode())[1]
+    response = alice_client.post(
+        url("timeline_import", postmortem),
+        {"text": PASTE + "14:20 Sneaked in\n", "action": "save", "digest": digest},
+    )
+    assert response.status_code == 200
+    assert "changed since the preview" in response.content.decode()
+    assert not TimelineEvent.objects.exists()
+
+
+def test_import_errors_name_each_line_keep_the_text_and_save_nothing(alice_client, postmortem):
+    text = "2026-11-20 14:03 UTC Alert fires\nsomething without a time\n14:01 too early\n"
+    response = alice_client.post(
+        url("timeline_import", postmortem), {"text": text, "action": "save", "digest": "x"}
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert 'data-line="2"' in body and 'data-line="3"' in body
+    assert "Line 2" in body and "Line 3" in body
+    assert "something without a time\n14:01 too early" in body
+    assert 'id="timeline-import-preview"' not in body
+    assert not TimelineEvent.objects.exists()
+
+
+def test_import_errors_with_htmx_come_back_as_the_import_fragment(alice_client, postmortem):
+    response = alice_client.post(url("timeline_import", postmortem), {"text": "nonsense"}, **HTMX)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert body.lstrip().startswith('<div id="timeline-import">')
+    assert 'data-line="1"' in body
+    assert "nonsense" in body
+
+
+def test_import_reads_lines_without_offset_in_the_authors_zone(alice_client, seoul, postmortem):
+    response = alice_client.get(url("timeline_import", postmortem))
+    assert "Times without an offset are in Asia/Seoul" in response.content.decode()
+    preview = alice_client.post(url("timeline_import", postmortem), {"text": "2026-11-20 14:03 x"})
+    digest = re.search(r'name="digest" value="([0-9a-f]+)"', preview.content.decode())[1]
+    alice_client.post(
+        url("timeline_import", postmortem),
+        {"text": "2026-11-20 14:03 x", "action": "save", "digest": digest},
+    )
+    assert postmortem.timeline_events.get().occurred_at == at(2026, 11, 20, 5, 3)
+
+
+# --- Who may ---------------------------------------------------------------------------------
+
+
+def test_an_outsider_gets_404_everywhere_on_a_restricted_postmortem(outsider_client, restricted):
+    event = TimelineEventFactory(postmortem=restricted)
+    assert outsider_client.get(url("timeline_list", restricted)).status_code == 404
+    assert outsider_client.get(url("timeline_import", restricted)).status_code == 404
+    assert outsider_client.post(url("timeline_add", restricted), {}).status_code == 404
+    for name in ("timeline_edit", "timeline_delete", "timeline_pin"):
+        assert outsider_client.post(url(name, restricted, event.pk), {}).status_code == 404
+    event.refresh_from_db()
+    assert TimelineEvent.objects.count() == 1
+
+
+def test_an_outsider_reads_an_open_postmortem_but_may_not_change_it(outsider_client, postmortem):
+    event = TimelineEventFactory(postmortem=postmortem, text="Visible event")
+    page = outsider_client.get(url("timeline_list", postmortem))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "Visible event" in body
+    assert url("timeline_edit", postmortem, event.pk) not in body
+    assert 'id="timeline-form-new"' not in body
+    data = {"occurred_at": "2026-11-20T14:03", "kind": "note", "text": "x"}
+    assert outsider_client.post(url("timeline_add", postmortem), data).status_code == 403
+    assert outsider_client.post(url("timeline_delete", postmortem, event.pk)).status_code == 403
+    assert (
+        outsider_client.post(url("timeline_import", postmortem), {"text": "x"}).status_code == 403
+    )
+    assert TimelineEvent.objects.count() == 1
+
+
+# --- Reading ---------------------------------------------------------------------------------
+
+
+def test_multi_day_timeline_shows_a_divider_per_day_in_the_readers_zone(
+    alice_client, alice, postmortem
+):
+    for when in (at(2026, 11, 20, 13, 0), at(2026, 11, 20, 16, 0), at(2026, 11, 21, 16, 0)):
+        TimelineEventFactory(postmortem=postmortem, occurred_at=when)
+
+    def days():
+        body = alice_client.get(url("timeline_list", postmortem), **HTMX).content.decode()
+        return re.findall(r'class="[^"]*timeline-day[^"]*" data-day="([\d-]+)"', body)
+
+    # In UTC two days; in Seoul 22:00, 01:00 (+1 day) and 01:00 (+2 days) are three.
+    assert days() == ["2026-11-20", "2026-11-21"]
+    Profile.objects.filter(user=alice).update(time_zone="Asia/Seoul")
+    assert days() == ["2026-11-20", "2026-11-21", "2026-11-22"]
+
+
+def test_each_event_shows_its_kind_as_text_and_colour(alice_client, postmortem):
+    TimelineEventFactory(postmortem=postmortem, kind="detection")
+    body = alice_client.get(url("timeline_list", postmortem), **HTMX).content.decode()
+    assert re.search(r"badge rounded-pill text-bg-danger[^>]*>.*?Detection", body, re.S)
+
+
+def test_durations_are_shown(alice_client, postmortem):
+    postmortem.detected_at = postmortem.mitigated_at = postmortem.resolved_at = None
+    postmortem.save()
+    TimelineEventFactory(
+        postmortem=postmortem, kind="detection", occurred_at=at(2026, 11, 20, 13, 7)
+    )
+    TimelineEventFactory(postmortem=postmortem, kind="repair", occurred_at=at(2026, 11, 20, 15, 0))
+    body = alice_client.get(url("timeline_list", postmortem), **HTMX).content.decode()
+    assert re.search(r'data-marker="detect">Time to detect</dt>\s*<dd[^>]*><strong>7 min', body)
+    assert re.search(
+        r'data-marker="mitigate">Time to mitigate</dt>\s*<dd[^>]*><strong>2 h 0 min', body
+    )
+
+
+def test_a_long_timeline_renders_in_a_fixed_number_of_queries(
+    alice_client, postmortem, django_assert_max_num_queries
+):
+    start = at(2026, 11, 18, 0, 0)
+    TimelineEvent.objects.bulk_create(
+        TimelineEvent(
+            postmortem=postmortem,
+            occurred_at=start + datetime.timedelta(minutes=37 * i),
+            kind=TimelineEvent.Kind.choices[i % 6][0],
+            text=f"Event {i}",
+            text_html=f"<p>Event {i}</p>",
+            pinned=i % 10 == 0,
+        )
+        for i in range(200)
+    )
+    with django_assert_max_num_queries(12):
+        response = alice_client.get(url("timeline_list", postmortem))
+    assert response.status_code == 200
+    assert response.content.decode().count('class="timeline-event ') == 200

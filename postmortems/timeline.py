@@ -1,0 +1,358 @@
+"""Timeline helpers: the paste-import parser, day dividers and the durations between markers.
+
+Pure functions: no database, no request. Times without an offset are read in the zone the
+caller passes (the author's zone); a wall time that a DST change skipped or repeated is
+refused with a reason instead of being guessed.
+"""
+
+import datetime
+import functools
+import re
+import zoneinfo
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .models import TimelineEvent
+
+MAX_IMPORT_LINES = 1000
+
+# Bootstrap colour per kind; the kind's label is always shown next to it.
+KIND_BADGE_CLASSES = {
+    TimelineEvent.Kind.NOTE: "text-bg-secondary",
+    TimelineEvent.Kind.DETECTION: "text-bg-danger",
+    TimelineEvent.Kind.DIAGNOSIS: "text-bg-warning",
+    TimelineEvent.Kind.REPAIR: "text-bg-success",
+    TimelineEvent.Kind.KEY_MOMENT: "text-bg-primary",
+    TimelineEvent.Kind.COMMUNICATION: "text-bg-info",
+}
+
+_DATE = r"(?P<date>\d{4}-\d{1,2}-\d{1,2})"
+_TIME = r"(?P<time>\d{1,2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?)"
+# "Z", "UTC", "GMT", "+09:00", "-0500"; an IANA name ("Asia/Seoul") is recognised
+# separately, only when it is a real zone, so text such as "CI/CD failed" stays text.
+_ZONE = r"(?P<zone>Z|(?i:utc|gmt)|[+-]\d{2}:?\d{2})"
+_REST = r"(?:\s+(?P<rest>.*))?"
+_DATED = re.compile(rf"^{_DATE}(?:T|\s+){_TIME}(?:\s*{_ZONE}(?=\s|$))?{_REST}$")
+_TIME_ONLY = re.compile(rf"^{_TIME}(?:\s*{_ZONE}(?=\s|$))?{_REST}$")
+_KIND_PREFIX = re.compile(r"^\[(?P<word>[^\]]{1,40})\]\s*(?P<text>.*)$")
+# "14:03 - text", "14:03 | text", "14:03: text"
+_SEPARATOR = re.compile(r"^(?:[-–—|:]\s*)")
+
+
+@dataclass(frozen=True)
+class ParsedEvent:
+    line_no: int
+    occurred_at: datetime.datetime
+    kind: str
+    text: str
+
+    @property
+    def kind_label(self):
+        return TimelineEvent.Kind(self.kind).label
+
+
+@dataclass(frozen=True)
+class LineError:
+    line_no: int
+    line: str
+    message: str
+
+
+@dataclass
+class ParseResult:
+    events: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
+
+    @property
+    def ok(self):
+        return bool(self.events) and not self.errors
+
+
+class ZoneError(ValueError):
+    """A wall time that does not exist, or exists twice, in a zone."""
+
+
+def localize(naive, tz):
+    """Attach ``tz`` to a naive wall time, refusing times a DST change skipped or repeated."""
+    if not isinstance(tz, zoneinfo.ZoneInfo):
+        return naive.replace(tzinfo=tz)
+    first = naive.replace(tzinfo=tz, fold=0)
+    second = naive.replace(tzinfo=tz, fold=1)
+    if first.utcoffset() == second.utcoffset():
+        # In UTC, so arithmetic between results is real elapsed time (Python subtracts
+        # two datetimes of the same ZoneInfo by wall clock).
+        return first.astimezone(datetime.UTC)
+    back = first.astimezone(datetime.UTC).astimezone(tz).replace(tzinfo=None)
+    if back != naive:
+        raise ZoneError(
+            _("%(time)s does not exist in %(zone)s (the clocks moved forward).")
+            % {"time": naive.strftime("%Y-%m-%d %H:%M"), "zone": tz.key}
+        )
+    raise ZoneError(
+        _(
+            "%(time)s happened twice in %(zone)s (the clocks moved back); "
+            "add the offset, e.g. %(first)s or %(second)s."
+        )
+        % {
+            "time": naive.strftime("%Y-%m-%d %H:%M"),
+            "zone": tz.key,
+            "first": first.isoformat(timespec="minutes"),
+            "second": second.isoformat(timespec="minutes"),
+        }
+    )
+
+
+def _zone(name):
+    if name is None:
+        return None
+    if name.upper() in {"Z", "UTC", "GMT"}:
+        return datetime.UTC
+    if name[0] in "+-":
+        digits = name[1:].replace(":", "")
+        hours, minutes = int(digits[:2]), int(digits[2:])
+        if hours > 23 or minutes > 59:
+            raise ValueError(_("%(offset)s is not a valid UTC offset.") % {"offset": name})
+        delta = datetime.timedelta(hours=hours, minutes=minutes)
+        return datetime.timezone(-delta if name[0] == "-" else delta)
+    return zoneinfo.ZoneInfo(name)
+
+
+@functools.cache
+def _zone_names():
+    return frozenset(zoneinfo.available_timezones())
+
+
+def _leading_zone_name(rest):
+    """``"Asia/Seoul text"`` -> ``("Asia/Seoul", "text")``; otherwise ``(None, rest)``."""
+    parts = rest.split(None, 1)
+    if parts and "/" in parts[0] and parts[0] in _zone_names():
+        return parts[0], parts[1] if len(parts) > 1 else ""
+    return None, rest
+
+
+def _time(token):
+    parts = token.split(":")
+    hour, minute = int(parts[0]), int(parts[1])
+    second, micro = 0, 0
+    if len(parts) == 3:
+        whole, _dot, fraction = parts[2].partition(".")
+        second = int(whole)
+        micro = int(fraction.ljust(6, "0")) if fraction else 0
+    try:
+        return datetime.time(hour, minute, second, micro)
+    except ValueError:
+        raise ValueError(_("%(time)s is not a valid time of day.") % {"time": token}) from None
+
+
+def _date(token):
+    try:
+        year, month, day = (int(p) for p in token.split("-"))
+        return datetime.date(year, month, day)
+    except ValueError:
+        raise ValueError(_("%(date)s is not a real date.") % {"date": token}) from None
+
+
+def _kind_words():
+    words = {}
+    for value, label in TimelineEvent.Kind.choices:
+        for word in (value, value.replace("_", " "), value.replace("_", "-"), str(label)):
+            words[word.casefold()] = value
+    return words
+
+
+def split_kind(text):
+    """``"[detection] Alert fired"`` -> ``("detection", "Alert fired")``.
+
+    An unknown word in brackets is ordinary text ("[EU] checkout down"), not an error.
+    """
+    match = _KIND_PREFIX.match(text)
+    if match:
+        word = " ".join(match["word"].split()).casefold()
+        kind = _kind_words().get(word)
+        if kind:
+            return kind, match["text"].strip()
+    return TimelineEvent.Kind.NOTE, text
+
+
+def parse_timeline(text, tz):
+    """Parse pasted lines into events; every bad line gets an error with its number.
+
+    Accepted, one event a line (blank lines are skipped):
+
+    - ``2026-11-20 14:03 UTC  text`` (also ``GMT``, ``Z``, ``+09:00``, ``Asia/Seoul``)
+    - ``2026-11-20T14:03:00+09:00 text`` (ISO 8601)
+    - ``2026-11-20 14:03 text`` — read in ``tz``, the author's zone
+    - ``14:10 text`` — same date (and zone) as the line before
+    - an optional kind after the time: ``14:10 [detection] Alert fired``
+    """
+    result = ParseResult()
+    lines = (text or "").splitlines()
+    if len(lines) > MAX_IMPORT_LINES:
+        result.errors.append(
+            LineError(
+                MAX_IMPORT_LINES + 1,
+                lines[MAX_IMPORT_LINES],
+                _("At most %(count)d lines can be imported at once.") % {"count": MAX_IMPORT_LINES},
+            )
+        )
+        return result
+    last = None  # (date, zone, naive wall time) of the last good line
+    for number, raw in enumerate(lines, start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        try:
+            event, last = _parse_line(number, line, last, tz)
+        except ValueError as exc:
+            result.errors.append(LineError(number, raw, str(exc)))
+            continue
+        result.events.append(event)
+    if not result.events and not result.errors:
+        result.errors.append(LineError(0, "", _("Paste at least one line.")))
+    return result
+
+
+def _parse_line(number, line, last, tz):
+    dated = _DATED.match(line)
+    if dated:
+        day = _date(dated["date"])
+        zone = _zone(dated["zone"])
+        match = dated
+    else:
+        match = _TIME_ONLY.match(line)
+        if not match:
+            raise ValueError(
+                _(
+                    "Start the line with a date and time (2026-11-20 14:03) "
+                    "or a time (14:03) continuing the date above."
+                )
+            )
+        if last is None:
+            raise ValueError(_("A time alone needs a full date on an earlier line."))
+        day, last_zone, last_wall = last
+        zone = _zone(match["zone"]) if match["zone"] else last_zone
+    rest = (match["rest"] or "").strip()
+    if not match["zone"]:
+        name, rest = _leading_zone_name(rest)
+        if name:
+            zone = _zone(name)
+    wall = datetime.datetime.combine(day, _time(match["time"]))
+    if not dated and wall < last_wall:
+        raise ValueError(
+            _(
+                "%(time)s is earlier than the line before; if the day changed, "
+                "write the full date (%(example)s)."
+            )
+            % {
+                "time": match["time"],
+                "example": (day + datetime.timedelta(days=1)).isoformat() + " " + match["time"],
+            }
+        )
+    occurred_at = localize(wall, zone or tz)
+    rest = _SEPARATOR.sub("", rest, count=1).strip()
+    kind, body = split_kind(rest)
+    if not body:
+        raise ValueError(_("There is no text after the time."))
+    return ParsedEvent(number, occurred_at, kind, body), (day, zone, wall)
+
+
+# --- Reading the timeline ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    event: object
+    local: datetime.datetime
+    day: datetime.date
+    new_day: bool
+
+
+def with_day_dividers(events, tz=None):
+    """Rows for a timeline in ``tz`` (default: the active zone, the reader's):
+    ``new_day`` is true on the first row and on every row whose local date changes."""
+    tz = tz or timezone.get_current_timezone()
+    rows, previous = [], None
+    for event in events:
+        local = timezone.localtime(event.occurred_at, tz)
+        day = local.date()
+        rows.append(TimelineRow(event, local, day, day != previous))
+        previous = day
+    return rows
+
+
+@dataclass(frozen=True)
+class MarkerDuration:
+    key: str
+    label: str
+    start: datetime.datetime
+    end: datetime.datetime
+    # Where the end time came from: "postmortem" (its incident times) or "timeline".
+    source: str
+
+    @property
+    def delta(self):
+        return self.end.astimezone(datetime.UTC) - self.start.astimezone(datetime.UTC)
+
+
+_MARKER_LABELS = {
+    "detect": gettext_lazy("Time to detect"),
+    "mitigate": gettext_lazy("Time to mitigate"),
+    "resolve": gettext_lazy("Time to resolve"),
+}
+
+
+def marker_durations(postmortem, events):
+    """Time to detect, mitigate and resolve, measured from the incident's start.
+
+    The start is the postmortem's ``started_at``, else the first event. Detection is the
+    first detection event, else ``detected_at``. Mitigation and resolution are the
+    postmortem's ``mitigated_at`` / ``resolved_at`` when set, else the first (mitigation)
+    and last (resolution) repair events. A marker before the start is left out.
+    """
+    events = sorted(events, key=lambda e: (e.occurred_at, e.pk or 0))
+    start = postmortem.started_at or (events[0].occurred_at if events else None)
+    if start is None:
+        return []
+    detections = [e.occurred_at for e in events if e.kind == TimelineEvent.Kind.DETECTION]
+    repairs = [e.occurred_at for e in events if e.kind == TimelineEvent.Kind.REPAIR]
+
+    def pick(timeline_value, postmortem_value, prefer_postmortem):
+        order = [("postmortem", postmortem_value), ("timeline", timeline_value)]
+        if not prefer_postmortem:
+            order.reverse()
+        return next(((source, value) for source, value in order if value is not None), None)
+
+    choices = {
+        "detect": pick(detections[0] if detections else None, postmortem.detected_at, False),
+        "mitigate": pick(repairs[0] if repairs else None, postmortem.mitigated_at, True),
+        "resolve": pick(repairs[-1] if repairs else None, postmortem.resolved_at, True),
+    }
+    durations = []
+    for key, chosen in choices.items():
+        if chosen is None or chosen[1] < start:
+            continue
+        source, end = chosen
+        durations.append(MarkerDuration(key, _MARKER_LABELS[key], start, end, source))
+    return durations
+
+
+def format_duration(delta):
+    """``timedelta`` -> ``"1 d 2 h 05 min"``; under a minute in seconds."""
+    if delta is None:
+        return ""
+    seconds = int(delta.total_seconds())
+    if seconds < 60:
+        return _("%(seconds)d s") % {"seconds": max(seconds, 0)}
+    days, seconds = divmod(seconds, 86400)
+    hours, seconds = divmod(seconds, 3600)
+    minutes = seconds // 60
+    parts = []
+    if days:
+        parts.append(_("%(days)d d") % {"days": days})
+    if days or hours:
+        parts.append(_("%(hours)d h") % {"hours": hours})
+    parts.append(_("%(minutes)d min") % {"minutes": minutes})
+    return " ".join(parts)

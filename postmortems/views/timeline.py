@@ -1,0 +1,217 @@
+"""The incident timeline: inline add/edit/delete/pin (htmx) and paste-import with a preview.
+
+Without JavaScript every form posts normally and redirects back to the postmortem; with
+htmx the same URLs answer with the re-rendered timeline (or the form with its errors).
+"""
+
+import hashlib
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import reswap, retarget
+
+from .. import selectors, services
+from ..forms import TimelineEventForm, TimelineImportForm
+from ..permissions import can_edit_postmortem
+from ..timeline import parse_timeline
+
+PARTIAL = "postmortems/partials/_timeline.html"
+FORM_PARTIAL = "postmortems/partials/_timeline_event_form.html"
+IMPORT_PARTIAL = "postmortems/partials/_timeline_import.html"
+
+
+def readable_postmortem(request, pk):
+    """A postmortem the user may read; 404 for anything else (restricted work stays hidden)."""
+    postmortem = selectors.visible_postmortems(request.user).select_related("team").filter(pk=pk)
+    postmortem = postmortem.first()
+    if postmortem is None:
+        raise Http404
+    return postmortem
+
+
+def editable_postmortem(request, pk):
+    """404 when not visible, 403 when visible but not editable."""
+    postmortem = readable_postmortem(request, pk)
+    if not can_edit_postmortem(request.user, postmortem):
+        raise PermissionDenied
+    return postmortem
+
+
+def back_to(postmortem, anchor):
+    return redirect(postmortem.get_absolute_url() + "#" + anchor)
+
+
+def _context(request, postmortem, **extra):
+    return {
+        "postmortem": postmortem,
+        "timeline_events": selectors.postmortem_timeline(postmortem),
+        "can_edit": can_edit_postmortem(request.user, postmortem),
+        **extra,
+    }
+
+
+def _after_write(request, postmortem):
+    """htmx: the whole timeline again (dividers and durations may change); else redirect."""
+    if request.htmx:
+        response = render(request, PARTIAL, _context(request, postmortem))
+        return reswap(retarget(response, "#timeline"), "outerHTML")
+    return back_to(postmortem, "timeline")
+
+
+def _form_errors(request, postmortem, form, event=None):
+    context = {"postmortem": postmortem, "form": form, "event": event}
+    if request.htmx:
+        # 200 so htmx swaps it in; the form replaces itself, errors and input kept.
+        response = render(request, FORM_PARTIAL, context)
+        target = f"#timeline-form-{event.pk if event else 'new'}"
+        return reswap(retarget(response, target), "outerHTML")
+    heading = _("Edit timeline event") if event else _("Add a timeline event")
+    return render(
+        request,
+        "postmortems/inline_form_page.html",
+        {**context, "heading": heading, "partial": FORM_PARTIAL},
+        status=400 if form.is_bound else 200,
+    )
+
+
+def timeline_list(request, pk):
+    postmortem = readable_postmortem(request, pk)
+    template = PARTIAL if request.htmx else "postmortems/timeline.html"
+    return render(request, template, _context(request, postmortem))
+
+
+@require_http_methods(["GET", "POST"])
+def timeline_add(request, pk):
+    postmortem = editable_postmortem(request, pk)
+    form = TimelineEventForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.timeline_event_create(
+            postmortem=postmortem,
+            by=request.user,
+            occurred_at=form.cleaned_data["occurred_at"],
+            kind=form.cleaned_data["kind"],
+            text=form.cleaned_data["text"],
+        )
+        return _after_write(request, postmortem)
+    return _form_errors(request, postmortem, form)
+
+
+@require_http_methods(["GET", "POST"])
+def timeline_edit(request, pk, event_id):
+    postmortem = editable_postmortem(request, pk)
+    event = get_object_or_404(postmortem.timeline_events, pk=event_id)
+    initial = {"occurred_at": event.occurred_at, "kind": event.kind, "text": event.text}
+    form = TimelineEventForm(request.POST or None, initial=initial, prefix_id=event.pk)
+    if request.method == "POST" and form.is_valid():
+        services.timeline_event_update(
+            event=event,
+            by=request.user,
+            occurred_at=form.cleaned_data["occurred_at"],
+            kind=form.cleaned_data["kind"],
+            text=form.cleaned_data["text"],
+        )
+        return _after_write(request, postmortem)
+    if request.method == "GET" and request.htmx:
+        return render(
+            request, FORM_PARTIAL, {"postmortem": postmortem, "form": form, "event": event}
+        )
+    return _form_errors(request, postmortem, form, event)
+
+
+@require_http_methods(["GET", "POST"])
+def timeline_delete(request, pk, event_id):
+    postmortem = editable_postmortem(request, pk)
+    event = get_object_or_404(postmortem.timeline_events, pk=event_id)
+    if request.method == "POST":
+        services.timeline_event_delete(event=event, by=request.user)
+        if not request.htmx:
+            messages.success(request, _("The timeline event was deleted."))
+        return _after_write(request, postmortem)
+    local = timezone.localtime(event.occurred_at)
+    return render(
+        request,
+        "postmortems/inline_confirm_delete.html",
+        {
+            "postmortem": postmortem,
+            "heading": _("Delete this timeline event?"),
+            "summary": f"{local:%Y-%m-%d %H:%M} {local.tzname()} · "
+            f"{event.get_kind_display()} · {event.text[:300]}",
+            "note": _("The change is kept in the postmortem's history."),
+            "action": request.path,
+            "cancel_url": postmortem.get_absolute_url() + "#timeline",
+        },
+    )
+
+
+@require_POST
+def timeline_pin(request, pk, event_id):
+    postmortem = editable_postmortem(request, pk)
+    event = get_object_or_404(postmortem.timeline_events, pk=event_id)
+    pinned = request.POST.get("pinned", "1" if not event.pinned else "0") == "1"
+    services.timeline_event_set_pinned(event=event, by=request.user, pinned=pinned)
+    return _after_write(request, postmortem)
+
+
+def _digest(text):
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@require_http_methods(["GET", "POST"])
+def timeline_import(request, pk):
+    """Paste lines, see a preview (or every bad line with its number), then save.
+
+    Saving parses the text again and refuses text that differs from what was previewed,
+    so what is saved is always what the author saw. Nothing is saved while any line has
+    an error, and the textarea keeps its text.
+    """
+    postmortem = editable_postmortem(request, pk)
+    form = TimelineImportForm(request.POST or None)
+    context = {"postmortem": postmortem, "form": form}
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        text = form.cleaned_data["text"]
+        result = parse_timeline(text, timezone.get_current_timezone())
+        if result.errors:
+            context["parse_errors"] = sorted(result.errors, key=lambda e: e.line_no)
+            status = 400
+        elif request.POST.get("action") == "save" and request.POST.get("digest") == _digest(text):
+            try:
+                created = services.timeline_import(
+                    postmortem=postmortem, by=request.user, events=result.events
+                )
+            except ValidationError as exc:
+                context["notice"] = " ".join(exc.messages)
+                status = 400
+            else:
+                if not request.htmx:
+                    messages.success(
+                        request,
+                        ngettext(
+                            "%(count)d event was added to the timeline.",
+                            "%(count)d events were added to the timeline.",
+                            len(created),
+                        )
+                        % {"count": len(created)},
+                    )
+                return _after_write(request, postmortem)
+        else:
+            if request.POST.get("action") == "save":
+                context["notice"] = _("The text changed since the preview; check it again.")
+            context["preview"] = result.events
+            context["digest"] = _digest(text)
+    elif request.method == "POST":
+        status = 400
+    if request.htmx:
+        return render(request, IMPORT_PARTIAL, context)
+    return render(
+        request,
+        "postmortems/inline_form_page.html",
+        {**context, "heading": _("Paste a timeline"), "partial": IMPORT_PARTIAL},
+        status=status,
+    )
