@@ -52,12 +52,13 @@ class ActionItemForm(forms.ModelForm):
         self.postmortem = postmortem
         User = get_user_model()
         self.fields["team"].queryset = Team.objects.order_by("name")
-        self.fields["assignee"].queryset = (
-            User.objects.filter(memberships__isnull=False).distinct().order_by("username")
-        )
-        self.fields["assignee"].label_from_instance = lambda u: (
-            f"{u.get_full_name()} ({u.username})" if u.get_full_name() else u.username
-        )
+        if "assignee" in self.fields:
+            self.fields["assignee"].queryset = (
+                User.objects.filter(memberships__isnull=False).distinct().order_by("username")
+            )
+            self.fields["assignee"].label_from_instance = lambda u: (
+                f"{u.get_full_name()} ({u.username})" if u.get_full_name() else u.username
+            )
         self.fields["factor"].queryset = postmortem.factors.all()
         self.fields["factor"].required = False
         self.fields["due_date"].required = False

@@ -358,7 +358,7 @@ def dashboard_filter_choices():
         .values_list("kind", "pk", "a", "b", "c")
     )
     team_choices, people_choices = [], []
-    for kind, pk, a, b, c in teams.union(people):
+    for kind, pk, a, b, c in teams.order_by().union(people.order_by()):
         if kind == "team":
             team_choices.append((pk, a))
         else:
