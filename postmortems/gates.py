@@ -1,6 +1,102 @@
-"""Blameless-language check at the review and publish gates (filled in by language work)."""
+"""Blameless-language check at the review and publish gates.
+
+``postmortem_findings(postmortem)`` runs ``language.find_blame`` over every section, every
+timeline event and every contributing factor, and says where each finding is:
+``section:<field>``, ``event:<pk>`` or ``factor:<pk>`` (the same anchors review comments
+use). An author who keeps a flagged phrase on purpose ("a direct quote", "the name is a
+service") records a ``BlameAcknowledgement`` for (location, rule, phrase) with a reason;
+``unacknowledged_findings`` leaves those out. ``services.postmortem_publish`` refuses to
+publish while ``unacknowledged_findings`` is not empty.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from . import selectors
+from .language import RULES, Finding, find_blame
+from .models import BlameAcknowledgement, Postmortem
+
+PHRASE_MAX = BlameAcknowledgement._meta.get_field("phrase").max_length
+CONTEXT_CHARS = 60
 
 
-def unacknowledged_findings(postmortem):
+@dataclass(frozen=True)
+class LocatedFinding:
+    """A finding, where it is, the text around it and its acknowledgement (if any)."""
+
+    location: str
+    label: str
+    finding: Finding
+    before: str
+    after: str
+    acknowledgement: BlameAcknowledgement | None = None
+
+    @property
+    def rule(self):
+        return self.finding.rule
+
+    @property
+    def phrase(self):
+        return self.finding.phrase
+
+    @property
+    def key(self):
+        """What an acknowledgement matches: (location, rule, phrase)."""
+        return acknowledgement_key(self.location, self.finding.rule, self.finding.phrase)
+
+    @property
+    def rule_title(self):
+        return RULES[self.finding.rule].title
+
+    @property
+    def acknowledged(self):
+        return self.acknowledgement is not None
+
+
+def acknowledgement_key(location, rule, phrase):
+    return (location, rule, phrase[:PHRASE_MAX])
+
+
+def _sources(postmortem):
+    """(location, label, text) of everything a postmortem says in prose."""
+    for name in Postmortem.SECTIONS:
+        field = Postmortem._meta.get_field(name)
+        yield f"section:{name}", str(field.verbose_name).capitalize(), getattr(postmortem, name)
+    for event in postmortem.timeline_events.order_by("occurred_at", "id"):
+        label = _("Timeline, %(when)s") % {"when": date_format(event.occurred_at, "Y-m-d H:i T")}
+        yield f"event:{event.pk}", label, event.text
+    for factor in postmortem.factors.order_by("created_at", "id"):
+        label = _("Contributing factor: %(category)s") % {"category": factor.get_category_display()}
+        yield f"factor:{factor.pk}", label, factor.description
+
+
+def postmortem_findings(postmortem, *, people=None):
+    """Every finding in the postmortem, in reading order, each with its acknowledgement."""
+    if people is None:
+        people = selectors.lint_people()
+    acknowledgements = {
+        acknowledgement_key(a.location, a.rule, a.phrase): a
+        for a in BlameAcknowledgement.objects.filter(postmortem=postmortem).select_related("by")
+    }
+    located = []
+    for location, label, text in _sources(postmortem):
+        for finding in find_blame(text or "", people=people):
+            key = acknowledgement_key(location, finding.rule, finding.phrase)
+            located.append(
+                LocatedFinding(
+                    location=location,
+                    label=label,
+                    finding=finding,
+                    before=text[max(0, finding.start - CONTEXT_CHARS) : finding.start],
+                    after=text[finding.end : finding.end + CONTEXT_CHARS],
+                    acknowledgement=acknowledgements.get(key),
+                )
+            )
+    return located
+
+
+def unacknowledged_findings(postmortem, *, people=None):
     """Findings across the postmortem that have neither been fixed nor acknowledged."""
-    return []
+    return [f for f in postmortem_findings(postmortem, people=people) if not f.acknowledged]

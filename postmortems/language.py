@@ -759,7 +759,9 @@ def _finding(text, start, end, rule, korean):
     return Finding(start, end, text[start:end], rule, info.message, info.suggestion)
 
 
-def _normalise_people(people):
+def normalise_people(people):
+    """Lower-cased names and usernames (with and without "@"); a frozenset ``find_blame``
+    takes as it is, so callers with a fixed list normalise it once."""
     names = set()
     for person in people:
         if not person:
@@ -769,6 +771,15 @@ def _normalise_people(people):
             if len(variant) >= 2:
                 names.add(variant.lower())
     return frozenset(names)
+
+
+_KO_VERB_ENDS = frozenset("했하해었았였않렸쳤됐")
+
+
+def _word_end(text, pos):
+    while pos < len(text) and "\uac00" <= text[pos] <= "\ud7a3":
+        pos += 1
+    return pos
 
 
 def _word_start(text, pos):
@@ -789,7 +800,7 @@ def find_blame(text, *, people=()):
     """Blaming phrases in ``text``, in order; see the module docstring."""
     if not text:
         return []
-    people = people if isinstance(people, frozenset) else _normalise_people(people)
+    people = people if isinstance(people, frozenset) else normalise_people(people)
     masked = mask(text)
     lowered = _lower(masked)
     has_hangul = _HANGUL.search(masked) is not None
@@ -809,6 +820,8 @@ def find_blame(text, *, people=()):
             start, end = m.span()
             if pattern.whole_word:
                 start = _word_start(masked, start)
+            if pattern.korean and masked[end - 1 : end] in _KO_VERB_ENDS:
+                end = _word_end(masked, end)  # "깜빡했" -> "깜빡했다"
             subject = find_subject(masked, start, people, korean=pattern.korean)
             if pattern.korean and subject.kind != NAME:
                 # "지영님의 잘못": the owner inside the phrase is the person named.
@@ -857,7 +870,7 @@ def benchmark(size=10_000, rounds=50, people=("alex", "bob", "민수")):
         "> quoted: human error\nThe alert fired and Alex paged the on-call. "
     )
     text = (sample * (size // len(sample) + 1))[:size]
-    people = _normalise_people(people)
+    people = normalise_people(people)
     find_blame(text, people=people)
     timings = []
     for _round in range(rounds):

@@ -242,3 +242,51 @@ def postmortem_factors(postmortem):
         .prefetch_related("themes", "action_items")
         .order_by("created_at", "id")
     )
+
+
+# --- Blameless-language lint ---------------------------------------------------------------
+
+LINT_PEOPLE_CACHE_KEY = "postmortems:lint-people:v1"
+LINT_PEOPLE_CACHE_SECONDS = 300
+LINT_PEOPLE_LIMIT = 10_000
+
+
+def lint_people():
+    """Names the blame check treats as people: every active user's username, first, last
+    and full name (both "given family" and "family given", as Korean names are written).
+
+    Read at most once per cache period per process, never per keystroke; the lint endpoint
+    and the publish gate share it. Returned ready for ``language.find_blame(people=...)``.
+    """
+    from django.contrib.auth import get_user_model
+    from django.core.cache import cache
+
+    from .language import normalise_people
+
+    people = cache.get(LINT_PEOPLE_CACHE_KEY)
+    if people is None:
+        names = []
+        rows = (
+            get_user_model()
+            .objects.filter(is_active=True)
+            .order_by("pk")
+            .values_list("username", "first_name", "last_name")[:LINT_PEOPLE_LIMIT]
+        )
+        for username, first, last in rows:
+            names += [username, first, last]
+            if first and last:
+                names += [f"{first} {last}", f"{last} {first}", f"{last}{first}"]
+        people = normalise_people(names)
+        cache.set(LINT_PEOPLE_CACHE_KEY, people, LINT_PEOPLE_CACHE_SECONDS)
+    return people
+
+
+def postmortem_acknowledgements(postmortem):
+    """Blame acknowledgements of a postmortem with who made them, newest first."""
+    from .models import BlameAcknowledgement
+
+    return list(
+        BlameAcknowledgement.objects.filter(postmortem=postmortem)
+        .select_related("by")
+        .order_by("-created_at", "-id")
+    )

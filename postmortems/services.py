@@ -703,3 +703,61 @@ def factor_delete(*, factor, by):
     factor._history_user = by
     with transaction.atomic():
         factor.delete()
+
+
+# --- Blameless-language acknowledgements -----------------------------------------------------
+
+
+def _blame_location_exists(postmortem, location):
+    kind, _sep, ident = location.partition(":")
+    if kind == "section":
+        return ident in Postmortem.SECTIONS
+    if not ident.isdigit():
+        return False
+    if kind == "event":
+        return postmortem.timeline_events.filter(pk=int(ident)).exists()
+    if kind == "factor":
+        return postmortem.factors.filter(pk=int(ident)).exists()
+    return False
+
+
+def blame_acknowledge(*, postmortem, location, rule, phrase, reason, by):
+    """Keep a flagged phrase on purpose, with a short reason ("direct quote from the chat").
+
+    The acknowledgement covers that phrase under that rule at that location (``section:…``,
+    ``event:<pk>``, ``factor:<pk>``), so the publish gate lets it pass; reviewers see who
+    acknowledged it, when and why. Acknowledging the same finding again replaces the reason.
+    """
+    from .language import RULE_IDS
+    from .models import BlameAcknowledgement
+
+    reason = (reason or "").strip()
+    errors = {}
+    if not reason:
+        errors["reason"] = _("Say why the phrase stays, e.g. “direct quote from the chat”.")
+    if rule not in RULE_IDS:
+        errors["rule"] = _("Unknown rule.")
+    if not phrase:
+        errors["phrase"] = _("Nothing to acknowledge.")
+    if not _blame_location_exists(postmortem, location):
+        errors["location"] = _("This part of the postmortem does not exist.")
+    if errors:
+        raise ValidationError(errors)
+    phrase = phrase[: BlameAcknowledgement._meta.get_field("phrase").max_length]
+    with transaction.atomic():
+        acknowledgement = (
+            BlameAcknowledgement.objects.select_for_update()
+            .filter(postmortem=postmortem, location=location, rule=rule, phrase=phrase)
+            .first()
+        ) or BlameAcknowledgement(
+            postmortem=postmortem, location=location, rule=rule, phrase=phrase
+        )
+        acknowledgement.reason = reason
+        acknowledgement.by = by
+        acknowledgement._history_user = by
+        acknowledgement.full_clean()
+        acknowledgement.save()
+    logger.info(
+        "postmortem %s: %s %r at %s acknowledged by %s", postmortem.pk, rule, phrase, location, by
+    )
+    return acknowledgement

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import comments, factors, postmortems, profile, teams, timeline
+from .views import comments, factors, findings, lint, postmortems, profile, teams, timeline
 
 app_name = "postmortems"
 
@@ -11,6 +11,8 @@ urlpatterns = [
     path("postmortems/", postmortems.postmortem_list, name="list"),
     path("postmortems/new/", postmortems.postmortem_create, name="create"),
     path("postmortems/preview/", postmortems.postmortem_preview, name="preview"),
+    path("postmortems/lint/", lint.lint, name="lint"),
+    path("postmortems/guide/blameless/", lint.blameless_guide, name="blameless_guide"),
     path("postmortems/<int:pk>/", postmortems.postmortem_detail, name="detail"),
     path("postmortems/<int:pk>/edit/", postmortems.postmortem_edit, name="edit"),
     path("postmortems/<int:pk>/export.md", postmortems.postmortem_export, name="export"),
@@ -23,6 +25,7 @@ urlpatterns = [
         name="not_required",
     ),
     path("postmortems/<int:pk>/reopen/", postmortems.postmortem_reopen, name="reopen"),
+    path("postmortems/<int:pk>/findings/", findings.postmortem_findings, name="findings"),
     path("postmortems/<int:pk>/comments/", comments.comment_create, name="comment_create"),
     path(
         "postmortems/<int:pk>/comments/<int:comment_pk>/resolve/",
