@@ -391,7 +391,7 @@ class TimelineEventForm(forms.Form):
     text = forms.CharField(
         label=_("What happened (Markdown)"),
         max_length=10_000,
-        widget=forms.Textarea(attrs={"rows": 2, "data-lint": ""}),
+        widget=forms.Textarea(attrs={"rows": 2, "data-lint": "timeline"}),
     )
 
     def __init__(self, *args, prefix_id="new", **kwargs):
@@ -410,7 +410,7 @@ class TimelineImportForm(forms.Form):
         widget=forms.Textarea(
             attrs={
                 "rows": 8,
-                "data-lint": "",
+                "data-lint": "timeline",
                 "class": "font-monospace",
                 "spellcheck": "false",
                 "placeholder": "2026-11-20 14:03 UTC [detection] Checkout error rate alert\n"
@@ -418,6 +418,10 @@ class TimelineImportForm(forms.Form):
             }
         ),
     )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_import_%s")
+        super().__init__(*args, **kwargs)
 
 
 def _split_theme_names(value):
@@ -435,7 +439,7 @@ class ContributingFactorForm(forms.Form):
     description = forms.CharField(
         label=_("Description (Markdown)"),
         max_length=20_000,
-        widget=forms.Textarea(attrs={"rows": 4, "data-lint": ""}),
+        widget=forms.Textarea(attrs={"rows": 4, "data-lint": "factor"}),
         help_text=_(
             "Describe the system or condition that made the incident possible or worse "
             "(an alert that did not fire, a default, a missing check), not a person: "
