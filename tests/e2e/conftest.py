@@ -1,0 +1,93 @@
+"""Browser journeys: Debian's Chromium driven by Playwright against Django's live server.
+
+Playwright's own browser download is not used: the journeys run the system Chromium at
+``/usr/bin/chromium``. Without it they skip locally and fail on CI (``CI=true``), like the
+other tests that need a real service.
+"""
+
+import os
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.factories import PASSWORD
+from tests.fixtures import ON_CI
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+]
+# Generous enough for two shared cores, short enough that a broken page fails quickly.
+EXPECT_TIMEOUT_MS = 10_000
+
+expect.set_options(timeout=EXPECT_TIMEOUT_MS)
+
+
+def require_chromium():
+    if os.access(CHROMIUM, os.X_OK):
+        return
+    if ON_CI:
+        pytest.fail(f"{CHROMIUM} is required when CI=true (apt-get install chromium)")
+    pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    # Session-scoped like the browser it configures, so a missing Chromium skips (or, on
+    # CI, fails) every journey before anything tries to launch it.
+    require_chromium()
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "headless": True,
+        "args": CHROMIUM_ARGS,
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {
+        **browser_context_args,
+        "viewport": {"width": 1280, "height": 800},
+        "locale": "en-US",
+        "timezone_id": "UTC",
+    }
+
+
+@pytest.fixture(autouse=True)
+def _journey_defaults(page: Page):
+    page.set_default_timeout(EXPECT_TIMEOUT_MS)
+    page.set_default_navigation_timeout(20_000)
+
+
+@pytest.fixture
+def site(live_server):
+    """The live server's base URL, without a trailing slash."""
+    return live_server.url.rstrip("/")
+
+
+def log_in(page: Page, site: str, user, *, password=PASSWORD):
+    """Log in through the login form, as a person would, and wait for the home page."""
+    page.goto(f"{site}/accounts/login/")
+    page.locator("#id_username").fill(user.get_username())
+    page.locator("#id_password").fill(password)
+    page.locator("main form").get_by_role("button").click()
+    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+    return page
+
+
+@pytest.fixture
+def new_page(new_context):
+    """``new_page()``: a page in a fresh browser context (its own cookies: another person)."""
+
+    def _new_page():
+        page = new_context().new_page()
+        page.set_default_timeout(EXPECT_TIMEOUT_MS)
+        return page
+
+    return _new_page

@@ -1,0 +1,94 @@
+"""An engineer writes a postmortem from scratch and sends it for review."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from postmortems.models import Postmortem
+
+from .conftest import log_in
+
+pytestmark = pytest.mark.e2e
+
+BLAMING = "The on-call engineer forgot to restart the cache warmer after the node swap."
+BLAMELESS = (
+    "The node swap runbook has no step for the cache warmer, and nothing alerts when "
+    "the warmer is stopped."
+)
+
+
+def add_timeline_event(page, *, when, kind, text):
+    form = page.locator("#timeline-form-new")
+    form.locator("input[name=occurred_at]").fill(when)
+    form.locator("select[name=kind]").select_option(kind)
+    form.locator("textarea[name=text]").fill(text)
+    form.get_by_role("button", name="Add event").click()
+    expect(page.locator("#timeline").get_by_text(text)).to_be_visible()
+
+
+def test_engineer_writes_a_postmortem_and_sends_it_for_review(page, site, alice, manager):
+    log_in(page, site, alice)
+    page.get_by_role("link", name="Write a postmortem").click()
+
+    page.get_by_label("Title").fill("Checkout timeouts after cache node swap")
+    page.get_by_label("Severity").select_option("SEV2")
+    page.get_by_label("Reviewers").select_option(label="Mona Park (mona)")
+    page.locator("#id_started_at").fill("2026-11-20T23:10")
+    page.locator("#id_summary").fill("Checkout requests timed out for 50 minutes.")
+    page.get_by_role("button", name="Save", exact=True).click()
+
+    expect(page.get_by_text("Draft saved.")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Checkout timeouts after cache node swap"
+    )
+
+    # A timeline across midnight: each day gets its own divider.
+    add_timeline_event(page, when="2026-11-20T23:10:00", kind="note", text="Cache node swapped.")
+    add_timeline_event(
+        page, when="2026-11-20T23:32:00", kind="detection", text="Checkout latency alert."
+    )
+    add_timeline_event(
+        page, when="2026-11-21T00:05:00", kind="repair", text="Cache warmer restarted."
+    )
+    days = page.locator("#timeline .timeline-day")
+    expect(days).to_have_count(2)
+    expect(days.nth(0)).to_contain_text("2026-11-20")
+    expect(days.nth(1)).to_contain_text("2026-11-21")
+
+    # A contributing factor: the blame hint appears while typing, and goes once reworded.
+    page.locator("#factors").get_by_role("link", name="Add a contributing factor").click()
+    factor_form = page.locator("#factor-form-new")
+    factor_form.get_by_label("Category").select_option("process")
+    description = factor_form.get_by_label("Description (Markdown)")
+    description.press_sequentially(BLAMING, delay=5)
+    hints = page.locator(f"#hints-{description.get_attribute('id')}")
+    expect(hints.locator("mark").first).to_be_visible()
+    expect(hints).to_contain_text(re.compile(r"may read as blame"))
+
+    description.fill("")
+    description.press_sequentially(BLAMELESS, delay=2)
+    expect(hints).to_contain_text("No blaming language found.")
+    expect(hints.locator("mark")).to_have_count(0)
+    factor_form.get_by_role("button", name="Add factor").click()
+    expect(page.locator("#factors .contributing-factor")).to_have_count(1)
+    expect(page.locator("#factors")).to_contain_text("nothing alerts when the warmer is stopped")
+    expect(page.locator("#factors")).not_to_contain_text("forgot")
+
+    # Two action items from the inline form.
+    actions = page.locator("#postmortem-actions")
+    for title in ("Add the cache warmer to the node swap runbook", "Alert when the warmer stops"):
+        actions.get_by_label("Title").fill(title)
+        actions.get_by_role("button", name="Add", exact=True).click()
+        expect(page.locator("#postmortem-actions").get_by_role("link", name=title)).to_be_visible()
+    expect(page.locator("#postmortem-actions li.list-group-item")).to_have_count(2)
+
+    page.get_by_role("button", name="Send for review").click()
+    expect(page.get_by_text("Sent for review.")).to_be_visible()
+    expect(page.locator("header .status-in_review")).to_have_text("In review")
+    expect(page.get_by_role("button", name="Send for review")).to_have_count(0)
+
+    postmortem = Postmortem.objects.get(title="Checkout timeouts after cache node swap")
+    assert postmortem.status == Postmortem.Status.IN_REVIEW
+    assert postmortem.timeline_events.count() == 3
+    assert postmortem.action_items.count() == 2
