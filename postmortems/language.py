@@ -211,7 +211,8 @@ class Finding:
 # --- Masking quotes and code --------------------------------------------------------------
 
 _FENCE = re.compile(r"^[ ]{0,3}(```+|~~~+)[^\n]*\n.*?(?:^[ ]{0,3}\1[^\n]*$|\Z)", re.M | re.S)
-_INLINE_CODE = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.S)
+# Inline code stays on its line, so one stray backtick cannot hide the rest of a section.
+_INLINE_CODE = re.compile(r"(`+)(?!`)[^\n]+?(?<!`)\1(?!`)")
 _BLOCKQUOTE = re.compile(r"^[ ]{0,3}>[^\n]*", re.M)
 _INLINE_QUOTE = re.compile(r"\"[^\"\n]{1,400}\"|“[^”\n]{1,400}”|「[^」\n]{1,400}」")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")

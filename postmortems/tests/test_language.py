@@ -190,3 +190,8 @@ def test_a_typical_section_is_fast():
     for _ in range(20):
         find_blame(text, people=PEOPLE)
     assert (time.perf_counter() - began) / 20 < 0.015
+
+
+def test_a_stray_backtick_does_not_hide_the_rest_of_the_text():
+    text = "Run the `drain script.\n\nThe on-call forgot to drain the node. See `kubectl drain`."
+    assert "blame-verb" in rules(text)
