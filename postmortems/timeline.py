@@ -38,6 +38,8 @@ _REST = r"(?:\s+(?P<rest>.*))?"
 _DATED = re.compile(rf"^{_DATE}(?:T|\s+){_TIME}(?:\s*{_ZONE}(?=\s|$))?{_REST}$")
 _TIME_ONLY = re.compile(rf"^{_TIME}(?:\s*{_ZONE}(?=\s|$))?{_REST}$")
 _KIND_PREFIX = re.compile(r"^\[(?P<word>[^\]]{1,40})\]\s*(?P<text>.*)$")
+# A list pasted from a doc or chat: "- 2026-11-20 14:03 text", "• 14:10 text".
+_BULLET = re.compile(r"^[-*•]\s+")
 # "14:03 - text", "14:03 | text", "14:03: text"
 _SEPARATOR = re.compile(r"^(?:[-–—|:]\s*)")
 
@@ -187,6 +189,7 @@ def parse_timeline(text, tz):
     - ``2026-11-20 14:03 text`` — read in ``tz``, the author's zone
     - ``14:10 text`` — same date (and zone) as the line before
     - an optional kind after the time: ``14:10 [detection] Alert fired``
+    - list bullets (``-``, ``*``, ``•``) before the time are ignored
     """
     result = ParseResult()
     lines = (text or "").splitlines()
@@ -201,7 +204,7 @@ def parse_timeline(text, tz):
         return result
     last = None  # (date, zone, naive wall time) of the last good line
     for number, raw in enumerate(lines, start=1):
-        line = raw.strip()
+        line = _BULLET.sub("", raw.strip(), count=1)
         if not line:
             continue
         try:

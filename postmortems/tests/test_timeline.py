@@ -89,6 +89,12 @@ def test_time_only_lines_continue_the_last_date_and_zone():
     assert [e.line_no for e in result.events] == [1, 2, 4]
 
 
+def test_list_bullets_before_the_time_are_ignored():
+    result = parse_timeline("- 2026-11-20 14:03 UTC Alert fires\n• 14:10 Paged\n* 14:12 Ack", UTC)
+    assert result.errors == []
+    assert [e.text for e in result.events] == ["Alert fires", "Paged", "Ack"]
+
+
 def test_time_only_line_after_a_local_line_stays_in_the_authors_zone():
     result = parse_timeline("2026-11-20 09:00 Start\n09:30 Later", SEOUL)
     assert result.events[1].occurred_at == at(2026, 11, 20, 0, 30)
