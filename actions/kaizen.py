@@ -14,8 +14,20 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Exists, F, OuterRef, Q
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -175,6 +187,7 @@ class ThemeTrend:
     postmortems: list = field(default_factory=list)
     action_items: list = field(default_factory=list)
     hidden_action_items: int = 0
+    action_item_count: int = 0  # open items visible to the user (only a few are listed)
     has_open_prevent: bool = False
     latest_row: int = -1
 
@@ -501,19 +514,40 @@ def attach_drill_down(theme_trends, *, user, first, last, team=None):
             {"pk": pk, "title": title, "severity": severity, "at": at}
         )
 
-    visible = Exists(visible_postmortems(user).filter(pk=OuterRef("postmortem_id")))
-    items = ActionItem.objects.filter(
-        status__in=ActionItem.OPEN_STATUSES, factor__themes__in=ids
-    ).annotate(visible=visible)
+    # Only the first DRILL_LIMIT visible items per theme travel to Python; window functions
+    # give each theme's count of visible items and whether any open item prevents.
+    visible = Case(
+        When(postmortem__in=visible_postmortems(user).values("pk"), then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
+    theme = F("factor__themes")
+    items = (
+        ActionItem.objects.filter(status__in=ActionItem.OPEN_STATUSES, factor__themes__in=ids)
+        .annotate(
+            theme_id=theme,
+            visible=visible,
+            rank=Window(
+                RowNumber(), partition_by=[theme, visible], order_by=[F("due_date"), F("pk")]
+            ),
+            in_group=Window(Count("pk"), partition_by=[theme, visible]),
+            prevents=Window(
+                Max(Case(When(kind=ActionItem.Kind.PREVENT, then=Value(1)), default=Value(0))),
+                partition_by=[theme],
+            ),
+        )
+        .filter(rank__lte=DRILL_LIMIT)
+    )
     if team is not None:
         items = items.filter(team=team)
-    for theme_id, pk, title, kind, due, is_visible in items.values_list(
-        "factor__themes", "pk", "title", "kind", "due_date", "visible"
-    ).order_by("due_date", "pk"):
+    rows = items.values_list(
+        "theme_id", "pk", "title", "kind", "due_date", "visible", "in_group", "prevents"
+    ).order_by("due_date", "pk")
+    for theme_id, pk, title, kind, due, is_visible, in_group, prevents in rows:
         t = trends_by_id[theme_id]
-        if kind == ActionItem.Kind.PREVENT:
-            t.has_open_prevent = True
+        t.has_open_prevent = t.has_open_prevent or bool(prevents)
         if is_visible:
+            t.action_item_count = in_group
             t.action_items.append(
                 {
                     "pk": pk,
@@ -524,5 +558,5 @@ def attach_drill_down(theme_trends, *, user, first, last, team=None):
                 }
             )
         else:
-            t.hidden_action_items += 1
+            t.hidden_action_items = in_group
     return theme_trends

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from postmortems.models import Postmortem, Severity
 
@@ -139,7 +140,7 @@ def month_start(day):
 def months_back(today, count):
     """The first day of the ``count`` months ending with ``today``'s month, oldest first."""
     months, year, month = [], today.year, today.month
-    for _ in range(count):
+    for _step in range(count):
         months.append(datetime.date(year, month, 1))
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
     return months[::-1]
@@ -343,10 +344,10 @@ def format_duration(value):
         return "—"
     mins = value.total_seconds() / 60
     if mins < 90:
-        return f"{mins:.0f} min"
+        return _("%(n)s min") % {"n": f"{mins:.0f}"}
     if mins < 48 * 60:
-        return f"{mins / 60:.1f} h"
-    return f"{mins / 1440:.1f} d"
+        return _("%(n)s h") % {"n": f"{mins / 60:.1f}"}
+    return _("%(n)s d") % {"n": f"{mins / 1440:.1f}"}
 
 
 def format_share(value):

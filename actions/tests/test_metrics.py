@@ -190,3 +190,10 @@ def test_bar_chart_places_bars_and_skips_unknown_values():
     assert tall["height"] == pytest.approx(4 * small["height"], abs=0.2)
     assert tall["y"] + tall["height"] == pytest.approx(chart["baseline"])
     assert chart["ticks"][-1]["value"] == "5"  # the axis ends at a round number
+
+
+def test_durations_are_shown_in_a_readable_unit():
+    assert metrics.format_duration(None) == "—"
+    assert metrics.format_duration(datetime.timedelta(minutes=45)) == "45 min"
+    assert metrics.format_duration(datetime.timedelta(hours=5)) == "5.0 h"
+    assert metrics.format_duration(datetime.timedelta(days=3)) == "3.0 d"

@@ -101,3 +101,13 @@ def test_the_endpoint_reads_a_factor_forms_description_field(alice_client, theme
 @pytest.mark.django_db
 def test_the_endpoint_refuses_get(alice_client):
     assert alice_client.get(URL).status_code == 405
+
+
+@pytest.mark.django_db
+def test_themes_already_ticked_on_the_factor_form_are_not_suggested(alice_client, themes):
+    response = alice_client.post(
+        URL, {"description": "noisy pager, config drift", "themes": [str(themes.alert.pk)]}
+    )
+    html = response.content.decode()
+    assert f'data-theme-suggestion="{themes.alert.pk}"' not in html
+    assert f'data-theme-suggestion="{themes.drift.pk}"' in html

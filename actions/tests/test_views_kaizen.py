@@ -283,3 +283,32 @@ def test_people_without_a_team_cannot_open_the_review_form(client, login, db):
 
     login(client, UserFactory(username="loner"))
     assert client.get(reverse("actions:kaizen_review_create")).status_code == 404
+
+
+@pytest.mark.django_db
+def test_drill_down_lists_the_first_visible_items_and_counts_the_rest(
+    client, login, outsider, team
+):
+    theme = ThemeFactory(name="Config drift")
+    secret, secret_factor = incident(team, theme, 0, restricted=True)
+    ActionItemFactory(
+        postmortem=secret,
+        factor=secret_factor,
+        title="Hidden early item",
+        due_date=datetime.date(2020, 1, 1),
+        kind=ActionItem.Kind.PREVENT,
+    )
+    pm, factor = incident(team, theme, 1)
+    for n in range(kaizen.DRILL_LIMIT + 2):
+        ActionItemFactory(
+            postmortem=pm, factor=factor, title=f"Visible item {n}", kind=ActionItem.Kind.DETECT
+        )
+    roll_up()
+    login(client, outsider)
+
+    (trend,) = client.get(URL).context["trends"]
+
+    assert len(trend.action_items) == kaizen.DRILL_LIMIT
+    assert trend.action_item_count == kaizen.DRILL_LIMIT + 2
+    assert all(item["title"].startswith("Visible") for item in trend.action_items)
+    assert trend.has_open_prevent  # the restricted item still counts as prevention

@@ -194,13 +194,20 @@ def theme_merge(request):
 def theme_suggest(request):
     """Suggested themes for a factor description, as an HTML fragment (htmx).
 
-    ``text`` is the description; ``exclude`` (repeatable) leaves out themes already chosen.
+    ``text`` is the description; ``exclude`` (repeatable) and a posted ``themes`` selection
+    leave out themes already chosen.
     Any other field whose name ends in "description" is read when ``text`` is absent, so the
     factor form's own textarea can post itself with ``hx-post``."""
     text = request.POST.get("text")
     if text is None:
         text = next((v for k, v in request.POST.items() if k.endswith("description")), "")
-    exclude = [v for v in request.POST.getlist("exclude") if v.isdigit()]
+    chosen = request.POST.getlist("exclude") + [
+        v
+        for k in request.POST
+        if k == "themes" or k.endswith("-themes")
+        for v in request.POST.getlist(k)
+    ]
+    exclude = [v for v in chosen if v.isdigit()]
     suggestions = kaizen.suggest_themes(text[:10_000], exclude=exclude)
     return render(request, "actions/partials/_theme_suggestions.html", {"suggestions": suggestions})
 
