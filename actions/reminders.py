@@ -29,7 +29,10 @@ message, and re-selects the rows carrying the message: only those are listed. A 
 sweep, or one running at the same time in another worker, finds the rows taken (on
 PostgreSQL it waits for the first transaction, then skips them) and sends nothing for them.
 The message is delivered by ``postmortems.tasks.deliver_slack_message`` after commit, and
-``actions.signals`` copies its final state onto the reminder rows.
+``actions.signals`` copies its final state onto the reminder rows. A reminder message still
+pending an hour later lost its delivery task (the broker was down when it was queued): the
+next sweep queues it again, for up to a day. A team whose sweep fails (an error is logged)
+claims nothing and does not stop the other teams; the next hourly sweep tries it again.
 """
 
 import logging
@@ -69,6 +72,12 @@ MAX_TEXT_CHARS = 3000
 MAX_LISTED_ITEMS = 100
 MAX_TITLE_CHARS = 150
 
+# A reminder message still pending after this long lost its delivery task (e.g. the broker
+# was down when it was queued): the sweep queues it again. Longer than any retry schedule.
+# After STALE_GIVE_UP it is too late to remind; it stays pending, visible on the team page.
+STALE_AFTER = timedelta(hours=1)
+STALE_GIVE_UP = timedelta(days=1)
+
 CLAIM_BATCH_SIZE = 500
 ITEM_CHUNK_SIZE = 2000
 
@@ -101,8 +110,10 @@ class SweepReport:
     messages_skipped: int = 0  # no webhook configured: recorded, not sent
     messages_failed: int = 0
     messages_pending: int = 0
+    messages_requeued: int = 0  # earlier messages whose delivery was queued again
     kinds: dict = field(default_factory=lambda: {k.value: KindCounts() for k in Kind})
     message_ids: list = field(default_factory=list)
+    teams_failed: list = field(default_factory=list)  # slugs; see the log for the error
 
     @property
     def reminders_claimed(self):
@@ -122,7 +133,9 @@ class SweepReport:
             "messages_skipped": self.messages_skipped,
             "messages_failed": self.messages_failed,
             "messages_pending": self.messages_pending,
+            "messages_requeued": self.messages_requeued,
             "kinds": {kind: vars(counts) for kind, counts in self.kinds.items()},
+            "teams_failed": self.teams_failed,
         }
 
 
@@ -180,12 +193,19 @@ def sweep(today=None):
     today = today or timezone.localdate()
     soon_days = settings.REMINDER_DUE_SOON_DAYS
     report = SweepReport(today=today)
+    _redispatch_stale_messages(report)
     candidates = candidate_items(today, soon_days)
     teams = list(
         Team.objects.filter(Exists(candidates.filter(team_id=OuterRef("pk")))).order_by("pk")
     )
     for team in teams:
-        _sweep_team(team, candidates.filter(team_id=team.pk), today, soon_days, report)
+        try:
+            _sweep_team(team, candidates.filter(team_id=team.pk), today, soon_days, report)
+        except Exception:
+            # One team's trouble must not silence the others. Its transaction rolled back:
+            # nothing is claimed, so the next hourly sweep tries that team again.
+            logger.exception("reminder sweep %s: team %s failed", today, team.slug)
+            report.teams_failed.append(team.slug)
     _collect_outcomes(report)
     logger.info(
         "reminder sweep %s: %s items considered, %s reminders in %s messages "
@@ -200,6 +220,23 @@ def sweep(today=None):
         report.messages_pending,
     )
     return report
+
+
+def _redispatch_stale_messages(report):
+    from postmortems.tasks import deliver_slack_message
+
+    now = timezone.now()
+    stale = SlackMessage.objects.filter(
+        kind=SlackMessage.Kind.REMINDERS,
+        state=SlackMessage.State.PENDING,
+        created_at__lt=now - STALE_AFTER,
+        created_at__gte=now - STALE_GIVE_UP,
+    ).values_list("pk", flat=True)
+    for message_id in stale:
+        # Safe even if the first task is alive after all: the attempt locks the row and
+        # sends only while it is pending.
+        deliver_slack_message.delay(message_id)
+        report.messages_requeued += 1
 
 
 def _sweep_team(team, items, today, soon_days, report):
@@ -225,23 +262,27 @@ def _sweep_team(team, items, today, soon_days, report):
             .select_related("item", "item__assignee", "item__assignee__profile")
             .order_by("item_id", "kind")
         )
-        counts = defaultdict(int)
-        for row in won:
-            counts[row.kind] += 1
-        for kind in Kind.values:
-            wanted_of_kind = sum(1 for _i, k in wanted if k == kind)
-            report.kinds[kind].claimed += counts[kind]
-            report.kinds[kind].already_reminded += wanted_of_kind - counts[kind]
-        if not won:
+        if won:
+            payload = build_payload(team, won, today)
+            SlackMessage.objects.filter(pk=message.pk).update(payload=payload)
+            message.payload = payload
+        else:
             # Another sweep holds every claim: drop the empty message (and its queued send).
             transaction.set_rollback(True)
-            return
-        payload = build_payload(team, won, today)
-        SlackMessage.objects.filter(pk=message.pk).update(payload=payload)
-        message.payload = payload
-    report.teams += 1
-    report.messages_queued += 1
-    report.message_ids.append(message.pk)
+    won_by_kind = defaultdict(int)
+    for row in won:
+        won_by_kind[row.kind] += 1
+    wanted_by_kind = defaultdict(int)
+    for _item_id, kind in wanted:
+        wanted_by_kind[kind] += 1
+    for kind, count in wanted_by_kind.items():
+        report.kinds[kind].claimed += won_by_kind[kind]
+        # Taken meanwhile by a sweep running at the same time.
+        report.kinds[kind].already_reminded += count - won_by_kind[kind]
+    if won:
+        report.teams += 1
+        report.messages_queued += 1
+        report.message_ids.append(message.pk)
 
 
 def _wanted_reminders(team, items, today, soon_days, report):

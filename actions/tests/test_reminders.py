@@ -273,6 +273,41 @@ def test_a_failed_due_soon_reminder_is_retried_until_the_due_date(
     assert reminder_days(item, Kind.DUE_TODAY) == [0]
 
 
+@pytest.mark.django_db
+def test_a_message_whose_delivery_was_lost_is_queued_again_an_hour_later(
+    team, assignee, slack_receiver, celery_eager
+):
+    team.slack_webhook_url = slack_receiver.url()
+    team.save()
+    with time_machine.travel(day(-10), tick=False):
+        item = make_item(team, assignee=assignee)
+    # The test's transaction never commits, so the delivery is never queued: as if the
+    # broker had been down when the sweep ran.
+    sweep_on(1)
+    message = SlackMessage.objects.get()
+    with time_machine.travel(day(1, hour=10), tick=False):  # 59 minutes later: still fine
+        assert reminders.sweep().messages_requeued == 0
+    assert slack_receiver.requests == []
+    with time_machine.travel(day(1, hour=11), tick=False):
+        report = reminders.sweep()
+    assert report.messages_requeued == 1
+    assert report.messages_queued == 0
+    message.refresh_from_db()
+    assert message.state == SlackMessage.State.SENT
+    assert item.reminders.get().state == ReminderLog.State.SENT
+    assert len(slack_receiver.requests) == 1
+
+
+@pytest.mark.django_db
+def test_a_message_lost_for_more_than_a_day_is_left_alone(team, assignee, celery_eager):
+    with time_machine.travel(day(-10), tick=False):
+        make_item(team, assignee=assignee)
+    sweep_on(1)
+    report = sweep_on(3)
+    assert report.messages_requeued == 0
+    assert SlackMessage.objects.get().state == SlackMessage.State.PENDING
+
+
 # --- One message per team, grouped by person -----------------------------------------------
 
 

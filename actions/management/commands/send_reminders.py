@@ -43,6 +43,15 @@ class Command(BaseCommand):
         out.write(f"Messages sent: {report.messages_sent}")
         out.write(f"Messages skipped (no webhook): {report.messages_skipped}")
         out.write(f"Messages failed: {report.messages_failed}")
+        if report.messages_requeued:
+            out.write(f"Earlier messages queued again: {report.messages_requeued}")
+        if report.teams_failed:
+            out.write(
+                self.style.ERROR(
+                    "Teams not swept because of an error (see the log; the next sweep retries): "
+                    + ", ".join(report.teams_failed)
+                )
+            )
         if report.messages_pending:
             out.write(
                 f"Messages pending: {report.messages_pending} "
