@@ -75,6 +75,10 @@ class Command(BaseCommand):
 
         postmortem_demo.seed(teams=teams, users=users)
 
+        from actions import demo as action_demo
+
+        action_demo.seed(teams=teams, users=users)
+
         from actions import kaizen_demo
 
         kaizen_demo.seed(teams=teams, users=users)
