@@ -294,3 +294,23 @@ def test_home_lists_my_open_actions_with_an_overdue_label(alice_client, alice, p
     assert "Late one" in content
     assert "Overdue" in content
     assert "Finished" not in content
+
+
+def test_postmortem_page_shows_the_actions_partial_with_the_inline_form(
+    alice_client, postmortem, alice
+):
+    ActionItemFactory(postmortem=postmortem, title="Rotate the on-call runbook", assignee=alice)
+    response = alice_client.get(f"/postmortems/{postmortem.pk}/")
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert 'id="postmortem-actions"' in content
+    assert "Rotate the on-call runbook" in content
+    assert f'hx-post="/postmortems/{postmortem.pk}/actions/new/"' in content
+
+
+def test_postmortem_page_hides_the_add_form_from_people_who_cannot_edit(
+    outsider_client, postmortem
+):
+    content = outsider_client.get(f"/postmortems/{postmortem.pk}/").content.decode()
+    assert 'id="postmortem-actions"' in content
+    assert "/actions/new/" not in content
