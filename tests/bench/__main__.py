@@ -87,6 +87,7 @@ def pages_for(postmortem):
 
     return [
         ("bare view", "/bench/bare/", "get", None),
+        ("empty base.html", "/bench/empty/", "get", None),
         ("home", "/", "get", None),
         ("postmortem list", "/postmortems/", "get", None),
         ("postmortem detail", f"/postmortems/{postmortem.pk}/", "get", None),
@@ -274,8 +275,8 @@ def render_text(results):
             f"(seed_scale {_fmt(size.get('seed_seconds'), '.1f')} s; "
             f"{d.get('teams')} teams, {d.get('factors')} factors, "
             f"{d.get('open_actions')} open actions) ==",
-            f"{'page':<19}{'queries':>8}{'p50 ms':>9}{'p95 ms':>9}{'×bare p50':>11}"
-            f"{'×bare p95':>11}",
+            f"{'page':<19}{'queries':>8}{'SQL ms':>8}{'p50 ms':>9}{'p95 ms':>9}"
+            f"{'×bare p50':>11}{'×bare p95':>11}",
         ]
         for page in size["pages"]:
             if "p50_ms" not in page:
@@ -283,7 +284,7 @@ def render_text(results):
                 lines.append(f"{page['name']:<19}  {str(problem)[:70]}")
                 continue
             lines.append(
-                f"{page['name']:<19}{page['queries']:>8}{page['p50_ms']:>9.1f}"
+                f"{page['name']:<19}{page['queries']:>8}{page['sql_ms']:>8.1f}{page['p50_ms']:>9.1f}"
                 f"{page['p95_ms']:>9.1f}{page['ratio_p50']:>10.1f}×{page['ratio_p95']:>10.1f}×"
             )
         mem = size.get("export_memory", {})

@@ -171,21 +171,27 @@ def big_postmortem(user, team):
 
 
 def spread_for_sweep(teams_wanted=SWEEP_TEAMS):
-    """The reminder scenario: every action item open, spread over ``teams_wanted`` teams
-    (teams are added when the seed made fewer). Returns the number of open items."""
+    """The reminder scenario: every action item open, in ``teams_wanted`` teams (when the
+    seed made fewer, teams are added and items dealt out over them). Returns the number of
+    open items and of teams."""
     from actions.models import ActionItem
     from postmortems.models import Team
 
     have = Team.objects.count()
-    Team.objects.bulk_create(
-        Team(name=f"Sweep team {n}", slug=f"sweep-team-{n}") for n in range(have, teams_wanted)
-    )
-    team_ids = list(Team.objects.order_by("pk").values_list("pk", flat=True)[:teams_wanted])
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE actions_actionitem AS a SET team_id = t.team_id, status = 'open', "
-            "completed_at = NULL FROM unnest(%s::bigint[]) WITH ORDINALITY AS t(team_id, n) "
-            "WHERE (a.id %% %s) + 1 = t.n",
-            [team_ids, len(team_ids)],
+    if have < teams_wanted:
+        Team.objects.bulk_create(
+            Team(name=f"Sweep team {n}", slug=f"sweep-team-{n}") for n in range(have, teams_wanted)
         )
-    return ActionItem.objects.filter(status__in=ActionItem.OPEN_STATUSES).count(), len(team_ids)
+        team_ids = list(Team.objects.order_by("pk").values_list("pk", flat=True)[:teams_wanted])
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE actions_actionitem AS a SET team_id = t.team_id "
+                "FROM unnest(%s::bigint[]) WITH ORDINALITY AS t(team_id, n) "
+                "WHERE (a.id %% %s) + 1 = t.n",
+                [team_ids, len(team_ids)],
+            )
+    ActionItem.objects.exclude(status__in=ActionItem.OPEN_STATUSES).update(
+        status=ActionItem.Status.OPEN, status_reason="", completed_at=None
+    )
+    open_items = ActionItem.objects.filter(status__in=ActionItem.OPEN_STATUSES)
+    return open_items.count(), open_items.values("team_id").distinct().count()

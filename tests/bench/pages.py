@@ -70,6 +70,7 @@ class PageBench:
                 _body(self._send(method, path, data))
             # Read now: captured_queries slices the live log, which the next request resets.
             queries = [q["sql"] for q in capture.captured_queries]
+            sql_ms = sum(float(q["time"]) for q in capture.captured_queries) * 1000
             times = []
             gc.collect()
             for _ in range(requests):
@@ -82,6 +83,7 @@ class PageBench:
             "status": status,
             "bytes": len(body),
             "queries": len(queries),
+            "sql_ms": sql_ms,
             "sql": queries,
             "requests": requests,
             "p50_ms": statistics.median(times),

@@ -1,5 +1,6 @@
-"""The project's URLs plus ``bench/bare/``: a view that renders a trivial template through
-the same middleware and session, the yardstick each page's time is divided by."""
+"""The project's URLs plus two yardsticks rendered through the same middleware and session:
+``bench/bare/`` (a trivial template: each page's time is divided by it) and ``bench/empty/``
+(the site's ``base.html`` with no content: what the page chrome alone costs)."""
 
 from django.http import HttpResponse
 from django.template import engines
@@ -11,9 +12,19 @@ _BARE = engines["django"].from_string(
     "<!doctype html><title>bare</title><p>{{ request.user.get_username }}</p>"
 )
 
+_EMPTY = engines["django"].from_string('{% extends "base.html" %}')
+
 
 def bare(request):
     return HttpResponse(_BARE.render({}, request))
 
 
-urlpatterns = [path("bench/bare/", bare, name="bench_bare"), *project_urlpatterns]
+def empty(request):
+    return HttpResponse(_EMPTY.render({}, request))
+
+
+urlpatterns = [
+    path("bench/bare/", bare, name="bench_bare"),
+    path("bench/empty/", empty, name="bench_empty"),
+    *project_urlpatterns,
+]
