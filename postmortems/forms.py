@@ -308,6 +308,12 @@ class PostmortemFilterForm(forms.Form):
         ],
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", css)
+
     def search_arguments(self):
         """Keyword arguments for ``selectors.postmortem_search``; dates in the user's zone."""
         data = self.cleaned_data if self.is_valid() else {}

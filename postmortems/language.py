@@ -296,6 +296,8 @@ _PERSON_WORDS_EN = frozenset(
     reviewers author authors manager managers responder responders intern interns
     contractor contractors person people colleague colleagues teammate teammates
     hire hires newbie junior dba dbas ic commander lead staff human humans user
+    guy guys folks owner owners maintainer maintainers approver approvers member members
+    employee employees him them us me her whoever team teams squad crew ops
     """
     )
 )
@@ -340,9 +342,11 @@ _PERSON_WORDS_KO = tuple(
     _words(
         "담당자 작업자 운영자 개발자 엔지니어 온콜 당직자 신입 입사자 팀원 관리자 리뷰어 "
         "사람 누군가 우리 저희 제가 내가 그가 그녀 대리 과장 차장 부장 팀장 매니저 선임 "
-        "책임 인턴"
+        "책임 인턴 팀 팀원들 담당"
     )
 )
+# Pronouns, matched whole: "제가" -> "제", "누가" -> "누".
+_PRONOUNS_KO = frozenset(_words("제 저 나 내 그 그녀 우리 저희 누군가 누군 누 당신 본인"))
 _SYSTEM_WORDS_KO = tuple(
     _words(
         "설정 배포 변경 트래픽 디스크 캐시 서버 노드 네트워크 인증서 쿼리 마이그레이션 "
@@ -356,12 +360,17 @@ _SYSTEM_WORDS_KO = tuple(
 )
 _KO_PARTICLES = tuple(
     _words(
-        "께서는 께서 에게서 에게 한테 에서 으로 까지 부터 이가 은 는 이 가 의 도 을 를 와 "
-        "과 랑 만 에 로"
+        "께서는 께서 에게서는 에서는 으로는 까지는 부터는 에게 한테 에는 에도 로는 에서 으로 "
+        "까지 부터 이가 은 는 이 가 의 도 을 를 와 과 랑 만 에 로"
     )
 )
 _KO_SUBJECT_PARTICLES = ("께서", "이", "가", "은", "는")
-_KO_OBJECT_LIKE = tuple(_words("을 를 에 에서 로 으로 와 과 도 만 까지 부터 의"))
+_KO_OBJECT_LIKE = tuple(
+    _words(
+        "을 를 에 에서 로 으로 와 과 도 만 까지 부터 의 에게서는 에서는 으로는 까지는 "
+        "부터는 에게 한테 에는 에도 로는"
+    )
+)
 
 _TOKEN = re.compile(r"[@\w](?:[\w'’.\-]*\w)?")
 
@@ -376,6 +385,11 @@ def _is_hangul(word):
     return any("\uac00" <= c <= "\ud7a3" for c in word)
 
 
+_DETERMINERS = frozenset(
+    _words("the a an this that these those our their its his her my your every each some any")
+)
+_NEGATIONS = frozenset(_words("no not nobody never without none neither nor nobody's"))
+_BREAK_SET = frozenset(".!?;:,()[]\n")
 _LAST_BREAK = re.compile(r"[.!?;:,()\[\]\n][^.!?;:,()\[\]\n]*\Z")
 _BREAK_WORDS = frozenset(
     _words(
@@ -440,7 +454,7 @@ def _classify_ko(word, people):
         return NAME, particle
     if stem.lower() in people or word.lower() in people:
         return NAME, particle
-    if stem.endswith(_PERSON_WORDS_KO):
+    if stem in _PRONOUNS_KO or stem.endswith(_PERSON_WORDS_KO):
         return PERSON, particle
     if any(s in stem for s in _SYSTEM_WORDS_KO):
         return SYSTEM, particle
@@ -457,9 +471,10 @@ def _name_span(tokens, index, people):
     return start, end
 
 
-def find_subject(masked, pos, people=frozenset(), korean=False):
+def find_subject(masked, pos, people=frozenset(), korean=False, tokens=None):
     """Who or what does the clause ending at ``pos`` have as its subject?"""
-    tokens = _clause_tokens(masked, pos)
+    if tokens is None:
+        tokens = _clause_tokens(masked, pos)
     for i, (word, start, end) in enumerate(tokens):
         if korean and not _is_hangul(word):
             # Latin words inside Korean prose ("DNS 레코드를") are parts of nouns.
@@ -482,7 +497,9 @@ def find_subject(masked, pos, people=frozenset(), korean=False):
             if particle in ("은", "는") and stem.endswith(("하", "되", "있", "없", "않")):
                 continue  # "재부팅하는 것을": a verb describing a noun, not a topic
             if particle in _KO_SUBJECT_PARTICLES:
-                return Subject(UNKNOWN, start, end)
+                # People are named (님, 씨, the people list) or are a role or pronoun; any
+                # other marked subject ("풀러는", "재시도가") is a thing.
+                return Subject(SYSTEM, start, end)
             continue
         low = word.lower()
         if low in _SKIP_EN or low.endswith(("ly", "n't")):
@@ -504,8 +521,43 @@ def find_subject(masked, pos, people=frozenset(), korean=False):
                 if owner.endswith(("'s", "’s")) and _classify_en(owner, people) == NAME:
                     return Subject(NAME, tokens[i + 1][1], tokens[i + 1][2] - 2)
             return Subject(kind, start, end)
+        # "the pooler", "a bad merge", "the config push": a thing, not a person.
+        before = [t[0].lower() for t in tokens[i + 1 : i + 3]]
+        if any(w in _DETERMINERS or w in _SYSTEM_WORDS_EN for w in before):
+            return Subject(SYSTEM, start, end)
         return Subject(UNKNOWN, start, end)
     return Subject(UNKNOWN)
+
+
+def _object_after(masked, pos, people):
+    """What follows ``pos`` in its clause ("blame [the retry policy]", "if only [we] …")."""
+    words = []
+    for m in _TOKEN.finditer(masked, pos, min(len(masked), pos + 80)):
+        if _BREAK_SET.intersection(masked[pos : m.start()]):
+            break
+        words.append((m.group(), m.start(), m.end()))
+        pos = m.end()
+    for i, (word, start, end) in enumerate(words):
+        low = word.lower()
+        if low in _DETERMINERS or low in ("it", "on", "for", "to", "with", "of"):
+            continue
+        kind = _classify_en(word, people)
+        if kind == UNKNOWN and i + 1 < len(words):
+            if _classify_en(words[i + 1][0], people) == SYSTEM:
+                return Subject(SYSTEM, start, end)  # "the batch job"
+            continue  # an adjective: "the new engineer"
+        return Subject(kind, start, end)
+    return Subject(UNKNOWN)
+
+
+def _negated(masked, tokens, korean, end):
+    """Is the phrase denied? ("not careless", "nobody's fault", "휴먼 에러가 아니었다")"""
+    if korean:
+        return "아니" in masked[end : end + 8]
+    words = [w.lower() for w, _s, _e in tokens[:2]]
+    if words == ["one", "no"]:
+        return True
+    return any(w in _NEGATIONS or w.endswith(("n't", "n’t")) for w in words)
 
 
 # --- Rules ---------------------------------------------------------------------------------
@@ -513,6 +565,7 @@ def find_subject(masked, pos, people=frozenset(), korean=False):
 ALWAYS = "always"  # the phrase is blaming whoever the subject is
 NOT_SYSTEM = "not-system"  # blaming unless a system is the subject ("the alert should have")
 PERSON_ONLY = "person-only"  # blaming only with a person as the subject ("Bob failed to")
+OBJECT = "object"  # blaming unless what follows is a system ("blame the retry policy")
 
 
 class Pattern(NamedTuple):
@@ -557,12 +610,24 @@ PATTERNS = (
         ),
         NOT_SYSTEM,
     ),
-    Pattern(COUNTERFACTUAL, re.compile(r"\bif\s+only\b", _EN), ALWAYS),
+    Pattern(
+        COUNTERFACTUAL,
+        re.compile(
+            r"\b(?:should|could|ought\s+to)(?:n[’']t|\s+not)?\s+(?:have|[’']ve)\s+been\s+"
+            r"(?:easily\s+)?(?:avoided|prevented|caught|noticed|spotted|detected|checked|tested|"
+            r"verified|reviewed|escalated|known|obvious|stopped|found|foreseen)\b",
+            _EN,
+        ),
+        ALWAYS,
+    ),
+    Pattern(COUNTERFACTUAL, re.compile(r"\bif\s+only\b", _EN), OBJECT),
     # Human error
     Pattern(
         HUMAN_ERROR,
         re.compile(
             r"\b(?:human|operator|manual|people)[\s-]+(?:errors?|mistakes?|failures?)\b"
+            r"(?!\s+(?:rates?|counts?|budgets?|codes?|messages?|logs?|handling|handlers?|paths?|"
+            r"metrics?|ratio|pages?|states?))"
             r"|\bpebkac\b|\bfat[\s-]?finger(?:ed|ing|s)?\b"
             r"|\b(?:made|make|making|makes)\s+(?:a|an|the|another|one)?\s*(?:simple\s+|silly\s+|"
             r"stupid\s+|rookie\s+|careless\s+|big\s+|huge\s+)?(?:mistakes?|errors?|blunders?)\b"
@@ -600,7 +665,9 @@ PATTERNS = (
             r"(?:\w+\s+)?(?:alerts?|alarms?|warnings?|pages?|runbook|checklist|process|policy)\b"
             r"|\bdid(?:n[’']t|\s+not)\s+(?:even\s+)?(?:check|test|verify|read|follow|look|"
             r"review|notice|ask|wait|think|double-check)\b"
-            r"|\bnever\s+(?:checked|tested|verified|read|followed|reviewed|bothered)\b",
+            r"|\bnever\s+(?:checked|tested|verified|read|followed|reviewed|bothered)\b"
+            r"|\bmissed\s+(?:the\s+|an?\s+|all\s+|several\s+|both\s+)?(?:\w+\s+)?"
+            r"(?:alerts?|alarms?|pages?|warnings?|signs?|signals?)\b",
             _EN,
         ),
         NOT_SYSTEM,
@@ -608,11 +675,19 @@ PATTERNS = (
     Pattern(
         BLAME_VERB,
         re.compile(
-            r"\b(?:is|was|are|were)\s+to\s+blame\b|\bblam(?:e|ed|es|ing)\b(?!\s*-?less)"
-            r"|\bat\s+fault\b|\bfault\s+(?:lies|lay)\s+with\b|[’']s\s+fault\b|\bthe\s+culprit\s+was\b",
+            r"\b(?:is|was|are|were)\s+to\s+blame\b|\bat\s+fault\b|[’']s\s+fault\b",
             _EN,
         ),
-        ALWAYS,
+        NOT_SYSTEM,
+    ),
+    Pattern(
+        BLAME_VERB,
+        re.compile(
+            r"\bblam(?:e|ed|es|ing)\b(?!\s*-?less)(?!\s+(?:is|was|are|were)\b)"
+            r"|\bfault\s+(?:lies|lay)\s+with\b|\bthe\s+culprit\s+was\b",
+            _EN,
+        ),
+        OBJECT,
     ),
     Pattern(
         BLAME_VERB,
@@ -627,10 +702,9 @@ PATTERNS = (
     Pattern(
         HINDSIGHT_BIAS,
         re.compile(
-            r"\bsimply\b(?!\s+(?:put|no|not|had\s+no|did(?:n[’']t|\s+not)\s+"
-            r"have|was(?:n[’']t|\s+not)|were(?:n[’']t|\s+not)|could(?:n[’']t|\s+not)|"
-            r"can(?:not|[’']t)|too|because)\b)"
-            r"|\bjust\s+(?:needed|had)\s+to\b|\ball\s+(?:\w+\s+){1,2}had\s+to\s+do\s+was\b",
+            r"\bsimply\b(?!\s+(?:put|no|not|never|nothing|none|too|because|"
+            r"(?:had|did|was|were|could|can|do|does|is|are|would)(?:n[’']t|\s+not|not)|had\s+no)\b)"
+            r"|\ball\s+(?:\w+\s+){1,2}had\s+to\s+do\s+was\b",
             _EN,
         ),
         NOT_SYSTEM,
@@ -639,6 +713,7 @@ PATTERNS = (
         HINDSIGHT_BIAS,
         re.compile(
             r"\bobvious(?:ly)?\b|\bany\s+(?:competent|reasonable|decent|experienced)\s+\w+"
+            r"|\b(?:just|simply)\s+(?:needed|had)\s+(?:\w+\s+)?to\b"
             r"|\bcommon\s+sense\b|\bof\s+course\b|\bit\s+was\s+just\s+a\s+matter\s+of\b",
             _EN,
         ),
@@ -680,7 +755,7 @@ PATTERNS = (
         BLAME_VERB,
         re.compile(
             r"깜빡(?:했|하고|해서|하여|한|하는)?|잊어\s?버(?:리고|렸|려서)|잊(?:고|었|은\s?채)"
-            r"|누락(?:했|하고|해서|하여|시켰|시켜)|빠뜨(?:렸|리고|려서)"
+            r"|누락(?:했|하고|해서|하여|시켰|시켜)|빠뜨(?:렸|리고|려서)|놓(?:쳤|쳐서|치고|친)"
             r"|잘못\s(?:입력|설정|배포|실행|삭제|변경|작성|판단|적용|수정|조작|눌|건드)"
             r"|(?:확인|테스트|검토|검증)(?:을|를|도|조차)?\s?(?:하지\s?않|안\s?하|안\s?해|않고)"
             r"|(?:따르지|지키지)\s?않"
@@ -712,6 +787,7 @@ PATTERNS = (
 _NEEDLES = (
     ("should", "ought"),
     ("could", "might"),
+    ("been",),
     ("only",),
     ("error", "mistake", "failure", "pebkac", "finger", "blunder"),
     _words(
@@ -719,15 +795,16 @@ _NEEDLES = (
         "thinking inattentive corners"
     ),
     ("fail",),
-    _words("forg neglect messed screwed dropped botched broke took ignored did never"),
+    _words("forg neglect messed screwed dropped botched broke took ignored did never missed"),
+    ("blame", "fault"),
     ("blam", "fault", "culprit"),
     ("caused",),
     ("simply", "just", "had to do"),
-    ("obvious", "any", "common", "course", "matter"),
+    ("obvious", "any", "common", "course", "matter", "needed", "had"),
     ("휴먼", "인적", "실수"),
     ("부주의", "안일", "태만", "소홀", "경솔", "대충", "무책임", "방심", "확인", "신경"),
     ("어야", "더라면"),
-    ("깜빡", "잊", "누락", "빠뜨", "잘못", "않", "안", "장애를"),
+    ("깜빡", "잊", "누락", "빠뜨", "잘못", "않", "안", "장애를", "놓"),
     ("잘못", "과실", "실수", "탓"),
     ("누가", "뻔", "당연", "명백", "하면"),
 )
@@ -823,7 +900,18 @@ def find_blame(text, *, people=()):
                 start = _word_start(masked, start)
             if pattern.korean and masked[end - 1 : end] in _KO_VERB_ENDS:
                 end = _word_end(masked, end)  # "깜빡했" -> "깜빡했다"
-            subject = find_subject(masked, start, people, korean=pattern.korean)
+            tokens = _clause_tokens(masked, start)
+            if _negated(masked, tokens, pattern.korean, end):
+                continue
+            if pattern.policy == OBJECT:
+                subject = _object_after(masked, end, people)
+                if subject.kind == SYSTEM:
+                    continue
+                add(start, end, pattern.rule, pattern.korean)
+                if subject.kind == NAME:
+                    add(subject.start, subject.end, PERSON_AS_CAUSE, pattern.korean)
+                continue
+            subject = find_subject(masked, start, people, pattern.korean, tokens)
             if pattern.korean and subject.kind != NAME:
                 # "지영님의 잘못": the owner inside the phrase is the person named.
                 owner = _KO_OWNER.match(masked, start, end)

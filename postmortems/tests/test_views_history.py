@@ -43,3 +43,12 @@ def test_restricted_history_is_404_for_outsiders(outsider_client, team):
 def test_any_reader_sees_the_history_of_a_public_postmortem(outsider_client, team):
     pm = PostmortemFactory(team=team, status=Postmortem.Status.PUBLISHED)
     assert outsider_client.get(reverse("postmortems:history", args=[pm.pk])).status_code == 200
+
+
+def test_removed_markdown_rule_lines_show_in_the_diff(alice_client, alice, team):
+    pm = PostmortemFactory(team=team, summary="above\n---\nbelow")
+    services.postmortem_update(
+        postmortem=pm, data={"summary": "above\nbelow"}, by=alice, expected_version=1
+    )
+    html = alice_client.get(reverse("postmortems:history", args=[pm.pk])).content.decode()
+    assert '<span class="del">----</span>' in html

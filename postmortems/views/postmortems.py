@@ -280,10 +280,11 @@ def _readable(name, value, teams):
 
 
 def _text_diff(old, new):
-    lines = difflib.unified_diff(
-        (old or "").splitlines(), (new or "").splitlines(), lineterm="", n=1
-    )
-    return [line for line in lines if not line.startswith(("---", "+++"))]
+    lines = list(
+        difflib.unified_diff((old or "").splitlines(), (new or "").splitlines(), lineterm="", n=1)
+    )[2:]  # the "---"/"+++" file headers
+    # Hunk headers ("@@ -1 +1 @@") mean nothing to readers; a gap marker is enough.
+    return ["…" if line.startswith("@@") else line for line in lines][1:]
 
 
 def postmortem_history(request, pk):
