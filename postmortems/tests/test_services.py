@@ -289,3 +289,22 @@ def test_people_are_saved_with_the_postmortem(team, alice):
         data=_data(team, authors=[alice], reviewers=[reviewer]), by=alice
     )
     assert list(pm.reviewers.all()) == [reviewer]
+
+
+def test_published_message_reaches_slack_after_commit(
+    team, manager, slack_receiver, celery_eager, django_capture_on_commit_callbacks
+):
+    team.slack_webhook_url = slack_receiver.url()
+    team.save()
+    pm = PostmortemFactory(
+        team=team, status=Postmortem.Status.IN_REVIEW, summary="Payments paused for 9 minutes."
+    )
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.postmortem_publish(postmortem=pm, by=manager)
+    assert slack_receiver.requests == []  # nothing leaves before the commit
+    for callback in callbacks:
+        callback()
+    sent = slack_receiver.wait_for(1)[0]["json"]
+    assert "Payments paused for 9 minutes." in sent["text"]
+    assert sent["blocks"][0]["text"]["text"].startswith("Postmortem published:")
+    assert SlackMessage.objects.get().state == SlackMessage.State.SENT
