@@ -57,7 +57,9 @@
       headers: { "X-CSRFToken": csrfToken(textarea), "HX-Request": "true", "Accept": "text/html" },
       signal: controller.signal
     }).then(function (response) {
-      return response.text().then(function (html) { return { ok: response.ok || response.status === 413, html: html }; });
+      // A redirect means the session ended (the login page): keep the last hints.
+      var usable = !response.redirected && (response.ok || response.status === 413);
+      return response.text().then(function (html) { return { ok: usable, html: html }; });
     }).then(function (result) {
       // Only the answer for the text still in the box is shown.
       if (result.ok && textarea.value === text) { slot.innerHTML = result.html; }
