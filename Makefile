@@ -70,6 +70,7 @@ bench: $(DEV)
 
 ## make screenshots: writes docs/screenshots/*.png from a live server in Chromium.
 screenshots: export WITH_BROWSER := 1
+screenshots: export SCREENSHOTS_DIR := docs/screenshots
 screenshots: $(DEV) system-packages messages
 	$(BIN)/pytest -m e2e tests/e2e/test_screenshots.py -p no:randomly -q
 

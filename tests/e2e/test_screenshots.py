@@ -1,0 +1,111 @@
+"""Screenshots of the main pages with the demo organisation, for the README.
+
+``make screenshots`` sets ``SCREENSHOTS_DIR=docs/screenshots`` and refreshes the committed
+PNGs. In the ordinary test run they go to a temporary folder, so the test still checks that
+every page renders with the demo data without touching the working tree.
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from postmortems.management.commands.seed_demo import DEMO_PASSWORD
+from postmortems.models import Postmortem
+
+from .conftest import log_in
+
+pytestmark = pytest.mark.e2e
+
+MAX_BYTES = 300 * 1024
+# Long pages are cut: a screenshot shows what a page looks like, not all of it, and a
+# README image should stay small.
+MAX_HEIGHT = 2000
+HEIGHT_STEP = 200
+
+
+@pytest.fixture
+def screenshots_dir(tmp_path):
+    configured = os.environ.get("SCREENSHOTS_DIR")
+    if not configured:
+        return tmp_path
+    folder = Path(configured)
+    if not folder.is_absolute():
+        folder = Path(settings.BASE_DIR) / folder
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def shoot(page, folder, name):
+    """A full-page PNG at 1280 px wide, cut shorter until it is under MAX_BYTES."""
+    path = folder / f"{name}.png"
+    height = min(page.evaluate("document.documentElement.scrollHeight"), MAX_HEIGHT)
+    while True:
+        page.screenshot(
+            path=path,
+            full_page=True,
+            clip={"x": 0, "y": 0, "width": 1280, "height": height},
+            animations="disabled",
+            caret="hide",
+        )
+        size = path.stat().st_size
+        if size < MAX_BYTES or height <= 800:
+            break
+        height -= HEIGHT_STEP
+    assert 0 < size < MAX_BYTES, f"{path.name} is {size // 1024} KB"
+    return path
+
+
+def test_screenshots_of_the_main_pages_with_the_demo_data(page, site, screenshots_dir):
+    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    from django.contrib.auth import get_user_model
+
+    alice = get_user_model().objects.get(username="alice")
+    postmortem = Postmortem.objects.get(title="Card payments declined after a certificate rotation")
+
+    log_in(page, site, alice, password=DEMO_PASSWORD)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Alice")
+    shots = [shoot(page, screenshots_dir, "home")]
+
+    page.goto(f"{site}/postmortems/{postmortem.pk}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(postmortem.title)
+    expect(page.locator("#timeline .timeline-event").first).to_be_visible()
+    shots.append(shoot(page, screenshots_dir, "postmortem"))
+
+    page.goto(f"{site}/actions/")
+    expect(page.locator("#item-list tbody tr").first).to_be_visible()
+    shots.append(shoot(page, screenshots_dir, "dashboard"))
+
+    page.goto(f"{site}/kaizen/")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    shots.append(shoot(page, screenshots_dir, "kaizen"))
+
+    page.goto(f"{site}/metrics/")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    shots.append(shoot(page, screenshots_dir, "metrics"))
+
+    # The editor while a blaming sentence is typed: the hint appears under the section.
+    page.goto(f"{site}/postmortems/{postmortem.pk}/edit/")
+    summary = page.locator("#id_summary")
+    summary.focus()
+    page.keyboard.press("Control+End")
+    summary.press_sequentially(" The on-call engineer forgot to check the chain.", delay=5)
+    hints = page.locator("#hints-id_summary")
+    expect(hints.locator("mark").first).to_be_visible()
+    expect(hints).to_contain_text(re.compile("may read as blame"))
+    hints.scroll_into_view_if_needed()
+    page.evaluate("window.scrollTo(0, 0)")
+    shots.append(shoot(page, screenshots_dir, "editor-blame-hint"))
+
+    assert [p.name for p in shots] == [
+        "home.png",
+        "postmortem.png",
+        "dashboard.png",
+        "kaizen.png",
+        "metrics.png",
+        "editor-blame-hint.png",
+    ]
