@@ -59,16 +59,22 @@ def postmortem_markdown(postmortem):
     ]
     if postmortem.not_required_reason:
         rows.append((_("Why no write-up is needed"), postmortem.not_required_reason))
-    lines += [f"| {_('Field')} | {_('Value')} |", "| --- | --- |"]
+    # Translated strings stay outside f-strings: xgettext does not look inside them.
+    lines += ["| " + _("Field") + " | " + _("Value") + " |", "| --- | --- |"]
     lines += [f"| {_cell(k)} | {_cell(v)} |" for k, v in rows]
     lines.append("")
 
     for name in Postmortem.SECTIONS:
         label = Postmortem._meta.get_field(name).verbose_name
         text = getattr(postmortem, name).strip()
-        lines += [f"## {str(label).capitalize()}", "", text or f"_{_('Not written yet.')}_", ""]
+        lines += [
+            f"## {str(label).capitalize()}",
+            "",
+            text or "_" + _("Not written yet.") + "_",
+            "",
+        ]
 
-    lines += [f"## {_('Timeline')}", ""]
+    lines += ["## " + _("Timeline"), ""]
     events = list(postmortem.timeline_events.all())
     if events:
         lines.append(_("Times in %(zone)s.") % {"zone": timezone.get_current_timezone_name()})
@@ -80,10 +86,10 @@ def postmortem_markdown(postmortem):
                 f"- **{_when(event.occurred_at)}** · {event.get_kind_display()}{pin} — {text}"
             )
     else:
-        lines.append(f"_{_('No timeline events.')}_")
+        lines.append("_" + _("No timeline events.") + "_")
     lines.append("")
 
-    lines += [f"## {_('Contributing factors')}", ""]
+    lines += ["## " + _("Contributing factors"), ""]
     factors = list(postmortem.factors.all())
     for factor in factors:
         themes = ", ".join(theme.name for theme in factor.themes.all())
@@ -91,16 +97,18 @@ def postmortem_markdown(postmortem):
         lines.append("")
         lines.append(factor.description.strip())
         if themes:
-            lines += ["", f"{_('Themes')}: {themes}"]
+            lines += ["", _("Themes") + ": " + themes]
         lines.append("")
     if not factors:
-        lines += [f"_{_('No contributing factors.')}_", ""]
+        lines += ["_" + _("No contributing factors.") + "_", ""]
 
-    lines += [f"## {_('Action items')}", ""]
+    lines += ["## " + _("Action items"), ""]
     items = list(postmortem.action_items.all())
     if items:
         lines += [
-            f"| {_('Title')} | {_('Status')} | {_('Priority')} | {_('Assignee')} | {_('Due')} |",
+            "| "
+            + " | ".join((_("Title"), _("Status"), _("Priority"), _("Assignee"), _("Due")))
+            + " |",
             "| --- | --- | --- | --- | --- |",
         ]
         for item in items:
@@ -110,6 +118,6 @@ def postmortem_markdown(postmortem):
                 f"| {_cell(assignee)} | {item.due_date:%Y-%m-%d} |"
             )
     else:
-        lines.append(f"_{_('No action items.')}_")
+        lines.append("_" + _("No action items.") + "_")
     lines.append("")
     return "\n".join(lines)

@@ -283,7 +283,7 @@ class TimelineEvent(models.Model):
         verbose_name_plural = _("timeline events")
 
     def __str__(self):
-        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.get_kind_display()}"
+        return f"{self.occurred_at:%Y-%m-%d %H:%M %Z} {self.get_kind_display()}"
 
 
 class ContributingFactor(models.Model):

@@ -127,7 +127,11 @@ def slack_message_attempt(*, message_id, final_attempt=False):
 
 
 def team_send_test_message(*, team, by):
-    text = f"Hindsight: test message for team {team.name}, sent by {by.get_username()}."
+    with translation.override(team.language):
+        text = _("Hindsight: test message for team %(team)s, sent by %(by)s.") % {
+            "team": team.name,
+            "by": by.get_username(),
+        }
     return slack_message_enqueue(
         team=team, kind=SlackMessage.Kind.TEST, payload={"text": text}
     )
