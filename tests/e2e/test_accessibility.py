@@ -111,3 +111,21 @@ def test_main_pages_have_no_serious_accessibility_violations(
         found[name] = blocking_violations(page)
 
     assert {name: v for name, v in found.items() if v} == {}
+
+
+def test_live_hints_and_inline_forms_have_no_serious_accessibility_violations(
+    page, site, team, manager, written_postmortem
+):
+    postmortem, _item = written_postmortem
+    log_in(page, site, manager)
+
+    page.goto(f"{site}/postmortems/{postmortem.pk}/edit/")
+    page.locator("#id_went_well").press_sequentially("The on-call engineer forgot to page us.")
+    expect(page.locator("#hints-id_went_well mark").first).to_be_visible()
+    expect(page.locator("#preview-went_well")).to_contain_text("forgot to page us")
+    assert blocking_violations(page) == []
+
+    page.goto(f"{site}/postmortems/{postmortem.pk}/")
+    page.locator("#factors").get_by_role("link", name="Add a contributing factor").click()
+    expect(page.locator("#factor-form-new")).to_be_visible()
+    assert blocking_violations(page) == []
