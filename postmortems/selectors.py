@@ -163,8 +163,17 @@ POSTMORTEM_SORTS = {
 }
 
 
-def postmortem_search(user, *, q="", team=None, severity="", status="", started_from=None,
-                      started_to=None, sort="-started_at"):
+def postmortem_search(
+    user,
+    *,
+    q="",
+    team=None,
+    severity="",
+    status="",
+    started_from=None,
+    started_to=None,
+    sort="-started_at",
+):
     """Visible postmortems matching the list page's search, filters and sort."""
     qs = visible_postmortems(user).select_related("team")
     q = (q or "").strip()
@@ -196,8 +205,8 @@ def postmortem_search(user, *, q="", team=None, severity="", status="", started_
     if order[0].lstrip("-") == "started_at":
         # Postmortems without a start time go last either way.
         field = F("started_at")
-        first = field.desc(nulls_last=True) if order[0].startswith("-") else field.asc(
-            nulls_last=True
+        first = (
+            field.desc(nulls_last=True) if order[0].startswith("-") else field.asc(nulls_last=True)
         )
         return qs.order_by(first, order[1])
     return qs.order_by(*order)

@@ -230,9 +230,7 @@ def _postmortem_validate(postmortem):
     limit = settings.POSTMORTEM_SECTION_MAX_CHARS
     for section in Postmortem.SECTIONS:
         if len(getattr(postmortem, section)) > limit:
-            errors[section] = _("Keep this section under %(limit)s characters.") % {
-                "limit": limit
-            }
+            errors[section] = _("Keep this section under %(limit)s characters.") % {"limit": limit}
     if errors:
         raise ValidationError(errors)
     postmortem.full_clean(exclude=["version"], validate_unique=False)
@@ -339,9 +337,7 @@ def postmortem_submit_for_review(*, postmortem, by):
 
 
 def _review_payload(postmortem, by):
-    reviewers = ", ".join(
-        u.get_full_name() or u.get_username() for u in postmortem.reviewers.all()
-    )
+    reviewers = ", ".join(u.get_full_name() or u.get_username() for u in postmortem.reviewers.all())
     with translation.override(postmortem.team.language):
         text = _("Review requested: %(title)s (%(severity)s) by %(by)s.") % {
             "title": postmortem.title,
@@ -394,9 +390,7 @@ def _published_payload(postmortem, action_count):
         blocks.append(
             {"type": "section", "text": {"type": "mrkdwn", "text": _slack_escape(summary)}}
         )
-    blocks.append(
-        {"type": "section", "text": {"type": "mrkdwn", "text": f"<{link}|{link_label}>"}}
-    )
+    blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": f"<{link}|{link_label}>"}})
     text = f"{headline} ({facts})\n{summary}\n{link}" if summary else f"{headline} ({facts}) {link}"
     return {"text": text, "blocks": blocks}
 

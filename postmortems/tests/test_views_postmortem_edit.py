@@ -156,7 +156,7 @@ def test_stale_save_answers_409_with_both_texts(client, alice, manager, team, lo
     html = response.content.decode()
     assert "Alice: the cache warmed slowly." in html
     assert "Mona: eviction storms after failover." in html
-    assert f'name="version" value="2"' in html
+    assert 'name="version" value="2"' in html
     pm.refresh_from_db()
     assert pm.summary == "Alice: the cache warmed slowly."
 
