@@ -1,8 +1,10 @@
 """An engineer writes a postmortem from scratch and sends it for review."""
 
+import datetime
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from postmortems.models import Postmortem
@@ -28,13 +30,16 @@ def add_timeline_event(page, *, when, kind, text):
 
 
 def test_engineer_writes_a_postmortem_and_sends_it_for_review(page, site, alice, manager):
+    # Last week, across midnight (the people here read times in UTC).
+    day = timezone.localdate() - datetime.timedelta(days=7)
+    next_day = day + datetime.timedelta(days=1)
     log_in(page, site, alice)
     page.get_by_role("link", name="Write a postmortem").click()
 
     page.get_by_label("Title").fill("Checkout timeouts after cache node swap")
     page.get_by_label("Severity").select_option("SEV2")
     page.get_by_label("Reviewers").select_option(label="Mona Park (mona)")
-    page.locator("#id_started_at").fill("2026-11-20T23:10")
+    page.locator("#id_started_at").fill(f"{day}T23:10")
     page.locator("#id_summary").fill("Checkout requests timed out for 50 minutes.")
     page.get_by_role("button", name="Save", exact=True).click()
 
@@ -44,17 +49,17 @@ def test_engineer_writes_a_postmortem_and_sends_it_for_review(page, site, alice,
     )
 
     # A timeline across midnight: each day gets its own divider.
-    add_timeline_event(page, when="2026-11-20T23:10:00", kind="note", text="Cache node swapped.")
+    add_timeline_event(page, when=f"{day}T23:10:00", kind="note", text="Cache node swapped.")
     add_timeline_event(
-        page, when="2026-11-20T23:32:00", kind="detection", text="Checkout latency alert."
+        page, when=f"{day}T23:32:00", kind="detection", text="Checkout latency alert."
     )
     add_timeline_event(
-        page, when="2026-11-21T00:05:00", kind="repair", text="Cache warmer restarted."
+        page, when=f"{next_day}T00:05:00", kind="repair", text="Cache warmer restarted."
     )
     days = page.locator("#timeline .timeline-day")
     expect(days).to_have_count(2)
-    expect(days.nth(0)).to_contain_text("2026-11-20")
-    expect(days.nth(1)).to_contain_text("2026-11-21")
+    expect(days.nth(0)).to_contain_text(day.isoformat())
+    expect(days.nth(1)).to_contain_text(next_day.isoformat())
 
     # A contributing factor: the blame hint appears while typing, and goes once reworded.
     page.locator("#factors").get_by_role("link", name="Add a contributing factor").click()

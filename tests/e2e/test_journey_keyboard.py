@@ -1,8 +1,10 @@
 """Writing a postmortem with the keyboard alone: Tab, Enter and typing, never the mouse."""
 
+import datetime
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from postmortems.models import Postmortem
@@ -67,6 +69,10 @@ def type_datetime(page, selector, *, month, day, year, hour, minute, ampm):
     expect(field).to_have_value(f"{year:04d}-{month:02d}-{day:02d}T{hour24:02d}:{minute:02d}")
 
 
+def on(date):
+    return {"month": date.month, "day": date.day, "year": date.year}
+
+
 def add_event_by_keyboard(page, *, when, kind, text):
     type_datetime(page, "#id_event_new_occurred_at", **when)
     tab_to(page, "#id_event_new_kind")
@@ -111,15 +117,17 @@ def test_postmortem_is_written_and_sent_for_review_with_the_keyboard_only(
     postmortem = Postmortem.objects.get(title="Search index lag after a mapping change")
     assert postmortem.severity == "SEV3"
 
+    day = timezone.localdate() - datetime.timedelta(days=3)
+    next_day = day + datetime.timedelta(days=1)
     add_event_by_keyboard(
         page,
-        when={"month": 11, "day": 20, "year": 2026, "hour": 11, "minute": 40, "ampm": "P"},
+        when={**on(day), "hour": 11, "minute": 40, "ampm": "P"},
         kind="Detection",
         text="Lag alert fired for the products index.",
     )
     add_event_by_keyboard(
         page,
-        when={"month": 11, "day": 21, "year": 2026, "hour": 12, "minute": 20, "ampm": "A"},
+        when={**on(next_day), "hour": 12, "minute": 20, "ampm": "A"},
         kind="Repair",
         text="Reindex finished and lag returned to normal.",
     )
