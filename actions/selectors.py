@@ -9,15 +9,20 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    DateField,
     DurationField,
     ExpressionWrapper,
     F,
+    FloatField,
+    Func,
     IntegerField,
     Min,
     Q,
     Value,
     When,
 )
+from django.db.models.functions import TruncDate
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
 from postmortems.models import Team
@@ -197,6 +202,49 @@ class PercentileCont(Aggregate):
         super().__init__(expression, percentile=float(percentile), **extra)
 
 
+class LocalDate(Func):
+    """The date of a datetime in the current time zone.
+
+    Elsewhere this is ``TruncDate``; on SQLite that calls a Python function per row, so
+    there it shifts by the zone's current UTC offset with SQLite's own ``date()`` (exact
+    for UTC, the default; at most an hour off around a DST change in other zones).
+    """
+
+    output_field = DateField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        return compiler.compile(TruncDate(*self.source_expressions))
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        offset = int(timezone.localtime().utcoffset().total_seconds())
+        return f"date({sql}, %s)", (*params, f"{offset:+d} seconds")
+
+
+def _on_time():
+    """Done on or before the due date (by the local date of ``completed_at``)."""
+    return Q(status=ActionItem.Status.DONE) & LessThanOrEqual(
+        LocalDate("completed_at"), F("due_date")
+    )
+
+
+class DaysBetween(Func):
+    """``end - start`` in days, as a float (SQLite: native ``julianday``)."""
+
+    output_field = FloatField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        end, start = (compiler.compile(e) for e in self.source_expressions)
+        return (
+            f"(EXTRACT(EPOCH FROM ({end[0]} - {start[0]})) / 86400.0)",
+            (*end[1], *start[1]),
+        )
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        end, start = (compiler.compile(e) for e in self.source_expressions)
+        return f"(julianday({end[0]}) - julianday({start[0]}))", (*end[1], *start[1])
+
+
 def _time_to_close():
     return ExpressionWrapper(F("completed_at") - F("created_at"), output_field=DurationField())
 
@@ -234,7 +282,7 @@ def dashboard_figures(queryset, *, today=None, now=None):
             "pk", filter=done & Q(completed_at__gte=now - datetime.timedelta(days=30))
         ),
         "done": Count("pk", filter=done),
-        "done_on_time": Count("pk", filter=done & Q(completed_at__date__lte=F("due_date"))),
+        "done_on_time": Count("pk", filter=_on_time()),
         "blocked": Count("pk", filter=Q(status=ActionItem.Status.BLOCKED)),
         "closed": Count("pk", filter=_closed()),
     }
@@ -304,13 +352,13 @@ def _median_by_offset(queryset, count):
     middle = (count - 1) // 2
     values = list(
         queryset.filter(_closed())
-        .annotate(time_to_close=_time_to_close())
-        .order_by("time_to_close")
-        .values_list("time_to_close", flat=True)[middle : middle + 2 - count % 2]
+        .annotate(days_to_close=DaysBetween("completed_at", "created_at"))
+        .order_by("days_to_close")
+        .values_list("days_to_close", flat=True)[middle : middle + 2 - count % 2]
     )
     if not values:
         return None
-    return sum(values, datetime.timedelta()) / len(values)
+    return datetime.timedelta(days=sum(values) / len(values))
 
 
 def dashboard_team_rows(queryset, *, today=None):
@@ -324,7 +372,7 @@ def dashboard_team_rows(queryset, *, today=None):
             open=Count("pk", filter=_open()),
             overdue=Count("pk", filter=_overdue(today)),
             done=Count("pk", filter=done),
-            done_on_time=Count("pk", filter=done & Q(completed_at__date__lte=F("due_date"))),
+            done_on_time=Count("pk", filter=_on_time()),
             oldest_open=Min("created_at", filter=_open()),
         )
         .order_by("-overdue", "-open", "team__name")

@@ -408,3 +408,22 @@ def test_services_and_dashboard_agree_on_completion(manager_client, manager, pos
     response = manager_client.get(URL)
     assert tile(response, "on_time_rate") == "100%"
     assert tile(response, "completed_30") == "1"
+
+
+@pytest.mark.parametrize(
+    ("zone", "on_time"),
+    [("UTC", "100%"), ("Asia/Seoul", "0%")],
+)
+def test_on_time_uses_the_local_date_of_completion(client, login, alice, postmortem, zone, on_time):
+    from postmortems.models import Profile
+
+    Profile.objects.filter(user=alice).update(time_zone=zone)
+    ActionItemFactory(
+        postmortem=postmortem,
+        status="done",
+        due_date=datetime.date(2026, 2, 10),
+        # 23:30 in UTC on the due day; already the next morning in Seoul.
+        completed_at=datetime.datetime(2026, 2, 10, 23, 30, tzinfo=datetime.UTC),
+    )
+    login(client, alice)
+    assert tile(client.get(URL), "on_time_rate") == on_time
