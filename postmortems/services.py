@@ -247,6 +247,16 @@ def _postmortem_set_people(postmortem, data):
             getattr(postmortem, name).set(data[name])
 
 
+def _postmortem_check_team(team, by, *, current_team_id=None):
+    """Postmortems are filed under one of the author's own teams (superusers: any team)."""
+    from . import permissions
+
+    if by is None or team is None or by.is_superuser or team.pk == current_team_id:
+        return
+    if not permissions.is_team_member(by, team.pk):
+        raise ValidationError({"team": _("You can only file postmortems under your own teams.")})
+
+
 def postmortem_create(*, data, by):
     """Create a draft from form data (model field names). The author is ``by`` unless
     the data names authors."""
@@ -254,6 +264,7 @@ def postmortem_create(*, data, by):
     postmortem = Postmortem(**fields, created_by=by, status=Postmortem.Status.DRAFT)
     _postmortem_render_sections(postmortem)
     _postmortem_validate(postmortem)
+    _postmortem_check_team(postmortem.team, by)
     with transaction.atomic():
         postmortem._history_user = by
         postmortem.save()
@@ -277,6 +288,8 @@ def postmortem_update(*, postmortem, data, by, expected_version):
     for name, value in fields.items():
         setattr(candidate, name, value)
     _postmortem_validate(candidate)
+    if "team" in fields:
+        _postmortem_check_team(fields["team"], by, current_team_id=postmortem.team_id)
     with transaction.atomic():
         claimed = Postmortem.objects.filter(pk=postmortem.pk, version=expected_version).update(
             version=F("version") + 1

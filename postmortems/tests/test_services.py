@@ -308,3 +308,18 @@ def test_published_message_reaches_slack_after_commit(
     assert "Payments paused for 9 minutes." in sent["text"]
     assert sent["blocks"][0]["text"]["text"].startswith("Postmortem published:")
     assert SlackMessage.objects.get().state == SlackMessage.State.SENT
+
+
+def test_create_refuses_a_team_the_author_is_not_in(other_team, alice):
+    with pytest.raises(ValidationError) as exc:
+        services.postmortem_create(data=_data(other_team), by=alice)
+    assert "team" in exc.value.message_dict
+
+
+def test_an_author_from_another_team_keeps_the_postmortems_team(team, outsider):
+    pm = PostmortemFactory(team=team)
+    pm.authors.add(outsider)
+    services.postmortem_update(
+        postmortem=pm, data={"team": team, "summary": "x"}, by=outsider, expected_version=1
+    )
+    assert pm.team == team

@@ -86,3 +86,10 @@ def test_export_of_an_empty_postmortem_says_what_is_missing(alice_client, team):
     assert "_No timeline events._" in text
     assert "_No action items._" in text
     assert "| Started | — |" in text
+
+
+def test_korean_title_gives_a_unicode_file_name(alice_client, team):
+    pm = PostmortemFactory(team=team, title="결제 지연")
+    response = alice_client.get(reverse("postmortems:export", args=[pm.pk]))
+    assert "filename*=utf-8''" in response["Content-Disposition"]
+    assert response["Content-Disposition"].startswith("attachment;")

@@ -12,6 +12,7 @@ from django.template.loader import get_template
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -256,8 +257,10 @@ def postmortem_export(request, pk):
     response = HttpResponse(
         postmortem_markdown(postmortem), content_type="text/markdown; charset=utf-8"
     )
-    name = slugify(postmortem.title)[:60] or "postmortem"
-    response["Content-Disposition"] = f'attachment; filename="postmortem-{postmortem.pk}-{name}.md"'
+    name = slugify(postmortem.title, allow_unicode=True)[:60] or "postmortem"
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"postmortem-{postmortem.pk}-{name}.md"
+    )
     return response
 
 
