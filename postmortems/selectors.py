@@ -178,19 +178,25 @@ def postmortem_search(
     qs = visible_postmortems(user).select_related("team")
     q = (q or "").strip()
     if q:
+        # Every word somewhere in the title or a section. Substrings, not tokens: Korean
+        # attaches particles to words ("결제가" must match "결제"), which no PostgreSQL
+        # text-search configuration splits off.
+        every_word = Q()
+        for word in q.split():
+            match = Q(title__icontains=word)
+            for section in Postmortem.SECTIONS:
+                match |= Q(**{f"{section}__icontains": word})
+            every_word &= match
         if connection.vendor == "postgresql":
             from django.contrib.postgres.search import SearchQuery, SearchVector
 
-            # "simple" keeps words as typed, so Korean (no stemming dictionary) matches too.
+            # "simple" keeps words as typed (no English stemming that would mangle Hangul);
+            # it adds web-search syntax ("a phrase", or) on top of the substring match.
             vector = SearchVector("title", *Postmortem.SECTIONS, config="simple")
             query = SearchQuery(q, config="simple", search_type="websearch")
-            qs = qs.annotate(search=vector).filter(Q(search=query) | Q(title__icontains=q))
+            qs = qs.annotate(search=vector).filter(Q(search=query) | every_word)
         else:
-            for word in q.split():
-                match = Q(title__icontains=word)
-                for section in Postmortem.SECTIONS:
-                    match |= Q(**{f"{section}__icontains": word})
-                qs = qs.filter(match)
+            qs = qs.filter(every_word)
     if team:
         qs = qs.filter(team=team)
     if severity:
