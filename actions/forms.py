@@ -138,10 +138,23 @@ class BulkUpdateForm(forms.Form):
         return cleaned
 
 
+SORT_LABELS = {
+    "due_date": _("Due"),
+    "priority": _("Priority"),
+    "status": _("Status"),
+    "title": _("Item"),
+    "team": _("Team"),
+    "created_at": _("Created"),
+    "completed_at": _("Closed"),
+}
+
+
 def _sort_choices():
+    # The same words as the list's column headers, with the arrows they show.
     choices = []
     for key in SORTS:
-        choices += [(key, key), (f"-{key}", f"-{key}")]
+        label = SORT_LABELS.get(key, key)
+        choices += [(key, f"{label} ▲"), (f"-{key}", f"{label} ▼")]
     return choices
 
 
