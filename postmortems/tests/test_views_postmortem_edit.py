@@ -240,3 +240,17 @@ def test_zone_is_kept_utc_in_the_database(alice_client, alice, team):
     pm = Postmortem.objects.get()
     local = pm.started_at.astimezone(zoneinfo.ZoneInfo("America/New_York"))
     assert (local.hour, local.minute) == (9, 0)
+
+
+def test_conflict_page_names_other_fields_both_changed(client, alice, manager, team, login):
+    pm = PostmortemFactory(team=team, title="T0")
+    alice_client = login(client, alice)
+    mona_client = login(Client(), manager)
+    alice_client.post(reverse("postmortems:edit", args=[pm.pk]), _form_data(pm, title="T-alice"))
+    response = mona_client.post(
+        reverse("postmortems:edit", args=[pm.pk]), _form_data(pm, title="T-mona")
+    )
+    assert response.status_code == 409
+    assert response.context["form"].initial["title"] == "T-mona"
+    assert response.context["other_changes"][0]["theirs"] == "T-alice"
+    assert "T-alice" in response.content.decode()

@@ -191,6 +191,7 @@ def _render_conflict(request, form, current, expected):
     mine = form.cleaned_data
     merged = {"version": current.version}
     conflicts = []
+    other_changes = []
     for name in services.POSTMORTEM_EDITABLE_FIELDS:
         theirs = getattr(current, name)
         my_value = mine.get(name)
@@ -201,11 +202,14 @@ def _render_conflict(request, form, current, expected):
         only_they_changed = base is not None and my_value == base_value
         only_i_changed = base is not None and theirs == base_value
         merged[name] = theirs if (my_value == theirs or only_they_changed) else my_value
-        if (
-            name in Postmortem.SECTIONS
-            and my_value != theirs
-            and not (only_they_changed or only_i_changed)
-        ):
+        both_changed = my_value != theirs and not (only_they_changed or only_i_changed)
+        if both_changed and name not in Postmortem.SECTIONS:
+            # Short fields: the form keeps the user's value; say what the other person saved.
+            shown = current.team.name if name == "team" else _readable(name, theirs, {})
+            other_changes.append(
+                {"label": Postmortem._meta.get_field(name).verbose_name, "theirs": shown}
+            )
+        if name in Postmortem.SECTIONS and both_changed:
             conflicts.append(
                 {
                     "name": name,
@@ -228,6 +232,7 @@ def _render_conflict(request, form, current, expected):
             "form": merged_form,
             "postmortem": current,
             "conflicts": conflicts,
+            "other_changes": other_changes,
             "editor": editor,
             "edited_at": latest.history_date if latest else None,
         },
