@@ -9,6 +9,7 @@ import os
 import re
 
 import pytest
+from django.test import override_settings
 from playwright.sync_api import Page, expect
 
 from tests.factories import PASSWORD
@@ -57,6 +58,17 @@ def browser_context_args(browser_context_args):
         "locale": "en-US",
         "timezone_id": "UTC",
     }
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _plain_http_live_server():
+    """The live server speaks plain HTTP: keep cookies and pages usable over it even when
+    the environment asks for production security (DEBUG=false). Session-scoped and
+    autouse, so it is in place before the live server's middleware reads it."""
+    with override_settings(
+        SECURE_SSL_REDIRECT=False, SESSION_COOKIE_SECURE=False, CSRF_COOKIE_SECURE=False
+    ):
+        yield
 
 
 @pytest.fixture(autouse=True)
