@@ -8,19 +8,25 @@ blocked items are reminded — done and won't-do never):
     The item is due today. Once, on that day.
 ``due_soon``
     Due in 1 to ``REMINDER_DUE_SOON_DAYS`` (default 3) days. Once per due date: on the first
-    sweep day inside that window.
+    sweep day inside that window (so an item created two days before its due date is
+    reminded the day it is created).
 ``overdue``
     On the first day overdue, then once a week while still open: days overdue 1, 8, 15, …
-    (``days_overdue % 7 == 1``). Each of those days opens a seven-day slot.
+    (``days_overdue % 7 == 1``). An item that is already several days overdue when first
+    seen (a back-dated due date) waits for its next weekly day, so turning reminders on
+    does not remind of every old item at once.
 ``unassigned``
     Open with no assignee two days after creation, then once a week while still
     unassigned: days since creation 2, 9, 16, … (``(age - 2) % 7 == 0``).
 
-A slot (the due-soon window, or a week of ``overdue`` / ``unassigned``) is satisfied by one
-reminder that was sent, skipped for lack of a webhook, or is still in flight. A reminder that
-*failed* does not satisfy it, and neither does a day the sweep did not run: the next day's
-sweep claims a new (item, kind, next day) row, until the slot ends. ``due_today`` has a slot
-of one day (the next day is ``overdue`` day 1 anyway).
+Failed reminders are retried the next day: a reminder that *failed* (Slack refused it, the
+webhook is gone or disabled, five tries without an answer) does not count, and the next
+day's sweep claims a new (item, kind, next day) row —
+``overdue`` and ``unassigned`` when yesterday's reminder of that kind failed (day after
+day, until one gets through or the next weekly day comes), ``due_soon`` on any later day
+of its window while no reminder in the window got through. ``due_today`` is not retried: the
+next day is ``overdue`` day 1. Reminders recorded without a webhook (``skipped_no_webhook``)
+count as done: the item page lists them; they are not re-recorded daily.
 
 Exactly once: each reminder is a ``ReminderLog(item, kind, for_date)`` row, unique in the
 database. Per team, inside one transaction, the sweep creates the team's ``SlackMessage``
@@ -40,9 +46,10 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -85,6 +92,40 @@ ITEM_CHUNK_SIZE = 2000
 KIND_ORDER = {Kind.OVERDUE: 0, Kind.DUE_TODAY: 1, Kind.DUE_SOON: 2, Kind.UNASSIGNED: 3}
 
 _SLACK_MEMBER_ID = re.compile(r"^[UW][A-Z0-9]{2,30}$")
+
+
+class Claimed(NamedTuple):
+    """One reminder this sweep won, with what its message line needs."""
+
+    item_id: int
+    kind: str
+    title: str
+    priority: str
+    due_date: date
+    assignee_id: int | None
+    username: str | None
+    first_name: str | None
+    last_name: str | None
+    slack_member_id: str | None
+
+    @property
+    def person_name(self):
+        full = f"{self.first_name or ''} {self.last_name or ''}".strip()
+        return full or self.username or ""
+
+
+CLAIMED_FIELDS = (
+    "item_id",
+    "kind",
+    "item__title",
+    "item__priority",
+    "item__due_date",
+    "item__assignee_id",
+    "item__assignee__username",
+    "item__assignee__first_name",
+    "item__assignee__last_name",
+    "item__assignee__profile__slack_member_id",
+)
 
 
 # --- Report -------------------------------------------------------------------------------
@@ -142,32 +183,44 @@ class SweepReport:
 # --- Schedule -----------------------------------------------------------------------------
 
 
-def due_kinds(*, today, due_date, created_on, has_assignee, soon_days=None):
-    """``[(kind, slot_start)]`` for one open item on ``today``.
+def kinds_due(*, today, due_date, created_on, has_assignee, history=None, soon_days=None):
+    """The reminder kinds one open item is due for on ``today``.
 
-    The item is reminded of ``kind`` today unless a reminder of that kind that did not fail
-    exists with ``slot_start <= for_date <= today``.
+    ``history`` maps a kind to the item's recent ``(for_date, state)`` reminders of that
+    kind (the last ``REMINDER_DUE_SOON_DAYS`` days are enough). Reminders for ``today`` are
+    not looked at: whether today's is already claimed is the unique claim's business.
     """
     soon_days = settings.REMINDER_DUE_SOON_DAYS if soon_days is None else soon_days
+    history = history or {}
+    yesterday = today - timedelta(days=1)
+
+    def failed_yesterday(kind):
+        return any(d == yesterday and st == State.FAILED for d, st in history.get(kind, ()))
+
+    def got_through_since(kind, start):
+        return any(start <= d < today and st != State.FAILED for d, st in history.get(kind, ()))
+
     kinds = []
     days_left = (due_date - today).days
     if days_left == 0:
-        kinds.append((Kind.DUE_TODAY, today))
+        kinds.append(Kind.DUE_TODAY)
     elif 1 <= days_left <= soon_days:
-        kinds.append((Kind.DUE_SOON, due_date - timedelta(days=soon_days)))
+        if not got_through_since(Kind.DUE_SOON, due_date - timedelta(days=soon_days)):
+            kinds.append(Kind.DUE_SOON)
     elif days_left < 0:
         days_overdue = -days_left
-        since_slot = (days_overdue - 1) % OVERDUE_EVERY_DAYS
-        kinds.append((Kind.OVERDUE, today - timedelta(days=since_slot)))
+        if days_overdue % OVERDUE_EVERY_DAYS == 1 or failed_yesterday(Kind.OVERDUE):
+            kinds.append(Kind.OVERDUE)
     age = (today - created_on).days
     if not has_assignee and age >= UNASSIGNED_AFTER_DAYS:
-        since_slot = (age - UNASSIGNED_AFTER_DAYS) % UNASSIGNED_EVERY_DAYS
-        kinds.append((Kind.UNASSIGNED, today - timedelta(days=since_slot)))
+        weekly_day = (age - UNASSIGNED_AFTER_DAYS) % UNASSIGNED_EVERY_DAYS == 0
+        if weekly_day or failed_yesterday(Kind.UNASSIGNED):
+            kinds.append(Kind.UNASSIGNED)
     return kinds
 
 
 def _lookback_days(soon_days):
-    return max(OVERDUE_EVERY_DAYS, UNASSIGNED_EVERY_DAYS, soon_days)
+    return max(1, soon_days)
 
 
 def _start_of_day(day):
@@ -198,9 +251,10 @@ def sweep(today=None):
     teams = list(
         Team.objects.filter(Exists(candidates.filter(team_id=OuterRef("pk")))).order_by("pk")
     )
+    recent = _recent_reminders(today, soon_days)
     for team in teams:
         try:
-            _sweep_team(team, candidates.filter(team_id=team.pk), today, soon_days, report)
+            _sweep_team(team, candidates.filter(team_id=team.pk), today, soon_days, recent, report)
         except Exception:
             # One team's trouble must not silence the others. Its transaction rolled back:
             # nothing is claimed, so the next hourly sweep tries that team again.
@@ -239,8 +293,8 @@ def _redispatch_stale_messages(report):
         report.messages_requeued += 1
 
 
-def _sweep_team(team, items, today, soon_days, report):
-    wanted = _wanted_reminders(team, items, today, soon_days, report)
+def _sweep_team(team, items, today, soon_days, recent, report):
+    wanted = _wanted_reminders(items, today, soon_days, recent, report)
     if not wanted:
         return
     with transaction.atomic():
@@ -249,19 +303,13 @@ def _sweep_team(team, items, today, soon_days, report):
         message = slack_message_enqueue(
             team=team, kind=SlackMessage.Kind.REMINDERS, payload={"text": ""}
         )
-        ReminderLog.objects.bulk_create(
-            [
-                ReminderLog(item_id=item_id, kind=kind, for_date=today, message=message)
-                for item_id, kind in wanted
-            ],
-            batch_size=CLAIM_BATCH_SIZE,
-            ignore_conflicts=True,
-        )
-        won = list(
-            ReminderLog.objects.filter(message=message)
-            .select_related("item", "item__assignee", "item__assignee__profile")
+        _insert_claims(message, wanted, today)
+        won = [
+            Claimed(*row)
+            for row in ReminderLog.objects.filter(message=message)
             .order_by("item_id", "kind")
-        )
+            .values_list(*CLAIMED_FIELDS)
+        ]
         if won:
             payload = build_payload(team, won, today)
             SlackMessage.objects.filter(pk=message.pk).update(payload=payload)
@@ -285,42 +333,97 @@ def _sweep_team(team, items, today, soon_days, report):
         report.message_ids.append(message.pk)
 
 
-def _wanted_reminders(team, items, today, soon_days, report):
-    """``[(item_id, kind)]`` the schedule asks for today, in a stable order (item, kind), so
-    concurrent sweeps insert their claims in the same order and never deadlock."""
+def _recent_reminders(today, soon_days):
+    """``{(item_id, kind): [(for_date, state), …]}`` for the days the schedule looks back on.
+    Read once per sweep; a claim taken meanwhile by another sweep is caught by the unique
+    constraint, not by this."""
     recent = defaultdict(list)
     rows = ReminderLog.objects.filter(
-        item__team_id=team.pk, for_date__gte=today - timedelta(days=_lookback_days(soon_days))
+        for_date__gte=today - timedelta(days=_lookback_days(soon_days)), for_date__lte=today
     ).values_list("item_id", "kind", "for_date", "state")
     for item_id, kind, for_date, state in rows.iterator(chunk_size=ITEM_CHUNK_SIZE):
         recent[(item_id, kind)].append((for_date, state))
+    return recent
+
+
+def _insert_claims(message, wanted, today):
+    """Insert the claims, skipping those another sweep already holds (ON CONFLICT DO
+    NOTHING), in ``wanted``'s order."""
+    if connection.vendor == "postgresql":
+        # One statement per team from two arrays: bulk_create spends most of its time
+        # building model instances and SQL for tens of thousands of rows.
+        now = timezone.now()
+        qn = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {qn(ReminderLog._meta.db_table)} "  # noqa: S608 -- names only
+                "(item_id, kind, for_date, state, message_id, attempts, last_error, "
+                "created_at, updated_at) "
+                "SELECT t.item_id, t.kind, %s, %s, %s, 0, '', %s, %s "
+                "FROM unnest(%s::bigint[], %s::varchar[]) WITH ORDINALITY AS t(item_id, kind, n) "
+                "ORDER BY t.n ON CONFLICT DO NOTHING",
+                [
+                    today,
+                    State.CLAIMED,
+                    message.pk,
+                    now,
+                    now,
+                    [item_id for item_id, _kind in wanted],
+                    [str(kind) for _item_id, kind in wanted],
+                ],
+            )
+        return
+    ReminderLog.objects.bulk_create(
+        [
+            ReminderLog(item_id=item_id, kind=kind, for_date=today, message=message)
+            for item_id, kind in wanted
+        ],
+        batch_size=CLAIM_BATCH_SIZE,
+        ignore_conflicts=True,
+    )
+
+
+def _wanted_reminders(items, today, soon_days, recent, report):
+    """``[(item_id, kind)]`` the schedule asks for today, in a stable order (item, kind), so
+    concurrent sweeps insert their claims in the same order and never deadlock."""
     wanted = []
     current_zone = timezone.get_current_timezone()
-    fields = ("pk", "due_date", "created_at", "assignee_id")
-    for item_id, due_date, created_at, assignee_id in (
-        items.order_by("pk").values_list(*fields).iterator(chunk_size=ITEM_CHUNK_SIZE)
-    ):
+    for item_id, due_date, created_at, assignee_id in _in_chunks(items):
         report.items_considered += 1
         created_on = timezone.localtime(created_at, current_zone).date()
-        for kind, slot_start in due_kinds(
+        history = {
+            kind: recent[(item_id, kind)] for kind in Kind.values if (item_id, kind) in recent
+        }
+        for kind in kinds_due(
             today=today,
             due_date=due_date,
             created_on=created_on,
             has_assignee=assignee_id is not None,
+            history=history,
             soon_days=soon_days,
         ):
-            earlier = recent.get((item_id, kind), ())
-            if any(for_date == today for for_date, _state in earlier):
+            if any(for_date == today for for_date, _state in history.get(kind, ())):
                 report.kinds[kind].already_reminded += 1
-                continue
-            if any(
-                slot_start <= for_date <= today and state != State.FAILED
-                for for_date, state in earlier
-            ):
                 continue
             wanted.append((item_id, kind))
     wanted.sort(key=lambda pair: (pair[0], pair[1]))
     return wanted
+
+
+def _in_chunks(items):
+    """``(pk, due_date, created_at, assignee_id)`` of ``items`` in pk order, read in chunks
+    by key (a plain query each; most teams fit in one, and a huge team never sits in memory
+    at once)."""
+    fields = ("pk", "due_date", "created_at", "assignee_id")
+    last = 0
+    while True:
+        chunk = list(
+            items.filter(pk__gt=last).order_by("pk").values_list(*fields)[:ITEM_CHUNK_SIZE]
+        )
+        yield from chunk
+        if len(chunk) < ITEM_CHUNK_SIZE:
+            return
+        last = chunk[-1][0]
 
 
 def _collect_outcomes(report):
@@ -365,58 +468,57 @@ def dashboard_url(team):
     return f"{settings.SITE_URL}/actions/?team={team.pk}&status=open"
 
 
-def _who(user):
+def _who(row):
     """A Slack mention when we know the person's member id, their name otherwise."""
-    profile = getattr(user, "profile", None)
-    member_id = (getattr(profile, "slack_member_id", "") or "").strip().upper()
+    member_id = (row.slack_member_id or "").strip().upper()
     if _SLACK_MEMBER_ID.match(member_id):
         return f"<@{member_id}>"
-    return f"*{_escape(user.get_full_name() or user.get_username())}*"
+    return f"*{_escape(row.person_name)}*"
 
 
-def _kind_label(kind, item, today):
+def _kind_label(kind, row, today):
     if kind == Kind.OVERDUE:
-        days = (today - item.due_date).days
+        days = (today - row.due_date).days
         return "*" + ngettext("%(n)d day overdue", "%(n)d days overdue", days) % {"n": days} + "*"
     if kind == Kind.DUE_TODAY:
         return "*" + _("due today") + "*"
     if kind == Kind.DUE_SOON:
-        days = (item.due_date - today).days
+        days = (row.due_date - today).days
         return ngettext("due in %(n)d day", "due in %(n)d days", days) % {"n": days}
     return _("nobody assigned")
 
 
-def _item_line(item, kinds, today):
-    title = item.title if len(item.title) <= MAX_TITLE_CHARS else item.title[:MAX_TITLE_CHARS] + "…"
+def _item_line(row, kinds, today):
+    title = row.title if len(row.title) <= MAX_TITLE_CHARS else row.title[:MAX_TITLE_CHARS] + "…"
     parts = [
-        f"<{item_url(item.pk)}|{_escape(title)}>",
-        item.priority,
-        _("due %(date)s") % {"date": item.due_date.isoformat()},
-        *(_kind_label(kind, item, today) for kind in sorted(kinds, key=KIND_ORDER.get)),
+        f"<{item_url(row.item_id)}|{_escape(title)}>",
+        row.priority,
+        _("due %(date)s") % {"date": row.due_date.isoformat()},
+        *(_kind_label(kind, row, today) for kind in sorted(kinds, key=KIND_ORDER.get)),
     ]
     return "• " + " · ".join(parts)
 
 
 def _groups(rows, today):
-    """``[(heading, [line, …])]``: one group per assignee (by name), unassigned last."""
+    """``[(heading, lines)]``: one group per assignee (by name), unassigned last; ``lines``
+    is an iterator, most urgent item first."""
     kinds_by_item = defaultdict(list)
     items = {}
     for row in rows:
         kinds_by_item[row.item_id].append(row.kind)
-        items[row.item_id] = row.item
+        items[row.item_id] = row
     people = {}
-    for item_id, item in items.items():
-        people.setdefault(item.assignee_id, []).append(item_id)
+    for item_id, row in items.items():
+        people.setdefault(row.assignee_id, []).append(item_id)
 
     def urgency(item_id):
-        item = items[item_id]
-        return (min(KIND_ORDER[k] for k in kinds_by_item[item_id]), item.due_date, item_id)
+        row = items[item_id]
+        return (min(KIND_ORDER[k] for k in kinds_by_item[item_id]), row.due_date, item_id)
 
     def person_key(assignee_id):
         if assignee_id is None:
             return (1, "", 0)
-        user = items[people[assignee_id][0]].assignee
-        return (0, (user.get_full_name() or user.get_username()).casefold(), assignee_id)
+        return (0, items[people[assignee_id][0]].person_name.casefold(), assignee_id)
 
     groups = []
     for assignee_id in sorted(people, key=person_key):
@@ -424,8 +526,9 @@ def _groups(rows, today):
         if assignee_id is None:
             heading = "*" + _("Nobody assigned yet") + "*"
         else:
-            heading = _who(items[ids[0]].assignee)
-        lines = [_item_line(items[i], kinds_by_item[i], today) for i in ids]
+            heading = _who(items[ids[0]])
+        # Lines are made as the message takes them: most of a big team's are never shown.
+        lines = (_item_line(items[i], kinds_by_item[i], today) for i in ids)
         groups.append((heading, lines))
     return groups, kinds_by_item
 
@@ -436,7 +539,7 @@ def _section(text):
 
 def build_payload(team, rows, today):
     """Block Kit message plus a plain ``text`` fallback, in the team's language, within
-    Slack's limits. ``rows`` are the claimed ReminderLog rows (with ``item`` loaded)."""
+    Slack's limits. ``rows`` are the ``Claimed`` reminders of the message."""
     with translation.override(team.language):
         return _build_payload(team, rows, today)
 

@@ -132,14 +132,13 @@ def test_hourly_sweeps_on_the_same_day_remind_once(team, assignee):
 
 
 @pytest.mark.django_db
-def test_an_item_found_overdue_mid_week_is_reminded_at_once(team, assignee):
+def test_an_item_found_overdue_mid_week_waits_for_its_weekly_day(team, assignee):
     with time_machine.travel(day(-20), tick=False):
         item = make_item(team, assignee=assignee)
-    # First sweep ever on day 4 overdue (the worker was down): remind now, not on day 8.
-    sweep_on(4)
-    sweep_on(5)
-    sweep_on(8)
-    assert reminder_days(item, Kind.OVERDUE) == [4, 8]
+    # First sweep ever on day 4 overdue (reminders just turned on): no flood of old items.
+    for offset in range(4, 9):
+        sweep_on(offset)
+    assert reminder_days(item, Kind.OVERDUE) == [8]
 
 
 @pytest.mark.django_db
@@ -176,7 +175,7 @@ def test_an_assigned_item_is_not_reminded_as_unassigned(team, assignee):
 
 @pytest.mark.django_db
 def test_an_overdue_unassigned_item_gets_both_kinds_in_one_line(team):
-    with time_machine.travel(day(-10), tick=False):
+    with time_machine.travel(day(-1), tick=False):
         item = make_item(team)
     sweep_on(1)
     assert sorted(ReminderLog.objects.filter(item=item).values_list("kind", flat=True)) == [
@@ -212,15 +211,28 @@ def test_in_progress_and_blocked_items_are_still_reminded(team, assignee, status
 
 
 @pytest.mark.parametrize(
-    ("days_overdue", "slot_day"),
-    [(1, 1), (2, 1), (7, 1), (8, 8), (14, 8), (15, 15), (22, 22)],
+    ("days_overdue", "due"),
+    [(1, True), (2, False), (7, False), (8, True), (14, False), (15, True), (22, True)],
 )
-def test_overdue_slot_starts_on_days_one_eight_fifteen(days_overdue, slot_day):
+def test_overdue_is_due_when_days_overdue_mod_seven_is_one(days_overdue, due):
     today = DUE + datetime.timedelta(days=days_overdue)
-    kinds = reminders.due_kinds(
-        today=today, due_date=DUE, created_on=today, has_assignee=True, soon_days=3
+    kinds = reminders.kinds_due(
+        today=today, due_date=DUE, created_on=DUE, has_assignee=True, soon_days=3
     )
-    assert kinds == [(Kind.OVERDUE, DUE + datetime.timedelta(days=slot_day))]
+    assert kinds == ([Kind.OVERDUE] if due else [])
+
+
+@pytest.mark.parametrize(
+    ("yesterday_state", "due"),
+    [("failed", True), ("sent", False), ("claimed", False), ("skipped_no_webhook", False)],
+)
+def test_overdue_is_retried_the_day_after_a_failure_only(yesterday_state, due):
+    today = DUE + datetime.timedelta(days=3)
+    history = {Kind.OVERDUE: [(today - datetime.timedelta(days=1), yesterday_state)]}
+    kinds = reminders.kinds_due(
+        today=today, due_date=DUE, created_on=DUE, has_assignee=True, history=history
+    )
+    assert kinds == ([Kind.OVERDUE] if due else [])
 
 
 # --- Failures are retried the next day -------------------------------------------------------
@@ -252,6 +264,25 @@ def test_a_failed_overdue_reminder_is_claimed_again_the_next_day_only(
     assert reminder_days(item, Kind.OVERDUE) == [1, 2]
     assert ReminderLog.objects.get(item=item, for_date=day(2).date()).state == "sent"
     assert len(slack_receiver.requests) == 2
+
+
+@pytest.mark.django_db
+def test_failed_reminders_are_retried_day_after_day_until_one_gets_through(
+    team, slack_receiver, celery_eager, django_capture_on_commit_callbacks
+):
+    celery_eager.conf.task_eager_propagates = False  # let the retries run inline
+    team.slack_webhook_url = slack_receiver.url()
+    team.save()
+    with time_machine.travel(day(-1), tick=False):  # unassigned from day 1 on
+        item = make_item(team)
+    slack_receiver.answer(503, "", times=5)  # day 1: five tries, all 503
+    slack_receiver.answer(400, "invalid_blocks")  # day 2
+    for offset in range(1, 10):
+        _deliver(django_capture_on_commit_callbacks, offset)
+    assert reminder_days(item, Kind.OVERDUE) == [1, 2, 3, 8]
+    assert reminder_days(item, Kind.UNASSIGNED) == [1, 2, 3, 8]
+    states = dict(ReminderLog.objects.filter(kind=Kind.OVERDUE).values_list("for_date", "state"))
+    assert [states[day(n).date()] for n in (1, 2, 3, 8)] == ["failed", "failed", "sent", "sent"]
 
 
 @pytest.mark.django_db
@@ -322,14 +353,14 @@ def test_one_message_per_team_grouped_by_assignee(
     other_team.save()
     ann = person("ann", "Ann", "Cho", slack_id="U012AB3CD")
     bob = person("bob", "Bob", "Yoon")
-    with time_machine.travel(day(-10), tick=False):
+    with time_machine.travel(day(-1), tick=False):
         ann_late = make_item(team, assignee=ann, title="Page on queue depth", priority="P1")
-        ann_today = make_item(team, assignee=ann, due=day(3).date(), title="Runbook for failover")
-        bob_soon = make_item(team, assignee=bob, due=day(5).date(), title="Alert <!channel> & co")
+        ann_today = make_item(team, assignee=ann, due=day(1).date(), title="Runbook for failover")
+        bob_soon = make_item(team, assignee=bob, due=day(3).date(), title="Alert <!channel> & co")
         nobody = make_item(team, due=day(30).date(), title="Decide cache TTL")
         search_item = make_item(other_team, assignee=bob, title="Reindex guard")
 
-    report = _deliver(django_capture_on_commit_callbacks, 3)
+    report = _deliver(django_capture_on_commit_callbacks, 1)
 
     assert report.messages_queued == 2
     assert SlackMessage.objects.filter(kind=SlackMessage.Kind.REMINDERS).count() == 2
@@ -354,7 +385,7 @@ def test_one_message_per_team_grouped_by_assignee(
     )
     assert "P1" in ann_section
     assert "due 2026-03-18" in ann_section
-    assert "3 days overdue" in ann_section
+    assert "1 day overdue" in ann_section
     assert "due today" in ann_section
     assert "due in 2 days" in bob_section
     # Titles cannot ping the channel or break the link syntax.
@@ -362,7 +393,7 @@ def test_one_message_per_team_grouped_by_assignee(
     assert "<!channel>" not in str(payments)
     dashboard = f"https://hindsight.example.com/actions/?team={team.pk}&status=open"
     assert dashboard in section_texts(payments)[-1]
-    assert payments["text"].startswith("Action-item reminders for Payments, 2026-03-21")
+    assert payments["text"].startswith("Action-item reminders for Payments, 2026-03-19")
     assert dashboard in payments["text"]
     assert payments["blocks"][0]["type"] == "header"
 
@@ -567,12 +598,12 @@ def test_sweep_queries_do_not_grow_with_the_number_of_items(team, other_team):
             make_item(other_team, postmortem=pm2)
     many = _count_sweep_queries(8)
     assert many == few
-    assert ReminderLog.objects.filter(for_date=day(8).date()).count() == 246 + 123
+    assert ReminderLog.objects.filter(for_date=day(8).date()).count() == 246
 
 
 @pytest.mark.django_db
 def test_sweep_query_count_for_two_teams(team, other_team, django_assert_max_num_queries):
-    with time_machine.travel(day(-10), tick=False):
+    with time_machine.travel(day(-1), tick=False):  # unassigned for two days on day 1
         for _ in range(50):
             make_item(team, assignee=None)
             make_item(other_team, assignee=None)
