@@ -1,16 +1,27 @@
 """Who may do what (ARCHITECTURE.md, "Permissions"). Reads stay in selectors."""
 
-from .models import Membership
+from .models import Membership, Team
+
+
+def _memberships(user):
+    """The user's memberships as (team_id, role, team name, team slug), one query a request."""
+    cache = getattr(user, "_hindsight_memberships", None)
+    if cache is None:
+        cache = list(
+            Membership.objects.filter(user=user)
+            .order_by("team__name")
+            .values_list("team_id", "role", "team__name", "team__slug")
+        )
+        user._hindsight_memberships = cache
+        user._hindsight_roles = {team_id: role for team_id, role, _, _ in cache}
+    return cache
 
 
 def _team_role(user, team):
     if not user.is_authenticated:
         return None
-    cache = getattr(user, "_hindsight_roles", None)
-    if cache is None:
-        cache = dict(Membership.objects.filter(user=user).values_list("team_id", "role"))
-        user._hindsight_roles = cache
-    return cache.get(team.pk if hasattr(team, "pk") else team)
+    _memberships(user)
+    return user._hindsight_roles.get(team.pk if hasattr(team, "pk") else team)
 
 
 def is_team_member(user, team):
@@ -35,8 +46,17 @@ def member_team_ids(user):
     return set(user._hindsight_roles)
 
 
-def _in(user, related_manager_ids):
-    return user.pk in related_manager_ids
+def managed_teams(user):
+    """Teams whose settings ``user`` may change (unsaved instances; no extra query)."""
+    if not user.is_authenticated:
+        return []
+    if user.is_superuser:
+        return list(Team.objects.only("name", "slug"))
+    return [
+        Team(pk=team_id, name=name, slug=slug)
+        for team_id, role, name, slug in _memberships(user)
+        if role == Membership.Role.MANAGER
+    ]
 
 
 def _is_listed(user, postmortem, relation):

@@ -213,3 +213,15 @@ def test_timeline_and_factors_are_shown(alice_client, team):
     html = alice_client.get(reverse("postmortems:detail", args=[pm.pk])).content.decode()
     assert "Pager fired for checkout latency" in html
     assert "Threshold tuned for daytime only" in html
+
+
+@pytest.mark.parametrize("size", [(1, 1, 1), (200, 50, 100)], ids=["small", "large"])
+def test_detail_page_query_count_for_a_team_manager(
+    manager_client, team, size, django_assert_max_num_queries
+):
+    events, factors, actions = size
+    pm = _full_postmortem(team, events=events, factors=factors, actions=actions)
+    with django_assert_max_num_queries(12):
+        response = manager_client.get(reverse("postmortems:detail", args=[pm.pk]))
+    assert response.status_code == 200
+    assert reverse("postmortems:team_settings", args=[team.slug]) in response.content.decode()
