@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from postmortems.permissions import managed_team_ids
@@ -134,6 +134,26 @@ def bulk_update(request):
     return redirect(back)
 
 
+# The header row: the column keys of selectors.EXPORT_COLUMNS, which scripts rely on,
+# translated for a Korean reader.
+CSV_HEADINGS = {
+    "id": pgettext_lazy("CSV column", "id"),
+    "title": pgettext_lazy("CSV column", "title"),
+    "postmortem_id": pgettext_lazy("CSV column", "postmortem_id"),
+    "postmortem": pgettext_lazy("CSV column", "postmortem"),
+    "severity": pgettext_lazy("CSV column", "severity"),
+    "team": pgettext_lazy("CSV column", "team"),
+    "assignee": pgettext_lazy("CSV column", "assignee"),
+    "status": pgettext_lazy("CSV column", "status"),
+    "priority": pgettext_lazy("CSV column", "priority"),
+    "kind": pgettext_lazy("CSV column", "kind"),
+    "due_date": pgettext_lazy("CSV column", "due_date"),
+    "created_at": pgettext_lazy("CSV column", "created_at"),
+    "completed_at": pgettext_lazy("CSV column", "completed_at"),
+    "tracker_url": pgettext_lazy("CSV column", "tracker_url"),
+}
+
+
 class _Echo:
     """A file-like object whose write returns the line, for streaming csv.writer output."""
 
@@ -163,7 +183,9 @@ def export_csv(request):
     writer = csv.writer(_Echo())
 
     def lines():
-        yield writer.writerow([name for name, _source in selectors.EXPORT_COLUMNS])
+        yield writer.writerow(
+            [str(CSV_HEADINGS.get(name, name)) for name, _source in selectors.EXPORT_COLUMNS]
+        )
         for row in rows:
             yield writer.writerow([_cell(value) for value in row])
 

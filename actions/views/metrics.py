@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from postmortems.models import Team
 
@@ -230,6 +230,26 @@ CSV_HEADER = [
     "actions_on_time",
     "on_time_rate",
 ]
+# The header row: the keys above, which scripts rely on, translated for a Korean reader.
+CSV_HEADINGS = {
+    "month": pgettext_lazy("CSV column", "month"),
+    "severity": pgettext_lazy("CSV column", "severity"),
+    "incidents": pgettext_lazy("CSV column", "incidents"),
+    "mttd_median_minutes": pgettext_lazy("CSV column", "mttd_median_minutes"),
+    "mttd_p90_minutes": pgettext_lazy("CSV column", "mttd_p90_minutes"),
+    "mttd_missing": pgettext_lazy("CSV column", "mttd_missing"),
+    "mttr_median_minutes": pgettext_lazy("CSV column", "mttr_median_minutes"),
+    "mttr_p90_minutes": pgettext_lazy("CSV column", "mttr_p90_minutes"),
+    "mttr_missing": pgettext_lazy("CSV column", "mttr_missing"),
+    "publish_median_minutes": pgettext_lazy("CSV column", "publish_median_minutes"),
+    "publish_p90_minutes": pgettext_lazy("CSV column", "publish_p90_minutes"),
+    "publish_missing": pgettext_lazy("CSV column", "publish_missing"),
+    "caused_by_change": pgettext_lazy("CSV column", "caused_by_change"),
+    "change_failure_share": pgettext_lazy("CSV column", "change_failure_share"),
+    "actions_due": pgettext_lazy("CSV column", "actions_due"),
+    "actions_on_time": pgettext_lazy("CSV column", "actions_on_time"),
+    "on_time_rate": pgettext_lazy("CSV column", "on_time_rate"),
+}
 
 
 def _share(value):
@@ -249,7 +269,7 @@ def metrics_csv(request):
         f'attachment; filename="hindsight-metrics-{first}-{last}{suffix}.csv"'
     )
     writer = csv.writer(response)
-    writer.writerow(CSV_HEADER)
+    writer.writerow([CSV_HEADINGS.get(name, name) for name in CSV_HEADER])
     for month in report.months:
         for severity in SEVERITY_COLUMNS:
             b = report.bucket(month, severity)
