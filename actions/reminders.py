@@ -283,6 +283,8 @@ def _redispatch_stale_messages(report):
     stale = SlackMessage.objects.filter(
         kind=SlackMessage.Kind.REMINDERS,
         state=SlackMessage.State.PENDING,
+        # Never tried: its task was lost. (A message with tries is in a retry chain.)
+        attempts=0,
         created_at__lt=now - STALE_AFTER,
         created_at__gte=now - STALE_GIVE_UP,
     ).values_list("pk", flat=True)
