@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.validators import URLValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from postmortems.models import Severity, Team
@@ -72,6 +73,8 @@ class ActionItemForm(forms.ModelForm):
             self.fields["due_date"].widget.attrs.update(
                 {
                     "data-due-base": services.due_date_base(postmortem).isoformat(),
+                    "data-due-min": timezone.localdate().isoformat(),
+                    "min": timezone.localdate().isoformat(),
                     "data-due-days": json.dumps(settings.ACTION_DUE_DAYS),
                 }
             )

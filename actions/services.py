@@ -68,9 +68,11 @@ def due_date_base(postmortem=None):
 
 
 def default_due_date(*, priority, postmortem=None):
-    """``settings.ACTION_DUE_DAYS[priority]`` days after :func:`due_date_base`."""
+    """``settings.ACTION_DUE_DAYS[priority]`` days after :func:`due_date_base`, and never
+    before today: an item added long after publication is due today at the earliest, since
+    a past due date is refused."""
     days = settings.ACTION_DUE_DAYS[priority]
-    return due_date_base(postmortem) + datetime.timedelta(days=days)
+    return max(due_date_base(postmortem) + datetime.timedelta(days=days), timezone.localdate())
 
 
 # --- Checks shared by create and update ------------------------------------------------------

@@ -4,6 +4,7 @@ import json
 
 from django import template
 from django.conf import settings
+from django.utils import timezone
 
 from actions import services
 from actions.models import ActionItem
@@ -20,6 +21,7 @@ def action_form_options(postmortem, priority=ActionItem.Priority.P3):
         "priority": priority,
         "due_default": services.default_due_date(priority=priority, postmortem=postmortem),
         "due_base": services.due_date_base(postmortem).isoformat(),
+        "due_min": timezone.localdate().isoformat(),
         "due_days": json.dumps(settings.ACTION_DUE_DAYS),
     }
 

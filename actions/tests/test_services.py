@@ -288,3 +288,11 @@ def test_superuser_may_bulk_update_any_team(postmortem, alice, superuser):
     )
     assert len(result.updated) == 1
     assert ActionItem.objects.get().completed_at is not None
+
+
+def test_policy_default_is_never_before_today_for_an_old_postmortem(postmortem, alice, settings):
+    settings.ACTION_DUE_DAYS = {"P1": 7, "P2": 30, "P3": 60, "P4": 90}
+    postmortem.published_at = datetime.datetime(2026, 1, 5, 9, 0, tzinfo=datetime.UTC)
+    postmortem.save()
+    assert create(postmortem, alice, priority="P1").due_date == TODAY
+    assert create(postmortem, alice, priority="P4").due_date == datetime.date(2026, 4, 5)

@@ -15,6 +15,7 @@
     if (!due) return;
     var policy = JSON.parse(due.dataset.dueDays);
     var fresh = addDays(due.dataset.dueBase, policy[select.value] || 0);
+    if (due.dataset.dueMin && fresh < due.dataset.dueMin) fresh = due.dataset.dueMin;
     if (!due.value || due.value === due.dataset.dueDefault) {
       due.value = fresh;
     }
