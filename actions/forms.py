@@ -13,6 +13,9 @@ from . import services
 from .models import ActionItem
 from .selectors import SORTS
 
+# Larger ids cannot be a primary key (and would overflow the database driver).
+MAX_PK = 2**63 - 1
+
 
 class ActionItemForm(forms.ModelForm):
     """Create and edit an item. An empty due date follows the priority policy."""
@@ -132,7 +135,9 @@ class BulkUpdateForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Any integer is accepted here; the view keeps only visible, managed items.
-        self.fields["items"].valid_value = lambda value: str(value).isdigit()
+        self.fields["items"].valid_value = lambda value: (
+            str(value).isdigit() and 0 < int(value) <= MAX_PK
+        )
 
     def clean(self):
         cleaned = super().clean()
@@ -165,8 +170,10 @@ class DashboardFilterForm(forms.Form):
     """The dashboard's query parameters. Invalid values are dropped, never an error page."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    team = forms.IntegerField(label=_("Team"), required=False, min_value=1)
-    assignee = forms.IntegerField(label=_("Assignee"), required=False, min_value=1)
+    team = forms.IntegerField(label=_("Team"), required=False, min_value=1, max_value=MAX_PK)
+    assignee = forms.IntegerField(
+        label=_("Assignee"), required=False, min_value=1, max_value=MAX_PK
+    )
     status = forms.MultipleChoiceField(
         label=_("Status"), required=False, choices=ActionItem.Status.choices
     )

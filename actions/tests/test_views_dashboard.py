@@ -394,6 +394,13 @@ def test_bulk_ignores_items_the_manager_cannot_see(manager_client, manager, othe
     assert hidden.status == "open"
 
 
+def test_bulk_with_an_impossible_item_id_is_refused_politely(manager_client):
+    response = manager_client.post(
+        "/actions/bulk/", {"items": ["99999999999999999999999"], "status": "done"}
+    )
+    assert response.status_code == 302
+
+
 def test_bulk_refuses_an_offsite_next_url(manager_client, postmortem):
     item = ActionItemFactory(postmortem=postmortem)
     response = manager_client.post(
