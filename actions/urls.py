@@ -1,11 +1,18 @@
 from django.urls import path
 
+from .views import dashboard, items
 from .views import kaizen as kaizen_views
 from .views import metrics as metrics_views
 
 app_name = "actions"
 
 urlpatterns = [
+    path("actions/", dashboard.dashboard, name="dashboard"),
+    path("actions/export.csv", dashboard.export_csv, name="export_csv"),
+    path("actions/bulk/", dashboard.bulk_update, name="bulk_update"),
+    path("actions/<int:pk>/", items.action_item_detail, name="detail"),
+    path("actions/<int:pk>/status/", items.action_item_change_status, name="change_status"),
+    path("postmortems/<int:pk>/actions/new/", items.action_item_create, name="create"),
     path("kaizen/", kaizen_views.kaizen_page, name="kaizen"),
     path("kaizen/themes/", kaizen_views.themes, name="themes"),
     path("kaizen/themes/suggest/", kaizen_views.theme_suggest, name="theme_suggest"),
