@@ -122,6 +122,7 @@ def run_size(postmortems, actions, requests):
         say(f"seed_scale failed: {figures['seed_error']}")
     user, teams = data.bench_user()
     postmortem = data.big_postmortem(user, teams[0])
+    data.analyze()
     figures["data"] = data.counts()
     figures["bench_user"] = {"teams": [t.slug for t in teams], "manager_of": teams[0].slug}
     say(f"data: {figures['data']}")
@@ -149,6 +150,7 @@ def run_size(postmortems, actions, requests):
 
     say("reminder sweep scenario: every item open, spread over 200 teams")
     open_items, sweep_teams = data.spread_for_sweep()
+    data.analyze()
     say(f"sweep over {open_items} open items in {sweep_teams} teams")
     figures["sweep"] = _guarded(jobs.sweep_figures)
     return figures
@@ -289,8 +291,11 @@ def render_text(results):
             )
         mem = size.get("export_memory", {})
         if "rows" in mem:
+            fresh = mem.get("fresh_process", {})
             lines.append(
-                f"CSV export of {mem['rows']} rows: RSS +{mem['rss_growth_mb']:.1f} MB, "
+                f"CSV export of {mem['rows']} rows: peak RSS growth "
+                f"+{_fmt(fresh.get('rss_growth_mb'), '.1f')} MB in a fresh process "
+                f"(+{mem['rss_growth_mb']:.1f} MB in this one), "
                 f"Python heap peak {mem['python_heap_peak_mb']:.1f} MB"
             )
         roll = size.get("rollup", {})

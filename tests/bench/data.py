@@ -46,6 +46,12 @@ def seed(postmortems, actions):
     return time.perf_counter() - began
 
 
+def analyze():
+    """Fresh planner statistics after a bulk load, as autovacuum would have them in time."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
 def counts():
     from actions.models import ActionItem
     from postmortems.models import ContributingFactor, Postmortem, Team, Theme, TimelineEvent

@@ -46,6 +46,7 @@ class PageBench:
     def __init__(self, user, *, requests=50, warmup=3):
         self.client = Client(HTTP_HOST="127.0.0.1")
         self.client.force_login(user)
+        self.username = user.get_username()
         self.requests = requests
         self.warmup = warmup
 
@@ -91,8 +92,23 @@ class PageBench:
         }
 
     def export_memory(self, path):
-        """Peak growth while streaming ``path`` once: RSS (sampled) and Python heap."""
+        """Peak growth while streaming ``path`` once: RSS in a fresh process, RSS sampled in
+        this one, and the Python heap peak (tracemalloc)."""
+        import json
+        import subprocess
+        import sys
         import tracemalloc
+
+        fresh = subprocess.run(
+            [sys.executable, "-m", "tests.bench.export_rss", self.username, path],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        try:
+            fresh_figures = json.loads(fresh.stdout.strip().splitlines()[-1])
+        except (ValueError, IndexError):
+            fresh_figures = {"error": (fresh.stderr or fresh.stdout)[-300:]}
 
         with override_settings(ROOT_URLCONF="tests.bench.urls"):
             gc.collect()
@@ -108,6 +124,7 @@ class PageBench:
             tracemalloc.stop()
         return {
             "rows": rows,
+            "fresh_process": fresh_figures,
             "rss_growth_mb": rss.growth / 2**20,
             "python_heap_peak_mb": heap_peak / 2**20,
         }
