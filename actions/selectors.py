@@ -26,7 +26,7 @@ from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
 from postmortems.models import Team
-from postmortems.permissions import managed_team_ids, member_team_ids
+from postmortems.permissions import managed_teams, member_team_ids
 from postmortems.selectors import visible_postmortems
 
 from .models import ActionItem
@@ -446,12 +446,6 @@ def export_rows(queryset, sort, *, chunk_size=2000):
 
 def teams_with_dead_webhook(user):
     """Teams ``user`` manages whose Slack webhook Slack has declared gone (all such teams
-    for superusers), for the banner ``actions/partials/_slack_banner.html``."""
-    teams = Team.objects.exclude(slack_webhook_disabled_reason="").only(
-        "name", "slug", "slack_webhook_disabled_reason"
-    )
-    if not user.is_authenticated:
-        return teams.none()
-    if not user.is_superuser:
-        teams = teams.filter(pk__in=managed_team_ids(user))
-    return teams.order_by("name")
+    for superusers), for the banner ``actions/partials/_slack_banner.html``. Reuses the
+    per-request list of managed teams, so the banner costs no query of its own."""
+    return [team for team in managed_teams(user) if team.slack_webhook_disabled_reason]

@@ -4,16 +4,19 @@ from .models import Membership, Team
 
 
 def _memberships(user):
-    """The user's memberships as (team_id, role, team name, team slug), one query a request."""
+    """The user's memberships as (team_id, role, name, slug, Slack disabled reason): one
+    query a request, shared by the permission checks, the navigation and the banner."""
     cache = getattr(user, "_hindsight_memberships", None)
     if cache is None:
         cache = list(
             Membership.objects.filter(user=user)
             .order_by("team__name")
-            .values_list("team_id", "role", "team__name", "team__slug")
+            .values_list(
+                "team_id", "role", "team__name", "team__slug", "team__slack_webhook_disabled_reason"
+            )
         )
         user._hindsight_memberships = cache
-        user._hindsight_roles = {team_id: role for team_id, role, _, _ in cache}
+        user._hindsight_roles = {row[0]: row[1] for row in cache}
     return cache
 
 
@@ -47,16 +50,21 @@ def member_team_ids(user):
 
 
 def managed_teams(user):
-    """Teams whose settings ``user`` may change (unsaved instances; no extra query)."""
+    """Teams whose settings ``user`` may change (all for superusers), cached per request."""
     if not user.is_authenticated:
         return []
-    if user.is_superuser:
-        return list(Team.objects.only("name", "slug"))
-    return [
-        Team(pk=team_id, name=name, slug=slug)
-        for team_id, role, name, slug in _memberships(user)
-        if role == Membership.Role.MANAGER
-    ]
+    cache = getattr(user, "_hindsight_managed_teams", None)
+    if cache is None:
+        if user.is_superuser:
+            cache = list(Team.objects.only("name", "slug", "slack_webhook_disabled_reason"))
+        else:
+            cache = [
+                Team(pk=team_id, name=name, slug=slug, slack_webhook_disabled_reason=reason)
+                for team_id, role, name, slug, reason in _memberships(user)
+                if role == Membership.Role.MANAGER
+            ]
+        user._hindsight_managed_teams = cache
+    return cache
 
 
 def _is_listed(user, postmortem, relation):

@@ -62,3 +62,15 @@ def test_banner_is_empty_without_dead_webhooks(team, manager):
         {"disabled_teams": teams_with_dead_webhook(manager)},
     )
     assert html.strip() == ""
+
+
+def test_dashboard_shows_the_banner_to_the_teams_managers(login, manager, alice, team):
+    from django.test import Client
+
+    team.slack_webhook_disabled_reason = "channel_is_archived"
+    team.save()
+    page = login(Client(), manager).get("/actions/").content.decode()
+    assert "channel_is_archived" in page
+    assert team.get_absolute_url() in page
+    member_page = login(Client(), alice).get("/actions/").content.decode()
+    assert "channel_is_archived" not in member_page

@@ -67,6 +67,7 @@ def dashboard(request):
                 (s, ActionItem.Status(s).label) for s in services.BULK_STATUS_ACTIONS
             ],
             "open_statuses": list(ActionItem.OPEN_STATUSES),
+            "disabled_teams": selectors.teams_with_dead_webhook(request.user),
         },
     )
 
