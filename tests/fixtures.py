@@ -31,6 +31,17 @@ def require_service(name, host, port):
     pytest.skip(f"{name} at {host}:{port} is not running")
 
 
+@pytest.fixture(autouse=True)
+def _reset_zone_and_language(settings):
+    """Requests through the test client activate the user's zone and language in this
+    thread, as they do in a server; code under test after them must not inherit it."""
+    yield
+    from django.utils import timezone, translation
+
+    timezone.deactivate()
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 # --- The cast -------------------------------------------------------------------------------
 
 
