@@ -293,9 +293,9 @@ def render_text(results):
         if "rows" in mem:
             fresh = mem.get("fresh_process", {})
             lines.append(
-                f"CSV export of {mem['rows']} rows: peak RSS growth "
-                f"+{_fmt(fresh.get('rss_growth_mb'), '.1f')} MB in a fresh process "
-                f"(+{mem['rss_growth_mb']:.1f} MB in this one), "
+                f"CSV export of {mem['rows']} rows: peak RSS "
+                f"+{_fmt(fresh.get('rss_growth_mb'), '.1f')} MB over "
+                f"{_fmt(fresh.get('baseline_mb'), '.0f')} MB (fresh process), "
                 f"Python heap peak {mem['python_heap_peak_mb']:.1f} MB"
             )
         roll = size.get("rollup", {})

@@ -3,12 +3,12 @@ process already holds does not hide it: ``python -m tests.bench.export_rss USERN
 prints ``{"rows": …, "rss_growth_mb": …, "baseline_mb": …}``."""
 
 import json
-import resource
 import sys
 
 
 def main(username, path):
     from .__main__ import setup_django
+    from .memory import peak_rss_bytes, reset_peak_rss, rss_bytes
 
     setup_django()
     from django.contrib.auth import get_user_model
@@ -20,12 +20,12 @@ def main(username, path):
         # Warm: imports, templates and the database connection are not the export's cost.
         client.get("/bench/bare/")
         client.get("/actions/export.csv?status=done&q=warm-up")
-        baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        reset_peak_rss()
+        baseline = rss_bytes()
         response = client.get(path)
         rows = sum(chunk.count(b"\n") for chunk in response.streaming_content) - 1
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    # ru_maxrss is in kilobytes on Linux.
-    growth_mb, baseline_mb = (peak - baseline) / 1024, baseline / 1024
+        peak = peak_rss_bytes()
+    growth_mb, baseline_mb = (peak - baseline) / 2**20, baseline / 2**20
     print(json.dumps({"rows": rows, "rss_growth_mb": growth_mb, "baseline_mb": baseline_mb}))
 
 
