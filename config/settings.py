@@ -114,6 +114,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "postmortems.context_processors.navigation",
             ],
+            # The date filter keeps the zone abbreviation in the hour a DST change repeats.
+            "builtins": ["postmortems.templatetags.zoned_dates"],
         },
     },
 ]

@@ -11,12 +11,12 @@ publish while ``unacknowledged_findings`` is not empty.
 
 from dataclasses import dataclass
 
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from . import selectors
 from .language import RULES, Finding, find_blame
 from .models import BlameAcknowledgement, Postmortem
+from .templatetags.zoned_dates import format_zoned
 
 PHRASE_MAX = BlameAcknowledgement._meta.get_field("phrase").max_length
 CONTEXT_CHARS = 60
@@ -65,7 +65,7 @@ def _sources(postmortem):
         field = Postmortem._meta.get_field(name)
         yield f"section:{name}", str(field.verbose_name).capitalize(), getattr(postmortem, name)
     for event in postmortem.timeline_events.order_by("occurred_at", "id"):
-        label = _("Timeline, %(when)s") % {"when": date_format(event.occurred_at, "Y-m-d H:i T")}
+        label = _("Timeline, %(when)s") % {"when": format_zoned(event.occurred_at)}
         yield f"event:{event.pk}", label, event.text
     for factor in postmortem.factors.order_by("created_at", "id"):
         label = _("Contributing factor: %(category)s") % {"category": factor.get_category_display()}
