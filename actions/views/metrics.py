@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from postmortems.models import Team
 
@@ -50,7 +50,10 @@ def _column_label(severity):
 
 
 def _month_label(month):
-    return date_format(month, "M Y")
+    return date_format(month, pgettext("month and year, a date format", "M Y"))
+
+
+HOURS = pgettext_lazy("unit after a number of hours", "h")
 
 
 # Each section: a title, how to chart it and how to show a cell in its table.
@@ -65,7 +68,7 @@ SECTIONS = [
     {
         "key": "mttd",
         "title": gettext_lazy("Time to detect (MTTD: detected − started), hours"),
-        "unit": "h",
+        "unit": HOURS,
         "series": [
             (gettext_lazy("median"), lambda b: metrics.hours(b.mttd_median)),
             (gettext_lazy("p90"), lambda b: metrics.hours(b.mttd_p90)),
@@ -78,7 +81,7 @@ SECTIONS = [
     {
         "key": "mttr",
         "title": gettext_lazy("Time to resolve (MTTR: resolved − started), hours"),
-        "unit": "h",
+        "unit": HOURS,
         "series": [
             (gettext_lazy("median"), lambda b: metrics.hours(b.mttr_median)),
             (gettext_lazy("p90"), lambda b: metrics.hours(b.mttr_p90)),
@@ -91,7 +94,7 @@ SECTIONS = [
     {
         "key": "publish",
         "title": gettext_lazy("From resolution to published postmortem, hours"),
-        "unit": "h",
+        "unit": HOURS,
         "series": [
             (gettext_lazy("median"), lambda b: metrics.hours(b.publish_median)),
             (gettext_lazy("p90"), lambda b: metrics.hours(b.publish_p90)),
