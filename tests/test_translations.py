@@ -237,3 +237,17 @@ def test_form_errors_come_out_in_korean(korean_reader):
     html = response.content.decode()
     assert "필수 항목입니다." in html  # Django's own catalogue
     assert "This field is required." not in html
+
+
+def test_the_guides_examples_keep_their_point_in_korean():
+    """The translated "instead of" sentences still read as blame, the "write" ones do not."""
+    from django.utils import translation
+
+    from postmortems.language import find_blame
+    from postmortems.views.lint import GUIDE_EXAMPLES
+
+    people = ("민수", "지영")
+    with translation.override("ko"):
+        for rule, (bad, better, _bad_ko, _better_ko) in GUIDE_EXAMPLES.items():
+            assert rule in {f.rule for f in find_blame(str(bad), people=people)}, str(bad)
+            assert find_blame(str(better), people=people) == [], str(better)
