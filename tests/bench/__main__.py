@@ -301,13 +301,16 @@ def render_text(results):
         roll = size.get("rollup", {})
         if "seconds" in roll:
             lines.append(
-                f"theme roll-up {roll['period']}: {roll['seconds'] * 1000:.0f} ms, "
+                f"theme roll-up {roll['period']}: {roll['seconds'] * 1000:.0f} ms (median of "
+                f"{len(roll['runs_seconds'])}), "
                 f"{roll['queries']} queries, {roll['rows']} rows"
             )
         sweep = size.get("sweep", {})
         if "seconds" in sweep:
             lines.append(
-                f"reminder sweep: {sweep['seconds']:.2f} s, {sweep['queries']} queries, "
+                f"reminder sweep: {sweep['seconds']:.2f} s (median of "
+                f"{', '.join(f'{t:.2f}' for t in sweep['runs_seconds'])}), "
+                f"{sweep['queries']} queries, "
                 f"{sweep['open_items']} open items in {sweep['teams_with_open_items']} teams, "
                 f"{sweep['reminders_claimed']} reminders, {sweep['messages_sent']} messages sent "
                 f"to {sweep['teams_with_due_items']} teams with due items "
