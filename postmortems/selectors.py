@@ -26,22 +26,11 @@ def visible_postmortems(user):
             )
         )
         | Exists(
-            Postmortem.viewers.through.objects.filter(
-                postmortem_id=OuterRef("pk"), user_id=user.pk
-            )
+            Postmortem.viewers.through.objects.filter(postmortem_id=OuterRef("pk"), user_id=user.pk)
         )
     )
     member = Exists(Membership.objects.filter(team_id=OuterRef("team_id"), user_id=user.pk))
     return qs.filter(Q(restricted=False) | member | in_people)
-
-
-def teams_for_user(user):
-    """Teams the user belongs to, with their role annotated as ``my_role``."""
-    return (
-        Team.objects.filter(memberships__user=user)
-        .annotate(my_role=Membership.objects.filter(team=OuterRef("pk"), user=user).values("role")[:1])
-        .order_by("name")
-    )
 
 
 def team_for_settings(user, slug):

@@ -88,9 +88,10 @@ def slack_message_attempt(*, message_id, final_attempt=False):
     """
     with transaction.atomic():
         message = (
-            SlackMessage.objects.select_for_update().select_related("team").filter(
-                pk=message_id, state=SlackMessage.State.PENDING
-            ).first()
+            SlackMessage.objects.select_for_update()
+            .select_related("team")
+            .filter(pk=message_id, state=SlackMessage.State.PENDING)
+            .first()
         )
         if message is None:
             return None
@@ -132,9 +133,7 @@ def team_send_test_message(*, team, by):
             "team": team.name,
             "by": by.get_username(),
         }
-    return slack_message_enqueue(
-        team=team, kind=SlackMessage.Kind.TEST, payload={"text": text}
-    )
+    return slack_message_enqueue(team=team, kind=SlackMessage.Kind.TEST, payload={"text": text})
 
 
 # --- Postmortems: authoring and the review workflow ----------------------------------------

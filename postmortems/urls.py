@@ -34,9 +34,7 @@ urlpatterns = [
     ),
     path("postmortems/<int:pk>/timeline/", timeline.timeline_list, name="timeline_list"),
     path("postmortems/<int:pk>/timeline/add/", timeline.timeline_add, name="timeline_add"),
-    path(
-        "postmortems/<int:pk>/timeline/import/", timeline.timeline_import, name="timeline_import"
-    ),
+    path("postmortems/<int:pk>/timeline/import/", timeline.timeline_import, name="timeline_import"),
     path(
         "postmortems/<int:pk>/timeline/<int:event_id>/edit/",
         timeline.timeline_edit,
