@@ -42,12 +42,14 @@ messages: system-packages
 
 ## make run: set everything up and serve http://127.0.0.1:8000 with a Celery worker and beat.
 run: export DEBUG ?= true
+# honcho hands PORT to the first process (gunicorn); it would default to 5000.
+run: export PORT ?= 8000
 run: $(RUNTIME) messages
 	@mkdir -p var/broker/queue var/broker/processed
 	$(BIN)/python manage.py migrate --noinput -v 0
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py collectstatic --noinput -v 0
-	@echo "Serving http://127.0.0.1:8000 — Ctrl-C stops web, worker and beat."
+	@echo "Serving http://127.0.0.1:$$PORT — Ctrl-C stops web, worker and beat."
 	exec $(BIN)/honcho start -f Procfile
 
 ## make test: set up and run lint, migration and deploy checks, and the whole test suite.
