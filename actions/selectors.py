@@ -1,8 +1,12 @@
 """Reads for action items, always scoped through the postmortems' visibility rule."""
 
 import datetime
+import hashlib
+import time
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     Aggregate,
@@ -23,9 +27,10 @@ from django.db.models import (
 )
 from django.db.models.functions import TruncDate
 from django.db.models.lookups import LessThanOrEqual
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.html import escape
 
-from postmortems.models import Team
+from postmortems.models import Postmortem, Team
 from postmortems.permissions import managed_teams, member_team_ids
 from postmortems.selectors import visible_postmortems
 
@@ -185,9 +190,115 @@ def sorted_items(queryset, sort):
     return queryset.order_by(*fields)
 
 
+# What the list shows of each row: the postmortem's long text columns stay in the database.
+LIST_FIELDS = (
+    "id",
+    "title",
+    "status",
+    "priority",
+    "due_date",
+    "created_at",
+    "completed_at",
+    "team_id",
+    "assignee_id",
+    "postmortem_id",
+    "team__name",
+    "postmortem__title",
+    "postmortem__severity",
+    "assignee__username",
+    "assignee__first_name",
+    "assignee__last_name",
+)
+
+
 def dashboard_list(queryset, sort):
-    """The item list's rows: one query per page, whatever the number of rows."""
-    return sorted_items(queryset, sort).select_related("team", "assignee", "postmortem")
+    """The item list's rows: one query per page, whatever the number of rows. The default
+    order (due date, id) walks the index of the same name instead of sorting every row."""
+    return (
+        sorted_items(queryset, sort)
+        .select_related("team", "assignee", "postmortem")
+        .only(*LIST_FIELDS)
+    )
+
+
+# --- Dashboard cache -------------------------------------------------------------------------
+#
+# The tiles, charts and per-team table are aggregates over every visible item: they are
+# kept for DASHBOARD_CACHE_SECONDS under a key made of the cache version (bumped by every
+# write to an action item or a postmortem, see ``actions.signals``), what decides which
+# items the user sees, the language, time zone, date and the query string.
+
+DASHBOARD_VERSION_KEY = "actions:dashboard:version"
+
+
+def dashboard_cache_version():
+    """The current version; a fresh (never reused) number when the cache lost it."""
+    version = cache.get(DASHBOARD_VERSION_KEY)
+    if version is None:
+        cache.add(DASHBOARD_VERSION_KEY, time.time_ns(), None)
+        version = cache.get(DASHBOARD_VERSION_KEY, 0)
+    return version
+
+
+def dashboard_cache_invalidate():
+    """Make every cached dashboard figure stale (cheap: one increment)."""
+    try:
+        cache.incr(DASHBOARD_VERSION_KEY)
+    except ValueError:
+        cache.set(DASHBOARD_VERSION_KEY, time.time_ns(), None)
+
+
+def visibility_scope(user):
+    """``_visibility_scope``, kept per user while the cache version holds (memberships and
+    the people of postmortems change it too, see ``actions.signals``)."""
+    if user.is_superuser:
+        return "all"
+    key = f"actions:dashboard:scope:{dashboard_cache_version()}:{user.pk}"
+    scope = cache.get(key)
+    if scope is None:
+        scope = _visibility_scope(user)
+        cache.set(key, scope, settings.DASHBOARD_CACHE_SECONDS)
+    return scope
+
+
+def _visibility_scope(user):
+    """A short string equal for two users exactly when ``visible_postmortems`` gives them
+    the same postmortems (for a given state of the postmortems, which the cache version
+    follows): superusers see all; others see the unrestricted ones plus the restricted
+    ones of their teams and those listing them as author, reviewer or viewer.
+
+    Reuses the per-request memberships; one small query for the listed postmortems."""
+    if user.is_superuser:
+        return "all"
+    people = (
+        Postmortem.authors.through,
+        Postmortem.reviewers.through,
+        Postmortem.viewers.through,
+    )
+    listed = people[0].objects.filter(user_id=user.pk).values_list("postmortem_id", flat=True)
+    listed = listed.order_by().union(
+        *(
+            through.objects.filter(user_id=user.pk).values_list("postmortem_id").order_by()
+            for through in people[1:]
+        )
+    )
+    teams = ",".join(str(pk) for pk in sorted(member_team_ids(user)))
+    postmortems = ",".join(str(pk) for pk in sorted(set(listed)))
+    return hashlib.sha256(f"t:{teams}|p:{postmortems}".encode()).hexdigest()[:32]
+
+
+def dashboard_cache_key(user, query_string, *, today):
+    """The key of the dashboard summary for ``user`` and the (page-less) query string."""
+    parts = (
+        str(dashboard_cache_version()),
+        visibility_scope(user),
+        translation.get_language() or "",
+        timezone.get_current_timezone_name(),
+        today.isoformat(),
+        query_string,
+    )
+    digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    return f"actions:dashboard:summary:{digest}"
 
 
 class PercentileCont(Aggregate):
@@ -383,6 +494,21 @@ def dashboard_team_rows(queryset, *, today=None):
             (today - timezone.localdate(row["oldest_open"])).days if row["oldest_open"] else None
         )
     return rows
+
+
+def dashboard_filter_options():
+    """The filter form's team and people ``<option>`` lists as HTML (the same for
+    everyone), kept like the dashboard's figures: the people list has hundreds of names
+    and appears twice, a template loop over it costs more than the rest of the form."""
+    key = f"actions:dashboard:options:{dashboard_cache_version()}"
+    options = cache.get(key)
+    if options is None:
+        options = tuple(
+            "".join(f'<option value="{pk:d}">{escape(label)}</option>' for pk, label in choices)
+            for choices in dashboard_filter_choices()
+        )
+        cache.set(key, options, settings.DASHBOARD_CACHE_SECONDS)
+    return options
 
 
 def dashboard_filter_choices():

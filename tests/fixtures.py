@@ -42,6 +42,16 @@ def _reset_zone_and_language(settings):
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: the database is rolled back between tests,
+    figures cached by the previous one would describe rows that are gone."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 # --- The cast -------------------------------------------------------------------------------
 
 

@@ -2,14 +2,19 @@
 changes and the CSV export. Everything is computed on the items the user may see."""
 
 import csv
+from collections import namedtuple
 
+from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
@@ -22,28 +27,36 @@ from ..models import ActionItem
 
 PAGE_SIZE = 50
 
+# What the view's context keeps of each listed item (the HTML is rendered from the items).
+ListRow = namedtuple("ListRow", "pk title team_id status due_date")
+
 
 def dashboard(request):
-    """``/actions/``. A fixed number of queries whatever the number of items."""
+    """``/actions/``. A fixed number of queries whatever the number of items.
+
+    The aggregates (tiles, charts, per-team table) and the rendered page of the list come
+    from the cache while fresh (``DASHBOARD_CACHE_SECONDS``, and every write to an item or
+    postmortem makes them stale): see ``_cached``."""
     form = DashboardFilterForm(request.GET)
     filters = form.filters()
     today = timezone.localdate()
-    items = selectors.dashboard_items(request.user, filters, today=today)
-    figures = selectors.dashboard_figures(items, today=today)
-    team_rows = selectors.dashboard_team_rows(items, today=today)
+
+    def items():  # built only when the cache misses
+        return selectors.dashboard_items(request.user, filters, today=today)
+
+    query = request.GET.copy()
+    query.pop("page", None)
+    key = selectors.dashboard_cache_key(request.user, query.urlencode(), today=today)
+    summary = _cached(key, lambda: _summary(request, items, today))
 
     sort = filters.get("sort") or selectors.DEFAULT_SORT
-    paginator = Paginator(selectors.dashboard_list(items, sort), PAGE_SIZE)
-    # The aggregate already counted the filtered set; no second COUNT query.
-    paginator.count = figures["total"]
-    page = paginator.get_page(request.GET.get("page"))
-
-    team_choices, people_choices = selectors.dashboard_filter_choices()
     managed = managed_team_ids(request.user)
-    rows = list(page.object_list)
-    for row in rows:
-        row.is_overdue = row.is_open and row.due_date < today
-        row.can_bulk = request.user.is_superuser or row.team_id in managed
+    bulk_scope = "all" if request.user.is_superuser else ",".join(map(str, sorted(managed)))
+    listing = _cached(
+        f"{key}:list:{request.GET.get('page', '')}:{bulk_scope}",
+        lambda: _listing(request, items, sort, summary["figures"]["total"], managed, today),
+    )
+    team_options, people_options = selectors.dashboard_filter_options()
     return render(
         request,
         "actions/dashboard.html",
@@ -51,25 +64,105 @@ def dashboard(request):
             "form": form,
             "filters": filters,
             "ignored": form.ignored(),
+            "figures": summary["figures"],
+            "team_rows": summary["team_rows"],
+            "summary_html": summary["html"],
+            "figures_as_of": summary["as_of"],
+            "page": listing["page"],
+            "rows": listing["rows"],
+            "list_html": listing["html"],
+            "sort": sort,
+            "team_options": _options(team_options, filters.get("team")),
+            "assignee_options": _options(people_options, filters.get("assignee")),
+            "bulk_assignee_options": _options(people_options, None),
+            "can_bulk": listing["can_bulk"],
+            "bulk_statuses": [
+                (s, ActionItem.Status(s).label) for s in services.BULK_STATUS_ACTIONS
+            ],
+            "disabled_teams": selectors.teams_with_dead_webhook(request.user),
+        },
+    )
+
+
+def _cached(key, build):
+    """``build()`` kept under ``key`` for DASHBOARD_CACHE_SECONDS.
+
+    ``key`` (``selectors.dashboard_cache_key``) carries the user's visibility scope, so
+    counts or titles of restricted postmortems never reach someone who may not see them,
+    and the language, zone, date and query string the HTML was rendered for."""
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, settings.DASHBOARD_CACHE_SECONDS)
+    return value
+
+
+def _summary(request, items, today):
+    """Figures, per-team rows and their HTML (whose links keep the query string)."""
+    items = items()
+    figures = selectors.dashboard_figures(items, today=today)
+    team_rows = selectors.dashboard_team_rows(items, today=today)
+    html = render_to_string(
+        "actions/partials/_dashboard_summary.html",
+        {
             "figures": figures,
             "team_rows": team_rows,
             "age_chart": charts.age_chart(figures["age_chart"]),
             "week_chart": charts.week_chart(figures["week_chart"]),
-            "page": page,
-            "rows": rows,
-            "sort": sort,
-            "list_columns": _list_columns(sort),
             "age_priorities": ActionItem.Priority.values,
-            "team_choices": team_choices,
-            "people_choices": people_choices,
-            "can_bulk": any(row.can_bulk for row in rows),
-            "bulk_statuses": [
-                (s, ActionItem.Status(s).label) for s in services.BULK_STATUS_ACTIONS
-            ],
             "open_statuses": list(ActionItem.OPEN_STATUSES),
-            "disabled_teams": selectors.teams_with_dead_webhook(request.user),
         },
+        request,
     )
+    return {
+        "figures": figures,
+        "team_rows": team_rows,
+        "html": mark_safe(html),  # noqa: S308 -- rendered by the template engine
+        "as_of": timezone.now(),
+    }
+
+
+def _listing(request, items, sort, total, managed, today):
+    """One page of the list (rows, page, whether any row may be changed in bulk, HTML)."""
+    paginator = Paginator(selectors.dashboard_list(items(), sort), PAGE_SIZE)
+    # The aggregate already counted the filtered set; no second COUNT query.
+    paginator.count = total
+    page = paginator.get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    for row in rows:
+        row.is_overdue = row.is_open and row.due_date < today
+        row.can_bulk = request.user.is_superuser or row.team_id in managed
+    can_bulk = any(row.can_bulk for row in rows)
+    html = render_to_string(
+        "actions/partials/_dashboard_list.html",
+        {
+            "rows": rows,
+            "page": page,
+            "can_bulk": can_bulk,
+            "list_columns": _list_columns(sort),
+        },
+        request,
+    )
+    # The page without its paginator's queryset (pickling it would read every row), and
+    # the rows as light tuples: a cache hit only needs the HTML.
+    page.paginator.object_list = None
+    rows = [ListRow(row.pk, row.title, row.team_id, row.status, row.due_date) for row in rows]
+    page.object_list = rows
+    return {
+        "rows": rows,
+        "page": page,
+        "can_bulk": can_bulk,
+        "html": mark_safe(html),  # noqa: S308 -- rendered by the template engine
+    }
+
+
+def _options(html, selected):
+    """The cached ``<option>`` list with ``selected`` (a pk or None) marked."""
+    if selected is not None:
+        html = html.replace(
+            f'<option value="{selected:d}">', f'<option value="{selected:d}" selected>', 1
+        )
+    return mark_safe(html)  # noqa: S308 -- built from escaped labels and integers
 
 
 LIST_COLUMNS = (
