@@ -178,6 +178,82 @@ def test_report_reads_incidents_of_the_range_and_team_in_two_queries(
     assert total.actions_due == 1
 
 
+FIGURES = (
+    "incidents",
+    "caused_by_change",
+    "missing_detected",
+    "missing_resolved",
+    "missing_published",
+    "actions_due",
+    "actions_on_time",
+    "mttd_median",
+    "mttd_p90",
+    "mttr_median",
+    "mttr_p90",
+    "publish_median",
+    "publish_p90",
+)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("zone", ["UTC", "Asia/Seoul"])
+def test_postgresql_computes_the_same_figures_as_python(settings, zone):
+    from django.db import connection
+    from django.utils import timezone
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the figures are computed by the database on PostgreSQL only")
+    settings.TIME_ZONE = zone
+    team, other = TeamFactory(), TeamFactory()
+    base = datetime.datetime(2026, 1, 31, 20, 0, 0, 123457, tzinfo=UTC)  # a month edge
+    for n in range(23):
+        started = base + datetime.timedelta(days=3 * n, minutes=7 * n, microseconds=n)
+        pm = PostmortemFactory(
+            team=team if n % 3 else other,
+            severity=["SEV1", "SEV2", "SEV3"][n % 3],
+            started_at=None if n == 5 else started,
+            mitigated_at=None,
+            detected_at=None if n % 4 == 0 else started + datetime.timedelta(minutes=n * n % 17),
+            resolved_at=started - datetime.timedelta(minutes=1)
+            if n == 7
+            else started + datetime.timedelta(minutes=30 + n * 13 % 50, microseconds=3 * n),
+            published_at=None if n % 5 == 0 else started + datetime.timedelta(days=2, hours=n),
+            caused_by_change=n % 2 == 0,
+        )
+        ActionItemFactory(
+            postmortem=pm,
+            team=pm.team,
+            due_date=datetime.date(2026, 2, 1) + datetime.timedelta(days=4 * n),
+            status=["open", "done", "wont_do", "done"][n % 4],
+            completed_at=base + datetime.timedelta(days=4 * n + n % 3 - 1) if n % 2 else None,
+        )
+    first, last, today = (
+        datetime.date(2026, 1, 1),
+        datetime.date(2026, 4, 30),
+        datetime.date(2026, 3, 20),
+    )
+    tz = timezone.get_current_timezone()
+    for scope in (None, team):
+        expected = metrics.build_report(
+            metrics.incident_rows(first=first, last=last, team=scope, tz=tz),
+            metrics.action_rows(first=first, last=last, team=scope),
+            first=first,
+            last=last,
+            today=today,
+            tz=tz,
+        )
+        got = metrics.report(first=first, last=last, team=scope, today=today)
+        assert got.months == expected.months
+        assert got.buckets.keys() == expected.buckets.keys()
+        assert got.totals.keys() == expected.totals.keys()
+        pairs = [(got.buckets[k], expected.buckets[k]) for k in expected.buckets]
+        pairs += [(got.totals[k], expected.totals[k]) for k in expected.totals]
+        for mine, theirs in pairs:
+            assert {f: getattr(mine, f) for f in FIGURES} == {
+                f: getattr(theirs, f) for f in FIGURES
+            }
+
+
 def test_default_range_is_the_last_twelve_months():
     first, last = metrics.default_range(datetime.date(2026, 11, 27))
     assert (first, last) == (datetime.date(2025, 12, 1), datetime.date(2026, 11, 27))

@@ -49,6 +49,20 @@ def test_team_filter_limits_the_figures(alice_client, team, other_team):
 
 
 @pytest.mark.django_db
+def test_figures_are_reused_until_a_postmortem_or_action_item_changes(alice_client, team):
+    first = recent(3, team=team)
+    assert alice_client.get(URL).context["total"].incidents == 1
+    recent(4, team=team)
+    assert alice_client.get(URL).context["total"].incidents == 2
+    ActionItemFactory(postmortem=first, due_date=timezone.localdate() - datetime.timedelta(1))
+    assert alice_client.get(URL).context["total"].actions_due == 1
+    # A change that bypasses the models (no signal) waits for the cache to expire.
+    long_ago = timezone.now() - datetime.timedelta(days=3000)
+    type(first).objects.filter(pk=first.pk).update(started_at=long_ago)
+    assert alice_client.get(URL).context["total"].incidents == 2
+
+
+@pytest.mark.django_db
 def test_a_bad_date_is_reported_and_ignored(alice_client, team):
     recent(3, team=team)
     response = alice_client.get(URL, {"from": "yesterday"})
