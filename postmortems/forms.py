@@ -239,7 +239,7 @@ class PostmortemForm(forms.ModelForm):
             ),
             Fieldset(
                 _("When"),
-                Row(*[Column(t, css_class="col-md-6 col-xl-3") for t in times]),
+                Row(*[Column(t, css_class="col-md-6 col-xxl-3") for t in times]),
             ),
             Fieldset(_("Write-up (Markdown)"), *sections),
             FormActions(Submit("save", _("Save"))),
