@@ -47,7 +47,7 @@ def dashboard(request):
     query = request.GET.copy()
     query.pop("page", None)
     key = selectors.dashboard_cache_key(request.user, query.urlencode(), today=today)
-    summary = _cached(key, lambda: _summary(request, items, today))
+    summary = _cached(key, lambda: _summary(request, items, today, form, filters))
 
     sort = filters.get("sort") or selectors.DEFAULT_SORT
     managed = managed_team_ids(request.user)
@@ -56,7 +56,7 @@ def dashboard(request):
         f"{key}:list:{request.GET.get('page', '')}:{bulk_scope}",
         lambda: _listing(request, items, sort, summary["figures"]["total"], managed, today),
     )
-    team_options, people_options = selectors.dashboard_filter_options()
+    _team_options, people_options = selectors.dashboard_filter_options()
     return render(
         request,
         "actions/dashboard.html",
@@ -72,8 +72,7 @@ def dashboard(request):
             "rows": listing["rows"],
             "list_html": listing["html"],
             "sort": sort,
-            "team_options": _options(team_options, filters.get("team")),
-            "assignee_options": _options(people_options, filters.get("assignee")),
+            "filters_html": summary["filters_html"],
             "bulk_assignee_options": _options(people_options, None),
             "can_bulk": listing["can_bulk"],
             "bulk_statuses": [
@@ -97,8 +96,21 @@ def _cached(key, build):
     return value
 
 
-def _summary(request, items, today):
-    """Figures, per-team rows and their HTML (whose links keep the query string)."""
+def _summary(request, items, today, form, filters):
+    """Figures, per-team rows and their HTML (whose links keep the query string), and the
+    filter form, which follows from the query string too."""
+    team_options, people_options = selectors.dashboard_filter_options()
+    filters_html = render_to_string(
+        "actions/partials/_dashboard_filters.html",
+        {
+            "form": form,
+            "filters": filters,
+            "sort": filters.get("sort") or selectors.DEFAULT_SORT,
+            "team_options": _options(team_options, filters.get("team")),
+            "assignee_options": _options(people_options, filters.get("assignee")),
+        },
+        request,
+    )
     items = items()
     figures = selectors.dashboard_figures(items, today=today)
     team_rows = selectors.dashboard_team_rows(items, today=today)
@@ -118,6 +130,7 @@ def _summary(request, items, today):
         "figures": figures,
         "team_rows": team_rows,
         "html": mark_safe(html),  # noqa: S308 -- rendered by the template engine
+        "filters_html": mark_safe(filters_html),  # noqa: S308 -- likewise
         "as_of": timezone.now(),
     }
 
