@@ -213,7 +213,10 @@ class Postmortem(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=[f"{s}_html" for s in SECTIONS])
+    history = HistoricalRecords(
+        excluded_fields=[f"{s}_html" for s in SECTIONS],
+        m2m_fields=[authors, reviewers, viewers],
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

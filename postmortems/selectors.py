@@ -230,6 +230,39 @@ def postmortem_history(postmortem, limit=200):
     )[:limit]
 
 
+def postmortem_history_people(records):
+    """{history_id: {"authors": {user ids}, "reviewers": …, "viewers": …}} for the given
+    history records, in one query per field (the record-by-record diff would make one
+    per record and field)."""
+    from django.apps import apps
+
+    history_ids = [record.history_id for record in records]
+    people = {history_id: {} for history_id in history_ids}
+    for name in ("authors", "reviewers", "viewers"):
+        through = apps.get_model("postmortems", f"HistoricalPostmortem_{name}")
+        for history_id in history_ids:
+            people[history_id][name] = set()
+        rows = through.objects.filter(history_id__in=history_ids).values_list(
+            "history_id", "user_id"
+        )
+        for history_id, user_id in rows:
+            people[history_id][name].add(user_id)
+    return people
+
+
+def people_names(user_ids):
+    """{user id: display name} for the given ids, in one query."""
+    from django.contrib.auth import get_user_model
+
+    ids = set(user_ids)
+    if not ids:
+        return {}
+    return {
+        user.pk: user.get_full_name() or user.get_username()
+        for user in get_user_model().objects.filter(pk__in=ids)
+    }
+
+
 def postmortem_timeline(postmortem):
     """The postmortem's timeline events in time order (for the timeline fragment)."""
     return list(

@@ -38,7 +38,9 @@ def test_create_stores_rendered_html_and_makes_the_creator_an_author(team, alice
     assert pm.status == Postmortem.Status.DRAFT
     assert pm.summary_html == "<p><strong>Checkout</strong> failed for 30 minutes.</p>"
     assert list(pm.authors.all()) == [alice]
-    assert pm.history.count() == 1
+    # The creation, then the authors it was given (people are kept in the history too).
+    assert [r.history_type for r in pm.history.order_by("history_id")] == ["+", "~"]
+    assert [a.user_id for a in pm.history.latest().authors.all()] == [alice.pk]
 
 
 def test_create_refuses_resolution_before_mitigation(team, alice):
@@ -81,8 +83,10 @@ def test_update_bumps_the_version_rerenders_and_records_history(team, alice):
     pm.refresh_from_db()
     assert pm.version == 2
     assert pm.summary_html == "<p>Now <em>calmer</em>.</p>"
-    assert pm.history.count() == 2
-    assert pm.history.first().history_user == alice
+    latest = pm.history.first()
+    assert latest.history_user == alice
+    assert latest.version == 2
+    assert latest.prev_record.summary != latest.summary
 
 
 def test_update_on_a_stale_version_raises_a_conflict_and_keeps_the_first_save(team, alice):

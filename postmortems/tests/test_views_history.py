@@ -52,3 +52,24 @@ def test_removed_markdown_rule_lines_show_in_the_diff(alice_client, alice, team)
     )
     html = alice_client.get(reverse("postmortems:history", args=[pm.pk])).content.decode()
     assert '<span class="del">----</span>' in html
+
+
+def test_history_shows_changes_to_the_people(
+    alice_client, alice, manager, team, django_assert_max_num_queries
+):
+    pm = PostmortemFactory(team=team)
+    pm.authors.set([alice])
+    services.postmortem_update(
+        postmortem=pm, data={"reviewers": [manager]}, by=alice, expected_version=1
+    )
+    for version in range(2, 12):
+        services.postmortem_update(
+            postmortem=pm, data={"title": f"v{version}"}, by=alice, expected_version=version
+        )
+    url = reverse("postmortems:history", args=[pm.pk])
+    # A fixed number of queries however many versions there are.
+    with django_assert_max_num_queries(20):
+        html = alice_client.get(url).content.decode()
+    assert "Reviewers" in html
+    assert "Mona Park" in html
+    assert "Alice Kim" in html

@@ -272,6 +272,13 @@ def postmortem_export(request, pk):
 HISTORY_IGNORED = {"version", "created_by", "not_required_reason"}
 
 
+PEOPLE_FIELDS = ("authors", "reviewers", "viewers")
+
+
+def _people(user_ids, names):
+    return ", ".join(sorted(names.get(pk, f"#{pk}") for pk in user_ids)) or "—"
+
+
 def _readable(name, value, teams):
     if value in (None, ""):
         return "—"
@@ -298,13 +305,22 @@ def _text_diff(old, new):
 def postmortem_history(request, pk):
     postmortem = _visible_or_404(request, pk)
     records = list(selectors.postmortem_history(postmortem))
+    people_by_record = selectors.postmortem_history_people(records)
     teams = dict(Team.objects.values_list("pk", "name"))
+    names = selectors.people_names(
+        user_id
+        for fields in people_by_record.values()
+        for user_ids in fields.values()
+        for user_id in user_ids
+    )
     entries = []
     for index, record in enumerate(records):
         previous = records[index + 1] if index + 1 < len(records) else None
         changes = []
         if previous is not None:
-            delta = record.diff_against(previous, excluded_fields=HISTORY_IGNORED)
+            delta = record.diff_against(
+                previous, excluded_fields=HISTORY_IGNORED | set(PEOPLE_FIELDS)
+            )
             for change in delta.changes:
                 label = Postmortem._meta.get_field(change.field).verbose_name
                 if change.field in Postmortem.SECTIONS:
@@ -315,6 +331,16 @@ def postmortem_history(request, pk):
                             "label": label,
                             "old": _readable(change.field, change.old, teams),
                             "new": _readable(change.field, change.new, teams),
+                        }
+                    )
+            now, before = people_by_record[record.history_id], people_by_record[previous.history_id]
+            for name in PEOPLE_FIELDS:
+                if now[name] != before[name]:
+                    changes.append(
+                        {
+                            "label": Postmortem._meta.get_field(name).verbose_name,
+                            "old": _people(before[name], names),
+                            "new": _people(now[name], names),
                         }
                     )
         entries.append({"record": record, "changes": changes, "created": previous is None})
