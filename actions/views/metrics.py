@@ -80,6 +80,32 @@ HOURS = pgettext_lazy("unit after a number of hours", "h")
 
 
 # Each section: a title, how to chart it and how to show a cell in its table.
+
+
+def _duration_chart(key, title, field, missing):
+    """A chart of a duration's median and p90 per bucket (``<field>_median``/``_p90``)."""
+
+    def median(bucket):
+        return getattr(bucket, f"{field}_median")
+
+    def p90(bucket):
+        return getattr(bucket, f"{field}_p90")
+
+    return {
+        "key": key,
+        "title": title,
+        "unit": HOURS,
+        "series": [
+            (gettext_lazy("median"), lambda b: metrics.hours(median(b))),
+            (gettext_lazy("p90"), lambda b: metrics.hours(p90(b))),
+        ],
+        "cell": lambda b: (
+            f"{metrics.format_duration(median(b))} / {metrics.format_duration(p90(b))}"
+        ),
+        "missing": missing,
+    }
+
+
 SECTIONS = [
     {
         "key": "incidents",
@@ -88,46 +114,24 @@ SECTIONS = [
         "series": [(gettext_lazy("Incidents"), lambda b: b.incidents)],
         "cell": lambda b: str(b.incidents),
     },
-    {
-        "key": "mttd",
-        "title": gettext_lazy("Time to detect (MTTD: detected − started), hours"),
-        "unit": HOURS,
-        "series": [
-            (gettext_lazy("median"), lambda b: metrics.hours(b.mttd_median)),
-            (gettext_lazy("p90"), lambda b: metrics.hours(b.mttd_p90)),
-        ],
-        "cell": lambda b: (
-            f"{metrics.format_duration(b.mttd_median)} / {metrics.format_duration(b.mttd_p90)}"
-        ),
-        "missing": "missing_detected",
-    },
-    {
-        "key": "mttr",
-        "title": gettext_lazy("Time to resolve (MTTR: resolved − started), hours"),
-        "unit": HOURS,
-        "series": [
-            (gettext_lazy("median"), lambda b: metrics.hours(b.mttr_median)),
-            (gettext_lazy("p90"), lambda b: metrics.hours(b.mttr_p90)),
-        ],
-        "cell": lambda b: (
-            f"{metrics.format_duration(b.mttr_median)} / {metrics.format_duration(b.mttr_p90)}"
-        ),
-        "missing": "missing_resolved",
-    },
-    {
-        "key": "publish",
-        "title": gettext_lazy("From resolution to published postmortem, hours"),
-        "unit": HOURS,
-        "series": [
-            (gettext_lazy("median"), lambda b: metrics.hours(b.publish_median)),
-            (gettext_lazy("p90"), lambda b: metrics.hours(b.publish_p90)),
-        ],
-        "cell": lambda b: (
-            f"{metrics.format_duration(b.publish_median)} / "
-            f"{metrics.format_duration(b.publish_p90)}"
-        ),
-        "missing": "missing_published",
-    },
+    _duration_chart(
+        "mttd",
+        gettext_lazy("Time to detect (MTTD: detected − started), hours"),
+        "mttd",
+        "missing_detected",
+    ),
+    _duration_chart(
+        "mttr",
+        gettext_lazy("Time to resolve (MTTR: resolved − started), hours"),
+        "mttr",
+        "missing_resolved",
+    ),
+    _duration_chart(
+        "publish",
+        gettext_lazy("From resolution to published postmortem, hours"),
+        "publish",
+        "missing_published",
+    ),
     {
         "key": "change_failure",
         "title": gettext_lazy("Change-failure share (incidents caused by a change), %"),
