@@ -9,8 +9,6 @@ from django import forms
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db.models import Q
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -89,14 +87,6 @@ class DateTimeLocalInput(forms.DateTimeInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs={"step": 60, **(attrs or {})}, format=DATETIME_LOCAL_FORMAT)
-
-
-def _template_exists(name):
-    try:
-        get_template(name)
-    except TemplateDoesNotExist:
-        return False
-    return True
 
 
 class PostmortemForm(forms.ModelForm):
@@ -186,14 +176,9 @@ class PostmortemForm(forms.ModelForm):
         helper.form_tag = True
         helper.form_method = "post"
         helper.attrs = {"novalidate": "", "id": "postmortem-form"}
-        lint = _template_exists("partials/_lint_target.html")
         sections = []
         for name in Postmortem.SECTIONS:
-            extra = (
-                f'{{% include "partials/_lint_target.html" with field_id="id_{name}" %}}'
-                if lint
-                else ""
-            )
+            extra = f'{{% include "partials/_lint_target.html" with field_id="id_{name}" %}}'
             sections.append(
                 Div(
                     Div(

@@ -1,17 +1,9 @@
 import pytest
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 
 from postmortems import gates, selectors, services
 from postmortems.models import BlameAcknowledgement
 from tests.factories import ContributingFactorFactory, PostmortemFactory, TimelineEventFactory
-
-
-@pytest.fixture(autouse=True)
-def _fresh_people_cache():
-    cache.delete(selectors.LINT_PEOPLE_CACHE_KEY)
-    yield
-    cache.delete(selectors.LINT_PEOPLE_CACHE_KEY)
 
 
 @pytest.fixture

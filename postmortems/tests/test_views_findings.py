@@ -1,16 +1,7 @@
 import pytest
-from django.core.cache import cache
 
-from postmortems import selectors
 from postmortems.models import BlameAcknowledgement
 from tests.factories import PostmortemFactory, TimelineEventFactory
-
-
-@pytest.fixture(autouse=True)
-def _fresh_people_cache():
-    cache.delete(selectors.LINT_PEOPLE_CACHE_KEY)
-    yield
-    cache.delete(selectors.LINT_PEOPLE_CACHE_KEY)
 
 
 @pytest.fixture

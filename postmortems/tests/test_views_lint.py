@@ -1,20 +1,10 @@
 import json
 
-import pytest
-from django.core.cache import cache
 from django.test import Client
 
-from postmortems import selectors
 from tests.factories import UserFactory
 
 URL = "/postmortems/lint/"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_people_cache():
-    cache.delete(selectors.LINT_PEOPLE_CACHE_KEY)
-    yield
-    cache.delete(selectors.LINT_PEOPLE_CACHE_KEY)
 
 
 def test_lint_url_is_named():

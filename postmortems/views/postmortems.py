@@ -7,9 +7,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import content_disposition_header
@@ -23,19 +21,6 @@ from ..forms import NotRequiredForm, PostmortemFilterForm, PostmortemForm, Revie
 from ..models import Postmortem, Team
 
 PAGE_SIZE = 25
-OPTIONAL_PARTIALS = {
-    "timeline_partial": "postmortems/partials/_timeline.html",
-    "factors_partial": "postmortems/partials/_factors.html",
-    "actions_partial": "actions/partials/_postmortem_actions.html",
-}
-
-
-def _template_exists(name):
-    try:
-        get_template(name)
-    except TemplateDoesNotExist:
-        return False
-    return True
 
 
 def _visible_or_404(request, pk):
@@ -105,9 +90,6 @@ def render_detail(request, postmortem, *, comment_form=None, status=200):
         ],
         "findings_url": _findings_url(postmortem),
     }
-    context.update(
-        {key: name if _template_exists(name) else "" for key, name in OPTIONAL_PARTIALS.items()}
-    )
     return render(request, "postmortems/detail.html", context, status=status)
 
 
@@ -355,10 +337,7 @@ def postmortem_history(request, pk):
 
 
 def _findings_url(postmortem):
-    try:
-        return reverse("postmortems:findings", args=[postmortem.pk])
-    except NoReverseMatch:
-        return f"/postmortems/{postmortem.pk}/findings/"
+    return reverse("postmortems:findings", args=[postmortem.pk])
 
 
 def _transition(request, pk, action):
