@@ -33,6 +33,14 @@ def visible_postmortems(user):
     return qs.filter(Q(restricted=False) | member | in_people)
 
 
+def visible_postmortem_or_404(user, pk):
+    """One postmortem ``user`` may read, with its team; 404 for anything else, so a
+    restricted postmortem is indistinguishable from a missing one."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(visible_postmortems(user).select_related("team"), pk=pk)
+
+
 def team_for_settings(user, slug):
     """The team whose settings page ``user`` may open (managers and superusers), or None."""
     qs = Team.objects.filter(slug=slug)

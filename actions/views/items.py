@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from postmortems.permissions import can_edit_postmortem
-from postmortems.selectors import visible_postmortems
+from postmortems.selectors import visible_postmortem_or_404
 
 from .. import selectors, services
 from ..forms import ActionItemForm, InlineActionItemForm, StatusChangeForm
@@ -27,9 +27,7 @@ def _add_service_errors(form, exc):
 
 
 def _editable_postmortem_or_404(request, pk):
-    postmortem = visible_postmortems(request.user).select_related("team").filter(pk=pk).first()
-    if postmortem is None:
-        raise Http404
+    postmortem = visible_postmortem_or_404(request.user, pk)
     if not can_edit_postmortem(request.user, postmortem):
         raise PermissionDenied
     return postmortem

@@ -21,9 +21,7 @@ def _comment_url(postmortem, comment=None):
 @require_POST
 def comment_create(request, pk):
     """Anyone who can read the postmortem may comment (ARCHITECTURE.md, Permissions)."""
-    postmortem = selectors.visible_postmortems(request.user).filter(pk=pk).first()
-    if postmortem is None:
-        raise Http404
+    postmortem = selectors.visible_postmortem_or_404(request.user, pk)
     form = ReviewCommentForm(request.POST)
     if form.is_valid():
         parent = None
@@ -54,9 +52,7 @@ def comment_create(request, pk):
 @require_POST
 def comment_resolve(request, pk, comment_pk):
     """Resolve (``resolved=1``) or reopen (``resolved=0``) a thread: editors and its author."""
-    postmortem = selectors.visible_postmortems(request.user).filter(pk=pk).first()
-    if postmortem is None:
-        raise Http404
+    postmortem = selectors.visible_postmortem_or_404(request.user, pk)
     comment = ReviewComment.objects.filter(pk=comment_pk, postmortem=postmortem).first()
     if comment is None:
         raise Http404

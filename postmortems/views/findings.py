@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -10,16 +9,8 @@ from .. import gates, permissions, selectors, services
 from ..forms import BlameAcknowledgementForm
 
 
-def _visible_postmortem_or_404(request, pk):
-    postmortem = selectors.visible_postmortems(request.user).select_related("team").filter(pk=pk)
-    postmortem = postmortem.first()
-    if postmortem is None:
-        raise Http404
-    return postmortem
-
-
 def postmortem_findings(request, pk):
-    postmortem = _visible_postmortem_or_404(request, pk)
+    postmortem = selectors.visible_postmortem_or_404(request.user, pk)
     can_edit = permissions.can_edit_postmortem(request.user, postmortem)
     located = gates.postmortem_findings(postmortem)
     bound = None

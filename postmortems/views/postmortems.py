@@ -24,11 +24,7 @@ PAGE_SIZE = 25
 
 
 def _visible_or_404(request, pk):
-    postmortem = selectors.visible_postmortems(request.user).select_related("team")
-    postmortem = postmortem.filter(pk=pk).first()
-    if postmortem is None:
-        raise Http404
-    return postmortem
+    return selectors.visible_postmortem_or_404(request.user, pk)
 
 
 def _editable_or_404(request, pk):

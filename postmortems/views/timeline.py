@@ -8,7 +8,6 @@ import hashlib
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,11 +27,7 @@ IMPORT_PARTIAL = "postmortems/partials/_timeline_import.html"
 
 def readable_postmortem(request, pk):
     """A postmortem the user may read; 404 for anything else (restricted work stays hidden)."""
-    postmortem = selectors.visible_postmortems(request.user).select_related("team").filter(pk=pk)
-    postmortem = postmortem.first()
-    if postmortem is None:
-        raise Http404
-    return postmortem
+    return selectors.visible_postmortem_or_404(request.user, pk)
 
 
 def editable_postmortem(request, pk):
