@@ -1,0 +1,10 @@
+"""Blame detection for postmortem prose, in English and Korean (see ``detector``)."""
+
+from .detector import find_blame
+from .finding import Finding
+from .masking import mask
+from .people import normalise_people
+from .rules import RULE_IDS, RULES, RULES_KO, RuleText
+
+__all__ = ["RULES", "RULES_KO", "RULE_IDS", "Finding", "RuleText", "find_blame", "mask"]
+__all__ += ["normalise_people"]

@@ -1,0 +1,39 @@
+"""``find_blame``: mask what is quoted, cut the text into sentences, judge each sentence
+with the rules of its language, and return the findings in reading order.
+
+Pure (no database, no settings): the lint endpoint calls it per keystroke, the publish
+gate per section, the bench times it. The Korean analyser loads on the first Korean
+sentence that contains a cue, once per process.
+"""
+
+from . import rules_en, rules_ko
+from .actors_en import NAME
+from .finding import make_finding
+from .masking import mask
+from .people import normalise_people
+from .rules import PERSON_AS_CAUSE
+from .sentences import split
+
+
+def find_blame(text, *, people=()):
+    """Blaming phrases in ``text``, in order: a list of ``Finding``."""
+    if not text or not text.strip():
+        return []
+    text = text.replace("\x00", " ") if "\x00" in text else text
+    people = people if isinstance(people, frozenset) else normalise_people(people)
+    masked = mask(text)
+    found = {}
+
+    def add(start, end, rule, korean):
+        key = (start, end, rule)
+        if key not in found and end > start:
+            found[key] = make_finding(text, start, end, rule, korean)
+
+    for sentence in split(masked):
+        rules = rules_ko if sentence.korean else rules_en
+        base = sentence.start
+        for hit in rules.find(sentence.text, people):
+            add(base + hit.start, base + hit.end, hit.rule, sentence.korean)
+            if hit.actor.kind == NAME:
+                add(base + hit.actor.start, base + hit.actor.end, PERSON_AS_CAUSE, sentence.korean)
+    return sorted(found.values(), key=lambda f: (f.start, f.end, f.rule))

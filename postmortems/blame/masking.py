@@ -1,0 +1,84 @@
+"""Blank out what the author is quoting or showing rather than saying.
+
+Blockquotes, quotation marks of every kind (“…”, "…", ‘…’, '…', 「…」, 『…』), inline code,
+fenced and indented code, and the targets of Markdown links and bare URLs (a slug such as
+``human-error-caused-…`` is an address, not a sentence). Masked characters become spaces
+and newlines stay, so the masked text has the same length and every offset still points
+into the original.
+"""
+
+import re
+
+_FENCE = re.compile(r"^[ ]{0,3}(```+|~~~+)[^\n]*\n.*?(?:^[ ]{0,3}\1[^\n]*$|\Z)", re.M | re.S)
+# Inline code stays on its line, so one stray backtick cannot hide the rest of a section.
+_INLINE_CODE = re.compile(r"(`+)(?!`)[^\n]+?(?<!`)\1(?!`)")
+_BLOCKQUOTE = re.compile(r"^[ ]{0,3}>[^\n]*", re.M)
+_DOUBLE_QUOTES = re.compile(
+    r"\"[^\"\n]{1,400}\"|“[^”\n]{1,400}”|「[^」\n]{1,400}」|『[^』\n]{1,400}』|«[^»\n]{1,400}»"
+)
+# A straight single quote is also an apostrophe ("don't", "Bob's"): only a quote that
+# opens after a space or bracket and closes before a non-letter counts.
+_SINGLE_QUOTES = re.compile(r"‘[^’\n]{1,400}’|(?<![\w'])'(?=\S)[^'\n]{1,400}?(?<=\S)'(?!\w)")
+_LINK_TARGET = re.compile(r"\]\([^)\s]{1,2000}(?:\s+\"[^\"\n]*\")?\)|<https?://[^>\s]{1,2000}>")
+_BARE_URL = re.compile(r"\bhttps?://[^\s<>()\"']{1,2000}")
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
+_MASKS = (
+    (_FENCE, ("```", "~~~")),
+    (_INLINE_CODE, ("`",)),
+    (_BLOCKQUOTE, (">",)),
+    (_LINK_TARGET, ("](", "<http")),
+    (_BARE_URL, ("http",)),
+    (_DOUBLE_QUOTES, ('"', "“", "「", "『", "«")),
+    (_SINGLE_QUOTES, ("‘", "'")),
+)
+
+
+def _blank(chars, start, end):
+    for i in range(start, end):
+        if chars[i] != "\n":
+            chars[i] = " "
+
+
+def mask(text):
+    """``text`` with quotes, code and link targets replaced by spaces: same length."""
+    chars = None
+    current = text
+    for pattern, marks in _MASKS:
+        if not any(mark in current for mark in marks):
+            continue
+        for m in pattern.finditer(current):
+            if chars is None:
+                chars = list(text)
+            _blank(chars, m.start(), m.end())
+        if chars is not None:
+            current = "".join(chars)
+    if "    " in current or "\t" in current:
+        chars = chars if chars is not None else list(current)
+        _mask_indented_code(text, chars)
+        current = "".join(chars)
+    return current
+
+
+def _mask_indented_code(text, chars):
+    """Lines indented four spaces (or a tab) after a blank line, outside lists, are code."""
+    pos = 0
+    previous_blank = True
+    in_code = False
+    in_list = False
+    for line in text.split("\n"):
+        stripped = line.strip()
+        indented = line.startswith(("    ", "\t"))
+        if not stripped:
+            previous_blank = True
+        else:
+            if _LIST_ITEM.match(line) and not indented:
+                in_list = True
+            elif not indented:
+                in_list = False
+            if indented and not in_list and (previous_blank or in_code):
+                in_code = True
+                _blank(chars, pos, pos + len(line))
+            else:
+                in_code = False
+            previous_blank = False
+        pos += len(line) + 1

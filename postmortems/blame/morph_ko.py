@@ -1,0 +1,141 @@
+"""Korean morphology through Kiwi (kiwipiepy): morphemes with tags and lemmas, clauses,
+and the noun phrase each clause has as its subject.
+
+Kiwi's model ships as a package (``kiwipiepy_model``), so nothing is downloaded at run
+time. It is loaded once per process, on the first Korean sentence that needs it (about a
+second and ~300 MB), and each sentence's analysis is cached, so the live hints re-check a
+growing text without analysing the unchanged sentences again.
+"""
+
+import threading
+from functools import lru_cache
+from typing import NamedTuple
+
+_lock = threading.Lock()
+_kiwi = None
+
+
+def analyser():
+    """The process's Kiwi, loaded on first use."""
+    global _kiwi
+    if _kiwi is None:
+        with _lock:
+            if _kiwi is None:
+                from kiwipiepy import Kiwi
+
+                # The typo and multi-word dictionaries cost memory and time and add nothing
+                # to finding predicates, particles and endings in edited prose.
+                _kiwi = Kiwi(num_workers=-1, load_typo_dict=False, load_multi_dict=False)
+    return _kiwi
+
+
+def loaded():
+    return _kiwi is not None
+
+
+class Morph(NamedTuple):
+    form: str
+    tag: str
+    lemma: str
+    start: int  # offsets into the analysed sentence
+    end: int
+
+
+@lru_cache(maxsize=4096)
+def morphemes(sentence):
+    """The morphemes of one sentence (cached per sentence text)."""
+    kiwi = analyser()
+    with _lock:
+        tokens = kiwi.tokenize(sentence)
+    return tuple(
+        Morph(t.form, t.tag.split("-")[0], t.lemma, t.start, t.start + t.len) for t in tokens
+    )
+
+
+NOUN_TAGS = frozenset(("NNG", "NNP", "NNB", "NP", "SL", "SN", "SH", "XSN", "XPN", "NR"))
+# Endings that join a verb to the auxiliary after it ("확인하지 않았다", "걸려 있었다"): not
+# the end of a clause.
+_LINKING = frozenset(("지", "게", "어", "아", "여", "고", "기"))
+_AUXILIARY_TAGS = frozenset(("VX",))
+
+
+def clause_ids(morphs):
+    """A clause number for each morpheme: a clause ends at a connective ending (not one
+    that links an auxiliary), a final ending, or a comma or semicolon."""
+    ids = []
+    clause = 0
+    for i, m in enumerate(morphs):
+        ids.append(clause)
+        nxt = morphs[i + 1] if i + 1 < len(morphs) else None
+        if m.tag == "EC":
+            links = (
+                m.form in _LINKING
+                and nxt is not None
+                and (
+                    nxt.tag in _AUXILIARY_TAGS
+                    or (nxt.tag == "JX" and nxt.form == "도")
+                    or (nxt.tag == "MAG" and nxt.form in ("못", "안"))
+                )
+            )
+            if not links:
+                clause += 1
+        elif m.tag in ("EF", "SF") or (m.tag == "SP" and m.form in (",", ";")):
+            clause += 1
+    return ids
+
+
+class Phrase(NamedTuple):
+    text: str  # the noun phrase as written, without its particle
+    start: int
+    end: int
+    particle: str
+    honorific: bool  # 님, 씨
+
+
+def noun_phrase_before(morphs, index, sentence):
+    """The noun phrase ending just before ``morphs[index]`` (a particle or copula)."""
+    j = index - 1
+    honorific = False
+    if j < 0:
+        return None
+    end = morphs[j].end
+    while j >= 0 and morphs[j].tag in ("XSN", "NNB") and morphs[j].form in ("님", "씨", "들"):
+        honorific = honorific or morphs[j].form in ("님", "씨")
+        j -= 1
+    start = None
+    while j >= 0 and morphs[j].tag in NOUN_TAGS:
+        if start is not None and morphs[j].end < start - 1:
+            break  # a gap of more than one space: another phrase
+        start = morphs[j].start
+        j -= 1
+    if start is None:
+        return None
+    particle = morphs[index].form if index < len(morphs) else ""
+    return Phrase(sentence[start:end], start, end, particle, honorific)
+
+
+SUBJECT_PARTICLES = frozenset(("이", "가", "께서", "은", "는", "께서는", "도"))
+
+
+def subjects(morphs, sentence):
+    """(morpheme index, Phrase) of every noun phrase marked as a subject or topic."""
+    found = []
+    for i, m in enumerate(morphs):
+        if m.tag == "JKS" or (m.tag == "JX" and m.form in SUBJECT_PARTICLES):
+            if i and morphs[i - 1].tag in ("JKB", "JKO", "ETM", "EC", "ETN"):
+                continue  # "에는", "하기는": not a subject
+            phrase = noun_phrase_before(morphs, i, sentence)
+            if phrase is not None:
+                found.append((i, phrase))
+    return found
+
+
+def eojeol_span(sentence, start, end):
+    """Widen [start, end) to whole space-separated words, without trailing punctuation."""
+    while start > 0 and not sentence[start - 1].isspace():
+        start -= 1
+    while end < len(sentence) and not sentence[end].isspace():
+        end += 1
+    while end > start and sentence[end - 1] in ".,;:!?)]}’”'\"…":
+        end -= 1
+    return start, end

@@ -1,0 +1,224 @@
+"""Korean predicates judged by lemma: failures named by the verb (누락하다, 빼먹다,
+놓치다 …), duties not done (확인하지 않았다, 발견 못 했다), "잘못"/"엉뚱한" actions, and
+counterfactual moods (했어야, 했더라면, 했다면, 했어도) — each with its subject."""
+
+import itertools
+
+from . import words_ko as W
+from .actors_en import NAME, PERSON, SYSTEM, Actor
+from .actors_ko import object_of
+from .cues_ko import (
+    _CAUSAL_ENDINGS,
+    _COMPLIANCE_OBJECTS,
+    _CONCESSIVE_ENDINGS,
+    _CONDITIONAL_ENDINGS,
+    _REMEDIES,
+)
+from .finding import Hit
+from .morph_ko import eojeol_span, noun_phrase_before
+from .nouns_ko import denied_after
+from .rules import BLAME_VERB, CARELESSNESS, COUNTERFACTUAL, PERSON_AS_CAUSE
+
+
+def word_span(analysis, first, last):
+    return eojeol_span(analysis.text, analysis.morphs[first].start, analysis.morphs[last].end)
+
+
+def _features(analysis, pred):
+    chain = analysis.chain(pred)
+    forms = [(m.form, m.tag, m.lemma) for m in chain]
+    before = analysis.morphs[pred.first - 1] if pred.first else None
+    negated = (
+        any(lemma in ("않다", "못하다") for _f, _t, lemma in forms)
+        or any(t == "MAG" and f in ("못", "안") for f, t, _l in forms)
+        or (before is not None and before.tag == "MAG" and before.form in ("못", "안"))
+    )
+    after = pred.last + 1 + len(chain)
+    rest = analysis.morphs[after : after + 6]
+    unable = any(m.form == "수" and m.tag == "NNB" for m in rest[:2]) and any(
+        m.lemma == "없다" for m in rest
+    )
+    whole_denied = (
+        bool(chain)
+        and chain[-1].tag == "ETM"
+        and any(m.form in ("것", "게", "거") for m in rest[:1])
+        and any(m.tag == "VCN" for m in rest)
+    )
+    must = conditional = False
+    for i, (_form, tag, _lemma) in enumerate(forms):
+        if tag != "EP" or i + 1 >= len(forms):
+            continue
+        nxt_form, nxt_tag, _l = forms[i + 1]
+        if nxt_tag == "EC" and nxt_form in ("어야", "아야", "여야"):
+            must = True
+        elif nxt_tag == "EC" and nxt_form in _CONDITIONAL_ENDINGS | _CONCESSIVE_ENDINGS:
+            conditional = nxt_form if nxt_form != "더라면" else "더라면"
+        elif nxt_tag == "EF" and nxt_form in ("어", "아") and rest[:1] and rest[0].form == "도":
+            conditional = "어도"
+        elif nxt_tag == "EF" and nxt_form == "다" and rest[:1] and rest[0].form == "면":
+            conditional = "다면"  # Kiwi reads "했다면" as 했다/EF + 면/NNG
+    if any(f in ("더라면", "었더라면") for f, _t, _l in forms):
+        conditional = "더라면"
+    if conditional in ("면", "으면") and not _consequence_follows(analysis, after):
+        conditional = False
+    ends_in_if = bool(forms) and forms[-1][1] == "EC" and forms[-1][0] in ("면", "으면")
+    return {
+        "negated": negated and not must,
+        "unable": unable,
+        "whole_denied": whole_denied,
+        "must": must,
+        "negative_must": must and any(lemma == "말다" for _f, _t, lemma in forms),
+        "conditional": bool(conditional),
+        "without": negated
+        and (
+            any(f in ("도", "조차") and t == "JX" for f, t, _l in forms)
+            or any(m.form == "채" for m in rest[:1])
+            or (before is not None and before.form in ("도", "조차") and before.tag == "JX")
+        ),
+        "hypothetical": ends_in_if and not any(t == "EP" for _f, t, _l in forms),
+        "quoted": before is not None and before.tag == "EC" and before.form in ("다고", "라고"),
+    }
+
+
+def _consequence_follows(analysis, index):
+    """A counterfactual condition has its outcome after it: "…을 것이다", "…수 있었다"."""
+    rest = analysis.morphs[index:]
+    for a, b in itertools.pairwise(rest):
+        if a.tag == "EP" and b.tag == "ETM":
+            return True
+        if a.form == "수" and b.lemma in ("있다", "없다"):
+            return True
+    return False
+
+
+def _explained(analysis, pred):
+    """An earlier clause gives a reason ("프롬프트가 보여 주지 않아 …")."""
+    for i in range(pred.first):
+        m = analysis.morphs[i]
+        if m.tag == "EC" and m.form in _CAUSAL_ENDINGS and analysis.clauses[i] < pred.clause:
+            return True
+        if m.form == "때문" and analysis.clauses[i] <= pred.clause:
+            return True
+    return False
+
+
+def predicate_hits(analysis, question):
+    hits = []
+    for pred in analysis.predicates:
+        lemma = pred.lemma
+        feats = _features(analysis, pred)
+        actor, phrase = analysis.actor(pred.first)
+        written = phrase is not None
+        is_person = actor.kind in (PERSON, NAME)
+        thing = written and not is_person
+        obj = object_of(analysis.morphs, pred)
+        if (
+            thing
+            and obj in _COMPLIANCE_OBJECTS
+            and lemma in ("지키다", "따르다", "어기다", "준수하다")
+        ):
+            thing = actor.kind == SYSTEM  # "KT가 원칙을 지키지 않았다": only agents keep rules
+            is_person = not thing
+        if thing and phrase.particle in ("은", "는") and lemma.endswith("하다") and not obj:
+            thing = False  # "마이그레이션은 … 실행했어야": a topic that is the object
+        if feats["quoted"] or feats["hypothetical"]:
+            continue  # "…했다고 보지 않습니다", "응답하지 않으면 호출한다"
+        span = word_span(analysis, pred.first, pred.last)
+        denied = feats["whole_denied"] or feats["unable"]
+        # Failures named by the verb itself.
+        nominal = any(m.tag == "ETN" for m in analysis.chain(pred)[:1])
+        if lemma in W.FAILURE and not pred.passive:
+            if not (feats["negated"] or denied or thing or nominal):
+                hits.append(Hit(*span, BLAME_VERB, actor))
+            continue
+        if lemma in ("내다", "일으키다", "유발하다", "유발시키다") and obj in W.BAD_OUTCOMES:
+            if not (feats["negated"] or thing):
+                hits.append(Hit(*span, BLAME_VERB, actor))
+            continue
+        wrong = _wrongly(analysis, pred) if lemma not in _REMEDIES else None
+        if wrong is not None and not pred.passive and not thing and not denied:
+            hits.append(Hit(*word_span(analysis, wrong, pred.last), BLAME_VERB, actor))
+            continue
+        # Omissions of a duty.
+        duty = lemma in W.DUTY and (lemma != "하다" or obj in W.DUTY_NOUNS)
+        duty = duty or (lemma.endswith("하다") and lemma[:-2] in W.DUTY_NOUNS)
+        if duty and feats["negated"] and not pred.passive and not thing and not denied:
+            if feats["without"]:
+                hits.append(Hit(*word_span(analysis, pred.first, pred.last), CARELESSNESS, actor))
+            elif not _explained(analysis, pred):
+                hits.append(Hit(*span, BLAME_VERB, actor))
+            continue
+        if lemma == "이다":
+            hit = _copula(analysis, pred, feats, question)
+            if hit is not None:
+                hits.append(hit)
+            continue
+        # Counterfactuals.
+        if question or lemma in ("있다", "없다"):
+            continue
+        if feats["must"]:
+            if thing and not (pred.passive or feats["negative_must"]):
+                continue  # "경보는 울렸어야 했지만": what a system was meant to do
+            hits.append(
+                Hit(
+                    *word_span(analysis, pred.first, _must_end(analysis, pred)),
+                    COUNTERFACTUAL,
+                    actor,
+                )
+            )
+        elif feats["conditional"]:
+            if thing or (not written and (pred.passive or lemma in ("되다", "보이다"))):
+                continue
+            hits.append(Hit(*span, COUNTERFACTUAL, actor))
+    return hits
+
+
+def _copula(analysis, pred, feats, question):
+    """ "경험 많은 사람이었다면 …" (a person in a counterfactual), "근본 원인은 … 온콜
+    엔지니어였다" (a person as the cause)."""
+    phrase = noun_phrase_before(analysis.morphs, pred.first, analysis.text)
+    if phrase is None:
+        return None
+    kind = analysis.kind(phrase)
+    if kind not in (PERSON, NAME) or feats["negated"]:
+        return None
+    actor = Actor(kind, phrase.start, phrase.end)
+    span = word_span(analysis, pred.first, pred.first)
+    if feats["conditional"] and not question:
+        return Hit(*span, COUNTERFACTUAL, actor)
+    before = analysis.morphs[: pred.first]
+    if any(m.form in ("원인", "책임", "탓") for m in before) and not denied_after(
+        analysis, pred.first
+    ):
+        return Hit(*span, PERSON_AS_CAUSE if kind == NAME else BLAME_VERB, actor)
+    return None
+
+
+def _must_end(analysis, pred):
+    i = pred.last
+    while i + 1 < len(analysis.morphs) and analysis.clauses[i + 1] == pred.clause:
+        i += 1
+        if analysis.morphs[i].tag == "EC" and analysis.morphs[i].form in ("어야", "아야", "여야"):
+            break
+    return i
+
+
+def _wrongly(analysis, pred):
+    """Index of "잘못"/"엉뚱한"/"잘못된 X를" before an active predicate, in its clause."""
+    for i in range(pred.first - 1, -1, -1):
+        m = analysis.morphs[i]
+        if analysis.clauses[i] != pred.clause:
+            return None
+        if m.form == "잘못" and m.tag == "MAG" and i + 1 == pred.first:
+            return i
+        if m.form in ("엉뚱", "엉뚱하") or (
+            m.form == "잘못"
+            and i + 2 < len(analysis.morphs)
+            and analysis.morphs[i + 1].form == "되"
+            and analysis.morphs[i + 2].tag == "ETM"
+        ):
+            actor, phrase = analysis.actor(pred.first)
+            if phrase is not None and actor.kind in (PERSON, NAME) and phrase.start < m.start:
+                return i
+            return None
+    return None

@@ -1,0 +1,123 @@
+"""Korean rules: a cheap test for cue stems, then the sentence through Kiwi, and each cue
+judged in its clause by lemma — so every conjugation of a listed verb is one entry —
+with its subject (person, role, team, company or system), negation (plain and polite:
+않았다, 않습니다, 못했다, 아니다, 아닙니다), and mood (했어야, 했더라면, 했으면, 했어도).
+
+A Korean subject is often not written: "확인하지 않았다" blames whoever was meant to
+check. An unwritten subject counts as a person for verbs only people do; a subject that
+is written and is not a person, role, team or company is a system.
+"""
+
+from functools import cache, lru_cache
+
+from . import words_ko as W
+from .actors_en import NAME, SYSTEM, UNKNOWN, Actor
+from .actors_ko import Analysis
+from .cues_ko import (
+    _CARELESS,
+    _CAUSAL_ENDINGS,
+    _FAILURE_PHRASES,
+    _HINDSIGHT,
+    _HUMAN_ERROR,
+    _META,
+    _OUTCOME,
+    prefilter,
+)
+from .finding import Hit
+from .nouns_ko import denied_after, noun_hits
+from .predicates_ko import predicate_hits
+from .rules import BLAME_VERB, CARELESSNESS, HINDSIGHT_BIAS, HUMAN_ERROR, PERSON_AS_CAUSE
+
+
+@cache
+def _stems():
+    """Surface stems of the duty and failure verbs: "확인하다" → "확인하"."""
+    stems = {lemma[:-1] for lemma in W.DUTY | W.FAILURE if lemma != "하다"}
+    stems |= {noun + "하" for noun in W.DUTY_NOUNS}
+    return tuple(sorted(stems))
+
+
+def _maybe_person(word, people):
+    """A cheap look at a word before 때문: a name, an honorific, a role or a team."""
+    word = word.rstrip("의")
+    if word.endswith(("님", "씨")) or word.lower() in people:
+        return True
+    return word in W.PERSON or (word not in W.NOT_PERSON and word.endswith(W.ROLE_SUFFIXES))
+
+
+@lru_cache(maxsize=4096)
+def find(text, people):
+    """Every hit in one Korean sentence, offsets into ``text``: a tuple, cached per
+    sentence, so re-checking a text while it is typed analyses only what changed."""
+    if not prefilter(text, _stems(), lambda word: _maybe_person(word, people)):
+        return ()
+    if _META.search(text):
+        return ()
+    analysis = Analysis(text, people)
+    question = text.rstrip().endswith("?")
+    hits = []
+    hits += predicate_hits(analysis, question)
+    hits += noun_hits(analysis)
+    hits += _phrase_hits(analysis, question)
+    return tuple(hits)
+
+
+def _phrase_hits(analysis, question):
+    text = analysis.text
+    hits = []
+    cues = (
+        (_HUMAN_ERROR, HUMAN_ERROR),
+        (_CARELESS, CARELESSNESS),
+        (_HINDSIGHT, HINDSIGHT_BIAS),
+        (_FAILURE_PHRASES, BLAME_VERB),
+    )
+    for regex, rule in cues:
+        for m in regex.finditer(text):
+            if rule == HINDSIGHT_BIAS and question:
+                continue
+            index = _morph_at(analysis, m.end() - 1)
+            if rule != CARELESSNESS and index is not None and denied_after(analysis, index):
+                continue
+            actor = analysis.actor(index)[0] if index is not None else Actor(UNKNOWN)
+            if rule in (CARELESSNESS, BLAME_VERB) and actor.kind == SYSTEM:
+                continue
+            hits.append(Hit(m.start(), m.end(), rule, actor))
+    hits += _caused_by_person(analysis)
+    return hits
+
+
+def _morph_at(analysis, pos):
+    for i, m in enumerate(analysis.morphs):
+        if m.end > pos:
+            return i
+    return None
+
+
+def _caused_by_person(analysis):
+    """A person acting, then an incident: "현우 씨가 주 노드를 재시작하는 바람에 장애가 났다"."""
+    hits = []
+    morphs = analysis.morphs
+    for pred in analysis.predicates:
+        if pred.passive:
+            continue
+        end = analysis.clause_end(pred)
+        closing = morphs[end - 1] if end else None
+        causal = closing is not None and (
+            (closing.tag == "EC" and closing.form in _CAUSAL_ENDINGS | {"해서"})
+            or closing.form == "바람"
+            or any(m.form == "바람" for m in morphs[pred.last + 1 : end + 2])
+        )
+        relative_cause = any(m.form in ("원인", "책임") for m in morphs[: pred.first]) or any(
+            m.form in ("원인",) for m in morphs[pred.last :]
+        )
+        if (
+            not (causal and _OUTCOME.search(analysis.text, morphs[pred.last].end))
+            and not relative_cause
+        ):
+            continue
+        actor, phrase = analysis.actor(pred.first)
+        if phrase is None or (analysis.clauses[pred.first] != pred.clause and actor.kind != NAME):
+            continue
+        if actor.kind == NAME:
+            hits.append(Hit(actor.start, actor.end, PERSON_AS_CAUSE, Actor(UNKNOWN)))
+    return hits
