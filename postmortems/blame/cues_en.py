@@ -254,7 +254,7 @@ def cues():
             re.compile(
                 r"[’']s\s+(?:\w+\s+){0,2}(?:change|changes|migration|decision|push|commit|deploy|"
                 r"script|refactor|config|command|pr|update|rule|typo|mistake|call)\b"
-                r"(?=.*\b(?:broke|broken|caused|locked|blocked|took|led|triggered|brought|is\s+what|"
+                r"(?=.{0,200}\b(?:broke|broken|caused|locked|blocked|took|led|triggered|brought|is\s+what|"
                 r"was\s+what|deleted|wiped|dropped|disabled|knocked)\b)"
             ),
         ),

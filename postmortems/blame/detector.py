@@ -19,9 +19,9 @@ def find_blame(text, *, people=()):
     """Blaming phrases in ``text``, in order: a list of ``Finding``."""
     if not text or not text.strip():
         return []
-    text = text.replace("\x00", " ") if "\x00" in text else text
     people = people if isinstance(people, frozenset) else normalise_people(people)
-    masked = mask(text)
+    # A NUL reads as a space (same length, so offsets still point into ``text``).
+    masked = mask(text.replace("\x00", " ") if "\x00" in text else text)
     found = {}
 
     def add(start, end, rule, korean):
@@ -36,4 +36,16 @@ def find_blame(text, *, people=()):
             add(base + hit.start, base + hit.end, hit.rule, sentence.korean)
             if hit.actor.kind == NAME:
                 add(base + hit.actor.start, base + hit.actor.end, PERSON_AS_CAUSE, sentence.korean)
-    return sorted(found.values(), key=lambda f: (f.start, f.end, f.rule))
+    return _without_overlaps(sorted(found.values(), key=lambda f: (f.start, f.end, f.rule)))
+
+
+def _without_overlaps(findings):
+    """One finding per rule where two cues of it overlap ("failed to" in "failed to page")."""
+    kept = []
+    last_end = {}
+    for finding in findings:
+        if finding.start < last_end.get(finding.rule, -1):
+            continue
+        kept.append(finding)
+        last_end[finding.rule] = finding.end
+    return kept

@@ -93,7 +93,8 @@ class Phrase(NamedTuple):
 
 
 def noun_phrase_before(morphs, index, sentence):
-    """The noun phrase ending just before ``morphs[index]`` (a particle or copula)."""
+    """The noun phrase ending just before ``morphs[index]`` (a particle or copula): at most
+    four nouns, not across a bound noun such as 중 or 후 ("장애 대응 중 민수님이")."""
     j = index - 1
     honorific = False
     if j < 0:
@@ -103,10 +104,16 @@ def noun_phrase_before(morphs, index, sentence):
         honorific = honorific or morphs[j].form in ("님", "씨")
         j -= 1
     start = None
-    while j >= 0 and morphs[j].tag in NOUN_TAGS:
+    count = 0
+    while j >= 0 and morphs[j].tag in NOUN_TAGS and count < 4:
         if start is not None and morphs[j].end < start - 1:
             break  # a gap of more than one space: another phrase
+        if start is not None and morphs[j].tag == "NNB":
+            break  # "대응 중", "배포 후": a bound noun ends the phrase before it
+        if honorific and start is not None and morphs[j].end < start:
+            break  # a name is the word before its honorific: "민수님", "현우 씨"
         start = morphs[j].start
+        count += 1
         j -= 1
     if start is None:
         return None

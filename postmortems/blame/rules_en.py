@@ -38,14 +38,30 @@ _META = re.compile(
     r"|\b(?:words|phrases|statements?|sentences?|language)\s+(?:like|such\s+as)\b|\bsaying\b"
     r"|\bto\s+say\b|\bcalls?\s+(?:this|it)\b|\bargues?\b|\bwe\s+never\s+want\b"
     r"|\bblaming\s+(?:individuals|people|someone|a\s+person)\b|\btempting\b"
-    r"|\binstead\s+of\s+asking\b|\bhindsight\s+(?:makes|bias)\b"
+    r"|\binstead\s+of\s+asking\b|\bhindsight\s+(?:makes|bias)\b|\bask\s+(?:what|why|how)\b"
 )
 _PAST = re.compile(
-    r"\b(?:was|were|had|did|would|could|should|knew|saw|took|nobody|anyone)\b|\w{3,}ed\b"
+    r"\b(?:was|were|had|did|would|could|should|knew|saw|took|nobody|anyone|forgot|broke|ran|"
+    r"went|made|left|let|got|put|set|sent|kept|gave|wrote|told|shut|hit|cut|lost|missed)\b"
+    r"|\w{3,}ed\b"
 )
 _DENIED_AFTER = re.compile(r"\b(?:none|nothing|nobody|no\s+one)\b")
 _PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are|be)\s+(?:\w+ly\s+)?\w+(?:ed|en|wn|un)\b")
 _EXPLAINED = re.compile(r"\b(?:because|since|as)\b|[;:—]\s*\S|,\s*(?:so|as)\b")
+# "The outage could have been avoided": a verdict whatever the subject.
+_AVOIDABLE = frozenset(
+    [
+        "avoided",
+        "prevented",
+        "caught",
+        "noticed",
+        "spotted",
+        "detected",
+        "found",
+        "foreseen",
+        "anticipated",
+    ]
+)
 _AUTOMATIC = re.compile(r"\bautomatically\b|\bby\s+itself\b|\bon\s+its\s+own\b")
 _CONDITION = re.compile(r"\bif\s+|^\s*had\s+|[,;]\s*had\s+")
 _CONDITION_LEAD = re.compile(r"[\s,;:]*(?:if\s+(?:only\s+)?|had\s+)")
@@ -221,8 +237,14 @@ def _judge_modal(cue, view, m, tokens, index, start, end, people):
             return None  # "she would have been paged": a person on the receiving end
         if participle not in W.HUMAN_PARTICIPLES or _AUTOMATIC.search(view.low, m.end()):
             return None
-        if negated or (modal.startswith(("could", "would", "might")) and actor.kind == SYSTEM):
+        if negated:
             return None
+        if (
+            modal.startswith(("could", "would", "might"))
+            and actor.kind == SYSTEM
+            and participle not in _AVOIDABLE
+        ):
+            return None  # "the page would have been routed": a condition, not a verdict
         return Hit(start, end, cue.rule, actor)
     if actor.kind == SYSTEM or negated:
         return None

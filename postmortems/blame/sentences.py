@@ -18,15 +18,30 @@ class Sentence:
         self.korean = korean
 
 
+# Real sentences are far shorter; a longer run (a pasted log line, 100 kB of one
+# character) is judged in pieces, so no input makes the per-sentence work grow with it.
+MAX_SENTENCE = 400
+
+
 def split(masked):
     """The sentences of ``masked`` that contain letters, each with its offset."""
     sentences = []
     for m in _SENTENCE.finditer(masked):
-        piece = m.group()
-        if not piece.strip():
-            continue
-        hangul = _HANGUL.search(piece) is not None
-        if not hangul and _LATIN.search(piece) is None:
-            continue  # numbers, emoji, punctuation: nothing to judge
-        sentences.append(Sentence(piece, m.start(), hangul))
+        for start, piece in _pieces(m.start(), m.group()):
+            if not piece.strip():
+                continue
+            hangul = _HANGUL.search(piece) is not None
+            if not hangul and _LATIN.search(piece) is None:
+                continue  # numbers, emoji, punctuation: nothing to judge
+            sentences.append(Sentence(piece, start, hangul))
     return sentences
+
+
+def _pieces(start, text):
+    """``text`` cut at spaces into pieces of at most MAX_SENTENCE characters."""
+    while len(text) > MAX_SENTENCE:
+        cut = text.rfind(" ", MAX_SENTENCE // 2, MAX_SENTENCE)
+        cut = cut if cut > 0 else MAX_SENTENCE
+        yield start, text[:cut]
+        start, text = start + cut, text[cut:]
+    yield start, text

@@ -2,8 +2,8 @@ import time
 
 import pytest
 
-from postmortems import language
 from postmortems.language import RULE_IDS, Finding, find_blame, mask
+from tests.bench.blame_eval import benchmark
 
 PEOPLE = ("Alex", "Alex Kim", "Kim", "bob", "민수", "김민수", "jdoe")
 
@@ -179,7 +179,7 @@ def test_findings_are_ordered_and_serialisable():
 def test_ten_kilobytes_are_checked_within_the_budget():
     # A median over many runs, so a busy machine does not fail the test; the budget is 5 ms
     # per 10 kB section, asserted with headroom for slow CI machines.
-    assert language.benchmark(size=10_000, rounds=30) < 15
+    assert benchmark(size=10_000, rounds=30) < 15
 
 
 def test_a_typical_section_is_fast():

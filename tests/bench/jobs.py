@@ -1,4 +1,5 @@
-"""Figures of the background work: reminder sweep, theme roll-up, blame detector."""
+"""Figures of the background work: reminder sweep, theme roll-up (the blame detector's
+are in ``blame``)."""
 
 import statistics
 import time
@@ -112,54 +113,3 @@ def rollup_history(weeks=12):
     began = time.perf_counter()
     rollup_weeks(weeks=weeks)
     return time.perf_counter() - began
-
-
-def lint_speed(text, runs=200):
-    """Milliseconds per ``find_blame`` call on ``text``: median and p95 of ``runs`` calls."""
-    from postmortems.language import find_blame
-    from postmortems.language_eval import CORPUS_PEOPLE
-
-    find_blame(text, people=CORPUS_PEOPLE)
-    times = []
-    findings = 0
-    for _ in range(runs):
-        began = time.perf_counter()
-        findings = len(find_blame(text, people=CORPUS_PEOPLE))
-        times.append((time.perf_counter() - began) * 1000)
-    times.sort()
-    return {
-        "bytes": len(text.encode()),
-        "runs": runs,
-        "findings": findings,
-        "median_ms": statistics.median(times),
-        "p95_ms": times[int(0.95 * (len(times) - 1))],
-    }
-
-
-def language_quality():
-    """Precision and recall of the blame detector per language and rule."""
-    from postmortems import language_eval
-
-    results = {
-        language: language_eval.evaluate(path)
-        for language, path in language_eval.CORPORA.items()
-        if path.exists()
-    }
-    summary = {
-        language: {
-            key: result[key]
-            for key in (
-                "examples",
-                "blame",
-                "neutral",
-                "true_positives",
-                "false_positives",
-                "false_negatives",
-                "precision",
-                "recall",
-                "per_rule",
-            )
-        }
-        for language, result in results.items()
-    }
-    return summary, language_eval.table(results)

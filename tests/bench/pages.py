@@ -14,18 +14,11 @@ LINT_BYTES = 10 * 1024
 
 
 def lint_text(size=LINT_BYTES):
-    """About ``size`` bytes of postmortem prose in English and Korean, a few phrases that
-    blame among many that do not."""
-    sample = (
-        "At 10:02 the deploy started and the canary error rate rose to 4%. The alert fired "
-        "six minutes later and the on-call paged the database team. Bob should have checked "
-        "the dashboard before the rollout. We rolled back at 10:31 and the errors stopped.\n"
-        "배포 후 캐시 적중률이 40%로 떨어졌다. 알림은 6분 뒤에 울렸고 롤백으로 복구되었다.\n"
-    )
-    text = sample * (size // len(sample.encode()) + 1)
-    while len(text.encode()) > size:
-        text = text[:-1]
-    return text
+    """About ``size`` bytes of postmortem prose, half English and half Korean (the bench's
+    prose samples: mostly neutral sentences, some that blame)."""
+    from .blame import prose_sample
+
+    return prose_sample("en", size // 2) + "\n\n" + prose_sample("ko", size // 2)
 
 
 def _percentile(values, fraction):
