@@ -169,6 +169,10 @@ class PostmortemForm(forms.ModelForm):
                     "hx-sync": "this:replace",
                 }
             )
+            if self.instance.pk:
+                # The live hints leave out what was dismissed here as "Not blame".
+                field.widget.attrs["data-lint-postmortem"] = self.instance.pk
+                field.widget.attrs["data-lint-location"] = f"section:{name}"
         self.helper = self._build_helper(zone)
 
     def _build_helper(self, zone):
@@ -484,5 +488,20 @@ class BlameAcknowledgementForm(forms.Form):
         label=_("Why does this phrase stay?"),
         max_length=300,
         help_text=_("For example: “direct quote from the incident channel”."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+
+class BlameDismissalForm(forms.Form):
+    """ "Not blame": the hint is named by hidden fields, the reason is optional."""
+
+    location = forms.CharField(max_length=40, required=False, widget=forms.HiddenInput)
+    rule = forms.CharField(max_length=40, widget=forms.HiddenInput)
+    phrase = forms.CharField(max_length=200, strip=False, widget=forms.HiddenInput)
+    sentence = forms.CharField(max_length=2000, strip=False, widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Why is it not blame? (optional)"),
+        max_length=300,
+        required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )

@@ -6,7 +6,8 @@ timeline event and every contributing factor, and says where each finding is:
 use). An author who keeps a flagged phrase on purpose ("a direct quote", "the name is a
 service") records a ``BlameAcknowledgement`` for (location, rule, phrase) with a reason;
 ``unacknowledged_findings`` leaves those out. ``services.postmortem_publish`` refuses to
-publish while ``unacknowledged_findings`` is not empty.
+publish while ``unacknowledged_findings`` is not empty. A hint dismissed as "Not blame"
+(``BlameDismissal``) is not a finding at all.
 """
 
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from . import selectors
-from .language import RULES, Finding, find_blame
+from .language import RULES, Finding, find_blame, sentence_at, sentence_key
 from .models import BlameAcknowledgement, Postmortem
 from .templatetags.zoned_dates import format_zoned
 
@@ -32,6 +33,7 @@ class LocatedFinding:
     before: str
     after: str
     acknowledgement: BlameAcknowledgement | None = None
+    sentence: str = ""
 
     @property
     def rule(self):
@@ -72,10 +74,17 @@ def _sources(postmortem):
         yield f"factor:{factor.pk}", label, factor.description
 
 
-def postmortem_findings(postmortem, *, people=None):
-    """Every finding in the postmortem, in reading order, each with its acknowledgement."""
+def postmortem_findings(postmortem, *, people=None, include_dismissed=False):
+    """Every finding in the postmortem, in reading order, each with its acknowledgement.
+
+    Hints a user dismissed as "Not blame" (same rule, same sentence, this postmortem) are
+    left out unless ``include_dismissed``.
+    """
+    from .dismissal_selectors import dismissed_keys
+
     if people is None:
         people = selectors.lint_people()
+    dismissed = set() if include_dismissed else dismissed_keys(postmortem)
     acknowledgements = {
         acknowledgement_key(a.location, a.rule, a.phrase): a
         for a in BlameAcknowledgement.objects.filter(postmortem=postmortem).select_related("by")
@@ -83,6 +92,9 @@ def postmortem_findings(postmortem, *, people=None):
     located = []
     for location, label, text in _sources(postmortem):
         for finding in find_blame(text or "", people=people):
+            sentence = sentence_at(text, finding.start)
+            if dismissed and (finding.rule, sentence_key(sentence)) in dismissed:
+                continue
             key = acknowledgement_key(location, finding.rule, finding.phrase)
             located.append(
                 LocatedFinding(
@@ -92,6 +104,7 @@ def postmortem_findings(postmortem, *, people=None):
                     before=text[max(0, finding.start - CONTEXT_CHARS) : finding.start],
                     after=text[finding.end : finding.end + CONTEXT_CHARS],
                     acknowledgement=acknowledgements.get(key),
+                    sentence=sentence,
                 )
             )
     return located

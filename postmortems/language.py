@@ -4,7 +4,18 @@ The detector lives in the ``postmortems.blame`` package (rules per language, mor
 masking, word lists); see ``postmortems/blame/detector.py``.
 """
 
-from .blame import RULE_IDS, RULES, RULES_KO, Finding, RuleText, find_blame, mask, normalise_people
+from .blame import (
+    RULE_IDS,
+    RULES,
+    RULES_KO,
+    Finding,
+    RuleText,
+    find_blame,
+    mask,
+    normalise_people,
+    sentence_at,
+    sentence_key,
+)
 from .blame.rules import (
     BLAME_VERB,
     CARELESSNESS,
@@ -29,4 +40,6 @@ __all__ = [
     "find_blame",
     "mask",
     "normalise_people",
+    "sentence_at",
+    "sentence_key",
 ]

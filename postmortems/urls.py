@@ -1,12 +1,27 @@
 from django.urls import path
 
-from .views import comments, factors, findings, lint, postmortems, profile, teams, timeline
+from .views import (
+    comments,
+    dismissals,
+    factors,
+    findings,
+    lint,
+    postmortems,
+    profile,
+    teams,
+    timeline,
+)
 
 app_name = "postmortems"
 
 urlpatterns = [
     path("teams/<slug:slug>/settings/", teams.team_settings, name="team_settings"),
     path("teams/<slug:slug>/test-message/", teams.team_test_message, name="team_test_message"),
+    path(
+        "teams/<slug:slug>/blame-dismissals/",
+        dismissals.team_blame_dismissals,
+        name="team_blame_dismissals",
+    ),
     path("profile/", profile.profile, name="profile"),
     path("postmortems/", postmortems.postmortem_list, name="list"),
     path("postmortems/new/", postmortems.postmortem_create, name="create"),
@@ -26,6 +41,7 @@ urlpatterns = [
     ),
     path("postmortems/<int:pk>/reopen/", postmortems.postmortem_reopen, name="reopen"),
     path("postmortems/<int:pk>/findings/", findings.postmortem_findings, name="findings"),
+    path("postmortems/<int:pk>/blame/dismiss/", dismissals.blame_dismiss, name="blame_dismiss"),
     path("postmortems/<int:pk>/comments/", comments.comment_create, name="comment_create"),
     path(
         "postmortems/<int:pk>/comments/<int:comment_pk>/resolve/",

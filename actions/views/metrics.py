@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
+from postmortems import dismissal_selectors
 from postmortems.models import Team
 
 from .. import metrics, selectors
@@ -235,6 +236,7 @@ def metrics_page(request):
             "on_time": metrics.format_share(total.on_time_rate),
         },
         "sections": _sections(report),
+        "blame_outcomes": dismissal_selectors.hint_outcomes(request.user),
         "query": request.GET.urlencode(),
         "now": timezone.now(),
     }

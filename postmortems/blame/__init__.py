@@ -1,5 +1,6 @@
 """Blame detection for postmortem prose, in English and Korean (see ``detector``)."""
 
+from .context import sentence_at, sentence_key
 from .detector import find_blame
 from .finding import Finding
 from .masking import mask
@@ -7,4 +8,4 @@ from .people import normalise_people
 from .rules import RULE_IDS, RULES, RULES_KO, RuleText
 
 __all__ = ["RULES", "RULES_KO", "RULE_IDS", "Finding", "RuleText", "find_blame", "mask"]
-__all__ += ["normalise_people"]
+__all__ += ["normalise_people", "sentence_at", "sentence_key"]

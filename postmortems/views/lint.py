@@ -8,6 +8,10 @@ guide, inside an ``aria-live`` region) or, with ``Accept: application/json``,
 ``{"findings": [{start, end, phrase, rule, message, suggestion}, …]}``. Bodies over
 ``settings.LINT_MAX_BYTES`` answer 413. Login and CSRF apply as everywhere.
 
+With ``postmortem`` (a pk the user may read) and optional ``location``, hints dismissed as
+"Not blame" in that postmortem are left out, and people who may edit it get a "Not blame"
+button under each hint (``views/dismissals.py``).
+
 Attaching hints to a textarea (the contract for forms):
 
 1. Give the textarea a ``data-lint`` attribute; its value is the field label sent as
@@ -34,8 +38,9 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from .. import selectors
-from ..language import RULE_IDS, RULES, RULES_KO, find_blame
+from .. import dismissal_selectors, permissions, selectors
+from ..language import RULE_IDS, RULES, RULES_KO, find_blame, sentence_at, sentence_key
+from ..models import Postmortem
 
 
 def _wants_json(request):
@@ -84,19 +89,46 @@ def lint(request):
     if len(text.encode()) > settings.LINT_MAX_BYTES:
         return _too_large(request, field)
     findings = find_blame(text, people=selectors.lint_people())
+    postmortem = _postmortem(request)
+    sentences = {f: sentence_at(text, f.start) for f in findings} if postmortem else {}
+    if postmortem is not None and findings:
+        # "Not blame" said earlier for this rule on this sentence: not shown again.
+        dismissed = dismissal_selectors.dismissed_keys(postmortem)
+        findings = [f for f in findings if (f.rule, sentence_key(sentences[f])) not in dismissed]
     if _wants_json(request):
         return JsonResponse({"field": field, "findings": [f.as_dict() for f in findings]})
+    can_dismiss = postmortem is not None and permissions.can_edit_postmortem(
+        request.user, postmortem
+    )
     return render(
         request,
         "partials/_blame_hints.html",
         {
             "field": field,
             "findings": [
-                (number, f, RULES[f.rule].title) for number, f in enumerate(findings, start=1)
+                (number, f, RULES[f.rule].title, sentences.get(f, ""))
+                for number, f in enumerate(findings, start=1)
             ],
             "pieces": highlight(text, findings) if findings else [],
+            "postmortem": postmortem if can_dismiss else None,
+            "location": _location(request, field),
         },
     )
+
+
+def _postmortem(request):
+    """The postmortem the text belongs to (``postmortem`` field), if the user may read it."""
+    pk = request.POST.get("postmortem", "")
+    if not pk.isdigit():
+        return None
+    return selectors.visible_postmortems(request.user).filter(pk=int(pk)).first()
+
+
+def _location(request, field):
+    location = request.POST.get("location", "")[:40]
+    if not location and field in Postmortem.SECTIONS:
+        location = f"section:{field}"
+    return location
 
 
 def _body_fits(request):

@@ -50,6 +50,13 @@
     var body = new FormData();
     body.append("text", text);
     body.append("field", textarea.getAttribute("data-lint") || textarea.name || "");
+    // The postmortem (and place) the text belongs to: hints dismissed there as "Not blame"
+    // stay hidden, and the reader may dismiss more.
+    var owner = textarea.closest("[data-postmortem]");
+    var postmortem = textarea.getAttribute("data-lint-postmortem") ||
+      (owner && owner.getAttribute("data-postmortem")) || "";
+    if (postmortem) { body.append("postmortem", postmortem); }
+    body.append("location", textarea.getAttribute("data-lint-location") || "");
     fetch(slot.getAttribute("data-lint-url") || textarea.getAttribute("data-lint-url") || DEFAULT_URL, {
       method: "POST",
       body: body,
@@ -62,7 +69,10 @@
       return response.text().then(function (html) { return { ok: usable, html: html }; });
     }).then(function (result) {
       // Only the answer for the text still in the box is shown.
-      if (result.ok && textarea.value === text) { slot.innerHTML = result.html; }
+      if (result.ok && textarea.value === text) {
+        slot.innerHTML = result.html;
+        if (window.htmx) { window.htmx.process(slot); }  // the "Not blame" forms
+      }
     }).catch(function () { /* aborted or offline: keep the last hints */ });
   }
 
