@@ -26,8 +26,7 @@ def record_blame_hints(sender, instance, raw=False, **kwargs):
     postmortem_id = instance.pk if sender is Postmortem else instance.postmortem_id
     connection = transaction.get_connection()
     if any(
-        getattr(entry[1], "blame_postmortem_id", None) == postmortem_id
-        and not entry[1].done
+        getattr(entry[1], "blame_postmortem_id", None) == postmortem_id and not entry[1].done
         for entry in connection.run_on_commit
     ):
         return  # already queued in this transaction (a rollback drops it with the rest)

@@ -146,7 +146,10 @@ def predicate_hits(analysis, question):
             if feats["without"]:
                 hits.append(Hit(*word_span(analysis, pred.first, pred.last), CARELESSNESS, actor))
             elif not _explained(analysis, pred):
-                hits.append(Hit(*span, BLAME_VERB, actor))
+                # The whole omission, "확인하지 않았다", not only the verb.
+                last = pred.last + len(analysis.chain(pred))
+                last = min(last, len(analysis.morphs) - 1)
+                hits.append(Hit(*word_span(analysis, pred.first, last), BLAME_VERB, actor))
             continue
         if lemma == "이다":
             hit = _copula(analysis, pred, feats, question)

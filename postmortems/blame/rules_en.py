@@ -3,7 +3,6 @@
 question, is it writing *about* blame — and kept or dropped."""
 
 import re
-from functools import lru_cache
 
 from . import words_en as W
 from .actors_en import (
@@ -31,6 +30,7 @@ from .cues_en import (
     cues,
 )
 from .finding import Hit
+from .memo import per_sentence
 from .rules import BLAME_VERB, CARELESSNESS, HINDSIGHT_BIAS, PERSON_AS_CAUSE
 
 _META = re.compile(
@@ -275,7 +275,7 @@ def _word_set(low):
     return words
 
 
-@lru_cache(maxsize=4096)
+@per_sentence()
 def find(text, people):
     """Every hit in one English sentence, offsets into ``text``: a tuple, cached per
     sentence like the Korean analysis."""

@@ -8,7 +8,7 @@ check. An unwritten subject counts as a person for verbs only people do; a subje
 is written and is not a person, role, team or company is a system.
 """
 
-from functools import cache, lru_cache
+from functools import cache
 
 from . import words_ko as W
 from .actors_en import NAME, SYSTEM, UNKNOWN, Actor
@@ -24,6 +24,7 @@ from .cues_ko import (
     prefilter,
 )
 from .finding import Hit
+from .memo import per_sentence
 from .nouns_ko import denied_after, noun_hits
 from .predicates_ko import predicate_hits
 from .rules import BLAME_VERB, CARELESSNESS, HINDSIGHT_BIAS, HUMAN_ERROR, PERSON_AS_CAUSE
@@ -45,7 +46,7 @@ def _maybe_person(word, people):
     return word in W.PERSON or (word not in W.NOT_PERSON and word.endswith(W.ROLE_SUFFIXES))
 
 
-@lru_cache(maxsize=4096)
+@per_sentence()
 def find(text, people):
     """Every hit in one Korean sentence, offsets into ``text``: a tuple, cached per
     sentence, so re-checking a text while it is typed analyses only what changed."""
