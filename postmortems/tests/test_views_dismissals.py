@@ -42,7 +42,7 @@ def test_live_hints_offer_not_blame_to_people_who_may_edit(alice_client, postmor
         "/postmortems/lint/", {"text": SENTENCE, "field": "summary", "postmortem": postmortem.pk}
     )
     html = response.content.decode()
-    assert f'action="/postmortems/{postmortem.pk}/blame/dismiss/"' in html
+    assert f'hx-post="/postmortems/{postmortem.pk}/blame/dismiss/"' in html
     assert 'name="sentence" value="Root cause: human error during the failover."' in html
     assert "Not blame" in html
 

@@ -1,0 +1,35 @@
+"""An author tells the live hints that a flagged sentence is not blame."""
+
+import pytest
+from playwright.sync_api import expect
+
+from postmortems.models import BlameDismissal
+from tests.factories import PostmortemFactory
+
+from .conftest import log_in
+
+pytestmark = pytest.mark.e2e
+
+QUOTE = "Root cause: human error during the failover."
+
+
+def test_author_marks_a_hint_not_blame_and_it_stays_away_while_typing(page, site, alice, team):
+    postmortem = PostmortemFactory(team=team, summary="Checkout timed out.")
+    postmortem.authors.add(alice)
+    log_in(page, site, alice)
+    page.goto(f"{site}/postmortems/{postmortem.pk}/edit/")
+
+    summary = page.locator("#id_summary")
+    summary.fill("")
+    summary.press_sequentially(QUOTE, delay=5)
+    hints = page.locator("#hints-id_summary")
+    expect(hints.locator("mark").first).to_contain_text("human error")
+
+    hints.get_by_placeholder("Reason (optional)").fill("We quote the vendor.")
+    hints.get_by_role("button", name="Not blame").click()
+    expect(hints).to_contain_text("Marked as not blame")
+
+    summary.press_sequentially(" We rolled back at 10:31.", delay=5)
+    expect(hints).to_contain_text("No blaming language found.")
+    dismissal = BlameDismissal.objects.get()
+    assert (dismissal.sentence, dismissal.reason) == (QUOTE, "We quote the vendor.")
