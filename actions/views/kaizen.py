@@ -208,7 +208,7 @@ def theme_suggest(request):
         for v in request.POST.getlist(k)
     ]
     exclude = [v for v in chosen if v.isdigit()]
-    suggestions = kaizen.suggest_themes(text[:10_000], exclude=exclude)
+    suggestions = kaizen.suggest_themes(text[:10_000], user=request.user, exclude=exclude)
     return render(request, "actions/partials/_theme_suggestions.html", {"suggestions": suggestions})
 
 
