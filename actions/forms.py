@@ -55,7 +55,11 @@ class ActionItemForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.postmortem = postmortem
         User = get_user_model()
-        self.fields["team"].queryset = Team.objects.order_by("name")
+        teams = Team.objects.order_by("name")
+        if postmortem.restricted:
+            # services.check_owner_team: a restricted postmortem's items stay with its team.
+            teams = teams.filter(pk=postmortem.team_id)
+        self.fields["team"].queryset = teams
         if "assignee" in self.fields:
             self.fields["assignee"].queryset = (
                 User.objects.filter(memberships__isnull=False).distinct().order_by("username")

@@ -107,6 +107,8 @@ class Claimed(NamedTuple):
     first_name: str | None
     last_name: str | None
     slack_member_id: str | None
+    restricted: bool
+    postmortem_team_id: int
 
     @property
     def person_name(self):
@@ -125,6 +127,8 @@ CLAIMED_FIELDS = (
     "item__assignee__first_name",
     "item__assignee__last_name",
     "item__assignee__profile__slack_member_id",
+    "item__postmortem__restricted",
+    "item__postmortem__team_id",
 )
 
 
@@ -546,7 +550,19 @@ def build_payload(team, rows, today):
         return _build_payload(team, rows, today)
 
 
+def hide_restricted(team, row):
+    """The reminder as ``team``'s channel may see it. An item of a restricted postmortem is
+    owned by the postmortem's team (``services.check_owner_team``); one owned elsewhere all
+    the same (the postmortem became restricted later) is still reminded, but its title never
+    reaches a channel whose members cannot open it: the line says a restricted item is due
+    and links to it, for whoever may open it."""
+    if not row.restricted or row.postmortem_team_id == team.pk:
+        return row
+    return row._replace(title=_("A restricted action item — open Hindsight to see it"))
+
+
 def _build_payload(team, rows, today):
+    rows = [hide_restricted(team, row) for row in rows]
     groups, kinds_by_item = _groups(rows, today)
     total_items = len(kinds_by_item)
     per_kind = defaultdict(int)

@@ -92,6 +92,23 @@ def _check_assignee(team, assignee):
         )
 
 
+def check_owner_team(postmortem, team):
+    """The rule for who may own an action item of a restricted postmortem: only its own
+    team, whose members can open it. Another team would be reminded of the item in its
+    Slack channel and list it on its dashboard while its members get 404 on the item."""
+    if team is None or not postmortem.restricted or team.pk == postmortem.team_id:
+        return
+    raise ValidationError(
+        {
+            "team": _(
+                "This postmortem is restricted: its action items stay with %(team)s, whose "
+                "members can open it."
+            )
+            % {"team": postmortem.team.name}
+        }
+    )
+
+
 def _check_factor(postmortem, factor):
     if factor is not None and factor.postmortem_id != postmortem.pk:
         raise ValidationError(
@@ -136,6 +153,7 @@ def action_item_create(
     if due_date is None:
         due_date = default_due_date(priority=priority, postmortem=postmortem)
     _check_not_past(due_date)
+    check_owner_team(postmortem, team)
     _check_assignee(team, assignee)
     _check_factor(postmortem, factor)
     item = ActionItem(
@@ -169,6 +187,8 @@ def action_item_update(*, item, by, **changes):
             _check_not_past(changes["due_date"])
     for name, value in changes.items():
         setattr(item, name, value)
+    if "team" in changes:
+        check_owner_team(item.postmortem, item.team)
     _check_assignee(item.team, item.assignee)
     _check_factor(item.postmortem, item.factor)
     return _save(item, by=by, reason=_("Edited"))
