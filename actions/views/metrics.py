@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from postmortems.models import Team
+from postmortems.selectors import visible_postmortems
 
 from .. import metrics, selectors
 
@@ -47,9 +48,11 @@ def _filters(request):
     return team, first, last, teams, errors
 
 
-def _report(*, first, last, team):
-    """``metrics.report``, kept like the dashboard's figures (the same for everyone: the
-    counts include restricted postmortems and show none of them)."""
+def _report(*, first, last, team, user):
+    """``metrics.report`` over the postmortems ``user`` may read, kept like the dashboard's
+    figures: shared by everyone who sees no restricted postmortem, per person otherwise."""
+    postmortems = visible_postmortems(user)
+    sees_restricted = postmortems.filter(restricted=True).exists()
     key = ":".join(
         (
             "actions:metrics:report",
@@ -59,11 +62,12 @@ def _report(*, first, last, team):
             first.isoformat(),
             last.isoformat(),
             str(team.pk if team else ""),
+            f"user{user.pk}" if sees_restricted else "open",
         )
     )
     report = cache.get(key)
     if report is None:
-        report = metrics.report(first=first, last=last, team=team)
+        report = metrics.report(first=first, last=last, team=team, postmortems=postmortems)
         cache.set(key, report, settings.DASHBOARD_CACHE_SECONDS)
     return report
 
@@ -212,7 +216,7 @@ def _sections(report):
 
 def metrics_page(request):
     team, first, last, teams, errors = _filters(request)
-    report = _report(first=first, last=last, team=team)
+    report = _report(first=first, last=last, team=team, user=request.user)
     total = report.totals.get(metrics.ALL) or metrics.Bucket()
     context = {
         "teams": teams,
@@ -292,7 +296,7 @@ def _blank(value):
 
 def metrics_csv(request):
     team, first, last, _teams, _errors = _filters(request)
-    report = _report(first=first, last=last, team=team)
+    report = _report(first=first, last=last, team=team, user=request.user)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     suffix = f"-{team.pk}" if team else ""
     response["Content-Disposition"] = (
