@@ -285,12 +285,12 @@ class ThemeMergeForm(forms.Form):
     target = forms.ModelChoiceField(label=_("into this theme"), queryset=None)
     confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, **kwargs):
-        from postmortems.models import Theme
+    def __init__(self, *args, user, **kwargs):
+        from postmortems.selectors import visible_themes
 
         super().__init__(*args, **kwargs)
-        self.fields["source"].queryset = Theme.objects.all()
-        self.fields["target"].queryset = Theme.objects.all()
+        self.fields["source"].queryset = visible_themes(user)
+        self.fields["target"].queryset = visible_themes(user)
 
     def clean(self):
         data = super().clean()

@@ -173,6 +173,13 @@ class ThemeRollup(models.Model):
     overdue_action_count = models.PositiveIntegerField(default=0)
     # postmortem_count minus the previous period's.
     change = models.IntegerField(default=0)
+    # The same four counts without restricted postmortems: what everyone who may not read
+    # them all is shown, so a theme typed on a restricted postmortem (or one more incident
+    # of a theme) never shows up to outsiders.
+    open_postmortem_count = models.PositiveIntegerField(default=0)
+    open_factor_count = models.PositiveIntegerField(default=0)
+    open_open_action_count = models.PositiveIntegerField(default=0)
+    open_overdue_action_count = models.PositiveIntegerField(default=0)
     computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -451,9 +451,13 @@ class ContributingFactorForm(forms.Form):
         help_text=_("Type names separated by commas; a name that already exists is reused."),
     )
 
-    def __init__(self, *args, prefix_id="new", **kwargs):
+    def __init__(self, *args, user, prefix_id="new", **kwargs):
+        from .selectors import visible_themes
+
         super().__init__(*args, **kwargs)
         self.auto_id = f"id_factor_{prefix_id}_%s"
+        # A theme typed only on a restricted postmortem is no choice for its outsiders.
+        self.fields["themes"].queryset = visible_themes(user).order_by("name")
 
     def clean_new_themes(self):
         from django.utils.text import slugify

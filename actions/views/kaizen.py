@@ -4,15 +4,16 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from postmortems.models import Team, Theme
+from postmortems.models import Team
 from postmortems.permissions import managed_team_ids, member_team_ids
+from postmortems.selectors import visible_postmortems, visible_themes
 
 from .. import kaizen, services
 from ..forms import KaizenReviewForm, ThemeForm, ThemeMergeForm
@@ -63,7 +64,9 @@ def kaizen_page(request):
     if request.GET.get("team", "").isdigit():
         team = next((t for t in teams if t.pk == int(request.GET["team"])), None)
     periods, weeks, first, last, errors = _range(request)
-    trends = kaizen.trends(periods, team=team)
+    trends = kaizen.trends(
+        periods, team=team, with_restricted=kaizen.reader_sees_all(request.user, team)
+    )
     kaizen.attach_drill_down(
         trends, user=request.user, first=periods[0][0], last=periods[-1][1], team=team
     )
@@ -117,7 +120,14 @@ def themes(request):
             )
             messages.success(request, _("Theme “%(name)s” created.") % {"name": theme.name})
             return redirect("actions:themes")
-    theme_list = Theme.objects.annotate(factor_count=Count("factors")).order_by("name")
+    # Only themes and factors the reader may see: a name typed on a restricted postmortem,
+    # or its count, would tell of it.
+    visible_factors = Q(factors__postmortem__in=visible_postmortems(request.user).values("pk"))
+    theme_list = (
+        visible_themes(request.user)
+        .annotate(factor_count=Count("factors", filter=visible_factors))
+        .order_by("name")
+    )
     return render(
         request,
         "actions/themes.html",
@@ -125,7 +135,7 @@ def themes(request):
             "themes": theme_list,
             "form": form,
             "can_manage": can_manage,
-            "merge_form": ThemeMergeForm() if can_manage else None,
+            "merge_form": ThemeMergeForm(user=request.user) if can_manage else None,
         },
         status=400 if form is not None and form.errors else 200,
     )
@@ -133,7 +143,7 @@ def themes(request):
 
 def theme_edit(request, pk):
     _require_theme_manager(request.user)
-    theme = get_object_or_404(Theme, pk=pk)
+    theme = get_object_or_404(visible_themes(request.user), pk=pk)
     form = ThemeForm(request.POST or None, theme=theme)
     if request.method == "POST" and form.is_valid():
         services.theme_save(
@@ -156,7 +166,7 @@ def theme_edit(request, pk):
 def theme_merge(request):
     """GET/first POST: pick two themes and see what will move; POST with confirm: merge."""
     _require_theme_manager(request.user)
-    form = ThemeMergeForm(request.POST or request.GET or None)
+    form = ThemeMergeForm(request.POST or request.GET or None, user=request.user)
     if not form.is_bound or not form.is_valid():
         return render(
             request,

@@ -68,7 +68,7 @@ def factor_list(request, pk):
 @require_http_methods(["GET", "POST"])
 def factor_add(request, pk):
     postmortem = editable_postmortem(request, pk)
-    form = ContributingFactorForm(request.POST or None)
+    form = ContributingFactorForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         services.factor_create(**_save(form, postmortem=postmortem, by=request.user))
         return _after_write(request, postmortem)
@@ -84,7 +84,9 @@ def factor_edit(request, pk, factor_id):
         "description": factor.description,
         "themes": [theme.pk for theme in factor.themes.all()],
     }
-    form = ContributingFactorForm(request.POST or None, initial=initial, prefix_id=factor.pk)
+    form = ContributingFactorForm(
+        request.POST or None, user=request.user, initial=initial, prefix_id=factor.pk
+    )
     if request.method == "POST" and form.is_valid():
         services.factor_update(**_save(form, factor=factor, by=request.user))
         return _after_write(request, postmortem)
