@@ -431,3 +431,20 @@ def kaizen_review_create(*, team, period_start, period_end, notes, action_items=
     review.save()
     review.action_items.set(action_items)
     return review
+
+
+# --- Exports ---------------------------------------------------------------------------------
+
+
+def export_audit_record(*, by, export, team_id=None, query=""):
+    """Record one CSV export in the audit log of the team it was filtered to."""
+    from postmortems.models import AuditEvent, Team
+    from postmortems.services import audit_record
+
+    team = Team.objects.filter(pk=team_id).first() if team_id else None
+    return audit_record(
+        action=AuditEvent.Action.EXPORT_CSV,
+        actor=by,
+        team=team,
+        detail={"export": export, "query": query[:500]},
+    )

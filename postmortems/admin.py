@@ -2,6 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
+    AuditEvent,
     BlameAcknowledgement,
     ContributingFactor,
     Membership,
@@ -28,6 +29,38 @@ class TeamAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]
     exclude = ["slack_webhook_url"]  # managers set it on the team settings page; never shown
+
+    def save_formset(self, request, form, formset, change):
+        # Role changes made here land in the team's audit log like any other.
+        from .services import audit_record
+
+        changed = [
+            (f.instance, f.initial.get("role"))
+            for f in formset.forms
+            if formset.model is Membership and f.instance.pk and "role" in f.changed_data
+        ]
+        super().save_formset(request, form, formset, change)
+        for membership, old in changed:
+            audit_record(
+                action=AuditEvent.Action.ROLE_CHANGED,
+                actor=request.user,
+                team=membership.team,
+                target=membership,
+                detail={"user": membership.user.get_username(), "from": old, "to": membership.role},
+            )
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ["at", "actor", "team", "action", "target_type", "target_id"]
+    list_filter = ["action"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Profile)

@@ -63,6 +63,13 @@ def team_for_settings(user, slug):
     return qs.first()
 
 
+def team_audit_events(team):
+    """The team's audit log, newest first (for its managers: see ``team_for_settings``)."""
+    from .models import AuditEvent
+
+    return AuditEvent.objects.filter(team=team).select_related("actor").order_by("-at", "-id")
+
+
 def recent_slack_messages(team, limit=10):
     return team.slack_messages.all()[:limit]
 

@@ -17,6 +17,7 @@ from simple_history.utils import bulk_create_with_history
 
 from . import markdown, slack
 from .models import (
+    AuditEvent,
     ContributingFactor,
     Postmortem,
     ReviewComment,
@@ -33,17 +34,74 @@ logger = logging.getLogger(__name__)
 slack_message_finished = Signal()
 
 
+# --- Audit log -----------------------------------------------------------------------------
+
+
+def audit_record(*, action, actor=None, team=None, target=None, detail=None):
+    """Write one AuditEvent. Call it inside the transaction of the change it records, so
+    the event exists exactly when the change does. ``detail`` must hold nothing secret."""
+    if actor is not None and not actor.is_authenticated:
+        actor = None
+    return AuditEvent.objects.create(
+        action=action,
+        actor=actor,
+        team=team,
+        target_type=target._meta.label_lower if target is not None else "",
+        target_id=target.pk if target is not None else None,
+        detail=detail or {},
+    )
+
+
+def audit_lockout(*, username, ip_address, team=None):
+    """A sign-in locked out after too many failures (for the django-axes signal)."""
+    return audit_record(
+        action=AuditEvent.Action.LOCKOUT,
+        team=team,
+        detail={"username": username[:150], "ip_address": ip_address or ""},
+    )
+
+
+def membership_set_role(*, membership, role, by):
+    """Make a member a manager or back; recorded in the team's audit log."""
+    old = membership.role
+    if old == role:
+        return membership
+    with transaction.atomic():
+        membership.role = role
+        membership.full_clean()
+        membership.save(update_fields=["role"])
+        audit_record(
+            action=AuditEvent.Action.ROLE_CHANGED,
+            actor=by,
+            team=membership.team,
+            target=membership,
+            detail={"user": membership.user.get_username(), "from": old, "to": role},
+        )
+    return membership
+
+
 # --- Teams -------------------------------------------------------------------------------
 
 
+@transaction.atomic
 def team_set_slack_webhook(*, team, url, by=None):
     """Save a new webhook URL (validated against the allow-list); re-enables a dead hook."""
     if url:
         slack.check_url(url)
+    old = Team.objects.filter(pk=team.pk).values_list("slack_webhook_url", flat=True).first()
     team.slack_webhook_url = url
     team.slack_webhook_disabled_reason = ""
     team.full_clean()
     team.save(update_fields=["slack_webhook_url", "slack_webhook_disabled_reason"])
+    if old != url:
+        # The URL is a secret: the log keeps its masked form only.
+        audit_record(
+            action=AuditEvent.Action.WEBHOOK_CHANGED,
+            actor=by,
+            team=team,
+            target=team,
+            detail={"from": slack.mask_url(old or ""), "to": slack.mask_url(url or "")},
+        )
     logger.info("team %s: Slack webhook %s by %s", team.slug, "set" if url else "cleared", by)
     return team
 
@@ -240,10 +298,47 @@ def _postmortem_render_sections(postmortem):
         setattr(postmortem, f"{section}_html", markdown.render(getattr(postmortem, section)))
 
 
-def _postmortem_set_people(postmortem, data):
+def _postmortem_set_people(postmortem, data, by=None):
+    before = set(postmortem.viewers.values_list("pk", flat=True)) if "viewers" in data else set()
     for name in POSTMORTEM_M2M_FIELDS:
         if name in data:
             getattr(postmortem, name).set(data[name])
+    if "viewers" in data:
+        after = {user.pk for user in data["viewers"]}
+        _audit_viewers(postmortem, by, added=after - before, removed=before - after)
+
+
+def _audit_viewers(postmortem, by, *, added, removed):
+    from django.contrib.auth import get_user_model
+
+    names = dict(
+        get_user_model().objects.filter(pk__in=added | removed).values_list("pk", "username")
+    )
+    for action, ids in (
+        (AuditEvent.Action.VIEWER_ADDED, added),
+        (AuditEvent.Action.VIEWER_REMOVED, removed),
+    ):
+        for user_id in sorted(ids):
+            audit_record(
+                action=action,
+                actor=by,
+                team=postmortem.team,
+                target=postmortem,
+                detail={"user": names.get(user_id, ""), "user_id": user_id},
+            )
+
+
+def _audit_visibility(postmortem, by, was_restricted):
+    if postmortem.restricted == was_restricted:
+        return
+    audit_record(
+        action=AuditEvent.Action.RESTRICTED_ON
+        if postmortem.restricted
+        else AuditEvent.Action.RESTRICTED_OFF,
+        actor=by,
+        team=postmortem.team,
+        target=postmortem,
+    )
 
 
 def _postmortem_check_team(team, by, *, current_team_id=None):
@@ -267,9 +362,10 @@ def postmortem_create(*, data, by):
     with transaction.atomic():
         postmortem._history_user = by
         postmortem.save()
-        _postmortem_set_people(postmortem, data)
+        _postmortem_set_people(postmortem, data, by)
         if not data.get("authors"):
             postmortem.authors.add(by)
+        _audit_visibility(postmortem, by, was_restricted=False)
     logger.info("postmortem %s created by %s", postmortem.pk, by)
     return postmortem
 
@@ -297,12 +393,14 @@ def postmortem_update(*, postmortem, data, by, expected_version):
             raise PostmortemVersionConflict(Postmortem.objects.get(pk=postmortem.pk))
         # Reload under the claim: status or publish time may have changed meanwhile.
         postmortem.refresh_from_db()
+        was_restricted = postmortem.restricted
         for name, value in fields.items():
             setattr(postmortem, name, value)
         _postmortem_render_sections(postmortem)
         postmortem._history_user = by
         postmortem.save()
-        _postmortem_set_people(postmortem, data)
+        _postmortem_set_people(postmortem, data, by)
+        _audit_visibility(postmortem, by, was_restricted)
     logger.info("postmortem %s updated to v%s by %s", postmortem.pk, postmortem.version, by)
     return postmortem
 

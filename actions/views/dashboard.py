@@ -287,6 +287,12 @@ def export_csv(request):
     filters = form.filters()
     items = selectors.dashboard_items(request.user, filters)
     rows = selectors.export_rows(items, filters.get("sort") or selectors.DEFAULT_SORT)
+    services.export_audit_record(
+        by=request.user,
+        export="action_items",
+        team_id=filters.get("team"),
+        query=request.GET.urlencode(),
+    )
     writer = csv.writer(_Echo())
 
     def lines():

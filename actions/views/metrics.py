@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 from postmortems.models import Team
 from postmortems.selectors import visible_postmortems
 
-from .. import metrics, selectors
+from .. import metrics, selectors, services
 
 SEVERITY_COLUMNS = [metrics.ALL, *metrics.SEVERITIES]
 
@@ -297,6 +297,12 @@ def _blank(value):
 def metrics_csv(request):
     team, first, last, _teams, _errors = _filters(request)
     report = _report(first=first, last=last, team=team, user=request.user)
+    services.export_audit_record(
+        by=request.user,
+        export="metrics",
+        team_id=team.pk if team else None,
+        query=request.GET.urlencode(),
+    )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     suffix = f"-{team.pk}" if team else ""
     response["Content-Disposition"] = (
