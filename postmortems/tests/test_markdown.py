@@ -194,7 +194,7 @@ def test_table_alignment_becomes_the_align_attribute():
 
 
 def test_strikethrough_renders():
-    assert render("~~gone~~") == "<p><s>gone</s></p>"
+    assert render("~~gone~~") == "<p><del>gone</del></p>"
 
 
 def test_a_newline_is_a_line_break():
@@ -221,5 +221,15 @@ def test_raw_html_for_what_markdown_cannot_express_is_kept():
 
 
 def test_other_raw_html_is_dropped_and_its_text_kept():
-    assert render("<div>Checkout & cart</div>") == "<p>Checkout &amp; cart</p>"
+    assert render("<div>Checkout & cart</div>") == "Checkout &amp; cart"
     assert render("before <span>inside</span> after") == "<p>before inside after</p>"
+
+
+def test_text_nested_beyond_the_limit_is_shown_as_plain_text():
+    html = render("> " * 150 + "deep\n\nnext")
+    assert "<blockquote>" not in html
+    assert html.startswith("<p>&gt; &gt;") and html.endswith("<p>next</p>")
+
+
+def test_ordinary_nesting_is_kept():
+    assert render("> " * 20 + "deep").count("<blockquote>") == 20
