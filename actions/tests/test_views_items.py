@@ -314,3 +314,10 @@ def test_postmortem_page_hides_the_add_form_from_people_who_cannot_edit(
     content = outsider_client.get(f"/postmortems/{postmortem.pk}/").content.decode()
     assert 'id="postmortem-actions"' in content
     assert "/actions/new/" not in content
+
+
+def test_item_page_serves_the_notes_html_stored_on_save(alice_client, postmortem):
+    item = ActionItemFactory(postmortem=postmortem, notes="**source**")
+    ActionItem.objects.filter(pk=item.pk).update(notes_html="<p>stored-notes</p>")
+    html = alice_client.get(f"/actions/{item.pk}/").content.decode()
+    assert "<p>stored-notes</p>" in html and "<strong>source</strong>" not in html
