@@ -14,6 +14,12 @@ def markdown_models():
     return [model for model in apps.get_models() if getattr(model, "markdown_fields", None)]
 
 
+def render_markdown_fields(instance):
+    """Store the rendered HTML of each of the instance's Markdown fields on it (unsaved)."""
+    for source, html in getattr(instance, "markdown_fields", ()):
+        setattr(instance, html, render(getattr(instance, source)))
+
+
 def rerender_rows(model, fields, *, batch_size=500):
     """Render ``fields`` ((source, html) pairs) of every row of ``model`` again and store
     the HTML that changed. Works on migration-time models too. Returns (rows, changed)."""
