@@ -83,7 +83,7 @@ MAX_NESTING = 100
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
 # "[^<>]" rather than "[^>]": a scan from one "<" stops at the next, so text full of
 # unclosed "<" is still read in linear time.
-_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)[^<>]*>")
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)[^<>]*?(/?)>")
 
 
 def _too_deep(html):
@@ -93,10 +93,10 @@ def _too_deep(html):
     if html.count("<") <= MAX_NESTING:
         return False
     stack, open_names = [], {}
-    for match in _TAG.finditer(html):
-        closing, name = match.group(1), match.group(2).lower()
+    for closing, name, self_closing in _TAG.findall(html):
+        name = name.lower()
         if not closing:
-            if name in _VOID or match.group(0).endswith("/>"):
+            if self_closing or name in _VOID:
                 continue
             stack.append(name)
             open_names[name] = open_names.get(name, 0) + 1

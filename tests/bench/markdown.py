@@ -56,6 +56,7 @@ ADVERSARIAL = {
     "entities": lambda n: _repeat("&#", n),
     "escapes": lambda n: _repeat("\\[", n),
     "autolink openers": lambda n: _repeat("<http://a", n),
+    "many small cells": lambda n: _repeat("|a|a|a|a\n", n, prefix="|a|a|a|a\n|-|-|-|-\n"),
     "wide table": lambda n: _repeat("|\n", n, prefix="|a" * 250 + "\n" + "|-" * 250 + "\n"),
 }
 
