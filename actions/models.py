@@ -86,6 +86,7 @@ class ActionItem(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
+    markdown_fields = (("notes", "notes_html"),)
     history = HistoricalRecords(excluded_fields=["notes_html"])
 
     class Meta:
@@ -216,6 +217,7 @@ class KaizenReview(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    markdown_fields = (("notes", "notes_html"),)
 
     class Meta:
         ordering = ["-period_end", "-id"]

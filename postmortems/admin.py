@@ -14,6 +14,20 @@ from .models import (
     Theme,
     TimelineEvent,
 )
+from .rerender import render_markdown_fields
+
+
+class StoresRenderedMarkdown:
+    """Admin edits store the rendered HTML as the services do, inlines included."""
+
+    def save_model(self, request, obj, form, change):
+        render_markdown_fields(obj)
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        for inline_form in formset.forms:
+            render_markdown_fields(inline_form.instance)
+        super().save_formset(request, form, formset, change)
 
 
 class MembershipInline(admin.TabularInline):
@@ -81,7 +95,7 @@ class FactorInline(admin.StackedInline):
 
 
 @admin.register(Postmortem)
-class PostmortemAdmin(SimpleHistoryAdmin):
+class PostmortemAdmin(StoresRenderedMarkdown, SimpleHistoryAdmin):
     list_display = ["title", "team", "severity", "status", "restricted", "created_at"]
     list_filter = ["status", "severity", "restricted", "team"]
     search_fields = ["title", "summary"]
@@ -96,7 +110,11 @@ class ThemeAdmin(SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-admin.site.register(ReviewComment)
+@admin.register(ReviewComment)
+class ReviewCommentAdmin(StoresRenderedMarkdown, admin.ModelAdmin):
+    raw_id_fields = ["postmortem", "parent", "author", "resolved_by"]
+
+
 admin.site.register(BlameAcknowledgement)
 
 

@@ -213,6 +213,8 @@ class Postmortem(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # (Markdown field, its rendered HTML) pairs, for `rerender_markdown`.
+    markdown_fields = tuple((s, f"{s}_html") for s in SECTIONS)
     history = HistoricalRecords(
         excluded_fields=[f"{s}_html" for s in SECTIONS],
         m2m_fields=[authors, reviewers, viewers],
@@ -277,6 +279,7 @@ class TimelineEvent(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    markdown_fields = (("text", "text_html"),)
     history = HistoricalRecords(excluded_fields=["text_html"])
 
     class Meta:
@@ -309,6 +312,7 @@ class ContributingFactor(models.Model):
         Theme, related_name="factors", blank=True, verbose_name=_("themes")
     )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    markdown_fields = (("description", "description_html"),)
     history = HistoricalRecords(excluded_fields=["description_html"], m2m_fields=[themes])
 
     class Meta:
@@ -344,6 +348,7 @@ class ReviewComment(models.Model):
     )
     resolved_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    markdown_fields = (("body", "body_html"),)
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -21,6 +21,7 @@ DASHBOARD_MAX_RATIO = 4.0
 SWEEP_MAX_SECONDS = 5.0
 ROLLUP_MAX_SECONDS = 3.0
 LINT_MAX_MS = 5.0
+MARKDOWN_MAX_MS = 250.0
 SEED_MAX_SECONDS = 60.0
 SEED_TARGET_ACTIONS = 100_000
 
@@ -267,6 +268,14 @@ def evaluate_targets(results):
         (lint.get("median_ms", 10**9) <= LINT_MAX_MS) if lint else None,
         f"{lint['median_ms']:.2f} ms" if "median_ms" in lint else lint.get("error"),
     )
+    md = results.get("markdown", {})
+    check(
+        f"worst adversarial Markdown render ≤{MARKDOWN_MAX_MS:g} ms",
+        (md.get("worst_ms", 10**9) <= MARKDOWN_MAX_MS) if md else None,
+        f"{md['worst_ms']:.0f} ms ({md['worst_input']}, {md['worst_size']} chars)"
+        if "worst_ms" in md
+        else md.get("error", "not measured"),
+    )
     seeded = [s for s in sizes if s["actions"] >= SEED_TARGET_ACTIONS]
     if seeded:
         seconds = seeded[0].get("seed_seconds")
@@ -353,6 +362,10 @@ def render_text(results):
             f"blame detector: {lint['median_ms']:.2f} ms median, {lint['p95_ms']:.2f} ms p95 "
             f"per {lint['bytes']} bytes ({lint['runs']} runs, {lint['findings']} findings)",
         ]
+    if "by_size" in results.get("markdown", {}):
+        from .markdown import render_table
+
+        lines += ["", render_table(results["markdown"])]
     if results.get("language_table"):
         lines += ["", results["language_table"]]
     lines += ["", "Targets:"]
@@ -366,6 +379,7 @@ def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
     url = setup_django()
     from . import jobs
+    from . import markdown as markdown_bench
     from .pages import lint_text
 
     results = {
@@ -376,6 +390,8 @@ def main(argv=None):
     }
     began = time.perf_counter()
     if not args.pages:
+        say("adversarial Markdown at every field's size limit")
+        results["markdown"] = _guarded(markdown_bench.adversarial_figures)
         say("blame detector speed and corpus evaluation")
         results["lint"] = _guarded(jobs.lint_speed, lint_text())
         quality = _guarded(jobs.language_quality)
