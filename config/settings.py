@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # The signed-in user's display time zone and language (profile), after auth.
     "postmortems.middleware.UserPreferencesMiddleware",
+    # Cache-Control: private, no-store for signed-in users (after auth, so login counts).
+    "postmortems.private_cache.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
