@@ -32,6 +32,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from postmortems import slack
 from postmortems.models import ContributingFactor, SlackMessage, Team
 
 from .models import ActionItem, ThemeRollup
@@ -351,7 +352,8 @@ def digest_payload(team, team_trends, period_end):
                     "%(open)d open actions"
                 )
                 % {
-                    "theme": t.name,
+                    # Theme names are typed by anyone who writes a factor.
+                    "theme": slack.escape(t.name),
                     "incidents": incidents,
                     "periods": t.periods_with_incidents,
                     "weeks": len(t.counts),
@@ -365,7 +367,7 @@ def digest_payload(team, team_trends, period_end):
         more = _("Open the Kaizen review")
     body = "\n".join(lines)
     return {
-        "text": f"{title}\n{body}\n{link}",
+        "text": f"{slack.escape(title)}\n{body}\n{link}",
         "blocks": [
             {"type": "header", "text": {"type": "plain_text", "text": title[:150]}},
             {"type": "section", "text": {"type": "mrkdwn", "text": body}},

@@ -89,6 +89,12 @@ class DateTimeLocalInput(forms.DateTimeInput):
         super().__init__(attrs={"step": 60, **(attrs or {})}, format=DATETIME_LOCAL_FORMAT)
 
 
+STALE_FORM_MESSAGE = _(
+    "This form did not say which version of the postmortem it edits, so it was not saved. "
+    "Reload the page and make your change again."
+)
+
+
 class PostmortemForm(forms.ModelForm):
     """Create and edit. Times are read and shown in the active (the user's) time zone."""
 
@@ -233,6 +239,13 @@ class PostmortemForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if self.instance.pk is not None and (
+            "version" in self.errors or cleaned.get("version") is None
+        ):
+            # Without the version the form was loaded at, a save could overwrite someone
+            # else's edit unnoticed: refuse it instead of guessing.
+            self.errors.pop("version", None)
+            self.add_error(None, STALE_FORM_MESSAGE)
         errors = postmortem_time_errors(
             **{name: cleaned.get(name) for name in POSTMORTEM_TIME_FIELDS}
         )

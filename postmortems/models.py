@@ -4,6 +4,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .validators import validate_slack_webhook_url
+
 
 class Team(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
@@ -12,7 +14,11 @@ class Team(models.Model):
         settings.AUTH_USER_MODEL, through="Membership", related_name="teams", blank=True
     )
     slack_webhook_url = models.URLField(
-        _("Slack incoming webhook URL"), max_length=500, blank=True, default=""
+        _("Slack incoming webhook URL"),
+        max_length=500,
+        blank=True,
+        default="",
+        validators=[validate_slack_webhook_url],
     )
     # Set when Slack says the hook is gone (403/404/410); cleared when a manager saves a new URL.
     slack_webhook_disabled_reason = models.CharField(

@@ -188,8 +188,8 @@ def slack_message_attempt(*, message_id, final_attempt=False):
 def team_send_test_message(*, team, by):
     with translation.override(team.language):
         text = _("Hindsight: test message for team %(team)s, sent by %(by)s.") % {
-            "team": team.name,
-            "by": by.get_username(),
+            "team": slack.escape(team.name),
+            "by": slack.escape(by.get_username()),
         }
     return slack_message_enqueue(team=team, kind=SlackMessage.Kind.TEST, payload={"text": text})
 
@@ -459,17 +459,12 @@ def _review_payload(postmortem, by):
         link_label = _("Open the draft")
     link = _postmortem_link(postmortem)
     return {
-        "text": f"{text} {link}",
+        "text": f"{slack.escape(text)} {link}",
         "blocks": [
-            {"type": "section", "text": {"type": "mrkdwn", "text": _slack_escape(text)}},
-            {"type": "section", "text": {"type": "mrkdwn", "text": f"<{link}|{link_label}>"}},
+            {"type": "section", "text": {"type": "mrkdwn", "text": slack.escape(text)}},
+            {"type": "section", "text": {"type": "mrkdwn", "text": slack.link(link, link_label)}},
         ],
     }
-
-
-def _slack_escape(text):
-    # Slack's mrkdwn treats these three as control characters.
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _first_lines(text, *, lines=3, limit=300):
@@ -494,14 +489,18 @@ def _published_payload(postmortem, action_count):
             "type": "header",
             "text": {"type": "plain_text", "text": headline[:150], "emoji": False},
         },
-        {"type": "context", "elements": [{"type": "mrkdwn", "text": _slack_escape(facts)}]},
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": slack.escape(facts)}]},
     ]
     if summary:
         blocks.append(
-            {"type": "section", "text": {"type": "mrkdwn", "text": _slack_escape(summary)}}
+            {"type": "section", "text": {"type": "mrkdwn", "text": slack.escape(summary)}}
         )
-    blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": f"<{link}|{link_label}>"}})
-    text = f"{headline} ({facts})\n{summary}\n{link}" if summary else f"{headline} ({facts}) {link}"
+    blocks.append(
+        {"type": "section", "text": {"type": "mrkdwn", "text": slack.link(link, link_label)}}
+    )
+    # The fallback is mrkdwn too (notifications, clients without Block Kit).
+    head = f"{slack.escape(headline)} ({slack.escape(facts)})"
+    text = f"{head}\n{slack.escape(summary)}\n{link}" if summary else f"{head} {link}"
     return {"text": text, "blocks": blocks}
 
 

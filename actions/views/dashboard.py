@@ -1,7 +1,6 @@
 """The manager dashboard: filters, tiles, per-team table, SVG charts, the item list, bulk
 changes and the CSV export. Everything is computed on the items the user may see."""
 
-import csv
 from collections import namedtuple
 
 from django.conf import settings
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
+from postmortems import csv_cells
 from postmortems.permissions import managed_team_ids
 
 from .. import charts, selectors, services
@@ -275,9 +275,6 @@ def _cell(value):
         if hasattr(value, "hour"):
             return timezone.localtime(value).isoformat(timespec="seconds")
         return value.isoformat()
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        # Spreadsheets run cells starting with these as formulas.
-        return "'" + value
     return value
 
 
@@ -293,7 +290,7 @@ def export_csv(request):
         team_id=filters.get("team"),
         query=request.GET.urlencode(),
     )
-    writer = csv.writer(_Echo())
+    writer = csv_cells.writer(_Echo())
 
     def lines():
         yield writer.writerow(

@@ -1,6 +1,5 @@
 """Incident metrics page and its CSV export."""
 
-import csv
 import datetime
 
 from django.conf import settings
@@ -12,6 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
+from postmortems import csv_cells
 from postmortems.models import Team
 from postmortems.selectors import visible_postmortems
 
@@ -308,7 +308,7 @@ def metrics_csv(request):
     response["Content-Disposition"] = (
         f'attachment; filename="hindsight-metrics-{first}-{last}{suffix}.csv"'
     )
-    writer = csv.writer(response)
+    writer = csv_cells.writer(response)
     writer.writerow([CSV_HEADINGS.get(name, name) for name in CSV_HEADER])
     for month in report.months:
         for severity in SEVERITY_COLUMNS:

@@ -135,10 +135,9 @@ def postmortem_edit(request, pk):
         )
         return render(request, "postmortems/form.html", {"form": form, "postmortem": postmortem})
 
-    loaded_version = postmortem.version
     form = PostmortemForm(request.POST, instance=postmortem, user=request.user)
     if form.is_valid():
-        expected = form.cleaned_data.get("version") or loaded_version
+        expected = form.cleaned_data["version"]
         try:
             services.postmortem_update(
                 postmortem=postmortem,
