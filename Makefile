@@ -10,6 +10,8 @@ DEV := $(VENV)/.dev-installed
 ifeq ($(CI),true)
 export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/hindsight
 export CELERY_BROKER_URL ?= redis://127.0.0.1:6379/0
+# The cache every web process shares (dashboard/metrics figures and their version key).
+export CACHE_URL ?= redis://127.0.0.1:6379/1
 endif
 
 .PHONY: run test lint bench worker screenshots messages clean-venv system-packages
