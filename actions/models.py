@@ -5,10 +5,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from postmortems.bounds import NulFreeTextMixin
 from postmortems.models import ContributingFactor, Postmortem, SlackMessage, Team, Theme
 
 
-class ActionItem(models.Model):
+class ActionItem(NulFreeTextMixin, models.Model):
     class Kind(models.TextChoices):
         PREVENT = "prevent", _("Prevent")
         DETECT = "detect", _("Detect")
@@ -113,7 +114,7 @@ class ActionItem(models.Model):
         return self.status in self.OPEN_STATUSES
 
 
-class ReminderLog(models.Model):
+class ReminderLog(NulFreeTextMixin, models.Model):
     """One reminder of one kind for one item on one day.
 
     The unique constraint is the claim that makes reminders exactly-once: a sweep inserts
@@ -159,7 +160,7 @@ class ReminderLog(models.Model):
         return f"{self.kind} for {self.item_id} on {self.for_date} ({self.state})"
 
 
-class ThemeRollup(models.Model):
+class ThemeRollup(NulFreeTextMixin, models.Model):
     """Weekly counts for one theme, overall (team empty) or for one team."""
 
     theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="rollups")
@@ -202,7 +203,7 @@ class ThemeRollup(models.Model):
         return f"{self.theme} {self.period_start}–{self.period_end}"
 
 
-class KaizenReview(models.Model):
+class KaizenReview(NulFreeTextMixin, models.Model):
     """What a team chose to improve in a Kaizen review session."""
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="kaizen_reviews")

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from postmortems import markdown
+from postmortems import limits, markdown
 from postmortems.models import Membership
 from postmortems.permissions import is_team_manager
 
@@ -122,6 +122,7 @@ def _check_not_past(due_date):
 
 
 def _save(item, *, by, reason, update_fields=None):
+    limits.check_text(notes=(item.notes, "ACTION_ITEM_NOTES_MAX_CHARS"))
     item.notes_html = markdown.render(item.notes)
     item.full_clean()
     # simple-history reads these for the history row (also outside a request, e.g. Celery).
@@ -156,6 +157,11 @@ def action_item_create(
     check_owner_team(postmortem, team)
     _check_assignee(team, assignee)
     _check_factor(postmortem, factor)
+    limits.check_room(
+        existing=postmortem.action_items.count(),
+        setting="ACTION_ITEMS_MAX_PER_POSTMORTEM",
+        what=_("action items"),
+    )
     item = ActionItem(
         postmortem=postmortem,
         factor=factor,
@@ -417,6 +423,7 @@ def kaizen_review_create(*, team, period_start, period_end, notes, action_items=
         raise ValidationError(
             {"action_items": _("Link only action items owned by %(team)s.") % {"team": team.name}}
         )
+    limits.check_text(notes=(notes, "KAIZEN_REVIEW_NOTES_MAX_CHARS"))
     review = KaizenReview(
         team=team,
         period_start=period_start,

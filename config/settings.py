@@ -153,17 +153,31 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env
     # (~100 ms on 100k action items) for queries that take less than that to run.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 
-# Short-lived figures (the dashboard and metrics pages, see DASHBOARD_CACHE_SECONDS). CACHE_URL
-# redis://… shares them between processes; by default each process keeps its own.
+# Short-lived figures (the dashboard and metrics pages, see DASHBOARD_CACHE_SECONDS) and the
+# version key that makes them stale. Every process of one deployment must share this cache:
+# a per-process cache would keep showing a postmortem's title in another worker after it was
+# restricted. By default a file-based cache under var/cache/ (all processes of `make run` on
+# one machine share it); CACHE_URL=redis://… for several machines (production, CI);
+# file:///path for another folder; locmem:// only where one process runs.
 CACHE_URL = os.environ.get("CACHE_URL", "")
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache"
-        if CACHE_URL.startswith(("redis://", "rediss://"))
-        else "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": CACHE_URL or "hindsight",
+
+
+def parse_cache_url(url, var_dir):
+    if url.startswith(("redis://", "rediss://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if url.startswith("locmem://"):
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": url[9:]}
+    if url and not url.startswith("file://"):
+        raise ImproperlyConfigured(f"CACHE_URL must be redis://, file:// or locmem://, not {url!r}")
+    folder = Path(url[len("file://") :]) if url else var_dir / "cache" / "web"
+    return {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(folder if folder.is_absolute() else BASE_DIR / folder),
+        "OPTIONS": {"MAX_ENTRIES": 2000},
     }
-}
+
+
+CACHES = {"default": parse_cache_url(CACHE_URL, VAR_DIR)}
 DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -270,8 +284,22 @@ SLACK_TIMEOUT_SECONDS = float(os.environ.get("SLACK_TIMEOUT_SECONDS", "5"))
 SLACK_RETRY_BACKOFF_SECONDS = env_int("SLACK_RETRY_BACKOFF_SECONDS", 5)
 ACTION_DUE_DAYS = parse_due_days(os.environ.get("ACTION_DUE_DAYS", ""))
 REMINDER_DUE_SOON_DAYS = env_int("REMINDER_DUE_SOON_DAYS", 3)
-POSTMORTEM_SECTION_MAX_CHARS = 50_000
 LINT_MAX_BYTES = 100 * 1024
+# --- Bounds: what one request or one postmortem may hold (issue 15). Each is enforced in the
+# forms (an error that keeps what was typed) and again in the services.
+# The widest date range of a report (metrics, Kaizen, their CSVs): five years.
+MAX_REPORT_RANGE_DAYS = env_int("MAX_REPORT_RANGE_DAYS", 5 * 366)
+POSTMORTEM_SECTION_MAX_CHARS = env_int("POSTMORTEM_SECTION_MAX_CHARS", 20_000)
+TIMELINE_EVENT_MAX_CHARS = env_int("TIMELINE_EVENT_MAX_CHARS", 10_000)
+TIMELINE_MAX_EVENTS = env_int("TIMELINE_MAX_EVENTS", 500)
+TIMELINE_PASTE_MAX_LINES = env_int("TIMELINE_PASTE_MAX_LINES", 200)
+FACTOR_MAX_CHARS = env_int("FACTOR_MAX_CHARS", 20_000)
+FACTORS_MAX_PER_POSTMORTEM = env_int("FACTORS_MAX_PER_POSTMORTEM", 100)
+COMMENT_MAX_CHARS = env_int("COMMENT_MAX_CHARS", 10_000)
+COMMENTS_MAX_PER_POSTMORTEM = env_int("COMMENTS_MAX_PER_POSTMORTEM", 1_000)
+ACTION_ITEMS_MAX_PER_POSTMORTEM = env_int("ACTION_ITEMS_MAX_PER_POSTMORTEM", 200)
+ACTION_ITEM_NOTES_MAX_CHARS = env_int("ACTION_ITEM_NOTES_MAX_CHARS", 20_000)
+KAIZEN_REVIEW_NOTES_MAX_CHARS = env_int("KAIZEN_REVIEW_NOTES_MAX_CHARS", 20_000)
 
 # --- Celery (names map to celery's lowercase settings through namespace="CELERY")
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")

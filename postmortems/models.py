@@ -4,10 +4,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .bounds import NulFreeTextMixin
 from .validators import validate_slack_webhook_url
 
 
-class Team(models.Model):
+class Team(NulFreeTextMixin, models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     members = models.ManyToManyField(
@@ -54,7 +55,7 @@ class Team(models.Model):
         return bool(self.slack_webhook_url) and not self.slack_webhook_disabled_reason
 
 
-class Membership(models.Model):
+class Membership(NulFreeTextMixin, models.Model):
     class Role(models.TextChoices):
         MEMBER = "member", _("Member")
         # Managers change team settings and make bulk changes on the dashboard.
@@ -77,7 +78,7 @@ class Membership(models.Model):
         return f"{self.user} in {self.team} ({self.role})"
 
 
-class Profile(models.Model):
+class Profile(NulFreeTextMixin, models.Model):
     """Per-user preferences: display time zone, language and Slack member id."""
 
     user = models.OneToOneField(
@@ -103,7 +104,7 @@ class Profile(models.Model):
         return f"Profile of {self.user}"
 
 
-class Theme(models.Model):
+class Theme(NulFreeTextMixin, models.Model):
     """A recurring weakness ("alert fatigue", "config drift") that factors are tagged with."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
@@ -134,7 +135,7 @@ class Severity(models.TextChoices):
     SEV4 = "SEV4", _("SEV4 — low: little or no customer impact, worth learning from")
 
 
-class Postmortem(models.Model):
+class Postmortem(NulFreeTextMixin, models.Model):
     class Status(models.TextChoices):
         # Being written; only the team, authors and reviewers are expected to look.
         DRAFT = "draft", _("Draft")
@@ -260,7 +261,7 @@ def _duration(start, end):
     return end - start
 
 
-class TimelineEvent(models.Model):
+class TimelineEvent(NulFreeTextMixin, models.Model):
     class Kind(models.TextChoices):
         NOTE = "note", _("Note")
         DETECTION = "detection", _("Detection")
@@ -298,7 +299,7 @@ class TimelineEvent(models.Model):
         return f"{self.occurred_at:%Y-%m-%d %H:%M %Z} {self.get_kind_display()}"
 
 
-class ContributingFactor(models.Model):
+class ContributingFactor(NulFreeTextMixin, models.Model):
     class Category(models.TextChoices):
         MONITORING = "monitoring", _("Monitoring & alerting")
         DEPLOY = "deploy", _("Deploy & change")
@@ -330,7 +331,7 @@ class ContributingFactor(models.Model):
         return f"{self.get_category_display()}: {self.description[:60]}"
 
 
-class ReviewComment(models.Model):
+class ReviewComment(NulFreeTextMixin, models.Model):
     """A reviewer's comment on a section, factor or timeline event, with threaded replies."""
 
     postmortem = models.ForeignKey(Postmortem, on_delete=models.CASCADE, related_name="comments")
@@ -365,7 +366,7 @@ class ReviewComment(models.Model):
         return f"Comment by {self.author} on {self.anchor}"
 
 
-class BlameAcknowledgement(models.Model):
+class BlameAcknowledgement(NulFreeTextMixin, models.Model):
     """An author's reason for keeping a flagged phrase ("direct quote", "not about a person")."""
 
     postmortem = models.ForeignKey(
@@ -396,7 +397,7 @@ class BlameAcknowledgement(models.Model):
         return f"{self.phrase!r} ({self.rule}) acknowledged"
 
 
-class SlackMessage(models.Model):
+class SlackMessage(NulFreeTextMixin, models.Model):
     """Outbox of Slack messages: written in the same transaction as the change that causes
     it, then delivered by a Celery task, so a failing webhook never loses a message."""
 

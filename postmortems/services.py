@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history
 
-from . import markdown, slack
+from . import limits, markdown, slack
+from .bounds import has_nul, nul_error
 from .models import (
     AuditEvent,
     ContributingFactor,
@@ -284,10 +285,14 @@ def _postmortem_validate(postmortem):
     errors = postmortem_time_errors(
         **{name: getattr(postmortem, name) for name in POSTMORTEM_TIME_FIELDS}
     )
-    limit = settings.POSTMORTEM_SECTION_MAX_CHARS
-    for section in Postmortem.SECTIONS:
-        if len(getattr(postmortem, section)) > limit:
-            errors[section] = _("Keep this section under %(limit)s characters.") % {"limit": limit}
+    errors.update(
+        limits.text_errors(
+            **{
+                section: (getattr(postmortem, section), "POSTMORTEM_SECTION_MAX_CHARS")
+                for section in Postmortem.SECTIONS
+            }
+        )
+    )
     if errors:
         raise ValidationError(errors)
     postmortem.full_clean(exclude=["version"], validate_unique=False)
@@ -575,6 +580,8 @@ def postmortem_mark_not_required(*, postmortem, by, reason):
         raise PostmortemTransitionError(_("Say why no write-up is needed."))
     if len(reason) > 500:
         raise PostmortemTransitionError(_("Keep the reason under 500 characters."))
+    if has_nul(reason):
+        raise PostmortemTransitionError(nul_error().messages[0])
     with transaction.atomic():
         locked = _postmortem_lock(postmortem)
         if locked.status not in (Postmortem.Status.DRAFT, Postmortem.Status.IN_REVIEW):
@@ -647,6 +654,12 @@ def review_comment_create(*, postmortem, by, body, anchor="general", parent=None
         anchor = parent.anchor
     anchor = anchor or "general"
     _review_comment_check_anchor(postmortem, anchor)
+    limits.check_text(body=(body, "COMMENT_MAX_CHARS"))
+    limits.check_room(
+        existing=ReviewComment.objects.filter(postmortem=postmortem).count(),
+        setting="COMMENTS_MAX_PER_POSTMORTEM",
+        what=_("comments"),
+    )
     comment = ReviewComment(
         postmortem=postmortem,
         anchor=anchor,
@@ -655,8 +668,6 @@ def review_comment_create(*, postmortem, by, body, anchor="general", parent=None
         body=body,
         body_html=markdown.render(body),
     )
-    if len(body) > 10_000:
-        raise ValidationError({"body": _("Keep comments under 10,000 characters.")})
     comment.full_clean()
     with transaction.atomic():
         comment.save()
@@ -683,6 +694,7 @@ def review_comment_set_resolved(*, comment, by, resolved):
 
 
 def _timeline_event_save(event, by, **save_kwargs):
+    limits.check_text(text=(event.text, "TIMELINE_EVENT_MAX_CHARS"))
     event.text_html = markdown.render(event.text)
     event.full_clean(exclude=["postmortem", "created_by"])
     event._history_user = by
@@ -692,6 +704,11 @@ def _timeline_event_save(event, by, **save_kwargs):
 
 
 def timeline_event_create(*, postmortem, by, occurred_at, kind, text, pinned=False):
+    limits.check_room(
+        existing=postmortem.timeline_events.count(),
+        setting="TIMELINE_MAX_EVENTS",
+        what=_("timeline events"),
+    )
     event = TimelineEvent(
         postmortem=postmortem,
         occurred_at=occurred_at,
@@ -727,8 +744,21 @@ def timeline_event_set_pinned(*, event, by, pinned):
 def timeline_import(*, postmortem, by, events):
     """Save parsed lines (``timeline.ParsedEvent`` or anything with ``occurred_at``,
     ``kind`` and ``text``) as events, all or none."""
+    events = list(events)
+    if len(events) > settings.TIMELINE_PASTE_MAX_LINES:
+        raise ValidationError(
+            _("Paste at most %(limit)s lines at a time; this paste has %(count)s.")
+            % {"limit": settings.TIMELINE_PASTE_MAX_LINES, "count": len(events)}
+        )
+    limits.check_room(
+        existing=postmortem.timeline_events.count(),
+        adding=len(events),
+        setting="TIMELINE_MAX_EVENTS",
+        what=_("timeline events"),
+    )
     built = []
     for parsed in events:
+        limits.check_text(text=(parsed.text, "TIMELINE_EVENT_MAX_CHARS"))
         event = TimelineEvent(
             postmortem=postmortem,
             occurred_at=parsed.occurred_at,
@@ -783,6 +813,7 @@ def _themes_resolve(themes, by):
 
 
 def _factor_save(factor, by, themes):
+    limits.check_text(description=(factor.description, "FACTOR_MAX_CHARS"))
     factor.description_html = markdown.render(factor.description)
     factor.full_clean(exclude=["postmortem"])
     factor._history_user = by
@@ -795,6 +826,11 @@ def _factor_save(factor, by, themes):
 
 def factor_create(*, postmortem, by, category, description, themes=()):
     """``themes``: Theme objects and/or names; unknown names become new themes."""
+    limits.check_room(
+        existing=postmortem.factors.count(),
+        setting="FACTORS_MAX_PER_POSTMORTEM",
+        what=_("contributing factors"),
+    )
     factor = ContributingFactor(postmortem=postmortem, category=category, description=description)
     return _factor_save(factor, by, themes)
 

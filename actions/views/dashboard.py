@@ -207,7 +207,10 @@ def _list_columns(current):
 def bulk_update(request):
     """Managers change the status or assignee of the checked rows (their teams' items only)."""
     next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+    # Only a path: redirect() would take a bare word for a URL pattern name (NoReverseMatch).
+    if not next_url.startswith("/") or not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}
+    ):
         next_url = ""
     back = next_url or "actions:dashboard"
     form = BulkUpdateForm(request.POST)
