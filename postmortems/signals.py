@@ -1,9 +1,11 @@
+from axes.signals import user_locked_out
 from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from .models import ContributingFactor, Postmortem, Profile, TimelineEvent
+from . import services
+from .models import ContributingFactor, Postmortem, Profile, Team, TimelineEvent
 
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL)
@@ -42,3 +44,13 @@ def record_blame_hints(sender, instance, raw=False, **kwargs):
     record.blame_postmortem_id = postmortem_id
     record.done = False
     transaction.on_commit(record)
+
+
+@receiver(user_locked_out)
+def audit_lockout(sender, request=None, username=None, ip_address=None, **kwargs):
+    """A lockout goes to the audit log of every team the account belongs to, so their
+    managers see it; an unknown user name is kept with no team (the admin shows it)."""
+    username = username or ""
+    teams = list(Team.objects.filter(memberships__user__username=username).distinct()) or [None]
+    for team in teams:
+        services.audit_lockout(username=username, ip_address=ip_address, team=team)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import (
+    audit,
     comments,
     dismissals,
     factors,
@@ -22,6 +23,8 @@ urlpatterns = [
         dismissals.team_blame_dismissals,
         name="team_blame_dismissals",
     ),
+    path("teams/<slug:slug>/audit/", audit.team_audit, name="team_audit"),
+    path("teams/<slug:slug>/audit.csv", audit.team_audit_csv, name="team_audit_csv"),
     path("profile/", profile.profile, name="profile"),
     path("postmortems/", postmortems.postmortem_list, name="list"),
     path("postmortems/new/", postmortems.postmortem_create, name="create"),

@@ -21,8 +21,11 @@ DASHBOARD_MAX_RATIO = 4.0
 SWEEP_MAX_SECONDS = 5.0
 ROLLUP_MAX_SECONDS = 3.0
 LINT_MAX_RATIO = 4.0
+MARKDOWN_MAX_MS = 250.0
 SEED_MAX_SECONDS = 60.0
 SEED_TARGET_ACTIONS = 100_000
+# The slowest /metrics/ request over the widest range allowed (MAX_REPORT_RANGE_DAYS), cold.
+METRICS_RANGE_MAX_MS = 2000.0
 
 
 def parse_args(argv):
@@ -149,7 +152,10 @@ def run_size(postmortems, actions, requests, pages=None):
     say(f"data: {figures['data']}")
 
     if pages:
-        figures["pages"] = _measure_pages(PageBench(user, requests=requests), postmortem, pages)
+        bench = PageBench(user, requests=requests)
+        figures["pages"] = _measure_pages(bench, postmortem, pages)
+        if "metrics" in pages:
+            figures["metrics_range"] = _guarded(bench.metrics_widest_range)
         return figures
 
     say("theme roll-up")
@@ -158,6 +164,8 @@ def run_size(postmortems, actions, requests, pages=None):
 
     bench = PageBench(user, requests=requests)
     figures["pages"] = _measure_pages(bench, postmortem)
+    say("metrics over the widest allowed range, cold cache")
+    figures["metrics_range"] = _guarded(bench.metrics_widest_range)
 
     say("CSV export memory")
     figures["export_memory"] = _guarded(bench.export_memory, "/actions/export.csv")
@@ -261,6 +269,15 @@ def evaluate_targets(results):
                 f"{page['queries']} / {other['queries']}",
             )
     large = sizes[-1]
+    widest = large.get("metrics_range", {})
+    check(
+        f"slowest /metrics/ over the allowed range, cold ≤{METRICS_RANGE_MAX_MS:g} ms",
+        (widest.get("slowest_ms", 10**9) <= METRICS_RANGE_MAX_MS) if widest else None,
+        f"{widest['slowest_ms']:.0f} ms ({widest['days']} days, {widest['bytes']} bytes, "
+        f"CSV {widest['csv_slowest_ms']:.0f} ms)"
+        if "slowest_ms" in widest
+        else widest.get("error", "not measured"),
+    )
     sweep = large.get("sweep", {})
     check(
         f"reminder sweep ≤{SWEEP_MAX_SECONDS:g} s",
@@ -302,6 +319,14 @@ def evaluate_targets(results):
 
         for label, ok, measured in blame_targets(blame):
             check(label, ok, measured)
+    md = results.get("markdown", {})
+    check(
+        f"worst adversarial Markdown render ≤{MARKDOWN_MAX_MS:g} ms",
+        (md.get("worst_ms", 10**9) <= MARKDOWN_MAX_MS) if md else None,
+        f"{md['worst_ms']:.0f} ms ({md['worst_input']}, {md['worst_size']} chars)"
+        if "worst_ms" in md
+        else md.get("error", "not measured"),
+    )
     seeded = [s for s in sizes if s["actions"] >= SEED_TARGET_ACTIONS]
     if seeded:
         seconds = seeded[0].get("seed_seconds")
@@ -381,6 +406,10 @@ def render_text(results):
         for page in size["pages"]:
             for shape, n in page.get("repeated_sql", {}).items():
                 lines.append(f"  {page['name']}: {n}× {shape[:150]}")
+    if "by_size" in results.get("markdown", {}):
+        from .markdown import render_table
+
+        lines += ["", render_table(results["markdown"])]
     if results.get("blame", {}).get("table"):
         lines += ["", results["blame"]["table"]]
     lines += ["", "Targets:"]
@@ -394,6 +423,7 @@ def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
     url = setup_django(blame_only=args.blame)
     from . import blame
+    from . import markdown as markdown_bench
 
     results = {
         "started_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
@@ -403,6 +433,9 @@ def main(argv=None):
     }
     began = time.perf_counter()
     if not args.pages:
+        if not args.blame:
+            say("adversarial Markdown at every field's size limit")
+            results["markdown"] = _guarded(markdown_bench.adversarial_figures)
         say("blame detector: corpus evaluation, speed, bad input, Kiwi load")
         results["blame"] = _guarded(blame.figures)
     for postmortems, actions in () if args.blame else args.sizes:
