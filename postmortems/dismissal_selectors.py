@@ -2,20 +2,23 @@
 and how often each rule's hints were dismissed versus fixed. Visibility is the
 postmortems' own: a dismissal is seen only by those who may open its postmortem."""
 
-from django.db.models import Count, Q
+import datetime
+from typing import Any
 
-from .models import BlameDismissal, BlameHint
+from django.db.models import Count, Q, QuerySet
+
+from .models import BlameDismissal, BlameHint, Postmortem, Team
 from .selectors import visible_postmortems
 
 
-def dismissed_keys(postmortem):
+def dismissed_keys(postmortem: Postmortem) -> set[tuple[str, str]]:
     """(rule, sentence_key) of every hint dismissed in ``postmortem``."""
     return set(
         BlameDismissal.objects.filter(postmortem=postmortem).values_list("rule", "sentence_key")
     )
 
 
-def team_dismissals(user, team):
+def team_dismissals(user: Any, team: Team) -> QuerySet[BlameDismissal]:
     """The team's dismissals ``user`` may see, newest first."""
     return (
         BlameDismissal.objects.filter(
@@ -26,7 +29,12 @@ def team_dismissals(user, team):
     )
 
 
-def dismissals_for_export(*, team=None, since=None, include_restricted=False):
+def dismissals_for_export(
+    *,
+    team: Team | None = None,
+    since: datetime.date | None = None,
+    include_restricted: bool = False,
+) -> QuerySet[BlameDismissal]:
     """Dismissals for ``export_blame_dismissals``: oldest first, restricted postmortems
     left out unless asked for."""
     qs = BlameDismissal.objects.select_related("postmortem__team", "by").order_by(
@@ -41,7 +49,7 @@ def dismissals_for_export(*, team=None, since=None, include_restricted=False):
     return qs
 
 
-def hint_outcomes(user):
+def hint_outcomes(user: Any) -> list[dict[str, Any]]:
     """Per rule: how many hints were dismissed, fixed, and are still open, over the
     postmortems ``user`` may see; ``dismissed_share`` is dismissed / (dismissed + fixed)."""
     rows = (
@@ -54,9 +62,9 @@ def hint_outcomes(user):
         )
         .order_by("rule")
     )
-    outcomes = []
+    outcomes: list[dict[str, Any]] = []
     for row in rows:
         decided = row["dismissed"] + row["fixed"]
-        row["dismissed_share"] = row["dismissed"] / decided if decided else None
-        outcomes.append(row)
+        share = row["dismissed"] / decided if decided else None
+        outcomes.append({**row, "dismissed_share": share})
     return outcomes

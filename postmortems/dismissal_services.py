@@ -2,6 +2,7 @@
 what became of each hint (fixed or dismissed) that /metrics/ reports."""
 
 import logging
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -16,7 +17,7 @@ logger = logging.getLogger(__name__)
 SENTENCE_MAX = 2000
 
 
-def _valid_location(location):
+def _valid_location(location: str) -> bool:
     kind, _sep, ident = location.partition(":")
     if not location:
         return True
@@ -25,12 +26,21 @@ def _valid_location(location):
     return kind in ("event", "factor") and ident.isdigit()
 
 
-def blame_dismiss(*, postmortem, location, rule, phrase, sentence, reason, by):
+def blame_dismiss(
+    *,
+    postmortem: Postmortem,
+    location: str,
+    rule: str,
+    phrase: str,
+    sentence: str,
+    reason: str,
+    by: Any,
+) -> BlameDismissal:
     """Say a hint is not blame. The same rule on the same sentence of this postmortem is
     not shown again; dismissing it twice keeps the first dismissal and its reason."""
     sentence = (sentence or "").strip()[:SENTENCE_MAX]
     phrase = (phrase or "").strip()[: BlameDismissal._meta.get_field("phrase").max_length]
-    errors = {}
+    errors: dict[str, str] = {}
     if rule not in RULE_IDS:
         errors["rule"] = _("Unknown rule.")
     if not phrase or not sentence or phrase not in sentence:
@@ -63,7 +73,7 @@ def blame_dismiss(*, postmortem, location, rule, phrase, sentence, reason, by):
     return dismissal
 
 
-def blame_hints_record(*, postmortem):
+def blame_hints_record(*, postmortem: Postmortem) -> None:
     """Bring the record of the postmortem's hints up to date with its saved text.
 
     A hint seen for the first time is open; an open hint that is gone is fixed, unless a
@@ -76,7 +86,7 @@ def blame_hints_record(*, postmortem):
     dismissed = set(
         BlameDismissal.objects.filter(postmortem=postmortem).values_list("rule", "sentence_key")
     )
-    current = {}
+    current: dict[tuple[str, str, str], str] = {}
     for item in gates.postmortem_findings(postmortem, include_dismissed=True):
         key = (item.location, item.rule, sentence_key(item.sentence))
         current.setdefault(key, item.phrase)

@@ -11,7 +11,7 @@ from .sentences import split
 _SPACE = re.compile(r"\s+")
 
 
-def sentence_at(text, offset):
+def sentence_at(text: str, offset: int) -> str:
     """The sentence of ``text`` that holds ``offset``, as written (stripped)."""
     sentences = split(mask(text.replace("\x00", " ")))
     starts = [s.start for s in sentences]
@@ -22,7 +22,7 @@ def sentence_at(text, offset):
     return text[sentence.start : sentence.start + len(sentence.text)].strip()
 
 
-def sentence_key(sentence):
+def sentence_key(sentence: str) -> str:
     """sha256 of the sentence with its whitespace collapsed (a re-wrapped line is the same
     sentence; any other edit makes it a new one)."""
     normal = _SPACE.sub(" ", sentence).strip()

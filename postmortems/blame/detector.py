@@ -6,16 +6,18 @@ gate per section, the bench times it. The Korean analyser loads on the first Kor
 sentence that contains a cue, once per process.
 """
 
+from collections.abc import Iterable
+
 from . import rules_en, rules_ko
 from .actors_en import NAME
-from .finding import make_finding
+from .finding import Finding, make_finding
 from .masking import mask
 from .people import normalise_people
 from .rules import PERSON_AS_CAUSE
 from .sentences import split
 
 
-def find_blame(text, *, people=()):
+def find_blame(text: str, *, people: Iterable[str] = ()) -> list[Finding]:
     """Blaming phrases in ``text``, in order: a list of ``Finding``."""
     if not text or not text.strip():
         return []
@@ -39,10 +41,10 @@ def find_blame(text, *, people=()):
     return _without_overlaps(sorted(found.values(), key=lambda f: (f.start, f.end, f.rule)))
 
 
-def _without_overlaps(findings):
+def _without_overlaps(findings: list[Finding]) -> list[Finding]:
     """One finding per rule where two cues of it overlap ("failed to" in "failed to page")."""
     kept = []
-    last_end = {}
+    last_end: dict[str, int] = {}
     for finding in findings:
         if finding.start < last_end.get(finding.rule, -1):
             continue

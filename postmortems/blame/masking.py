@@ -42,7 +42,7 @@ def _blank(chars, start, end):
             chars[i] = " "
 
 
-def mask(text):
+def mask(text: str) -> str:
     """``text`` with quotes, code and link targets replaced by spaces: same length."""
     chars = None
     current = text
