@@ -5,7 +5,7 @@ from django.core.management import call_command
 
 from postmortems import dismissal_services
 from postmortems.models import BlameDismissal, BlameHint
-from tests.factories import PostmortemFactory, TeamFactory
+from tests.factories import PostmortemFactory
 
 SENTENCE = "Root cause: human error during the failover."
 
