@@ -41,17 +41,23 @@ def tokenize(text, base=0):
     clause = 0
     opener = ""
     previous_end = 0
+    append = tokens.append
     for m in _TOKEN.finditer(text):
-        gap = text[previous_end : m.start()]
-        low = m.group().lower()
-        if tokens and _BREAK_PUNCTUATION.search(gap):
-            clause += 1
-            opener = gap.strip()[:1]
-        if low in W.CLAUSE_BREAKS and tokens:
-            clause += 1
-            opener = low
-        tokens.append(Token(m.group(), low, base + m.start(), base + m.end(), clause, opener))
-        previous_end = m.end()
+        start, end = m.span()
+        word = m.group()
+        low = word.lower()
+        if tokens:
+            # Most gaps are one space: only a longer gap can hold punctuation.
+            if (
+                start - previous_end != 1 or text[previous_end] != " "
+            ) and _BREAK_PUNCTUATION.search(text, previous_end, start):
+                clause += 1
+                opener = text[previous_end:start].strip()[:1]
+            if low in W.CLAUSE_BREAKS:
+                clause += 1
+                opener = low
+        append(Token(word, low, base + start, base + end, clause, opener))
+        previous_end = end
     return tokens
 
 

@@ -266,12 +266,14 @@ def _judge_modal(cue, view, m, tokens, index, start, end, people):
 
 
 _WORD = re.compile(r"[a-z0-9][a-z0-9’'\-]*")
+_JOINERS = re.compile(r"['’\-]")
 
 
 def _word_set(low):
     words = set(_WORD.findall(low))
-    for word in [w for w in words if "'" in w or "’" in w or "-" in w]:
-        words.update(re.split(r"['’\-]", word))
+    if "'" in low or "’" in low or "-" in low:
+        for word in [w for w in words if "'" in w or "’" in w or "-" in w]:
+            words.update(_JOINERS.split(word))
     return words
 
 
