@@ -4,6 +4,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .slack.client import mask_url
+
 
 class Team(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
@@ -39,8 +41,6 @@ class Team(models.Model):
 
     @property
     def slack_webhook_masked(self):
-        from postmortems.slack import mask_url
-
         return mask_url(self.slack_webhook_url)
 
     @property

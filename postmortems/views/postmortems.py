@@ -4,6 +4,7 @@ import difflib
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -106,7 +107,7 @@ def postmortem_create(request):
     if request.method == "POST" and form.is_valid():
         try:
             postmortem = services.postmortem_create(data=form.service_data(), by=request.user)
-        except services.ValidationError as exc:
+        except ValidationError as exc:
             _add_errors(form, exc)
         else:
             messages.success(request, _("Draft saved."))
@@ -148,7 +149,7 @@ def postmortem_edit(request, pk):
             )
         except services.PostmortemVersionConflict as conflict:
             return _render_conflict(request, form, conflict.current, expected)
-        except services.ValidationError as exc:
+        except ValidationError as exc:
             _add_errors(form, exc)
         else:
             messages.success(request, _("Saved."))

@@ -1,0 +1,62 @@
+"""Review comments: threads anchored to a place in the postmortem, resolved or reopened."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .. import markdown
+from ..anchors import anchor_exists, parse_anchor
+from ..models import ReviewComment
+
+
+def _review_comment_check_anchor(postmortem, anchor):
+    parsed = parse_anchor(anchor)
+    if parsed is None:
+        raise ValidationError({"anchor": _("Unknown place to comment on.")})
+    if anchor_exists(postmortem, parsed):
+        return
+    if parsed.kind == "section":
+        raise ValidationError({"anchor": _("Unknown section.")})
+    if parsed.kind == "factor":
+        raise ValidationError({"anchor": _("That contributing factor is not on this postmortem.")})
+    raise ValidationError({"anchor": _("That timeline event is not on this postmortem.")})
+
+
+def review_comment_create(*, postmortem, by, body, anchor="general", parent=None):
+    """A comment (or a reply, which joins its parent's thread and place)."""
+    body = (body or "").strip()
+    if parent is not None:
+        if parent.postmortem_id != postmortem.pk:
+            raise ValidationError({"parent": _("That comment belongs to another postmortem.")})
+        # Threads are one level deep: a reply to a reply joins the same thread.
+        if parent.parent_id is not None:
+            parent = parent.parent
+        anchor = parent.anchor
+    anchor = anchor or "general"
+    _review_comment_check_anchor(postmortem, anchor)
+    comment = ReviewComment(
+        postmortem=postmortem,
+        anchor=anchor,
+        parent=parent,
+        author=by,
+        body=body,
+        body_html=markdown.render(body),
+    )
+    if len(body) > 10_000:
+        raise ValidationError({"body": _("Keep comments under 10,000 characters.")})
+    comment.full_clean()
+    with transaction.atomic():
+        comment.save()
+    return comment
+
+
+def review_comment_set_resolved(*, comment, by, resolved):
+    """Resolve or reopen a thread (always its first comment)."""
+    root = comment.parent if comment.parent_id else comment
+    root.resolved = bool(resolved)
+    root.resolved_by = by if resolved else None
+    root.resolved_at = timezone.now() if resolved else None
+    with transaction.atomic():
+        root.save(update_fields=["resolved", "resolved_by", "resolved_at"])
+    return root
