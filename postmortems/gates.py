@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from . import selectors
+from .dates import format_zoned
 from .language import RULES, Finding, find_blame
 from .models import BlameAcknowledgement, Postmortem
-from .templatetags.zoned_dates import format_zoned
 
 PHRASE_MAX = BlameAcknowledgement._meta.get_field("phrase").max_length
 CONTEXT_CHARS = 60

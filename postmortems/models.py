@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .durations import span
 from .slack.client import mask_url
 
 
@@ -235,21 +236,15 @@ class Postmortem(models.Model):
 
     @property
     def time_to_detect(self):
-        return _duration(self.started_at, self.detected_at)
+        return span(self.started_at, self.detected_at)
 
     @property
     def time_to_mitigate(self):
-        return _duration(self.started_at, self.mitigated_at)
+        return span(self.started_at, self.mitigated_at)
 
     @property
     def time_to_resolve(self):
-        return _duration(self.started_at, self.resolved_at)
-
-
-def _duration(start, end):
-    if start is None or end is None:
-        return None
-    return end - start
+        return span(self.started_at, self.resolved_at)
 
 
 class TimelineEvent(models.Model):

@@ -296,15 +296,17 @@ def test_the_postmortem_form_shows_and_reads_incident_times_in_the_authors_zone(
         (utc(2026, 3, 8, 7, 30), "2026-03-08 03:30 EDT -0400"),
     ],
 )
-def test_the_date_filter_keeps_the_zone_in_the_hours_around_a_dst_change(instant, shown):
-    template = Template('{{ when|date:"Y-m-d H:i T O" }}')
+def test_the_zoned_date_filter_keeps_the_zone_in_the_hours_around_a_dst_change(instant, shown):
+    template = Template('{{ when|zoned_date:"Y-m-d H:i T O" }}')
     with timezone.override(zoneinfo.ZoneInfo("America/New_York")):
         assert template.render(Context({"when": instant})) == shown
 
 
-def test_the_date_filter_still_formats_plain_dates():
+def test_the_zoned_date_filter_still_formats_plain_dates():
     assert (
-        Template('{{ day|date:"Y-m-d" }}').render(Context({"day": datetime.date(2026, 11, 1)}))
+        Template('{{ day|zoned_date:"Y-m-d" }}').render(
+            Context({"day": datetime.date(2026, 11, 1)})
+        )
         == "2026-11-01"
     )
 
