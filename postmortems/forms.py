@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import slack
+from .dates import day_start
 from .models import (
     ContributingFactor,
     Postmortem,
@@ -302,11 +303,6 @@ class PostmortemFilterForm(forms.Form):
     def search_arguments(self):
         """Keyword arguments for ``selectors.postmortem_search``; dates in the user's zone."""
         data = self.cleaned_data if self.is_valid() else {}
-        zone = timezone.get_current_timezone()
-
-        def start_of(day):
-            return datetime.datetime.combine(day, datetime.time.min, tzinfo=zone)
-
         started_from = data.get("started_from")
         started_to = data.get("started_to")
         return {
@@ -314,8 +310,10 @@ class PostmortemFilterForm(forms.Form):
             "team": data.get("team"),
             "severity": data.get("severity", ""),
             "status": data.get("status", ""),
-            "started_from": start_of(started_from) if started_from else None,
-            "started_to": start_of(started_to + datetime.timedelta(days=1)) if started_to else None,
+            "started_from": day_start(started_from) if started_from else None,
+            "started_to": day_start(started_to + datetime.timedelta(days=1))
+            if started_to
+            else None,
             "sort": data.get("sort") or "-started_at",
         }
 

@@ -1,4 +1,9 @@
-"""Who may do what (ARCHITECTURE.md, "Permissions"). Reads stay in selectors."""
+"""Who may do what (docs/architecture.md, "Permissions"). Reads stay in selectors.
+
+Every view, API endpoint and task asks these functions; none decides on its own. What a
+refusal answers is the views' business (``postmortems.views.access``): 404 when the user
+may not see the thing at all, 403 when they see it but may not do this to it.
+"""
 
 from .models import Membership, Team
 
@@ -68,11 +73,9 @@ def managed_teams(user):
 
 
 def _is_listed(user, postmortem, relation):
-    """Whether ``user`` is among the postmortem's authors/reviewers, reusing a prefetch."""
-    cached = getattr(postmortem, "_prefetched_objects_cache", {}).get(relation)
-    if cached is not None:
-        return any(person.pk == user.pk for person in cached)
-    return getattr(postmortem, relation).filter(pk=user.pk).exists()
+    """Whether ``user`` is among the postmortem's authors/reviewers (a prefetch, when the
+    page made one, answers without a query)."""
+    return any(person.pk == user.pk for person in getattr(postmortem, relation).all())
 
 
 def can_edit_postmortem(user, postmortem):
@@ -91,3 +94,9 @@ def can_publish_postmortem(user, postmortem):
     if user.is_superuser or is_team_manager(user, postmortem.team_id):
         return True
     return _is_listed(user, postmortem, "reviewers")
+
+
+def can_resolve_comment(user, postmortem, comment):
+    """Editors of the postmortem and the thread's author resolve or reopen a thread."""
+    root = comment.parent or comment
+    return can_edit_postmortem(user, postmortem) or root.author_id == user.pk

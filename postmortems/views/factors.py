@@ -9,12 +9,12 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
-from django_htmx.http import reswap, retarget
 
 from .. import selectors, services
 from ..forms import ContributingFactorForm
 from ..permissions import can_edit_postmortem
-from .timeline import back_to, editable_postmortem, readable_postmortem
+from .access import editable_postmortem, readable_postmortem
+from .htmx import inline_form, section_or_redirect
 
 PARTIAL = "postmortems/partials/_factors.html"
 FORM_PARTIAL = "postmortems/partials/_factor_form.html"
@@ -29,26 +29,24 @@ def _context(request, postmortem):
 
 
 def _after_write(request, postmortem):
-    if request.htmx:
-        response = render(request, PARTIAL, _context(request, postmortem))
-        return reswap(retarget(response, "#factors"), "outerHTML")
-    return back_to(postmortem, "factors")
+    return section_or_redirect(
+        request,
+        postmortem,
+        template=PARTIAL,
+        context=_context(request, postmortem),
+        section="factors",
+    )
 
 
 def _form_page(request, postmortem, form, factor=None):
-    context = {"postmortem": postmortem, "form": form, "factor": factor}
-    if request.htmx:
-        response = render(request, FORM_PARTIAL, context)
-        if form.is_bound:
-            target = f"#factor-form-{factor.pk if factor else 'new'}"
-            response = reswap(retarget(response, target), "outerHTML")
-        return response
-    heading = _("Edit contributing factor") if factor else _("Add a contributing factor")
-    return render(
+    return inline_form(
         request,
-        "postmortems/inline_form_page.html",
-        {**context, "heading": heading, "partial": FORM_PARTIAL},
-        status=400 if form.is_bound else 200,
+        form,
+        partial=FORM_PARTIAL,
+        context={"postmortem": postmortem, "form": form, "factor": factor},
+        target=f"#factor-form-{factor.pk if factor else 'new'}",
+        heading=_("Edit contributing factor") if factor else _("Add a contributing factor"),
+        retarget_unbound=False,
     )
 
 

@@ -7,39 +7,23 @@ htmx the same URLs answer with the re-rendered timeline (or the form with its er
 import hashlib
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
-from django_htmx.http import reswap, retarget
 
 from .. import selectors, services
 from ..forms import TimelineEventForm, TimelineImportForm
 from ..permissions import can_edit_postmortem
 from ..timeline import parse_timeline
+from .access import editable_postmortem, readable_postmortem
+from .htmx import inline_form, section_or_redirect
 
 PARTIAL = "postmortems/partials/_timeline.html"
 FORM_PARTIAL = "postmortems/partials/_timeline_event_form.html"
 IMPORT_PARTIAL = "postmortems/partials/_timeline_import.html"
-
-
-def readable_postmortem(request, pk):
-    """A postmortem the user may read; 404 for anything else (restricted work stays hidden)."""
-    return selectors.visible_postmortem_or_404(request.user, pk)
-
-
-def editable_postmortem(request, pk):
-    """404 when not visible, 403 when visible but not editable."""
-    postmortem = readable_postmortem(request, pk)
-    if not can_edit_postmortem(request.user, postmortem):
-        raise PermissionDenied
-    return postmortem
-
-
-def back_to(postmortem, anchor):
-    return redirect(postmortem.get_absolute_url() + "#" + anchor)
 
 
 def _context(request, postmortem, **extra):
@@ -52,26 +36,24 @@ def _context(request, postmortem, **extra):
 
 
 def _after_write(request, postmortem):
-    """htmx: the whole timeline again (dividers and durations may change); else redirect."""
-    if request.htmx:
-        response = render(request, PARTIAL, _context(request, postmortem))
-        return reswap(retarget(response, "#timeline"), "outerHTML")
-    return back_to(postmortem, "timeline")
+    """The whole timeline again (dividers and durations may change)."""
+    return section_or_redirect(
+        request,
+        postmortem,
+        template=PARTIAL,
+        context=_context(request, postmortem),
+        section="timeline",
+    )
 
 
 def _form_errors(request, postmortem, form, event=None):
-    context = {"postmortem": postmortem, "form": form, "event": event}
-    if request.htmx:
-        # 200 so htmx swaps it in; the form replaces itself, errors and input kept.
-        response = render(request, FORM_PARTIAL, context)
-        target = f"#timeline-form-{event.pk if event else 'new'}"
-        return reswap(retarget(response, target), "outerHTML")
-    heading = _("Edit timeline event") if event else _("Add a timeline event")
-    return render(
+    return inline_form(
         request,
-        "postmortems/inline_form_page.html",
-        {**context, "heading": heading, "partial": FORM_PARTIAL},
-        status=400 if form.is_bound else 200,
+        form,
+        partial=FORM_PARTIAL,
+        context={"postmortem": postmortem, "form": form, "event": event},
+        target=f"#timeline-form-{event.pk if event else 'new'}",
+        heading=_("Edit timeline event") if event else _("Add a timeline event"),
     )
 
 
