@@ -7,11 +7,11 @@ from django.core.validators import URLValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from postmortems.models import Severity, Team
+from postmortems.models import Severity, Team, Theme
 
 from . import services
+from .dashboard.listing import SORTS
 from .models import ActionItem
-from .selectors import SORTS
 
 # Larger ids cannot be a primary key (and would overflow the database driver).
 MAX_PK = 2**63 - 1
@@ -253,8 +253,6 @@ class ThemeForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean_name(self):
-        from postmortems.models import Theme
-
         name = self.cleaned_data["name"].strip()
         clash = Theme.objects.filter(name__iexact=name)
         if self.theme is not None:
@@ -276,14 +274,14 @@ class ThemeForm(forms.Form):
 
 class ThemeMergeForm(forms.Form):
     source = forms.ModelChoiceField(
-        label=_("Merge this theme"), queryset=None, help_text=_("It is deleted after the merge.")
+        label=_("Merge this theme"),
+        queryset=Theme.objects.none(),
+        help_text=_("It is deleted after the merge."),
     )
-    target = forms.ModelChoiceField(label=_("into this theme"), queryset=None)
+    target = forms.ModelChoiceField(label=_("into this theme"), queryset=Theme.objects.none())
     confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
-        from postmortems.models import Theme
-
         super().__init__(*args, **kwargs)
         self.fields["source"].queryset = Theme.objects.all()
         self.fields["target"].queryset = Theme.objects.all()
@@ -296,7 +294,7 @@ class ThemeMergeForm(forms.Form):
 
 
 class KaizenReviewForm(forms.Form):
-    team = forms.ModelChoiceField(label=_("Team"), queryset=None)
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none())
     period_start = forms.DateField(
         label=_("Period start"), widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -310,7 +308,7 @@ class KaizenReviewForm(forms.Form):
     )
     action_items = forms.ModelMultipleChoiceField(
         label=_("Linked action items"),
-        queryset=None,
+        queryset=ActionItem.objects.none(),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}),
         help_text=_("Open action items of the team that came out of the review."),

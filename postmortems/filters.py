@@ -13,7 +13,7 @@ from django.db import connection
 from django.db.models import F, Q, QuerySet
 
 from .dates import day_start
-from .forms import PostmortemFilterForm
+from .forms.filters import PostmortemFilterForm
 from .models import Postmortem, Severity, Team
 
 DEFAULT_SORT = "-started_at"

@@ -10,6 +10,7 @@ publish while ``unacknowledged_findings`` is not empty.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -97,6 +98,6 @@ def postmortem_findings(postmortem, *, people=None):
     return located
 
 
-def unacknowledged_findings(postmortem, *, people=None):
+def unacknowledged_findings(postmortem: Postmortem, *, people: Any = None) -> list[Any]:
     """Findings across the postmortem that have neither been fixed nor acknowledged."""
     return [f for f in postmortem_findings(postmortem, people=people) if not f.acknowledged]

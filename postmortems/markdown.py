@@ -58,7 +58,7 @@ URL_SCHEMES = {"http", "https", "mailto"}
 EXTENSIONS = ["fenced_code", "tables", "sane_lists", "nl2br"]
 
 
-def render(text):
+def render(text: str) -> str:
     """Render user Markdown to sanitised HTML (safe to mark safe in templates)."""
     if not text:
         return ""

@@ -3,8 +3,9 @@ import zoneinfo
 
 import pytest
 
-from actions import metrics
+from actions import charts, metrics
 from actions.models import ActionItem
+from postmortems.durations import span
 from tests.factories import ActionItemFactory, PostmortemFactory, TeamFactory
 
 UTC = datetime.UTC
@@ -55,12 +56,10 @@ def test_no_known_durations_give_no_figure():
 
 def test_a_duration_needs_both_times_in_order():
     start = at(2026, 3, 1)
-    assert metrics.duration(start, None) is None
-    assert metrics.duration(None, start) is None
-    assert metrics.duration(start, start - datetime.timedelta(minutes=1)) is None
-    assert metrics.duration(start, start + datetime.timedelta(hours=2)) == datetime.timedelta(
-        hours=2
-    )
+    assert span(start, None) is None
+    assert span(None, start) is None
+    assert span(start, start - datetime.timedelta(minutes=1)) is None
+    assert span(start, start + datetime.timedelta(hours=2)) == datetime.timedelta(hours=2)
 
 
 # --- grouping -------------------------------------------------------------------------------
@@ -260,7 +259,7 @@ def test_default_range_is_the_last_twelve_months():
 
 
 def test_bar_chart_places_bars_and_skips_unknown_values():
-    chart = metrics.bar_chart([("median", [1, None, 4])], labels=["a", "b", "c"])
+    chart = charts.bar_chart([("median", [1, None, 4])], labels=["a", "b", "c"])
     assert [bar["label"] for bar in chart["bars"]] == ["a", "c"]
     small, tall = chart["bars"]
     assert tall["height"] == pytest.approx(4 * small["height"], abs=0.2)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from postmortems.models import Team
 
-from .. import metrics, selectors
+from .. import charts, metrics, selectors
 
 SEVERITY_COLUMNS = [metrics.ALL, *metrics.SEVERITIES]
 
@@ -198,7 +198,7 @@ def _sections(report):
             {
                 "key": spec["key"],
                 "title": spec["title"],
-                "chart": metrics.bar_chart(series, labels=labels, unit=spec["unit"]),
+                "chart": charts.bar_chart(series, labels=labels, unit=spec["unit"]),
                 "columns": [_column_label(s) for s in SEVERITY_COLUMNS],
                 "rows": rows,
                 "total": [

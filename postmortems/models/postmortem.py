@@ -32,15 +32,20 @@ class PostmortemQuerySet(models.QuerySet["Postmortem"]):
             return self.none()
         if user.is_superuser:
             return self
-        listed = Exists(
-            Postmortem.authors.through.objects.filter(postmortem_id=OuterRef("pk"), user_id=user.pk)
-        )
-        for relation in (Postmortem.reviewers, Postmortem.viewers):
-            listed |= Exists(
+
+        def listed(relation: Any) -> Exists:
+            return Exists(
                 relation.through.objects.filter(postmortem_id=OuterRef("pk"), user_id=user.pk)
             )
+
         member = Exists(Membership.objects.filter(team_id=OuterRef("team_id"), user_id=user.pk))
-        return self.filter(Q(restricted=False) | member | listed)
+        return self.filter(
+            Q(restricted=False)
+            | member
+            | listed(Postmortem.authors)
+            | listed(Postmortem.reviewers)
+            | listed(Postmortem.viewers)
+        )
 
 
 class Postmortem(models.Model):

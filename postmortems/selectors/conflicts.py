@@ -19,24 +19,20 @@ class Conflict:
 
 
 def _label(name: str) -> Any:
-    return Postmortem._meta.get_field(name).verbose_name  # type: ignore[union-attr]
+    return getattr(Postmortem._meta.get_field(name), "verbose_name", name)
 
 
 def postmortem_conflict(current: Postmortem, mine: dict[str, Any], expected: int) -> Conflict:
     """Fields only the other person changed take their value, fields only this user
     changed keep the user's, and sections both changed are shown side by side."""
-    base = (
-        current.history.filter(version=expected)  # type: ignore[attr-defined]
-        .order_by("-history_date", "-history_id")
-        .first()
-    )
+    base = current.history.filter(version=expected).order_by("-history_date", "-history_id").first()
     conflict = Conflict(merged={"version": current.version})
     for name in POSTMORTEM_EDITABLE_FIELDS:
         theirs = getattr(current, name)
         my_value = mine.get(name)
         base_value = getattr(base, name) if base is not None else None
         if name == "team":
-            theirs, my_value = current.team_id, my_value.pk if my_value else None  # type: ignore[attr-defined]
+            theirs, my_value = current.team_id, my_value.pk if my_value else None
             base_value = base.team_id if base is not None else None
         only_they_changed = base is not None and my_value == base_value
         only_i_changed = base is not None and theirs == base_value
@@ -54,9 +50,7 @@ def postmortem_conflict(current: Postmortem, mine: dict[str, Any], expected: int
             conflict.other_changes.append({"label": _label(name), "theirs": shown})
     for name in POSTMORTEM_M2M_FIELDS:
         conflict.merged[name] = [person.pk for person in mine.get(name, [])]
-    latest = (
-        current.history.select_related("history_user").order_by("-history_date").first()  # type: ignore[attr-defined]
-    )
+    latest = current.history.select_related("history_user").order_by("-history_date").first()
     if latest is not None:
         conflict.editor, conflict.edited_at = latest.history_user, latest.history_date
     return conflict

@@ -16,11 +16,10 @@ PEOPLE_FIELDS = ("authors", "reviewers", "viewers")
 
 
 def postmortem_history(postmortem: Postmortem, limit: int = 200) -> QuerySet[Any]:
-    return postmortem.history.select_related(
-        "history_user"
-    ).order_by(  # type: ignore[attr-defined,no-any-return]
+    records: QuerySet[Any] = postmortem.history.select_related("history_user").order_by(
         "-history_date", "-history_id"
     )[:limit]
+    return records
 
 
 def postmortem_history_people(records: list[Any]) -> dict[int, dict[str, set[int]]]:
@@ -48,8 +47,8 @@ def readable_value(name: str, value: Any, teams: dict[int, str]) -> str:
     if name == "team":
         return teams.get(value, f"#{value}")
     field = Postmortem._meta.get_field(name)
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))  # type: ignore[union-attr]
+    if getattr(field, "choices", None):
+        return str(dict(getattr(field, "flatchoices")).get(value, value))  # noqa: B009
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if hasattr(value, "tzinfo"):
@@ -70,7 +69,7 @@ def _people(user_ids: set[int], names: dict[int, str]) -> str:
 
 
 def _label(name: str) -> str:
-    return str(Postmortem._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
+    return str(getattr(Postmortem._meta.get_field(name), "verbose_name", name))
 
 
 def _changes(

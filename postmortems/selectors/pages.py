@@ -20,7 +20,7 @@ def _action_items() -> QuerySet[Any]:
     actions app, which this app never imports: it reaches them only through the reverse
     relation ``Postmortem.action_items`` (docs/architecture.md, "The dependency rule")."""
     model = Postmortem._meta.get_field("action_items").related_model
-    return model._default_manager.select_related("assignee", "team").order_by(  # type: ignore[union-attr]
+    return model._default_manager.select_related("assignee", "team").order_by(
         "status", "due_date", "id"
     )
 
@@ -61,7 +61,7 @@ def postmortem_for_detail(user: Any, pk: int) -> Postmortem | None:
         .first()
     )
     if postmortem is not None:
-        _link_items_to_factors(list(postmortem.factors.all()), list(postmortem.action_items.all()))  # type: ignore[attr-defined]
+        _link_items_to_factors(list(postmortem.factors.all()), list(postmortem.action_items.all()))
     return postmortem
 
 
@@ -75,7 +75,7 @@ def postmortem_for_edit(user: Any, pk: int) -> Postmortem | None:
 
 def comment_threads(postmortem: Postmortem) -> list[ReviewComment]:
     """Top-level comments with ``thread_replies``, from the prefetched comments."""
-    comments = list(postmortem.comments.all())  # type: ignore[attr-defined]
+    comments = list(postmortem.comments.all())
     replies: dict[int, list[ReviewComment]] = {}
     for comment in comments:
         if comment.parent_id:
@@ -99,7 +99,7 @@ def postmortems_awaiting_review(user: Any) -> QuerySet[Postmortem]:
 def postmortem_timeline(postmortem: Postmortem) -> list[TimelineEvent]:
     """The postmortem's timeline events in time order (for the timeline fragment)."""
     return list(
-        postmortem.timeline_events.select_related("created_by").order_by("occurred_at", "id")  # type: ignore[attr-defined]
+        postmortem.timeline_events.select_related("created_by").order_by("occurred_at", "id")
     )
 
 

@@ -16,7 +16,7 @@ def team_for_settings(user: Any, slug: str) -> Team | None:
 
 
 def recent_slack_messages(team: Team, limit: int = 10) -> QuerySet[SlackMessage]:
-    return team.slack_messages.all()[:limit]  # type: ignore[attr-defined,no-any-return]
+    return team.slack_messages.all()[:limit]
 
 
 def teams_for_postmortem_form(user: Any) -> QuerySet[Team]:

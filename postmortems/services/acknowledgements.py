@@ -1,6 +1,7 @@
 """Blameless-language acknowledgements: keeping a flagged phrase on purpose."""
 
 import logging
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -8,17 +9,20 @@ from django.utils.translation import gettext as _
 
 from ..anchors import anchor_exists, parse_anchor
 from ..language import RULE_IDS
-from ..models import BlameAcknowledgement
+from ..models import BlameAcknowledgement, Postmortem
+from .history import record_as
 
 logger = logging.getLogger(__name__)
 
 
-def _blame_location_exists(postmortem, location):
+def _blame_location_exists(postmortem: Postmortem, location: str) -> bool:
     anchor = parse_anchor(location)
     return anchor is not None and anchor.kind != "general" and anchor_exists(postmortem, anchor)
 
 
-def blame_acknowledge(*, postmortem, location, rule, phrase, reason, by):
+def blame_acknowledge(
+    *, postmortem: Postmortem, location: str, rule: str, phrase: str, reason: str, by: Any
+) -> BlameAcknowledgement:
     """Keep a flagged phrase on purpose, with a short reason ("direct quote from the chat").
 
     The acknowledgement covers that phrase under that rule at that location (``section:…``,
@@ -48,7 +52,7 @@ def blame_acknowledge(*, postmortem, location, rule, phrase, reason, by):
         )
         acknowledgement.reason = reason
         acknowledgement.by = by
-        acknowledgement._history_user = by
+        record_as(acknowledgement, by)
         acknowledgement.full_clean()
         acknowledgement.save()
     logger.info(

@@ -1,7 +1,9 @@
 """Writing a postmortem: create and edit (with the optimistic version lock)."""
 
+import datetime
 import logging
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from .. import markdown, permissions
 from ..models import Postmortem
+from .history import record_as
 
 logger = logging.getLogger(__name__)
 
@@ -19,7 +22,7 @@ logger = logging.getLogger(__name__)
 class PostmortemVersionConflict(Exception):
     """Someone saved the postmortem since the form was loaded; ``current`` is their version."""
 
-    def __init__(self, current):
+    def __init__(self, current: Postmortem) -> None:
         super().__init__(f"postmortem {current.pk} is at version {current.version}")
         self.current = current
 
@@ -37,7 +40,14 @@ POSTMORTEM_EDITABLE_FIELDS = (
 )
 
 
-def postmortem_time_errors(*, started_at, detected_at, mitigated_at, resolved_at, now=None):
+def postmortem_time_errors(
+    *,
+    started_at: datetime.datetime | None,
+    detected_at: datetime.datetime | None,
+    mitigated_at: datetime.datetime | None,
+    resolved_at: datetime.datetime | None,
+    now: datetime.datetime | None = None,
+) -> dict[str, str]:
     """Field -> message for incident times that cannot be right. Used by form and service."""
     now = now or timezone.now()
     times = {
@@ -72,7 +82,7 @@ def postmortem_time_errors(*, started_at, detected_at, mitigated_at, resolved_at
     return errors
 
 
-def _postmortem_validate(postmortem):
+def _postmortem_validate(postmortem: Postmortem) -> None:
     errors = postmortem_time_errors(
         **{name: getattr(postmortem, name) for name in POSTMORTEM_TIME_FIELDS}
     )
@@ -85,18 +95,18 @@ def _postmortem_validate(postmortem):
     postmortem.full_clean(exclude=["version"], validate_unique=False)
 
 
-def _postmortem_render_sections(postmortem):
+def _postmortem_render_sections(postmortem: Postmortem) -> None:
     for section in Postmortem.SECTIONS:
         setattr(postmortem, f"{section}_html", markdown.render(getattr(postmortem, section)))
 
 
-def _postmortem_set_people(postmortem, data):
+def _postmortem_set_people(postmortem: Postmortem, data: dict[str, Any]) -> None:
     for name in POSTMORTEM_M2M_FIELDS:
         if name in data:
             getattr(postmortem, name).set(data[name])
 
 
-def _postmortem_check_team(team, by, *, current_team_id=None):
+def _postmortem_check_team(team: Any, by: Any, *, current_team_id: int | None = None) -> None:
     """Postmortems are filed under one of the author's own teams (superusers: any team)."""
     if by is None or team is None or by.is_superuser or team.pk == current_team_id:
         return
@@ -104,7 +114,7 @@ def _postmortem_check_team(team, by, *, current_team_id=None):
         raise ValidationError({"team": _("You can only file postmortems under your own teams.")})
 
 
-def postmortem_create(*, data, by):
+def postmortem_create(*, data: dict[str, Any], by: Any) -> Postmortem:
     """Create a draft from form data (model field names). The author is ``by`` unless
     the data names authors."""
     fields = {k: v for k, v in data.items() if k in POSTMORTEM_EDITABLE_FIELDS}
@@ -113,7 +123,7 @@ def postmortem_create(*, data, by):
     _postmortem_validate(postmortem)
     _postmortem_check_team(postmortem.team, by)
     with transaction.atomic():
-        postmortem._history_user = by
+        record_as(postmortem, by)
         postmortem.save()
         _postmortem_set_people(postmortem, data)
         if not data.get("authors"):
@@ -122,7 +132,9 @@ def postmortem_create(*, data, by):
     return postmortem
 
 
-def postmortem_update(*, postmortem, data, by, expected_version):
+def postmortem_update(
+    *, postmortem: Postmortem, data: dict[str, Any], by: Any, expected_version: int
+) -> Postmortem:
     """Save an edit made on top of ``expected_version``.
 
     The conditional UPDATE is the claim: only one of two people saving the same version
@@ -148,7 +160,7 @@ def postmortem_update(*, postmortem, data, by, expected_version):
         for name, value in fields.items():
             setattr(postmortem, name, value)
         _postmortem_render_sections(postmortem)
-        postmortem._history_user = by
+        record_as(postmortem, by)
         postmortem.save()
         _postmortem_set_people(postmortem, data)
     logger.info("postmortem %s updated to v%s by %s", postmortem.pk, postmortem.version, by)

@@ -1,5 +1,7 @@
 """Review comments: threads anchored to a place in the postmortem, resolved or reopened."""
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -7,10 +9,10 @@ from django.utils.translation import gettext as _
 
 from .. import markdown
 from ..anchors import anchor_exists, parse_anchor
-from ..models import ReviewComment
+from ..models import Postmortem, ReviewComment
 
 
-def _review_comment_check_anchor(postmortem, anchor):
+def _review_comment_check_anchor(postmortem: Postmortem, anchor: str) -> None:
     parsed = parse_anchor(anchor)
     if parsed is None:
         raise ValidationError({"anchor": _("Unknown place to comment on.")})
@@ -23,14 +25,21 @@ def _review_comment_check_anchor(postmortem, anchor):
     raise ValidationError({"anchor": _("That timeline event is not on this postmortem.")})
 
 
-def review_comment_create(*, postmortem, by, body, anchor="general", parent=None):
+def review_comment_create(
+    *,
+    postmortem: Postmortem,
+    by: Any,
+    body: str,
+    anchor: str = "general",
+    parent: ReviewComment | None = None,
+) -> ReviewComment:
     """A comment (or a reply, which joins its parent's thread and place)."""
     body = (body or "").strip()
     if parent is not None:
         if parent.postmortem_id != postmortem.pk:
             raise ValidationError({"parent": _("That comment belongs to another postmortem.")})
         # Threads are one level deep: a reply to a reply joins the same thread.
-        if parent.parent_id is not None:
+        if parent.parent is not None:
             parent = parent.parent
         anchor = parent.anchor
     anchor = anchor or "general"
@@ -51,9 +60,11 @@ def review_comment_create(*, postmortem, by, body, anchor="general", parent=None
     return comment
 
 
-def review_comment_set_resolved(*, comment, by, resolved):
+def review_comment_set_resolved(
+    *, comment: ReviewComment, by: Any, resolved: bool
+) -> ReviewComment:
     """Resolve or reopen a thread (always its first comment)."""
-    root = comment.parent if comment.parent_id else comment
+    root = comment.parent or comment
     root.resolved = bool(resolved)
     root.resolved_by = by if resolved else None
     root.resolved_at = timezone.now() if resolved else None

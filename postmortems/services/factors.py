@@ -1,13 +1,17 @@
 """Contributing factors, tagged with themes (picked or created by name)."""
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.db import transaction
 
 from .. import markdown
-from ..models import ContributingFactor
+from ..models import ContributingFactor, Postmortem, Theme
+from .history import record_as
 from .themes import theme_get_or_create
 
 
-def _themes_resolve(themes, by):
+def _themes_resolve(themes: Iterable[Theme | str], by: Any) -> list[Theme]:
     resolved = {}
     for theme in themes or ():
         if isinstance(theme, str):
@@ -16,10 +20,12 @@ def _themes_resolve(themes, by):
     return list(resolved.values())
 
 
-def _factor_save(factor, by, themes):
+def _factor_save(
+    factor: ContributingFactor, by: Any, themes: Iterable[Theme | str]
+) -> ContributingFactor:
     factor.description_html = markdown.render(factor.description)
     factor.full_clean(exclude=["postmortem"])
-    factor._history_user = by
+    record_as(factor, by)
     with transaction.atomic():
         resolved = _themes_resolve(themes, by)
         factor.save()
@@ -27,20 +33,34 @@ def _factor_save(factor, by, themes):
     return factor
 
 
-def factor_create(*, postmortem, by, category, description, themes=()):
+def factor_create(
+    *,
+    postmortem: Postmortem,
+    by: Any,
+    category: str,
+    description: str,
+    themes: Iterable[Theme | str] = (),
+) -> ContributingFactor:
     """``themes``: Theme objects and/or names; unknown names become new themes."""
     factor = ContributingFactor(postmortem=postmortem, category=category, description=description)
     return _factor_save(factor, by, themes)
 
 
-def factor_update(*, factor, by, category, description, themes=()):
+def factor_update(
+    *,
+    factor: ContributingFactor,
+    by: Any,
+    category: str,
+    description: str,
+    themes: Iterable[Theme | str] = (),
+) -> ContributingFactor:
     factor.category = category
     factor.description = description
     return _factor_save(factor, by, themes)
 
 
-def factor_delete(*, factor, by):
+def factor_delete(*, factor: ContributingFactor, by: Any) -> None:
     """Linked action items stay, unlinked from the factor."""
-    factor._history_user = by
+    record_as(factor, by)
     with transaction.atomic():
         factor.delete()

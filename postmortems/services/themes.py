@@ -13,6 +13,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from ..models import Theme
+from .history import record_as
 
 SLUG_BASE_CHARS = 90
 
@@ -25,7 +26,7 @@ def theme_unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
     """The slug policy: the name's slug, with the first free ``-N`` suffix from 2."""
     base = theme_slug_base(name) or "theme"
     slug, n = base, 2
-    taken = Theme.objects.exclude(pk=exclude_pk)
+    taken = Theme.objects.all() if exclude_pk is None else Theme.objects.exclude(pk=exclude_pk)
     while taken.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug
@@ -49,7 +50,7 @@ def theme_save(
     if renamed:
         theme.slug = theme_unique_slug(theme.name, exclude_pk=theme.pk)
     theme.full_clean()
-    theme._history_user = by  # type: ignore[attr-defined]  # read by django-simple-history
+    record_as(theme, by)
     theme.save()
     return theme
 
@@ -85,10 +86,9 @@ def theme_merge(*, source: Theme, target: Theme, by: Any = None) -> int:
     factors = list(source.factors.all())
     for factor in factors:
         # Through the related manager (not bulk SQL), so each factor's history records it.
-        factor._history_user = by  # type: ignore[attr-defined]
+        record_as(factor, by)
         factor.themes.add(target)
         factor.themes.remove(source)
-    source._history_user = by  # type: ignore[attr-defined]
-    source._change_reason = f"Merged into {target.name}"  # type: ignore[attr-defined]
+    record_as(source, by, f"Merged into {target.name}")
     source.delete()
     return len(factors)

@@ -1,12 +1,17 @@
 """The incident timeline: add, edit, delete, pin and import events."""
 
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from .. import markdown
-from ..models import TimelineEvent
+from ..models import Postmortem, TimelineEvent
+from .history import record_as
 
 #
 # Timeline and factor writes never touch the postmortem's ``version``: it guards the main
@@ -15,16 +20,24 @@ from ..models import TimelineEvent
 # is no request (the request middleware does it otherwise).
 
 
-def _timeline_event_save(event, by, **save_kwargs):
+def _timeline_event_save(event: TimelineEvent, by: Any, **save_kwargs: Any) -> TimelineEvent:
     event.text_html = markdown.render(event.text)
     event.full_clean(exclude=["postmortem", "created_by"])
-    event._history_user = by
+    record_as(event, by)
     with transaction.atomic():
         event.save(**save_kwargs)
     return event
 
 
-def timeline_event_create(*, postmortem, by, occurred_at, kind, text, pinned=False):
+def timeline_event_create(
+    *,
+    postmortem: Postmortem,
+    by: Any,
+    occurred_at: datetime.datetime,
+    kind: str,
+    text: str,
+    pinned: bool = False,
+) -> TimelineEvent:
     event = TimelineEvent(
         postmortem=postmortem,
         occurred_at=occurred_at,
@@ -36,28 +49,32 @@ def timeline_event_create(*, postmortem, by, occurred_at, kind, text, pinned=Fal
     return _timeline_event_save(event, by)
 
 
-def timeline_event_update(*, event, by, occurred_at, kind, text):
+def timeline_event_update(
+    *, event: TimelineEvent, by: Any, occurred_at: datetime.datetime, kind: str, text: str
+) -> TimelineEvent:
     event.occurred_at = occurred_at
     event.kind = kind
     event.text = text
     return _timeline_event_save(event, by)
 
 
-def timeline_event_delete(*, event, by):
-    event._history_user = by
+def timeline_event_delete(*, event: TimelineEvent, by: Any) -> None:
+    record_as(event, by)
     with transaction.atomic():
         event.delete()
 
 
-def timeline_event_set_pinned(*, event, by, pinned):
+def timeline_event_set_pinned(*, event: TimelineEvent, by: Any, pinned: bool) -> TimelineEvent:
     event.pinned = bool(pinned)
-    event._history_user = by
+    record_as(event, by)
     with transaction.atomic():
         event.save(update_fields=["pinned"])
     return event
 
 
-def timeline_import(*, postmortem, by, events):
+def timeline_import(
+    *, postmortem: Postmortem, by: Any, events: Iterable[Any]
+) -> list[TimelineEvent]:
     """Save parsed lines (``timeline.ParsedEvent`` or anything with ``occurred_at``,
     ``kind`` and ``text``) as events, all or none."""
     built = []
@@ -75,4 +92,7 @@ def timeline_import(*, postmortem, by, events):
     if not built:
         raise ValidationError(_("There is nothing to import."))
     with transaction.atomic():
-        return bulk_create_with_history(built, TimelineEvent, default_user=by)
+        created: list[TimelineEvent] = bulk_create_with_history(
+            built, TimelineEvent, default_user=by
+        )
+    return created

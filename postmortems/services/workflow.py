@@ -1,6 +1,7 @@
 """The review workflow: every status change of a postmortem goes through here."""
 
 import logging
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,6 +13,7 @@ from .. import gates, permissions
 from ..models import Postmortem, SlackMessage
 from ..slack import publish_messages
 from ..slack.outbox import slack_message_enqueue
+from .history import record_as
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +34,7 @@ class PostmortemTransitionError(ValidationError):
 class PostmortemNeedsConfirmation(PostmortemTransitionError):
     """Publishing while review comments are still open needs an explicit confirmation."""
 
-    def __init__(self, message, *, unresolved_count):
+    def __init__(self, message: str, *, unresolved_count: int) -> None:
         super().__init__(message)
         self.unresolved_count = unresolved_count
 
@@ -40,26 +42,28 @@ class PostmortemNeedsConfirmation(PostmortemTransitionError):
 class PostmortemHasFindings(PostmortemTransitionError):
     """Blame findings are neither fixed nor acknowledged (see ``gates``)."""
 
-    def __init__(self, message, *, findings):
+    def __init__(self, message: str, *, findings: list[Any]) -> None:
         super().__init__(message)
         self.findings = findings
 
 
-def _postmortem_lock(postmortem):
+def _postmortem_lock(postmortem: Postmortem) -> Postmortem:
     return Postmortem.objects.select_for_update().select_related("team").get(pk=postmortem.pk)
 
 
-def _postmortem_set_status(locked, original, by, **changes):
+def _postmortem_set_status(
+    locked: Postmortem, original: Postmortem, by: Any, **changes: Any
+) -> Postmortem:
     for name, value in changes.items():
         setattr(locked, name, value)
-    locked._history_user = by
+    record_as(locked, by)
     locked.save(update_fields=[*changes, "updated_at"])
     for name in ("status", "published_at", "not_required_reason", "version"):
         setattr(original, name, getattr(locked, name))
     return locked
 
 
-def postmortem_submit_for_review(*, postmortem, by):
+def postmortem_submit_for_review(*, postmortem: Postmortem, by: Any) -> Postmortem:
     """Draft -> in review. Reviewers see it on their home page; Slack hears once."""
     if not permissions.can_edit_postmortem(by, postmortem):
         raise PostmortemTransitionError(_("You cannot edit this postmortem."))
@@ -80,11 +84,13 @@ def postmortem_submit_for_review(*, postmortem, by):
     return postmortem
 
 
-def postmortem_unresolved_comment_count(postmortem):
+def postmortem_unresolved_comment_count(postmortem: Postmortem) -> int:
     return postmortem.comments.filter(parent__isnull=True, resolved=False).count()
 
 
-def postmortem_publish(*, postmortem, by, confirm_unresolved=False):
+def postmortem_publish(
+    *, postmortem: Postmortem, by: Any, confirm_unresolved: bool = False
+) -> Postmortem:
     """In review -> published. Refused while blame findings are open; asks for a
     confirmation while review comments are unresolved; tells the team's Slack once."""
     if not permissions.can_publish_postmortem(by, postmortem):
@@ -136,7 +142,7 @@ def postmortem_publish(*, postmortem, by, confirm_unresolved=False):
     return postmortem
 
 
-def postmortem_mark_not_required(*, postmortem, by, reason):
+def postmortem_mark_not_required(*, postmortem: Postmortem, by: Any, reason: str) -> Postmortem:
     """Draft or in review -> not required, with the reason recorded."""
     if not permissions.can_publish_postmortem(by, postmortem):
         raise PostmortemTransitionError(
@@ -163,7 +169,7 @@ def postmortem_mark_not_required(*, postmortem, by, reason):
     return postmortem
 
 
-def postmortem_reopen(*, postmortem, by):
+def postmortem_reopen(*, postmortem: Postmortem, by: Any) -> Postmortem:
     """Back to draft from in review, published or not required."""
     if not permissions.can_edit_postmortem(by, postmortem):
         raise PostmortemTransitionError(_("You cannot edit this postmortem."))

@@ -17,6 +17,7 @@ import logging
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -87,7 +88,7 @@ def _is_ip_literal(host):
     return True
 
 
-def check_url(url):
+def check_url(url: str) -> None:
     """Raise WebhookURLError unless ``url`` is an allowed webhook URL."""
     if not url:
         raise WebhookURLError(_("Enter a webhook URL."))
@@ -121,7 +122,7 @@ def check_url(url):
     )
 
 
-def mask_url(url):
+def mask_url(url: str) -> str:
     """Show enough of a webhook URL to recognise it, never the secret path."""
     if not url:
         return ""
@@ -142,7 +143,9 @@ def _read_capped(response):
     return response.read(MAX_RESPONSE_BYTES).decode("utf-8", "replace").strip()
 
 
-def classify(http_status, body, retry_after_header=None):
+def classify(
+    http_status: int, body: str | None, retry_after_header: str | None = None
+) -> SlackResult:
     body = (body or "").strip()
     if http_status == 200:
         return SlackResult(OK, http_status, "")
@@ -159,7 +162,7 @@ def classify(http_status, body, retry_after_header=None):
     return SlackResult(INVALID, http_status, body or f"HTTP {http_status}")
 
 
-def post(url, payload):
+def post(url: str, payload: dict[str, Any]) -> SlackResult:
     """POST ``payload`` as JSON to a Slack incoming webhook once and classify the answer."""
     try:
         check_url(url)

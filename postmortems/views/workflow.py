@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,7 +20,7 @@ from .access import readable_postmortem
 @dataclass(frozen=True)
 class StatusChange:
     service: Any  # called with postmortem=, by= and the extra arguments below
-    done: str
+    done: str | Promise
     post_arguments: tuple[str, ...] = ()  # POST fields passed on by name
 
 

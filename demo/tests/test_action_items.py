@@ -2,8 +2,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from actions import demo
 from actions.models import ActionItem
+from demo import action_items as demo
 from postmortems.models import Team
 
 pytestmark = pytest.mark.django_db

@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
@@ -5,8 +6,6 @@ from postmortems.models import Membership, Team
 
 
 def _counts():
-    from django.apps import apps
-
     return {
         model._meta.label: model.objects.count()
         for model in apps.get_models()

@@ -6,6 +6,10 @@ from django.db import transaction
 
 from postmortems.models import Membership, Profile, Team
 
+from ... import action_items as action_demo
+from ... import kaizen as kaizen_demo
+from ... import postmortems as postmortem_demo
+
 DEMO_PASSWORD = "hindsight-demo"  # noqa: S105 -- printed for the demo, by design
 
 TEAMS = [
@@ -71,14 +75,6 @@ class Command(BaseCommand):
 
     def _seed_content(self, teams, users):
         """Postmortems, actions and themes; each part is idempotent on its own."""
-        from postmortems import demo as postmortem_demo
-
         postmortem_demo.seed(teams=teams, users=users)
-
-        from actions import demo as action_demo
-
         action_demo.seed(teams=teams, users=users)
-
-        from actions import kaizen_demo
-
         kaizen_demo.seed(teams=teams, users=users)

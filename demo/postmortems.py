@@ -10,8 +10,8 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from . import markdown
-from .models import ContributingFactor, Postmortem, ReviewComment, Theme, TimelineEvent
+from postmortems import markdown
+from postmortems.models import ContributingFactor, Postmortem, ReviewComment, Theme, TimelineEvent
 
 M = datetime.timedelta(minutes=1)
 H = datetime.timedelta(hours=1)

@@ -9,10 +9,9 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from actions import services
+from actions.models import ActionItem
 from postmortems.models import Postmortem
-
-from . import services
-from .models import ActionItem
 
 D = datetime.timedelta(days=1)
 

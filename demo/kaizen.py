@@ -8,11 +8,10 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
+from actions import kaizen
+from actions.models import ActionItem
 from postmortems import markdown
 from postmortems.models import ContributingFactor, Membership, Postmortem, Theme
-
-from . import kaizen
-from .models import ActionItem
 
 # slug, name, English keywords, Korean keywords, description
 THEMES = [

@@ -1,6 +1,6 @@
 import pytest
 
-from postmortems import demo
+from demo import postmortems as demo
 from postmortems.models import Postmortem, TimelineEvent
 from tests.factories import TeamFactory, UserFactory
 

@@ -22,164 +22,30 @@ from postmortems.models import (
     Membership,
     Postmortem,
     Profile,
-    Severity,
     Team,
     Theme,
     TimelineEvent,
 )
 
-PREFIX = "scale-"
-# Shared by every scale account, like seed_demo's; benchmark data only.
-PASSWORD = "hindsight-scale"  # noqa: S105
-FACTORS_PER_POSTMORTEM = 3
-EVENTS_PER_POSTMORTEM = 2
-
-THEMES = [
-    ("Alert fatigue", "alert, page, noisy, 알림"),
-    ("Config drift", "config, drift, flag, 설정"),
-    ("Capacity planning", "capacity, load, saturation, 용량"),
-    ("Risky deploys", "deploy, rollout, canary, 배포"),
-    ("Stale runbooks", "runbook, docs, playbook, 문서"),
-    ("Missing tests", "test, coverage, regression, 테스트"),
-    ("Third-party outages", "vendor, dependency, upstream, 외부"),
-    ("Unclear ownership", "owner, handoff, escalation, 담당"),
-    ("Slow detection", "dashboard, metric, blind spot, 탐지"),
-    ("Manual toil", "manual, toil, script, 수동"),
-    ("Certificate expiry", "certificate, tls, expiry, 인증서"),
-    ("Database locks", "lock, migration, deadlock, 잠금"),
-]
-TITLES = [
-    "Checkout errors after {what}",
-    "Search latency during {what}",
-    "Login failures caused by {what}",
-    "Delayed notifications after {what}",
-    "Partial outage of payments during {what}",
-    "Stale data served after {what}",
-]
-WHATS = [
-    "a cache resize",
-    "a config push",
-    "a certificate rotation",
-    "a schema migration",
-    "a traffic spike",
-    "a vendor outage",
-    "a canary rollout",
-    "a node replacement",
-]
-ACTION_TITLES = [
-    "Alert on {thing}",
-    "Add a runbook step for {thing}",
-    "Load-test {thing}",
-    "Add a canary check for {thing}",
-    "Automate {thing}",
-    "Document the owner of {thing}",
-    "Add a dashboard panel for {thing}",
-    "Write a regression test for {thing}",
-]
-THINGS = [
-    "queue depth",
-    "cache warm-up",
-    "certificate expiry",
-    "connection pool size",
-    "feature flag rollout",
-    "replica lag",
-    "disk usage",
-    "retry storms",
-    "DNS changes",
-]
-
-# Weighted choices that look like a real organisation's.
-SEVERITIES = [(Severity.SEV1, 5), (Severity.SEV2, 20), (Severity.SEV3, 45), (Severity.SEV4, 30)]
-PRIORITIES = [("P1", 10), ("P2", 30), ("P3", 40), ("P4", 20)]
-KINDS = [("prevent", 40), ("detect", 25), ("mitigate", 20), ("process", 15)]
-OPEN_STATUSES = [("open", 60), ("in_progress", 30), ("blocked", 10)]
-CLOSED_STATUSES = [("done", 85), ("wont_do", 15)]
-CATEGORIES = [c for c, _label in ContributingFactor.Category.choices]
-
-
-def _weighted(rng, pairs):
-    values, weights = zip(*pairs, strict=True)
-    return rng.choices(values, weights=weights)[0]
-
-
-class Progress:
-    """``label [#####.....]  45%  45000/100000`` redrawn in place on one line."""
-
-    WIDTH = 30
-
-    def __init__(self, stdout, label, total):
-        self.stdout, self.label, self.total = stdout, label, max(total, 1)
-        self.done = 0
-        self._draw()
-
-    def advance(self, count):
-        self.done = min(self.total, self.done + count)
-        self._draw()
-
-    def finish(self):
-        self.stdout.write("")
-
-    def _draw(self):
-        filled = self.WIDTH * self.done // self.total
-        bar = "#" * filled + "." * (self.WIDTH - filled)
-        self.stdout.write(
-            f"\r{self.label:<14} [{bar}] {100 * self.done // self.total:3d}%  "
-            f"{self.done}/{self.total}",
-            ending="",
-        )
-        self.stdout.flush()
-
-
-class auto_now_add_off:
-    """Let bulk_create keep the ``created_at`` values we spread over the past year."""
-
-    def __init__(self, *models_):
-        self.fields = [m._meta.get_field("created_at") for m in models_]
-
-    def __enter__(self):
-        for field in self.fields:
-            field.auto_now_add = False
-
-    def __exit__(self, *exc):
-        for field in self.fields:
-            field.auto_now_add = True
-
-
-def purge(queryset):
-    """Delete the rows and what cascades from them with plain SQL, children first.
-
-    The ORM's ``delete()`` would load every row and write a history row for each one,
-    minutes for 100k items; here each table is one DELETE (or UPDATE for SET_NULL).
-    """
-    model = queryset.model
-    for rel in model._meta.related_objects:
-        related = rel.related_model
-        if rel.many_to_many:
-            through = rel.field.remote_field.through
-            if through._meta.auto_created:
-                column = rel.field.m2m_reverse_field_name()
-                _raw_delete(through.objects.filter(**{f"{column}__in": queryset.values("pk")}))
-            continue
-        if not rel.field.concrete or not rel.field.db_constraint:
-            continue  # history tables keep their rows; they have no constraint to break
-        if related is model:
-            continue  # replies to a deleted comment go in the same statement
-        rows = related._base_manager.filter(**{f"{rel.field.name}__in": queryset.values("pk")})
-        if rel.on_delete is models.CASCADE:
-            purge(rows)
-        elif rel.on_delete is models.SET_NULL:
-            rows.update(**{rel.field.name: None})
-    for field in model._meta.many_to_many:
-        through = field.remote_field.through
-        if through._meta.auto_created:
-            column = field.m2m_field_name()
-            _raw_delete(through.objects.filter(**{f"{column}__in": queryset.values("pk")}))
-    _raw_delete(queryset)
-
-
-def _raw_delete(queryset):
-    # QuerySet._raw_delete is Django's single-statement delete without collection.
-    return queryset._raw_delete(queryset.db)
+from ...bulk import Progress, auto_now_add_off, purge
+from ...scale_vocabulary import (
+    ACTION_TITLES,
+    CATEGORIES,
+    CLOSED_STATUSES,
+    EVENTS_PER_POSTMORTEM,
+    FACTORS_PER_POSTMORTEM,
+    KINDS,
+    OPEN_STATUSES,
+    PASSWORD,
+    PREFIX,
+    PRIORITIES,
+    SEVERITIES,
+    THEMES,
+    THINGS,
+    TITLES,
+    WHATS,
+    weighted,
+)
 
 
 class Command(BaseCommand):
@@ -337,7 +203,7 @@ class Command(BaseCommand):
                 detected = started + datetime.timedelta(minutes=rng.randint(1, 90))
                 mitigated = detected + datetime.timedelta(minutes=rng.randint(5, 240))
                 resolved = mitigated + datetime.timedelta(minutes=rng.randint(5, 600))
-                status = _weighted(
+                status = weighted(
                     rng,
                     [("published", 80), ("in_review", 8), ("draft", 8), ("not_required", 4)],
                 )
@@ -348,7 +214,7 @@ class Command(BaseCommand):
                 )
                 yield Postmortem(
                     title=rng.choice(TITLES).format(what=rng.choice(WHATS)) + f" #{n}",
-                    severity=_weighted(rng, SEVERITIES),
+                    severity=weighted(rng, SEVERITIES),
                     status=status,
                     team=rng.choice(teams),
                     restricted=rng.random() < 0.05,
@@ -426,7 +292,7 @@ class Command(BaseCommand):
                     else rng.choice(postmortems)
                 )
                 team_id = pm.team_id if rng.random() < 0.8 else rng.choice(team_ids)
-                priority = _weighted(rng, PRIORITIES)
+                priority = weighted(rng, PRIORITIES)
                 created = pm.created_at + datetime.timedelta(hours=rng.randint(0, 72))
                 created = min(created, now)
                 due = timezone.localdate(created) + datetime.timedelta(
@@ -439,17 +305,17 @@ class Command(BaseCommand):
                 closed = rng.random() < min(0.93, max(0.02, age_days / (window * 1.3)))
                 completed = None
                 if closed:
-                    status = _weighted(rng, CLOSED_STATUSES)
+                    status = weighted(rng, CLOSED_STATUSES)
                     took = rng.triangular(0.2, window * 1.6, window * 0.5)
                     completed = min(created + datetime.timedelta(days=took), now)
                 else:
-                    status = _weighted(rng, OPEN_STATUSES)
+                    status = weighted(rng, OPEN_STATUSES)
                 people = self.members.get(team_id) or [None]
                 yield ActionItem(
                     postmortem=pm,
                     factor_id=rng.choice(factors[pm.pk]) if rng.random() < 0.7 else None,
                     title=rng.choice(ACTION_TITLES).format(thing=rng.choice(THINGS)),
-                    kind=_weighted(rng, KINDS),
+                    kind=weighted(rng, KINDS),
                     priority=priority,
                     status=status,
                     status_reason="Waiting on another team"

@@ -1,0 +1,23 @@
+"""The postmortems app's forms, one module per page or fragment."""
+
+from .factors import ContributingFactorForm
+from .filters import PostmortemFilterForm
+from .postmortem import DateTimeLocalInput, NotRequiredForm, PostmortemForm
+from .review import BlameAcknowledgementForm, ReviewCommentForm
+from .teams import ProfileForm, TeamSlackForm
+from .timeline import TimelineDateTimeField, TimelineEventForm, TimelineImportForm
+
+__all__ = [
+    "BlameAcknowledgementForm",
+    "ContributingFactorForm",
+    "DateTimeLocalInput",
+    "NotRequiredForm",
+    "PostmortemFilterForm",
+    "PostmortemForm",
+    "ProfileForm",
+    "ReviewCommentForm",
+    "TeamSlackForm",
+    "TimelineDateTimeField",
+    "TimelineEventForm",
+    "TimelineImportForm",
+]
