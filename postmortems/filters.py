@@ -9,6 +9,7 @@ import datetime
 from typing import Any
 
 import django_filters
+from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
 from django.db.models import F, Q, QuerySet
 
@@ -41,9 +42,6 @@ def matching_words(queryset: QuerySet[Postmortem], q: str) -> QuerySet[Postmorte
         every_word &= match
     if connection.vendor != "postgresql":
         return queryset.filter(every_word)
-    # Only on PostgreSQL; importing it elsewhere needs psycopg.
-    from django.contrib.postgres.search import SearchQuery, SearchVector
-
     # "simple" keeps words as typed (no English stemming that would mangle Hangul); it
     # adds web-search syntax ("a phrase", or) on top of the substring match.
     vector = SearchVector("title", *Postmortem.SECTIONS, config="simple")

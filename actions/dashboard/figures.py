@@ -84,7 +84,7 @@ def dashboard_figures(queryset, *, today=None, now=None):
         aggregates["median_close"] = PercentileCont(time_to_close(), filter=is_closed())
     row = queryset.order_by().aggregate(**aggregates)
 
-    median = row["median_close"] if postgres else _median_by_offset(queryset, row["closed"])
+    median = row["median_close"] if postgres else median_close_by_offset(queryset, row["closed"])
     figures = {
         key: row[key]
         for key in (
@@ -121,7 +121,14 @@ def dashboard_figures(queryset, *, today=None, now=None):
     return figures
 
 
-def _median_by_offset(queryset, count):
+def median_close_by_percentile(queryset):
+    """Median time to close as PostgreSQL computes it inside the figures' aggregate."""
+    return queryset.order_by().aggregate(
+        median=PercentileCont(time_to_close(), filter=is_closed())
+    )["median"]
+
+
+def median_close_by_offset(queryset, count):
     """Median time to close with one ordered query reading at most two rows."""
     if not count:
         return None

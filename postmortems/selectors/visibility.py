@@ -9,7 +9,7 @@ from ..models import Postmortem, PostmortemQuerySet
 
 def visible_postmortems(user: Any) -> PostmortemQuerySet:
     """Every postmortem ``user`` may read: the only way views, search, export, API and
-    roll-ups list postmortems (ARCHITECTURE contract; the rule lives on the queryset)."""
+    roll-ups list postmortems (docs/architecture.md; the rule lives on the queryset)."""
     return Postmortem.objects.visible_to(user)
 
 
