@@ -13,7 +13,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from postmortems.models import Profile, TimelineEvent
+from postmortems.forms import PostmortemForm
+from postmortems.models import Membership, Profile, TimelineEvent
 from tests.factories import PostmortemFactory, TimelineEventFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -24,8 +25,6 @@ def utc(*args):
 
 
 def reader(login, team, zone, username):
-    from postmortems.models import Membership
-
     user = UserFactory(username=username)
     Membership.objects.create(team=team, user=user)
     Profile.objects.update_or_create(user=user, defaults={"time_zone": zone})
@@ -273,8 +272,6 @@ def test_pasted_lines_take_the_authors_zone_or_their_own_offset(new_york, team):
 
 
 def test_the_postmortem_form_shows_and_reads_incident_times_in_the_authors_zone(seoul, alice, team):
-    from postmortems.forms import PostmortemForm
-
     pm = PostmortemFactory(team=team, started_at=utc(2026, 11, 20, 0, 0))
     page = _text(seoul, reverse("postmortems:edit", args=[pm.pk]))
     assert 'value="2026-11-20T09:00"' in page

@@ -2,6 +2,8 @@ import datetime
 import zoneinfo
 
 import pytest
+from django.db import connection
+from django.utils import timezone
 
 from actions import charts, metrics
 from actions.models import ActionItem
@@ -197,9 +199,6 @@ FIGURES = (
 @pytest.mark.django_db
 @pytest.mark.parametrize("zone", ["UTC", "Asia/Seoul"])
 def test_postgresql_computes_the_same_figures_as_python(settings, zone):
-    from django.db import connection
-    from django.utils import timezone
-
     if connection.vendor != "postgresql":
         pytest.skip("the figures are computed by the database on PostgreSQL only")
     settings.TIME_ZONE = zone

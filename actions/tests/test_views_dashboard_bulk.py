@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from actions import services
 from actions.models import ActionItem
+from postmortems.models import Profile
 from tests.factories import (
     ActionItemFactory,
     PostmortemFactory,
@@ -128,8 +129,6 @@ def test_services_and_dashboard_agree_on_completion(manager_client, manager, pos
     [("UTC", "100%"), ("Asia/Seoul", "0%")],
 )
 def test_on_time_uses_the_local_date_of_completion(client, login, alice, postmortem, zone, on_time):
-    from postmortems.models import Profile
-
     Profile.objects.filter(user=alice).update(time_zone=zone)
     ActionItemFactory(
         postmortem=postmortem,

@@ -1,6 +1,6 @@
 import pytest
 
-from postmortems import selectors
+from postmortems import selectors, services
 from postmortems.models import Postmortem
 from tests.factories import (
     ActionItemFactory,
@@ -73,8 +73,6 @@ def test_teams_for_postmortem_form(alice, superuser, team, other_team):
 
 
 def test_comment_threads_group_replies(alice, team):
-    from postmortems import services
-
     pm = PostmortemFactory(team=team)
     root = services.review_comment_create(postmortem=pm, by=alice, body="Q")
     reply = services.review_comment_create(postmortem=pm, by=alice, body="A", parent=root)

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actions.models import ActionItem
-from postmortems import services
+from postmortems import gates, services
 from postmortems.models import ContributingFactor, Postmortem, TimelineEvent
 from tests.factories import (
     ActionItemFactory,
@@ -160,8 +160,6 @@ def test_submit_for_review_then_publish_through_the_pages(client, login, alice, 
 
 
 def test_publish_refused_by_findings_links_to_them(manager_client, team, monkeypatch):
-    from postmortems import gates
-
     monkeypatch.setattr(gates, "unacknowledged_findings", lambda pm: ["x", "y"])
     pm = PostmortemFactory(team=team, status=Postmortem.Status.IN_REVIEW)
     response = manager_client.post(reverse("postmortems:publish", args=[pm.pk]), follow=True)

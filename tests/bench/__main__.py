@@ -1,5 +1,8 @@
 """Entry point of ``make bench`` (``python -m tests.bench --help``)."""
 
+# Django code is imported inside the functions: ``__main__`` chooses the database and
+# calls django.setup() before any of them runs (a module-level import would be too early).
+
 import argparse
 import datetime
 import json
