@@ -7,47 +7,30 @@ them for the Kaizen roll-up and can be picked or created by typing a name.
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
 from .. import selectors, services
 from ..forms import ContributingFactorForm
-from ..permissions import can_edit_postmortem
 from .access import editable_postmortem, readable_postmortem
-from .htmx import inline_form, section_or_redirect
+from .htmx import InlineSection
 
 PARTIAL = "postmortems/partials/_factors.html"
 FORM_PARTIAL = "postmortems/partials/_factor_form.html"
 
 
-def _context(request, postmortem):
-    return {
-        "postmortem": postmortem,
-        "factors": selectors.postmortem_factors(postmortem),
-        "can_edit": can_edit_postmortem(request.user, postmortem),
-    }
-
-
-def _after_write(request, postmortem):
-    return section_or_redirect(
-        request,
-        postmortem,
-        template=PARTIAL,
-        context=_context(request, postmortem),
-        section="factors",
-    )
-
-
-def _form_page(request, postmortem, form, factor=None):
-    return inline_form(
-        request,
-        form,
-        partial=FORM_PARTIAL,
-        context={"postmortem": postmortem, "form": form, "factor": factor},
-        target=f"#factor-form-{factor.pk if factor else 'new'}",
-        heading=_("Edit contributing factor") if factor else _("Add a contributing factor"),
-        retarget_unbound=False,
-    )
+FACTORS = InlineSection(
+    name="factors",
+    partial=PARTIAL,
+    rows_name="factors",
+    rows=selectors.postmortem_factors,
+    form_partial=FORM_PARTIAL,
+    item_name="factor",
+    form_id="factor-form",
+    add_heading=gettext_lazy("Add a contributing factor"),
+    edit_heading=gettext_lazy("Edit contributing factor"),
+    retarget_blank_forms=False,
+)
 
 
 def _save(form, **kwargs):
@@ -60,7 +43,7 @@ def _save(form, **kwargs):
 def factor_list(request, pk):
     postmortem = readable_postmortem(request, pk)
     template = PARTIAL if request.htmx else "postmortems/factors.html"
-    return render(request, template, _context(request, postmortem))
+    return render(request, template, FACTORS.context(request, postmortem))
 
 
 @require_http_methods(["GET", "POST"])
@@ -69,8 +52,8 @@ def factor_add(request, pk):
     form = ContributingFactorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.factor_create(**_save(form, postmortem=postmortem, by=request.user))
-        return _after_write(request, postmortem)
-    return _form_page(request, postmortem, form)
+        return FACTORS.after_write(request, postmortem)
+    return FACTORS.inline_form(request, postmortem, form)
 
 
 @require_http_methods(["GET", "POST"])
@@ -85,8 +68,8 @@ def factor_edit(request, pk, factor_id):
     form = ContributingFactorForm(request.POST or None, initial=initial, prefix_id=factor.pk)
     if request.method == "POST" and form.is_valid():
         services.factor_update(**_save(form, factor=factor, by=request.user))
-        return _after_write(request, postmortem)
-    return _form_page(request, postmortem, form, factor)
+        return FACTORS.after_write(request, postmortem)
+    return FACTORS.inline_form(request, postmortem, form, factor)
 
 
 @require_http_methods(["GET", "POST"])
@@ -97,7 +80,7 @@ def factor_delete(request, pk, factor_id):
         services.factor_delete(factor=factor, by=request.user)
         if not request.htmx:
             messages.success(request, _("The contributing factor was deleted."))
-        return _after_write(request, postmortem)
+        return FACTORS.after_write(request, postmortem)
     linked = factor.action_items.count()
     return render(
         request,

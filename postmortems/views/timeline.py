@@ -11,56 +11,41 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .. import selectors, services
 from ..forms import TimelineEventForm, TimelineImportForm
-from ..permissions import can_edit_postmortem
 from ..timeline import parse_timeline
 from .access import editable_postmortem, readable_postmortem
-from .htmx import inline_form, section_or_redirect
+from .htmx import InlineSection
 
 PARTIAL = "postmortems/partials/_timeline.html"
 FORM_PARTIAL = "postmortems/partials/_timeline_event_form.html"
 IMPORT_PARTIAL = "postmortems/partials/_timeline_import.html"
 
 
-def _context(request, postmortem, **extra):
-    return {
-        "postmortem": postmortem,
-        "timeline_events": selectors.postmortem_timeline(postmortem),
-        "can_edit": can_edit_postmortem(request.user, postmortem),
-        **extra,
-    }
+TIMELINE = InlineSection(
+    name="timeline",
+    partial=PARTIAL,
+    rows_name="timeline_events",
+    rows=selectors.postmortem_timeline,
+    form_partial=FORM_PARTIAL,
+    item_name="event",
+    form_id="timeline-form",
+    add_heading=gettext_lazy("Add a timeline event"),
+    edit_heading=gettext_lazy("Edit timeline event"),
+)
 
 
-def _after_write(request, postmortem):
-    """The whole timeline again (dividers and durations may change)."""
-    return section_or_redirect(
-        request,
-        postmortem,
-        template=PARTIAL,
-        context=_context(request, postmortem),
-        section="timeline",
-    )
-
-
-def _form_errors(request, postmortem, form, event=None):
-    return inline_form(
-        request,
-        form,
-        partial=FORM_PARTIAL,
-        context={"postmortem": postmortem, "form": form, "event": event},
-        target=f"#timeline-form-{event.pk if event else 'new'}",
-        heading=_("Edit timeline event") if event else _("Add a timeline event"),
-    )
+def _event_fields(form):
+    return {name: form.cleaned_data[name] for name in ("occurred_at", "kind", "text")}
 
 
 def timeline_list(request, pk):
     postmortem = readable_postmortem(request, pk)
     template = PARTIAL if request.htmx else "postmortems/timeline.html"
-    return render(request, template, _context(request, postmortem))
+    return render(request, template, TIMELINE.context(request, postmortem))
 
 
 @require_http_methods(["GET", "POST"])
@@ -69,14 +54,10 @@ def timeline_add(request, pk):
     form = TimelineEventForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.timeline_event_create(
-            postmortem=postmortem,
-            by=request.user,
-            occurred_at=form.cleaned_data["occurred_at"],
-            kind=form.cleaned_data["kind"],
-            text=form.cleaned_data["text"],
+            postmortem=postmortem, by=request.user, **_event_fields(form)
         )
-        return _after_write(request, postmortem)
-    return _form_errors(request, postmortem, form)
+        return TIMELINE.after_write(request, postmortem)
+    return TIMELINE.inline_form(request, postmortem, form)
 
 
 @require_http_methods(["GET", "POST"])
@@ -86,19 +67,11 @@ def timeline_edit(request, pk, event_id):
     initial = {"occurred_at": event.occurred_at, "kind": event.kind, "text": event.text}
     form = TimelineEventForm(request.POST or None, initial=initial, prefix_id=event.pk)
     if request.method == "POST" and form.is_valid():
-        services.timeline_event_update(
-            event=event,
-            by=request.user,
-            occurred_at=form.cleaned_data["occurred_at"],
-            kind=form.cleaned_data["kind"],
-            text=form.cleaned_data["text"],
-        )
-        return _after_write(request, postmortem)
+        services.timeline_event_update(event=event, by=request.user, **_event_fields(form))
+        return TIMELINE.after_write(request, postmortem)
     if request.method == "GET" and request.htmx:
-        return render(
-            request, FORM_PARTIAL, {"postmortem": postmortem, "form": form, "event": event}
-        )
-    return _form_errors(request, postmortem, form, event)
+        return render(request, FORM_PARTIAL, TIMELINE.form_context(postmortem, form, event))
+    return TIMELINE.inline_form(request, postmortem, form, event)
 
 
 @require_http_methods(["GET", "POST"])
@@ -109,7 +82,7 @@ def timeline_delete(request, pk, event_id):
         services.timeline_event_delete(event=event, by=request.user)
         if not request.htmx:
             messages.success(request, _("The timeline event was deleted."))
-        return _after_write(request, postmortem)
+        return TIMELINE.after_write(request, postmortem)
     local = timezone.localtime(event.occurred_at)
     return render(
         request,
@@ -132,7 +105,7 @@ def timeline_pin(request, pk, event_id):
     event = get_object_or_404(postmortem.timeline_events, pk=event_id)
     pinned = request.POST.get("pinned", "1" if not event.pinned else "0") == "1"
     services.timeline_event_set_pinned(event=event, by=request.user, pinned=pinned)
-    return _after_write(request, postmortem)
+    return TIMELINE.after_write(request, postmortem)
 
 
 def _digest(text):
@@ -176,7 +149,7 @@ def timeline_import(request, pk):
                         )
                         % {"count": len(created)},
                     )
-                return _after_write(request, postmortem)
+                return TIMELINE.after_write(request, postmortem)
         else:
             if request.POST.get("action") == "save":
                 context["notice"] = _("The text changed since the preview; check it again.")
