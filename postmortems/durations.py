@@ -16,13 +16,18 @@ def span(
     return end - start
 
 
-def format_duration(delta: datetime.timedelta | None) -> str:
-    """``"1 d 2 h 5 min"``; under a minute in seconds; ``"—"`` when unknown or negative."""
+def format_duration(delta: datetime.timedelta | None, *, rounded: bool = False) -> str:
+    """``"1 d 2 h 5 min"``; under a minute in seconds; ``"—"`` when unknown or negative.
+
+    ``rounded`` writes one unit with a decimal (``"45 min"``, ``"3.5 h"``, ``"2.1 d"``): for
+    statistics (medians, p90s), where the exact minutes mean nothing."""
     if delta is None:
         return MISSING
     seconds = int(delta.total_seconds())
     if seconds < 0:
         return MISSING
+    if rounded:
+        return _rounded(delta.total_seconds() / 60)
     if seconds < 60:
         return _("%(seconds)d s") % {"seconds": seconds}
     days, seconds = divmod(seconds, 86400)
@@ -35,3 +40,11 @@ def format_duration(delta: datetime.timedelta | None) -> str:
         parts.append(_("%(hours)d h") % {"hours": hours})
     parts.append(_("%(minutes)d min") % {"minutes": minutes})
     return " ".join(parts)
+
+
+def _rounded(minutes: float) -> str:
+    if minutes < 90:
+        return _("%(n)s min") % {"n": f"{minutes:.0f}"}
+    if minutes < 48 * 60:
+        return _("%(n)s h") % {"n": f"{minutes / 60:.1f}"}
+    return _("%(n)s d") % {"n": f"{minutes / 1440:.1f}"}

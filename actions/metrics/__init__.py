@@ -16,7 +16,7 @@ Modules: ``stats`` (median, p90), ``buckets`` (the report's shape), ``python_rep
 from django.db import connection
 from django.utils import timezone
 
-from postmortems.durations import format_duration
+from postmortems import durations
 
 from .buckets import ALL, DEFAULT_MONTHS, SEVERITIES, Bucket, Report, default_range, months_back
 from .python_report import action_rows, build_report, incident_rows
@@ -79,6 +79,11 @@ def minutes(value):
     if value is None:
         return None
     return round(value.total_seconds() / 60, 1)
+
+
+def format_duration(value):
+    """Medians and p90s: one unit with a decimal ("3.5 h"), "—" when unknown."""
+    return durations.format_duration(value, rounded=True)
 
 
 def format_share(value):

@@ -3,8 +3,6 @@
 import csv
 import datetime
 
-from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -15,6 +13,7 @@ from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 from postmortems.models import Team
 
 from .. import charts, metrics, selectors
+from ..dashboard.cache import cached
 
 SEVERITY_COLUMNS = [metrics.ALL, *metrics.SEVERITIES]
 
@@ -61,11 +60,7 @@ def _report(*, first, last, team):
             str(team.pk if team else ""),
         )
     )
-    report = cache.get(key)
-    if report is None:
-        report = metrics.report(first=first, last=last, team=team)
-        cache.set(key, report, settings.DASHBOARD_CACHE_SECONDS)
-    return report
+    return cached(key, lambda: metrics.report(first=first, last=last, team=team))
 
 
 def _column_label(severity):

@@ -29,3 +29,15 @@ def test_a_span_is_unknown_when_a_time_is_missing_or_out_of_order():
     assert span(T0, T0 + datetime.timedelta(hours=1)) == datetime.timedelta(hours=1)
     assert span(None, T0) is None
     assert span(T0 + datetime.timedelta(hours=1), T0) is None
+
+
+@pytest.mark.parametrize(
+    ("delta", "text"),
+    [
+        (datetime.timedelta(minutes=45), "45 min"),
+        (datetime.timedelta(hours=5), "5.0 h"),
+        (datetime.timedelta(days=3), "3.0 d"),
+    ],
+)
+def test_rounded_durations_use_one_unit_with_a_decimal(delta, text):
+    assert format_duration(delta, rounded=True) == text
