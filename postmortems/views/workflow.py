@@ -1,6 +1,7 @@
 """The review workflow's buttons: one view for every status change (submit, publish, mark
 not required, reopen), each POST with the service to call and what to say after."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,15 +18,15 @@ from .. import services
 from .access import readable_postmortem
 
 
+def _no_arguments(post):
+    return {}
+
+
 @dataclass(frozen=True)
 class StatusChange:
-    service: Any  # called with postmortem=, by= and the extra arguments below
+    service: Any  # called with postmortem=, by= and what ``arguments`` reads from the POST
     done: str | Promise
-    post_arguments: tuple[str, ...] = ()  # POST fields passed on by name
-
-
-def _publish_arguments(post):
-    return {"confirm_unresolved": post.get("confirm_unresolved") == "1"}
+    arguments: Callable[[Any], dict[str, Any]] = _no_arguments
 
 
 STATUS_CHANGES = {
@@ -34,22 +35,17 @@ STATUS_CHANGES = {
         gettext_lazy("Sent for review. Reviewers see it on their home page."),
     ),
     "publish": StatusChange(
-        services.postmortem_publish, gettext_lazy("Published. The team is told on Slack.")
+        services.postmortem_publish,
+        gettext_lazy("Published. The team is told on Slack."),
+        lambda post: {"confirm_unresolved": post.get("confirm_unresolved") == "1"},
     ),
     "not_required": StatusChange(
         services.postmortem_mark_not_required,
         gettext_lazy("Marked as not required."),
-        post_arguments=("reason",),
+        lambda post: {"reason": post.get("reason", "")},
     ),
     "reopen": StatusChange(services.postmortem_reopen, gettext_lazy("Back to draft.")),
 }
-
-
-def _arguments(action, post):
-    arguments = {name: post.get(name, "") for name in STATUS_CHANGES[action].post_arguments}
-    if action == "publish":
-        arguments |= _publish_arguments(post)
-    return arguments
 
 
 @require_POST
@@ -58,7 +54,7 @@ def postmortem_change_status(request, pk, action):
     postmortem = readable_postmortem(request, pk)
     change = STATUS_CHANGES[action]
     try:
-        change.service(postmortem=postmortem, by=request.user, **_arguments(action, request.POST))
+        change.service(postmortem=postmortem, by=request.user, **change.arguments(request.POST))
     except services.PostmortemNeedsConfirmation as exc:
         return render(
             request,
