@@ -10,6 +10,7 @@ from django.utils import timezone
 from actions.dashboard.figures import median_close_by_offset, median_close_by_percentile
 from actions.metrics import ALL, action_rows, build_report, incident_rows, report_sql
 from actions.models import ActionItem
+from actions.tests.test_metrics import FIGURES
 from postmortems.models import Severity
 from tests.factories import ActionItemFactory, PostmortemFactory, TeamFactory
 
@@ -19,22 +20,6 @@ pytestmark = [
         connection.vendor != "postgresql", reason="the SQL implementations need PostgreSQL"
     ),
 ]
-
-FIGURES = (
-    "incidents",
-    "caused_by_change",
-    "missing_detected",
-    "missing_resolved",
-    "missing_published",
-    "actions_due",
-    "actions_on_time",
-    "mttd_median",
-    "mttd_p90",
-    "mttr_median",
-    "mttr_p90",
-    "publish_median",
-    "publish_p90",
-)
 
 
 def _incidents(team, today):

@@ -1,5 +1,4 @@
 import datetime
-import re
 
 import pytest
 from django.db import connection
@@ -15,36 +14,9 @@ from tests.factories import (
     UserFactory,
 )
 
+from .support import URL, days, tile, titles, today
+
 pytestmark = pytest.mark.django_db
-
-URL = "/actions/"
-
-
-def today():
-    return timezone.localdate()
-
-
-def days(n):
-    return today() + datetime.timedelta(days=n)
-
-
-@pytest.fixture
-def postmortem(team):
-    return PostmortemFactory(team=team, title="Checkout outage", severity="SEV2")
-
-
-@pytest.fixture
-def restricted(team):
-    return PostmortemFactory(team=team, title="Secret incident", restricted=True)
-
-
-def tile(response, name):
-    match = re.search(rf'data-tile="{name}">([^<]*)<', response.content.decode())
-    return match.group(1).strip()
-
-
-def titles(response):
-    return [item.title for item in response.context["rows"]]
 
 
 # --- Tiles and figures ---------------------------------------------------------------------------

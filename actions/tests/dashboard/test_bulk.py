@@ -1,8 +1,6 @@
 import datetime
-import re
 
 import pytest
-from django.utils import timezone
 
 from actions import services
 from actions.models import ActionItem
@@ -12,36 +10,9 @@ from tests.factories import (
     PostmortemFactory,
 )
 
+from .support import URL, days, tile
+
 pytestmark = pytest.mark.django_db
-
-URL = "/actions/"
-
-
-def today():
-    return timezone.localdate()
-
-
-def days(n):
-    return today() + datetime.timedelta(days=n)
-
-
-@pytest.fixture
-def postmortem(team):
-    return PostmortemFactory(team=team, title="Checkout outage", severity="SEV2")
-
-
-@pytest.fixture
-def restricted(team):
-    return PostmortemFactory(team=team, title="Secret incident", restricted=True)
-
-
-def tile(response, name):
-    match = re.search(rf'data-tile="{name}">([^<]*)<', response.content.decode())
-    return match.group(1).strip()
-
-
-def titles(response):
-    return [item.title for item in response.context["rows"]]
 
 
 # --- Bulk changes --------------------------------------------------------------------------------
