@@ -3,7 +3,6 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from actions.models import ActionItem
 from postmortems.models import Profile
 from tests.factories import (
     ActionItemFactory,
@@ -35,9 +34,7 @@ def _postmortem(team):
     )
     factor = ContributingFactorFactory(postmortem=pm, description="Alert tuned for daytime")
     factor.themes.add(ThemeFactory(name="Alert fatigue", slug="alert-fatigue"))
-    ActionItemFactory(
-        postmortem=pm, title="Night-time alert profile", status=ActionItem.Status.IN_PROGRESS
-    )
+    ActionItemFactory(postmortem=pm, title="Night-time alert profile", status="in_progress")
     return pm
 
 

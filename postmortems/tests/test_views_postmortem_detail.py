@@ -4,7 +4,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from actions.models import ActionItem
 from postmortems import gates, services
 from postmortems.models import ContributingFactor, Postmortem, TimelineEvent
 from tests.factories import (
@@ -40,8 +39,8 @@ def _full_postmortem(team, *, events, factors, actions):
     )
     for factor in made:
         factor.themes.set(themes)
-    ActionItem.objects.bulk_create(
-        ActionItem(
+    ActionItemFactory._meta.model.objects.bulk_create(
+        ActionItemFactory.build(
             postmortem=pm,
             factor=made[i % len(made)],
             team=team,
