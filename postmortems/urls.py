@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import (
+    audit,
     comments,
     factors,
     findings,
@@ -18,6 +19,8 @@ app_name = "postmortems"
 urlpatterns = [
     path("teams/<slug:slug>/settings/", teams.team_settings, name="team_settings"),
     path("teams/<slug:slug>/test-message/", teams.team_test_message, name="team_test_message"),
+    path("teams/<slug:slug>/audit/", audit.team_audit, name="team_audit"),
+    path("teams/<slug:slug>/audit.csv", audit.team_audit_csv, name="team_audit_csv"),
     path("profile/", profile.profile, name="profile"),
     path("postmortems/", postmortems.postmortem_list, name="list"),
     path("postmortems/new/", postmortems.postmortem_create, name="create"),

@@ -8,6 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.core.cache import cache
+from django.http import HttpRequest
 from django.utils import timezone, translation
 
 from config.celery import app
@@ -96,7 +97,8 @@ def superuser(db):
 
 
 def _logged_in(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
+    # django-axes counts logins per request (user name and address), so it needs one.
+    assert client.login(request=HttpRequest(), username=user.username, password=PASSWORD)
     return client
 
 

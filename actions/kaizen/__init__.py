@@ -4,10 +4,10 @@ suggestions and the Kaizen page's drill-down, one module each (docs/architecture
 from .digest import DIGEST_THEMES, DIGEST_WEEKS, digest_payload, send_digests
 from .drilldown import DRILL_LIMIT, attach_drill_down
 from .periods import WEEK, day_start, last_completed_week_end, periods_between, week_of
-from .rollup import REFRESH_WEEKS, RollupResult, rollup, rollup_weeks
+from .rollup import REFRESH_WEEKS, RollupResult, restricted_filter, rollup, rollup_weeks
 from .suggestions import Suggestion, suggest_themes, tokens
 from .svg import sparkline
-from .trends import RECURRING_PERIODS, ThemeTrend, trends
+from .trends import RECURRING_PERIODS, ThemeTrend, reader_sees_all, trends
 
 __all__ = [
     "DIGEST_THEMES",
@@ -24,6 +24,8 @@ __all__ = [
     "digest_payload",
     "last_completed_week_end",
     "periods_between",
+    "reader_sees_all",
+    "restricted_filter",
     "rollup",
     "rollup_weeks",
     "send_digests",

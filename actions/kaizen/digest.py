@@ -52,7 +52,7 @@ def digest_payload(team, team_trends, period_end):
         more = _("Open the Kaizen review")
     body = "\n".join(lines)
     return {
-        "text": f"{title}\n{body}\n{link}",
+        "text": f"{escape(title)}\n{body}\n{link}",
         "blocks": [blocks.header(title), blocks.section(body), blocks.button(more, link)],
     }
 

@@ -48,9 +48,41 @@ def rollup(period_end: datetime.date | str | None = None) -> RollupResult:
     """
     end = as_date(period_end) or last_completed_week_end()
     start = end - datetime.timedelta(days=6)
+    counts = _counts(start, end, with_restricted=True)
+    open_counts = _counts(start, end, with_restricted=False)
+    rows = []
+    for (theme_id, team_id), c in counts.items():
+        if not c.any():
+            continue
+        o = open_counts.get((theme_id, team_id)) or _Counts()
+        rows.append(
+            ThemeRollup(
+                theme_id=theme_id,
+                team_id=team_id,
+                period_start=start,
+                period_end=end,
+                postmortem_count=c.postmortems,
+                factor_count=c.factors,
+                open_action_count=c.open,
+                overdue_action_count=c.overdue,
+                change=c.postmortems - c.previous,
+                open_postmortem_count=o.postmortems,
+                open_factor_count=o.factors,
+                open_open_action_count=o.open,
+                open_overdue_action_count=o.overdue,
+            )
+        )
+    with transaction.atomic():
+        ThemeRollup.objects.filter(period_start=start).delete()
+        ThemeRollup.objects.bulk_create(rows, batch_size=1000)
+    return RollupResult(start, end, len(rows))
+
+
+def _counts(start, end, *, with_restricted):
+    """``{(theme_id, team_id or None): _Counts}`` of one week, with or without restricted
+    postmortems. Two grouped queries."""
     start_at, end_at = day_start(start), day_start(end + datetime.timedelta(days=1))
     previous_at = start_at - WEEK
-
     through = ContributingFactor.themes.through
     at = Coalesce(
         "contributingfactor__postmortem__started_at", "contributingfactor__postmortem__created_at"
@@ -58,7 +90,8 @@ def rollup(period_end: datetime.date | str | None = None) -> RollupResult:
     current = Q(at__gte=start_at)
     factor_rows = (
         through.objects.annotate(at=at, team_id=F("contributingfactor__postmortem__team_id"))
-        .filter(at__gte=previous_at, at__lt=end_at)  # type: ignore[misc]  # annotations
+        .filter(at__gte=previous_at, at__lt=end_at)
+        .filter(restricted_filter("contributingfactor__postmortem__", with_restricted))
         .values("theme_id", "team_id")
         .annotate(
             postmortems=Count("contributingfactor__postmortem_id", distinct=True, filter=current),
@@ -74,12 +107,13 @@ def rollup(period_end: datetime.date | str | None = None) -> RollupResult:
     )
     action_rows = (
         ActionItem.objects.filter(open_then, factor__themes__isnull=False)
+        .filter(restricted_filter("postmortem__", with_restricted))
         .values("team_id", theme_id=F("factor__themes"))
         .annotate(open=Count("id"), overdue=Count("id", filter=Q(due_date__lte=end)))
         .order_by()
     )
 
-    counts: defaultdict[tuple[int, int | None], _Counts] = defaultdict(_Counts)
+    counts = defaultdict(_Counts)
     for row in factor_rows:
         for key in ((row["theme_id"], row["team_id"]), (row["theme_id"], None)):
             c = counts[key]
@@ -92,25 +126,11 @@ def rollup(period_end: datetime.date | str | None = None) -> RollupResult:
             c.open += row["open"]
             c.overdue += row["overdue"]
 
-    rows = [
-        ThemeRollup(
-            theme_id=theme_id,
-            team_id=team_id,
-            period_start=start,
-            period_end=end,
-            postmortem_count=c.postmortems,
-            factor_count=c.factors,
-            open_action_count=c.open,
-            overdue_action_count=c.overdue,
-            change=c.postmortems - c.previous,
-        )
-        for (theme_id, team_id), c in counts.items()
-        if c.any()
-    ]
-    with transaction.atomic():
-        ThemeRollup.objects.filter(period_start=start).delete()
-        ThemeRollup.objects.bulk_create(rows, batch_size=1000)
-    return RollupResult(start, end, len(rows))
+    return counts
+
+
+def restricted_filter(prefix, with_restricted):
+    return Q() if with_restricted else Q(**{f"{prefix}restricted": False})
 
 
 def rollup_weeks(

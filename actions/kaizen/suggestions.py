@@ -5,7 +5,8 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-from postmortems.models import ContributingFactor, Theme
+from postmortems.models import ContributingFactor
+from postmortems.selectors import visible_postmortems, visible_themes
 
 TOKEN = re.compile(r"\w+", re.UNICODE)
 STOPWORDS = frozenset(
@@ -91,18 +92,24 @@ class Suggestion:
     shared_words: list
 
 
-def suggest_themes(text, *, limit=SUGGESTION_LIMIT, exclude=()):
+def suggest_themes(text, *, user, limit=SUGGESTION_LIMIT, exclude=()):
     """Themes for a factor description, best first: keyword matches weigh most, then the
-    share of the text's words found in past factors tagged with the theme. Two queries."""
+    share of the text's words found in past factors tagged with the theme. Two queries.
+
+    Only themes and factors ``user`` may see take part: the shared words are quoted back,
+    so comparing against a restricted factor would let anyone read it word by word."""
     lowered = (text or "").lower()
     words = tokens(text)
     if not words:
         return []
-    themes = {t.pk: t for t in Theme.objects.exclude(pk__in=list(exclude))}
+    themes = {t.pk: t for t in visible_themes(user).exclude(pk__in=list(exclude))}
     vocab = defaultdict(set)
     through = ContributingFactor.themes.through
     rows = (
-        through.objects.filter(theme_id__in=list(themes))
+        through.objects.filter(
+            theme_id__in=list(themes),
+            contributingfactor__postmortem__in=visible_postmortems(user).values("pk"),
+        )
         .order_by("-contributingfactor_id")
         .values_list("theme_id", "contributingfactor__description")[:SUGGESTION_SAMPLE]
     )

@@ -4,6 +4,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Exists, F, OuterRef, Q
 
+from postmortems.permissions import is_team_member
+
 from ..models import ThemeRollup
 from .svg import sparkline
 
@@ -52,30 +54,36 @@ class ThemeTrend:
         return sparkline(self.counts)
 
 
-def trends(periods, *, team=None):
+def trends(periods, *, team=None, with_restricted=True):
     """ThemeTrend per theme with postmortems in ``periods`` (list of (start, end) weeks),
-    ranked by recurrence (periods with incidents), then by postmortems. One query."""
+    ranked by recurrence (periods with incidents), then by postmortems. One query.
+
+    ``with_restricted=False`` counts no restricted postmortem (see ``reader_sees_all``)."""
     if not periods:
         return []
     index = {start: i for i, (start, _) in enumerate(periods)}
     latest = periods[-1][0]
     scope = Q(team__isnull=True) if team is None else Q(team=team)
-    earlier = ThemeRollup.objects.filter(
-        scope, theme_id=OuterRef("theme_id"), period_start__lt=latest, postmortem_count__gt=0
-    )
-    rows = (
-        ThemeRollup.objects.filter(scope, period_start__in=list(index))
-        .annotate(seen_before=Exists(earlier), theme_name=F("theme__name"))
-        .values_list(
-            "theme_id",
-            "theme_name",
-            "period_start",
+    prefix = "" if with_restricted else "open_"
+    counts = [
+        f"{prefix}{name}"
+        for name in (
             "postmortem_count",
             "factor_count",
             "open_action_count",
             "overdue_action_count",
-            "seen_before",
         )
+    ]
+    if not with_restricted:
+        # A row that only counts restricted postmortems does not exist for this reader.
+        scope &= Q(**{f"{counts[0]}__gt": 0}) | Q(**{f"{counts[2]}__gt": 0})
+    earlier = ThemeRollup.objects.filter(
+        scope, theme_id=OuterRef("theme_id"), period_start__lt=latest, **{f"{counts[0]}__gt": 0}
+    )
+    rows = (
+        ThemeRollup.objects.filter(scope, period_start__in=list(index))
+        .annotate(seen_before=Exists(earlier), theme_name=F("theme__name"))
+        .values_list("theme_id", "theme_name", "period_start", *counts, "seen_before")
     )
     by_theme = {}
     for theme_id, name, start, pms, factors, open_, overdue, seen in rows:
@@ -93,3 +101,12 @@ def trends(periods, *, team=None):
     ranked = [t for t in by_theme.values() if t.total]
     ranked.sort(key=lambda t: (-t.periods_with_incidents, -t.total, t.name.lower()))
     return ranked
+
+
+def reader_sees_all(user, team=None):
+    """Whether ``user`` may see the roll-up counts that include restricted postmortems: a
+    superuser, or a member of ``team`` looking at its own rows. Anyone else gets the counts
+    without restricted postmortems (undercounting the few restricted ones they may read)."""
+    if user.is_superuser:
+        return True
+    return team is not None and is_team_member(user, team)

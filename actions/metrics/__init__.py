@@ -47,17 +47,20 @@ __all__ = [
 ]
 
 
-def report(*, first=None, last=None, team=None, today=None):
-    """The metrics for [first, last] (default: the last 12 months), two queries."""
+def report(*, first=None, last=None, team=None, today=None, postmortems=None):
+    """The metrics for [first, last] (default: the last 12 months), two queries, over
+    ``postmortems`` (the reader's ``visible_postmortems``; None: every postmortem)."""
     default_first, default_last = default_range(today)
     first, last = first or default_first, last or default_last
     tz = timezone.get_current_timezone()
     if connection.vendor == "postgresql":
         today = today or timezone.localdate()
-        return report_sql(first=first, last=last, team=team, today=today, tz=tz)
+        return report_sql(
+            first=first, last=last, team=team, today=today, tz=tz, postmortems=postmortems
+        )
     return build_report(
-        incident_rows(first=first, last=last, team=team, tz=tz),
-        action_rows(first=first, last=last, team=team),
+        incident_rows(first=first, last=last, team=team, tz=tz, postmortems=postmortems),
+        action_rows(first=first, last=last, team=team, postmortems=postmortems),
         first=first,
         last=last,
         today=today,

@@ -15,13 +15,18 @@ from ..models import ActionItem
 from .buckets import ALL, Bucket, Report, month_start, months_between, targets
 
 
-def incident_rows(*, first, last, team=None, tz=None):
+def incident_rows(*, first, last, team=None, tz=None, postmortems=None):
     """One tuple per incident that started (or, lacking a start, was written) in
     [first, last]: (at, severity, started, detected, resolved, published, caused_by_change).
-    Counts include restricted postmortems; no title is read."""
+    ``postmortems`` is the reader's ``visible_postmortems`` (None: all of them): a figure
+    over a day or a team with one restricted incident would describe that incident."""
     tz = tz or timezone.get_current_timezone()
-    qs = Postmortem.objects.annotate(at=Coalesce("started_at", "created_at")).filter(
-        at__gte=day_start(first, tz), at__lt=day_start(last + datetime.timedelta(days=1), tz)
+    qs = (
+        (Postmortem.objects if postmortems is None else postmortems)
+        .annotate(at=Coalesce("started_at", "created_at"))
+        .filter(
+            at__gte=day_start(first, tz), at__lt=day_start(last + datetime.timedelta(days=1), tz)
+        )
     )
     if team is not None:
         qs = qs.filter(team=team)
@@ -38,11 +43,13 @@ def incident_rows(*, first, last, team=None, tz=None):
     )
 
 
-def action_rows(*, first, last, team=None):
+def action_rows(*, first, last, team=None, postmortems=None):
     """(due_date, status, completed_at, severity) of action items due in [first, last]."""
     qs = ActionItem.objects.filter(due_date__gte=first, due_date__lte=last)
     if team is not None:
         qs = qs.filter(team=team)
+    if postmortems is not None:
+        qs = qs.filter(postmortem__in=postmortems.values("pk"))
     return list(
         qs.order_by().values_list("due_date", "status", "completed_at", "postmortem__severity")
     )

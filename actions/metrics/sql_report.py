@@ -26,7 +26,7 @@ _DURATIONS = (
 _MISSING = {"mttd": "missing_detected", "mttr": "missing_resolved", "publish": "missing_published"}
 
 
-def _incident_figures_sql(*, first, last, team, tz):
+def _incident_figures_sql(*, first, last, team, tz, postmortems=None):
     """One grouped query: each (month, severity), each month, each severity and the whole
     range, with counts, the two middle values (``percentile_disc`` from either end: the same
     value for an odd count) and nearest-rank p90s (``percentile_disc``, like ``p90``)."""
@@ -49,6 +49,10 @@ def _incident_figures_sql(*, first, last, team, tz):
     if team is not None:
         team_sql = f"AND {qn('team_id')} = %s"
         params.append(team.pk)
+    if postmortems is not None:
+        visible_sql, visible_params = postmortems.values("pk").query.sql_with_params()
+        team_sql += f" AND {qn('id')} IN ({visible_sql})"
+        params.extend(visible_params)
     # Identifiers and fixed text only in the f-string; the values are parameters.
     sql = f"""
         SELECT GROUPING(month), GROUPING(severity), month, severity, count(*),
@@ -67,13 +71,15 @@ def _incident_figures_sql(*, first, last, team, tz):
         return cursor.fetchall()
 
 
-def _action_counts_sql(*, first, last, team, today, tz):
+def _action_counts_sql(*, first, last, team, today, tz, postmortems=None):
     """(month, severity, due, on time) of the action items due in [first, last] that count
     toward the on-time rate (see ``build_report``), grouped by the database."""
     done = Q(status=ActionItem.Status.DONE, completed_at__isnull=False)
     qs = ActionItem.objects.filter(due_date__gte=first, due_date__lte=last)
     if team is not None:
         qs = qs.filter(team=team)
+    if postmortems is not None:
+        qs = qs.filter(postmortem__in=postmortems.values("pk"))
     on_time = done & LessThanOrEqual(TruncDate("completed_at", tzinfo=tz), F("due_date"))
     return list(
         qs.exclude(status=ActionItem.Status.WONT_DO)
@@ -85,10 +91,12 @@ def _action_counts_sql(*, first, last, team, today, tz):
     )
 
 
-def report_sql(*, first, last, team, today, tz):
+def report_sql(*, first, last, team, today, tz, postmortems=None):
     buckets = defaultdict(Bucket)
     totals = defaultdict(Bucket)
-    for row in _incident_figures_sql(first=first, last=last, team=team, tz=tz):
+    for row in _incident_figures_sql(
+        first=first, last=last, team=team, tz=tz, postmortems=postmortems
+    ):
         no_month, no_severity, month, severity, incidents, by_change, *stats = row
         if no_month:
             bucket = totals[ALL if no_severity else severity]
@@ -105,6 +113,8 @@ def report_sql(*, first, last, team, today, tz):
     add_action_counts(
         buckets,
         totals,
-        _action_counts_sql(first=first, last=last, team=team, today=today, tz=tz),
+        _action_counts_sql(
+            first=first, last=last, team=team, today=today, tz=tz, postmortems=postmortems
+        ),
     )
     return Report(months=months_between(first, last), buckets=dict(buckets), totals=dict(totals))

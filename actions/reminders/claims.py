@@ -31,6 +31,8 @@ class Claimed(NamedTuple):
     first_name: str | None
     last_name: str | None
     slack_member_id: str | None
+    restricted: bool
+    postmortem_team_id: int
 
     @property
     def person_name(self):
@@ -49,6 +51,8 @@ CLAIMED_FIELDS = (
     "item__assignee__first_name",
     "item__assignee__last_name",
     "item__assignee__profile__slack_member_id",
+    "item__postmortem__restricted",
+    "item__postmortem__team_id",
 )
 
 

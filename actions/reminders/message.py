@@ -101,6 +101,17 @@ def _groups(rows, today):
     return groups, kinds_by_item
 
 
+def hide_restricted(team, row):
+    """The reminder as ``team``'s channel may see it. An item of a restricted postmortem is
+    owned by the postmortem's team (``services.check_owner_team``); one owned elsewhere all
+    the same (the postmortem became restricted later) is still reminded, but its title never
+    reaches a channel whose members cannot open it: the line says a restricted item is due
+    and links to it, for whoever may open it."""
+    if not row.restricted or row.postmortem_team_id == team.pk:
+        return row
+    return row._replace(title=_("A restricted action item — open Hindsight to see it"))
+
+
 def build_payload(team, rows, today):
     """Block Kit message plus a plain ``text`` fallback, in the team's language, within
     Slack's limits. ``rows`` are the ``Claimed`` reminders of the message."""
@@ -109,6 +120,7 @@ def build_payload(team, rows, today):
 
 
 def _build_payload(team, rows, today):
+    rows = [hide_restricted(team, row) for row in rows]
     groups, kinds_by_item = _groups(rows, today)
     total_items = len(kinds_by_item)
     per_kind = defaultdict(int)

@@ -3,10 +3,12 @@
 
 from postmortems.services import theme_save
 
+from .exports import export_audit_record
 from .items import (
     EDITABLE_FIELDS,
     action_item_create,
     action_item_update,
+    check_owner_team,
     default_due_date,
     due_date_base,
 )
@@ -42,8 +44,10 @@ __all__ = [
     "action_item_update",
     "action_item_wont_do",
     "action_items_bulk_update",
+    "check_owner_team",
     "default_due_date",
     "due_date_base",
+    "export_audit_record",
     "kaizen_review_create",
     "theme_merge",
     "theme_save",

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from postmortems import markdown
+from postmortems import limits, markdown
 from postmortems.models import ContributingFactor, Membership, Postmortem, Team
 from postmortems.services.history import record_as
 
@@ -67,6 +67,23 @@ def _check_assignee(team: Team | None, assignee: Any) -> None:
         )
 
 
+def check_owner_team(postmortem: Postmortem, team: Team | None) -> None:
+    """The rule for who may own an action item of a restricted postmortem: only its own
+    team, whose members can open it. Another team would be reminded of the item in its
+    Slack channel and list it on its dashboard while its members get 404 on the item."""
+    if team is None or not postmortem.restricted or team.pk == postmortem.team_id:
+        return
+    raise ValidationError(
+        {
+            "team": _(
+                "This postmortem is restricted: its action items stay with %(team)s, whose "
+                "members can open it."
+            )
+            % {"team": postmortem.team.name}
+        }
+    )
+
+
 def _check_factor(postmortem: Postmortem, factor: ContributingFactor | None) -> None:
     if factor is not None and factor.postmortem_id != postmortem.pk:
         raise ValidationError(
@@ -82,6 +99,7 @@ def _check_not_past(due_date: datetime.date) -> None:
 def save_item(
     item: ActionItem, *, by: Any, reason: str, update_fields: list[str] | None = None
 ) -> ActionItem:
+    limits.check_text(notes=(item.notes, "ACTION_ITEM_NOTES_MAX_CHARS"))
     item.notes_html = markdown.render(item.notes)
     item.full_clean()
     # simple-history reads these for the history row (also outside a request, e.g. Celery).
@@ -112,8 +130,14 @@ def action_item_create(
     if due_date is None:
         due_date = default_due_date(priority=priority, postmortem=postmortem)
     _check_not_past(due_date)
+    check_owner_team(postmortem, team)
     _check_assignee(team, assignee)
     _check_factor(postmortem, factor)
+    limits.check_room(
+        existing=postmortem.action_items.count(),
+        setting="ACTION_ITEMS_MAX_PER_POSTMORTEM",
+        what=_("action items"),
+    )
     item = ActionItem(
         postmortem=postmortem,
         factor=factor,
@@ -145,6 +169,8 @@ def action_item_update(*, item: ActionItem, by: Any, **changes: Any) -> ActionIt
             _check_not_past(changes["due_date"])
     for name, value in changes.items():
         setattr(item, name, value)
+    if "team" in changes:
+        check_owner_team(item.postmortem, item.team)
     _check_assignee(item.team, item.assignee)
     _check_factor(item.postmortem, item.factor)
     return save_item(item, by=by, reason=_("Edited"))

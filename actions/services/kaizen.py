@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from postmortems import markdown
+from postmortems import limits, markdown
 from postmortems import services as postmortem_services
 from postmortems.models import Team, Theme
 from postmortems.permissions import is_team_member
@@ -50,6 +50,7 @@ def kaizen_review_create(
         raise ValidationError(
             {"action_items": _("Link only action items owned by %(team)s.") % {"team": team.name}}
         )
+    limits.check_text(notes=(notes, "KAIZEN_REVIEW_NOTES_MAX_CHARS"))
     review = KaizenReview(
         team=team,
         period_start=period_start,

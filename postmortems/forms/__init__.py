@@ -2,12 +2,13 @@
 
 from .factors import ContributingFactorForm
 from .filters import PostmortemFilterForm
-from .postmortem import DateTimeLocalInput, NotRequiredForm, PostmortemForm
+from .postmortem import STALE_FORM_MESSAGE, DateTimeLocalInput, NotRequiredForm, PostmortemForm
 from .review import BlameAcknowledgementForm, ReviewCommentForm
 from .teams import ProfileForm, TeamSlackForm
 from .timeline import TimelineDateTimeField, TimelineEventForm, TimelineImportForm
 
 __all__ = [
+    "STALE_FORM_MESSAGE",
     "BlameAcknowledgementForm",
     "ContributingFactorForm",
     "DateTimeLocalInput",

@@ -1,12 +1,18 @@
 """Contributing factors with their themes (picked, or typed as new names)."""
 
 from django import forms
+from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
+from ..fields import (
+    IdModelMultipleChoiceField,
+)
 from ..models import (
     ContributingFactor,
     Theme,
 )
+from ..selectors.visibility import visible_themes
 from ..services.themes import theme_slug_base
 
 
@@ -33,7 +39,7 @@ class ContributingFactorForm(forms.Form):
             "the conditions prevents a repeat."
         ),
     )
-    themes = forms.ModelMultipleChoiceField(
+    themes = IdModelMultipleChoiceField(
         label=_("Themes"),
         queryset=Theme.objects.order_by("name"),
         required=False,
@@ -46,9 +52,13 @@ class ContributingFactorForm(forms.Form):
         help_text=_("Type names separated by commas; a name that already exists is reused."),
     )
 
-    def __init__(self, *args, prefix_id="new", **kwargs):
+    def __init__(self, *args, user, prefix_id="new", **kwargs):
         super().__init__(*args, **kwargs)
         self.auto_id = f"id_factor_{prefix_id}_%s"
+        # A theme typed only on a restricted postmortem is no choice for its outsiders.
+        self.fields["themes"].queryset = visible_themes(user).order_by("name")
+        self.fields["description"].max_length = settings.FACTOR_MAX_CHARS
+        self.fields["description"].validators.append(MaxLengthValidator(settings.FACTOR_MAX_CHARS))
 
     def clean_new_themes(self):
         names = _split_theme_names(self.cleaned_data["new_themes"])

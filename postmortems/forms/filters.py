@@ -6,6 +6,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ..dates import day_start
+from ..fields import (
+    BoundedDateField,
+    IdModelChoiceField,
+)
 from ..models import (
     Postmortem,
     Severity,
@@ -17,7 +21,7 @@ class PostmortemFilterForm(forms.Form):
     """The list page's search, filters and sort (all optional, GET)."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    team = forms.ModelChoiceField(
+    team = IdModelChoiceField(
         label=_("Team"),
         queryset=Team.objects.order_by("name"),
         required=False,
@@ -33,12 +37,12 @@ class PostmortemFilterForm(forms.Form):
         required=False,
         choices=[("", _("All statuses")), *Postmortem.Status.choices],
     )
-    started_from = forms.DateField(
+    started_from = BoundedDateField(
         label=_("Started on or after"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    started_to = forms.DateField(
+    started_to = BoundedDateField(
         label=_("Started on or before"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),

@@ -14,6 +14,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..fields import (
+    BoundedDateTimeField,
+    IdModelChoiceField,
+    IdModelMultipleChoiceField,
+)
 from ..models import (
     Postmortem,
     Team,
@@ -35,6 +40,12 @@ class DateTimeLocalInput(forms.DateTimeInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs={"step": 60, **(attrs or {})}, format=DATETIME_LOCAL_FORMAT)
+
+
+STALE_FORM_MESSAGE = _(
+    "This form did not say which version of the postmortem it edits, so it was not saved. "
+    "Reload the page and make your change again."
+)
 
 
 class PostmortemForm(forms.ModelForm):
@@ -59,6 +70,11 @@ class PostmortemForm(forms.ModelForm):
             "resolved_at",
             *Postmortem.SECTIONS,
         ]
+        field_classes = {
+            **dict.fromkeys(POSTMORTEM_TIME_FIELDS, BoundedDateTimeField),
+            **dict.fromkeys(POSTMORTEM_M2M_FIELDS, IdModelMultipleChoiceField),
+            "team": IdModelChoiceField,
+        }
         widgets = {
             **{name: DateTimeLocalInput() for name in POSTMORTEM_TIME_FIELDS},
             "authors": forms.SelectMultiple(attrs={"size": 5}),
@@ -177,6 +193,13 @@ class PostmortemForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if self.instance.pk is not None and (
+            "version" in self.errors or cleaned.get("version") is None
+        ):
+            # Without the version the form was loaded at, a save could overwrite someone
+            # else's edit unnoticed: refuse it instead of guessing.
+            self.errors.pop("version", None)
+            self.add_error(None, STALE_FORM_MESSAGE)
         errors = postmortem_time_errors(
             **{name: cleaned.get(name) for name in POSTMORTEM_TIME_FIELDS}
         )

@@ -1,8 +1,12 @@
 """Review comments and blame acknowledgements."""
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from ..fields import (
+    IdField,
+)
 from ..models import (
     ReviewComment,
 )
@@ -10,7 +14,7 @@ from ..models import (
 
 class ReviewCommentForm(forms.ModelForm):
     anchor = forms.CharField(widget=forms.HiddenInput, required=False, initial="general")
-    parent = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    parent = IdField(widget=forms.HiddenInput)
 
     class Meta:
         model = ReviewComment
@@ -23,8 +27,11 @@ class ReviewCommentForm(forms.ModelForm):
         body = self.cleaned_data["body"].strip()
         if not body:
             raise forms.ValidationError(_("Write something first."))
-        if len(body) > 10_000:
-            raise forms.ValidationError(_("Keep comments under 10,000 characters."))
+        if len(body) > settings.COMMENT_MAX_CHARS:
+            raise forms.ValidationError(
+                _("Keep comments under %(limit)s characters.")
+                % {"limit": f"{settings.COMMENT_MAX_CHARS:,}"}
+            )
         return body
 
 

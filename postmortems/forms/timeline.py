@@ -1,17 +1,22 @@
 """Timeline events: one at a time, or pasted lines to import."""
 
 from django import forms
+from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
+from ..fields import (
+    BoundedDateTimeMixin,
+)
 from ..models import (
     TimelineEvent,
 )
 from ..timeline import ZoneError, localize
 
 
-class TimelineDateTimeField(forms.DateTimeField):
+class TimelineDateTimeField(BoundedDateTimeMixin, forms.DateTimeField):
     """A full date and time; without an offset it is read in the author's (active) zone, and
     a time a DST change skipped or repeated is refused with a reason."""
 
@@ -44,6 +49,8 @@ class TimelineEventForm(forms.Form):
     def __init__(self, *args, prefix_id="new", **kwargs):
         super().__init__(*args, **kwargs)
         self.auto_id = f"id_event_{prefix_id}_%s"
+        self.fields["text"].max_length = settings.TIMELINE_EVENT_MAX_CHARS
+        self.fields["text"].validators.append(MaxLengthValidator(settings.TIMELINE_EVENT_MAX_CHARS))
         self.fields["occurred_at"].help_text = _("Times are in %(zone)s.") % {
             "zone": timezone.get_current_timezone_name()
         }
@@ -69,3 +76,13 @@ class TimelineImportForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "id_import_%s")
         super().__init__(*args, **kwargs)
+
+    def clean_text(self):
+        text = self.cleaned_data["text"]
+        lines = sum(1 for line in text.splitlines() if line.strip())
+        if lines > settings.TIMELINE_PASTE_MAX_LINES:
+            raise forms.ValidationError(
+                _("Paste at most %(limit)s lines at a time; this paste has %(count)s.")
+                % {"limit": settings.TIMELINE_PASTE_MAX_LINES, "count": lines}
+            )
+        return text

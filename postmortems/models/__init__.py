@@ -1,5 +1,6 @@
 """The postmortems app's models, one module per part of the domain."""
 
+from .audit import AuditEvent
 from .contents import ContributingFactor, Theme, TimelineEvent
 from .outbox import SlackMessage
 from .postmortem import Postmortem, PostmortemQuerySet, Severity
@@ -7,6 +8,7 @@ from .review import BlameAcknowledgement, ReviewComment
 from .teams import Membership, Profile, Team
 
 __all__ = [
+    "AuditEvent",
     "BlameAcknowledgement",
     "ContributingFactor",
     "Membership",

@@ -5,10 +5,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ..bounds import NulFreeTextMixin
 from .postmortem import Postmortem
 
 
-class Theme(models.Model):
+class Theme(NulFreeTextMixin, models.Model):
     """A recurring weakness ("alert fatigue", "config drift") that factors are tagged with."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
@@ -32,7 +33,7 @@ class Theme(models.Model):
         return [w.strip() for w in self.keywords.replace("\n", ",").split(",") if w.strip()]
 
 
-class TimelineEvent(models.Model):
+class TimelineEvent(NulFreeTextMixin, models.Model):
     class Kind(models.TextChoices):
         NOTE = "note", _("Note")
         DETECTION = "detection", _("Detection")
@@ -57,6 +58,7 @@ class TimelineEvent(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    markdown_fields = (("text", "text_html"),)
     history = HistoricalRecords(excluded_fields=["text_html"])
 
     class Meta:
@@ -69,7 +71,7 @@ class TimelineEvent(models.Model):
         return f"{self.occurred_at:%Y-%m-%d %H:%M %Z} {self.get_kind_display()}"
 
 
-class ContributingFactor(models.Model):
+class ContributingFactor(NulFreeTextMixin, models.Model):
     class Category(models.TextChoices):
         MONITORING = "monitoring", _("Monitoring & alerting")
         DEPLOY = "deploy", _("Deploy & change")
@@ -89,6 +91,7 @@ class ContributingFactor(models.Model):
         Theme, related_name="factors", blank=True, verbose_name=_("themes")
     )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    markdown_fields = (("description", "description_html"),)
     history = HistoricalRecords(excluded_fields=["description_html"], m2m_fields=[themes])
 
     class Meta:

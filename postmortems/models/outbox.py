@@ -3,10 +3,11 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ..bounds import NulFreeTextMixin
 from .teams import Team
 
 
-class SlackMessage(models.Model):
+class SlackMessage(NulFreeTextMixin, models.Model):
     """Outbox of Slack messages: written in the same transaction as the change that causes
     it, then delivered by a Celery task, so a failing webhook never loses a message."""
 

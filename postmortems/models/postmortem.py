@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ..bounds import NulFreeTextMixin
 from ..durations import span
 from .teams import Membership, Team
 
@@ -48,7 +49,7 @@ class PostmortemQuerySet(models.QuerySet["Postmortem"]):
         )
 
 
-class Postmortem(models.Model):
+class Postmortem(NulFreeTextMixin, models.Model):
     class Status(models.TextChoices):
         # Being written; only the team, authors and reviewers are expected to look.
         DRAFT = "draft", _("Draft")
@@ -133,6 +134,8 @@ class Postmortem(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # (Markdown field, its rendered HTML) pairs, for `rerender_markdown`.
+    markdown_fields = tuple((s, f"{s}_html") for s in SECTIONS)
     objects = PostmortemQuerySet.as_manager()
     history = HistoricalRecords(
         excluded_fields=[f"{s}_html" for s in SECTIONS],

@@ -5,10 +5,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ..bounds import NulFreeTextMixin
 from .postmortem import Postmortem
 
 
-class ReviewComment(models.Model):
+class ReviewComment(NulFreeTextMixin, models.Model):
     """A reviewer's comment on a section, factor or timeline event, with threaded replies."""
 
     postmortem = models.ForeignKey(Postmortem, on_delete=models.CASCADE, related_name="comments")
@@ -33,6 +34,8 @@ class ReviewComment(models.Model):
     resolved_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    markdown_fields = (("body", "body_html"),)
+
     class Meta:
         ordering = ["created_at", "id"]
         verbose_name = _("review comment")
@@ -42,7 +45,7 @@ class ReviewComment(models.Model):
         return f"Comment by {self.author} on {self.anchor}"
 
 
-class BlameAcknowledgement(models.Model):
+class BlameAcknowledgement(NulFreeTextMixin, models.Model):
     """An author's reason for keeping a flagged phrase ("direct quote", "not about a person")."""
 
     postmortem = models.ForeignKey(

@@ -5,17 +5,23 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from ..bounds import NulFreeTextMixin
 from ..slack.client import mask_url
+from ..validators import validate_slack_webhook_url
 
 
-class Team(models.Model):
+class Team(NulFreeTextMixin, models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="teams", blank=True
     )
     slack_webhook_url = models.URLField(
-        _("Slack incoming webhook URL"), max_length=500, blank=True, default=""
+        _("Slack incoming webhook URL"),
+        max_length=500,
+        blank=True,
+        default="",
+        validators=[validate_slack_webhook_url],
     )
     # Set when Slack says the hook is gone (403/404/410); cleared when a manager saves a new URL.
     slack_webhook_disabled_reason = models.CharField(
@@ -49,7 +55,7 @@ class Team(models.Model):
         return bool(self.slack_webhook_url) and not self.slack_webhook_disabled_reason
 
 
-class Membership(models.Model):
+class Membership(NulFreeTextMixin, models.Model):
     class Role(models.TextChoices):
         MEMBER = "member", _("Member")
         # Managers change team settings and make bulk changes on the dashboard.
@@ -72,7 +78,7 @@ class Membership(models.Model):
         return f"{self.user} in {self.team} ({self.role})"
 
 
-class Profile(models.Model):
+class Profile(NulFreeTextMixin, models.Model):
     """Per-user preferences: display time zone, language and Slack member id."""
 
     user = models.OneToOneField(

@@ -21,8 +21,13 @@ from .pages import (
 )
 from .people import lint_people, people_names
 from .search import postmortem_search
-from .teams import recent_slack_messages, team_for_settings, teams_for_postmortem_form
-from .visibility import visible_postmortem_or_404, visible_postmortems
+from .teams import (
+    recent_slack_messages,
+    team_audit_events,
+    team_for_settings,
+    teams_for_postmortem_form,
+)
+from .visibility import visible_postmortem_or_404, visible_postmortems, visible_themes
 
 __all__ = [
     "Conflict",
@@ -41,8 +46,10 @@ __all__ = [
     "postmortem_timeline",
     "postmortems_awaiting_review",
     "recent_slack_messages",
+    "team_audit_events",
     "team_for_settings",
     "teams_for_postmortem_form",
     "visible_postmortem_or_404",
     "visible_postmortems",
+    "visible_themes",
 ]

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from ..models import Membership, SlackMessage, Team
+from ..models import AuditEvent, Membership, SlackMessage, Team
 
 
 def team_for_settings(user: Any, slug: str) -> Team | None:
@@ -24,3 +24,8 @@ def teams_for_postmortem_form(user: Any) -> QuerySet[Team]:
     if user.is_superuser:
         return Team.objects.order_by("name")
     return Team.objects.filter(memberships__user=user).order_by("name").distinct()
+
+
+def team_audit_events(team: Team) -> QuerySet[AuditEvent]:
+    """The team's audit log, newest first (for its managers: see ``team_for_settings``)."""
+    return AuditEvent.objects.filter(team=team).select_related("actor").order_by("-at", "-id")

@@ -11,6 +11,7 @@ from ..slack.outbox import (
     team_disable_slack_webhook,
 )
 from .acknowledgements import blame_acknowledge
+from .audit import audit_lockout, audit_record
 from .authoring import (
     POSTMORTEM_EDITABLE_FIELDS,
     POSTMORTEM_M2M_FIELDS,
@@ -22,7 +23,7 @@ from .authoring import (
 )
 from .comments import review_comment_create, review_comment_set_resolved
 from .factors import factor_create, factor_delete, factor_update
-from .teams import team_send_test_message, team_set_slack_webhook
+from .teams import membership_set_role, team_send_test_message, team_set_slack_webhook
 from .themes import theme_get_or_create, theme_merge, theme_save, theme_unique_slug
 from .timeline import (
     timeline_event_create,
@@ -50,10 +51,13 @@ __all__ = [
     "PostmortemNeedsConfirmation",
     "PostmortemTransitionError",
     "PostmortemVersionConflict",
+    "audit_lockout",
+    "audit_record",
     "blame_acknowledge",
     "factor_create",
     "factor_delete",
     "factor_update",
+    "membership_set_role",
     "postmortem_create",
     "postmortem_mark_not_required",
     "postmortem_publish",

@@ -5,15 +5,16 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import markdown, permissions
-from ..models import Postmortem
+from .. import limits, markdown, permissions
+from ..models import AuditEvent, Postmortem
+from .audit import audit_record
 from .history import record_as
 
 logger = logging.getLogger(__name__)
@@ -86,10 +87,14 @@ def _postmortem_validate(postmortem: Postmortem) -> None:
     errors = postmortem_time_errors(
         **{name: getattr(postmortem, name) for name in POSTMORTEM_TIME_FIELDS}
     )
-    limit = settings.POSTMORTEM_SECTION_MAX_CHARS
-    for section in Postmortem.SECTIONS:
-        if len(getattr(postmortem, section)) > limit:
-            errors[section] = _("Keep this section under %(limit)s characters.") % {"limit": limit}
+    errors.update(
+        limits.text_errors(
+            **{
+                section: (getattr(postmortem, section), "POSTMORTEM_SECTION_MAX_CHARS")
+                for section in Postmortem.SECTIONS
+            }
+        )
+    )
     if errors:
         raise ValidationError(errors)
     postmortem.full_clean(exclude=["version"], validate_unique=False)
@@ -100,10 +105,45 @@ def _postmortem_render_sections(postmortem: Postmortem) -> None:
         setattr(postmortem, f"{section}_html", markdown.render(getattr(postmortem, section)))
 
 
-def _postmortem_set_people(postmortem: Postmortem, data: dict[str, Any]) -> None:
+def _postmortem_set_people(postmortem: Postmortem, data: dict[str, Any], by: Any = None) -> None:
+    before = set(postmortem.viewers.values_list("pk", flat=True)) if "viewers" in data else set()
     for name in POSTMORTEM_M2M_FIELDS:
         if name in data:
             getattr(postmortem, name).set(data[name])
+    if "viewers" in data:
+        after = {user.pk for user in data["viewers"]}
+        _audit_viewers(postmortem, by, added=after - before, removed=before - after)
+
+
+def _audit_viewers(postmortem: Postmortem, by: Any, *, added: set[int], removed: set[int]) -> None:
+    names = dict(
+        get_user_model().objects.filter(pk__in=added | removed).values_list("pk", "username")
+    )
+    for action, ids in (
+        (AuditEvent.Action.VIEWER_ADDED, added),
+        (AuditEvent.Action.VIEWER_REMOVED, removed),
+    ):
+        for user_id in sorted(ids):
+            audit_record(
+                action=action,
+                actor=by,
+                team=postmortem.team,
+                target=postmortem,
+                detail={"user": names.get(user_id, ""), "user_id": user_id},
+            )
+
+
+def _audit_visibility(postmortem: Postmortem, by: Any, was_restricted: bool) -> None:
+    if postmortem.restricted == was_restricted:
+        return
+    audit_record(
+        action=AuditEvent.Action.RESTRICTED_ON
+        if postmortem.restricted
+        else AuditEvent.Action.RESTRICTED_OFF,
+        actor=by,
+        team=postmortem.team,
+        target=postmortem,
+    )
 
 
 def _postmortem_check_team(team: Any, by: Any, *, current_team_id: int | None = None) -> None:
@@ -125,9 +165,10 @@ def postmortem_create(*, data: dict[str, Any], by: Any) -> Postmortem:
     with transaction.atomic():
         record_as(postmortem, by)
         postmortem.save()
-        _postmortem_set_people(postmortem, data)
+        _postmortem_set_people(postmortem, data, by)
         if not data.get("authors"):
             postmortem.authors.add(by)
+        _audit_visibility(postmortem, by, was_restricted=False)
     logger.info("postmortem %s created by %s", postmortem.pk, by)
     return postmortem
 
@@ -157,11 +198,13 @@ def postmortem_update(
             raise PostmortemVersionConflict(Postmortem.objects.get(pk=postmortem.pk))
         # Reload under the claim: status or publish time may have changed meanwhile.
         postmortem.refresh_from_db()
+        was_restricted = postmortem.restricted
         for name, value in fields.items():
             setattr(postmortem, name, value)
         _postmortem_render_sections(postmortem)
         record_as(postmortem, by)
         postmortem.save()
-        _postmortem_set_people(postmortem, data)
+        _postmortem_set_people(postmortem, data, by)
+        _audit_visibility(postmortem, by, was_restricted)
     logger.info("postmortem %s updated to v%s by %s", postmortem.pk, postmortem.version, by)
     return postmortem

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import markdown
+from .. import limits, markdown
 from ..anchors import anchor_exists, parse_anchor
 from ..models import Postmortem, ReviewComment
 
@@ -44,6 +44,12 @@ def review_comment_create(
         anchor = parent.anchor
     anchor = anchor or "general"
     _review_comment_check_anchor(postmortem, anchor)
+    limits.check_text(body=(body, "COMMENT_MAX_CHARS"))
+    limits.check_room(
+        existing=ReviewComment.objects.filter(postmortem=postmortem).count(),
+        setting="COMMENTS_MAX_PER_POSTMORTEM",
+        what=_("comments"),
+    )
     comment = ReviewComment(
         postmortem=postmortem,
         anchor=anchor,
@@ -52,8 +58,6 @@ def review_comment_create(
         body=body,
         body_html=markdown.render(body),
     )
-    if len(body) > 10_000:
-        raise ValidationError({"body": _("Keep comments under 10,000 characters.")})
     comment.full_clean()
     with transaction.atomic():
         comment.save()

@@ -4,8 +4,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
-from .. import markdown
+from .. import limits, markdown
 from ..models import ContributingFactor, Postmortem, Theme
 from .history import record_as
 from .themes import theme_get_or_create
@@ -23,6 +24,7 @@ def _themes_resolve(themes: Iterable[Theme | str], by: Any) -> list[Theme]:
 def _factor_save(
     factor: ContributingFactor, by: Any, themes: Iterable[Theme | str]
 ) -> ContributingFactor:
+    limits.check_text(description=(factor.description, "FACTOR_MAX_CHARS"))
     factor.description_html = markdown.render(factor.description)
     factor.full_clean(exclude=["postmortem"])
     record_as(factor, by)
@@ -42,6 +44,11 @@ def factor_create(
     themes: Iterable[Theme | str] = (),
 ) -> ContributingFactor:
     """``themes``: Theme objects and/or names; unknown names become new themes."""
+    limits.check_room(
+        existing=postmortem.factors.count(),
+        setting="FACTORS_MAX_PER_POSTMORTEM",
+        what=_("contributing factors"),
+    )
     factor = ContributingFactor(postmortem=postmortem, category=category, description=description)
     return _factor_save(factor, by, themes)
 

@@ -4,12 +4,13 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from .. import markdown
+from .. import limits, markdown
 from ..models import Postmortem, TimelineEvent
 from .history import record_as
 
@@ -21,6 +22,7 @@ from .history import record_as
 
 
 def _timeline_event_save(event: TimelineEvent, by: Any, **save_kwargs: Any) -> TimelineEvent:
+    limits.check_text(text=(event.text, "TIMELINE_EVENT_MAX_CHARS"))
     event.text_html = markdown.render(event.text)
     event.full_clean(exclude=["postmortem", "created_by"])
     record_as(event, by)
@@ -38,6 +40,11 @@ def timeline_event_create(
     text: str,
     pinned: bool = False,
 ) -> TimelineEvent:
+    limits.check_room(
+        existing=postmortem.timeline_events.count(),
+        setting="TIMELINE_MAX_EVENTS",
+        what=_("timeline events"),
+    )
     event = TimelineEvent(
         postmortem=postmortem,
         occurred_at=occurred_at,
@@ -77,8 +84,21 @@ def timeline_import(
 ) -> list[TimelineEvent]:
     """Save parsed lines (``timeline.ParsedEvent`` or anything with ``occurred_at``,
     ``kind`` and ``text``) as events, all or none."""
+    events = list(events)
+    if len(events) > settings.TIMELINE_PASTE_MAX_LINES:
+        raise ValidationError(
+            _("Paste at most %(limit)s lines at a time; this paste has %(count)s.")
+            % {"limit": settings.TIMELINE_PASTE_MAX_LINES, "count": len(events)}
+        )
+    limits.check_room(
+        existing=postmortem.timeline_events.count(),
+        adding=len(events),
+        setting="TIMELINE_MAX_EVENTS",
+        what=_("timeline events"),
+    )
     built = []
     for parsed in events:
+        limits.check_text(text=(parsed.text, "TIMELINE_EVENT_MAX_CHARS"))
         event = TimelineEvent(
             postmortem=postmortem,
             occurred_at=parsed.occurred_at,

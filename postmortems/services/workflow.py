@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from .. import gates, permissions
+from ..bounds import has_nul, nul_error
 from ..models import Postmortem, SlackMessage
 from ..slack import publish_messages
 from ..slack.outbox import slack_message_enqueue
@@ -153,6 +154,8 @@ def postmortem_mark_not_required(*, postmortem: Postmortem, by: Any, reason: str
         raise PostmortemTransitionError(_("Say why no write-up is needed."))
     if len(reason) > 500:
         raise PostmortemTransitionError(_("Keep the reason under 500 characters."))
+    if has_nul(reason):
+        raise PostmortemTransitionError(nul_error().messages[0])
     with transaction.atomic():
         locked = _postmortem_lock(postmortem)
         if locked.status not in (Postmortem.Status.DRAFT, Postmortem.Status.IN_REVIEW):

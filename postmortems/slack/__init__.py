@@ -23,7 +23,7 @@ from .client import (
     mask_url,
     post,
 )
-from .mrkdwn import escape
+from .mrkdwn import escape, link
 
 __all__ = [
     "DEAD",
@@ -37,6 +37,7 @@ __all__ = [
     "check_url",
     "classify",
     "escape",
+    "link",
     "mask_url",
     "post",
 ]

@@ -34,7 +34,7 @@ def review_requested(postmortem: Postmortem, by: Any) -> Payload:
         link_label = _("Open the draft")
     url = postmortem_link(postmortem)
     return {
-        "text": f"{text} {url}",
+        "text": f"{escape(text)} {url}",
         "blocks": [blocks.section(escape(text)), blocks.section(link(url, link_label))],
     }
 
@@ -60,14 +60,16 @@ def published(postmortem: Postmortem, action_count: int) -> Payload:
     if summary:
         message.append(blocks.section(escape(summary)))
     message.append(blocks.section(link(url, link_label)))
-    text = f"{headline} ({facts})\n{summary}\n{url}" if summary else f"{headline} ({facts}) {url}"
+    # The fallback is mrkdwn too (notifications, clients without Block Kit).
+    head = f"{escape(headline)} ({escape(facts)})"
+    text = f"{head}\n{escape(summary)}\n{url}" if summary else f"{head} {url}"
     return {"text": text, "blocks": message}
 
 
 def test_message(team: Any, by: Any) -> Payload:
     with translation.override(team.language):
         text = _("Hindsight: test message for team %(team)s, sent by %(by)s.") % {
-            "team": team.name,
-            "by": by.get_username(),
+            "team": escape(team.name),
+            "by": escape(by.get_username()),
         }
     return {"text": text}

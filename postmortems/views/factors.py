@@ -5,6 +5,7 @@ them for the Kaizen roll-up and can be picked or created by typing a name.
 """
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from .. import selectors, services
 from ..forms import ContributingFactorForm
 from .access import editable_postmortem, readable_postmortem
+from .errors import add_service_errors
 from .htmx import InlineSection
 
 PARTIAL = "postmortems/partials/_factors.html"
@@ -49,10 +51,14 @@ def factor_list(request, pk):
 @require_http_methods(["GET", "POST"])
 def factor_add(request, pk):
     postmortem = editable_postmortem(request, pk)
-    form = ContributingFactorForm(request.POST or None)
+    form = ContributingFactorForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        services.factor_create(**_save(form, postmortem=postmortem, by=request.user))
-        return FACTORS.after_write(request, postmortem)
+        try:
+            services.factor_create(**_save(form, postmortem=postmortem, by=request.user))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return FACTORS.after_write(request, postmortem)
     return FACTORS.inline_form(request, postmortem, form)
 
 
@@ -65,10 +71,16 @@ def factor_edit(request, pk, factor_id):
         "description": factor.description,
         "themes": [theme.pk for theme in factor.themes.all()],
     }
-    form = ContributingFactorForm(request.POST or None, initial=initial, prefix_id=factor.pk)
+    form = ContributingFactorForm(
+        request.POST or None, user=request.user, initial=initial, prefix_id=factor.pk
+    )
     if request.method == "POST" and form.is_valid():
-        services.factor_update(**_save(form, factor=factor, by=request.user))
-        return FACTORS.after_write(request, postmortem)
+        try:
+            services.factor_update(**_save(form, factor=factor, by=request.user))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return FACTORS.after_write(request, postmortem)
     return FACTORS.inline_form(request, postmortem, form, factor)
 
 

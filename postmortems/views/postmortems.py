@@ -17,8 +17,9 @@ from .. import markdown, permissions, selectors, services
 from ..export import postmortem_markdown
 from ..filters import PostmortemFilter
 from ..forms import NotRequiredForm, PostmortemForm, ReviewCommentForm
-from ..models import Postmortem
+from ..models import AuditEvent, Postmortem
 from .access import editable_postmortem
+from .errors import add_service_errors
 
 PAGE_SIZE = 25
 
@@ -97,7 +98,7 @@ def postmortem_create(request):
         try:
             postmortem = services.postmortem_create(data=form.service_data(), by=request.user)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Draft saved."))
             return redirect(postmortem)
@@ -109,14 +110,6 @@ def postmortem_create(request):
     )
 
 
-def _add_errors(form, exc):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 def postmortem_edit(request, pk):
     postmortem = editable_postmortem(request, pk)
     if request.method != "POST":
@@ -125,10 +118,9 @@ def postmortem_edit(request, pk):
         )
         return render(request, "postmortems/form.html", {"form": form, "postmortem": postmortem})
 
-    loaded_version = postmortem.version
     form = PostmortemForm(request.POST, instance=postmortem, user=request.user)
     if form.is_valid():
-        expected = form.cleaned_data.get("version") or loaded_version
+        expected = form.cleaned_data["version"]
         try:
             services.postmortem_update(
                 postmortem=postmortem,
@@ -139,7 +131,7 @@ def postmortem_edit(request, pk):
         except services.PostmortemVersionConflict as conflict:
             return _render_conflict(request, conflict.current, form.cleaned_data, expected)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect(postmortem)
@@ -186,6 +178,12 @@ def postmortem_export(request, pk):
     postmortem = selectors.postmortem_for_detail(request.user, pk)
     if postmortem is None:
         raise Http404
+    services.audit_record(
+        action=AuditEvent.Action.EXPORT_MARKDOWN,
+        actor=request.user,
+        team=postmortem.team,
+        target=postmortem,
+    )
     response = HttpResponse(
         postmortem_markdown(postmortem), content_type="text/markdown; charset=utf-8"
     )

@@ -1,6 +1,6 @@
 """Figures of the background work: reminder sweep, theme roll-up, blame detector."""
 
-# Django code is imported inside the functions: ``__main__`` chooses the database and
+# The apps' code is imported inside the functions: ``__main__`` chooses the database and
 # calls django.setup() before any of them runs (a module-level import would be too early).
 
 import statistics
