@@ -5,7 +5,6 @@ them for the Kaizen roll-up and can be picked or created by typing a name.
 """
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -14,7 +13,6 @@ from django.views.decorators.http import require_http_methods
 from .. import selectors, services
 from ..forms import ContributingFactorForm
 from .access import editable_postmortem, readable_postmortem
-from .errors import add_service_errors
 from .htmx import InlineSection
 
 PARTIAL = "postmortems/partials/_factors.html"
@@ -52,14 +50,12 @@ def factor_list(request, pk):
 def factor_add(request, pk):
     postmortem = editable_postmortem(request, pk)
     form = ContributingFactorForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.factor_create(**_save(form, postmortem=postmortem, by=request.user))
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            return FACTORS.after_write(request, postmortem)
-    return FACTORS.inline_form(request, postmortem, form)
+    return FACTORS.submit(
+        request,
+        postmortem,
+        form,
+        lambda: services.factor_create(**_save(form, postmortem=postmortem, by=request.user)),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -74,14 +70,13 @@ def factor_edit(request, pk, factor_id):
     form = ContributingFactorForm(
         request.POST or None, user=request.user, initial=initial, prefix_id=factor.pk
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.factor_update(**_save(form, factor=factor, by=request.user))
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            return FACTORS.after_write(request, postmortem)
-    return FACTORS.inline_form(request, postmortem, form, factor)
+    return FACTORS.submit(
+        request,
+        postmortem,
+        form,
+        lambda: services.factor_update(**_save(form, factor=factor, by=request.user)),
+        factor,
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -9,11 +9,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.functional import Promise
 from django_htmx.http import reswap, retarget
 
 from ..permissions import can_edit_postmortem
+from .errors import add_service_errors
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,18 @@ class InlineSection:
             response = render(request, self.partial, self.context(request, postmortem))
             return reswap(retarget(response, f"#{self.name}"), "outerHTML")
         return back_to(postmortem, self.name)
+
+    def submit(self, request, postmortem, form, write, item=None):
+        """A valid posted form runs ``write()`` (one service call): then the section
+        again, or the form with the service's errors. Anything else: the form."""
+        if request.method == "POST" and form.is_valid():
+            try:
+                write()
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                return self.after_write(request, postmortem)
+        return self.inline_form(request, postmortem, form, item)
 
     def form_context(self, postmortem, form, item=None):
         return {"postmortem": postmortem, "form": form, self.item_name: item}

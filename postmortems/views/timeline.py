@@ -18,7 +18,6 @@ from .. import selectors, services
 from ..forms import TimelineEventForm, TimelineImportForm
 from ..timeline import parse_timeline
 from .access import editable_postmortem, readable_postmortem
-from .errors import add_service_errors
 from .htmx import InlineSection
 
 PARTIAL = "postmortems/partials/_timeline.html"
@@ -53,16 +52,14 @@ def timeline_list(request, pk):
 def timeline_add(request, pk):
     postmortem = editable_postmortem(request, pk)
     form = TimelineEventForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.timeline_event_create(
-                postmortem=postmortem, by=request.user, **_event_fields(form)
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            return TIMELINE.after_write(request, postmortem)
-    return TIMELINE.inline_form(request, postmortem, form)
+    return TIMELINE.submit(
+        request,
+        postmortem,
+        form,
+        lambda: services.timeline_event_create(
+            postmortem=postmortem, by=request.user, **_event_fields(form)
+        ),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -71,16 +68,16 @@ def timeline_edit(request, pk, event_id):
     event = get_object_or_404(postmortem.timeline_events, pk=event_id)
     initial = {"occurred_at": event.occurred_at, "kind": event.kind, "text": event.text}
     form = TimelineEventForm(request.POST or None, initial=initial, prefix_id=event.pk)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.timeline_event_update(event=event, by=request.user, **_event_fields(form))
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            return TIMELINE.after_write(request, postmortem)
     if request.method == "GET" and request.htmx:
+        # The edit form takes the event's place; the client's target says where.
         return render(request, FORM_PARTIAL, TIMELINE.form_context(postmortem, form, event))
-    return TIMELINE.inline_form(request, postmortem, form, event)
+    return TIMELINE.submit(
+        request,
+        postmortem,
+        form,
+        lambda: services.timeline_event_update(event=event, by=request.user, **_event_fields(form)),
+        event,
+    )
 
 
 @require_http_methods(["GET", "POST"])
