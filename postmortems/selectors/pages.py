@@ -17,7 +17,7 @@ from .visibility import visible_postmortems
 
 def _action_items() -> QuerySet[Any]:
     """The postmortem's action items, in the order its page lists them. They belong to the
-    actions app, which this app never imports: it reaches them only through the reverse
+    actions app, which this app never names in code: it reaches them only through the reverse
     relation ``Postmortem.action_items`` (docs/architecture.md, "The dependency rule")."""
     model = Postmortem._meta.get_field("action_items").related_model
     return model._default_manager.select_related("assignee", "team").order_by(
