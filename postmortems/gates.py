@@ -11,13 +11,14 @@ publish while ``unacknowledged_findings`` is not empty. A hint dismissed as "Not
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
 from . import selectors
+from .dates import format_zoned
 from .language import RULES, Finding, find_blame, sentence_at, sentence_key
 from .models import BlameAcknowledgement, Postmortem
-from .templatetags.zoned_dates import format_zoned
 
 PHRASE_MAX = BlameAcknowledgement._meta.get_field("phrase").max_length
 CONTEXT_CHARS = 60
@@ -74,17 +75,17 @@ def _sources(postmortem):
         yield f"factor:{factor.pk}", label, factor.description
 
 
-def postmortem_findings(postmortem, *, people=None, include_dismissed=False):
+def postmortem_findings(
+    postmortem: Postmortem, *, people: Any = None, include_dismissed: bool = False
+) -> list[Any]:
     """Every finding in the postmortem, in reading order, each with its acknowledgement.
 
     Hints a user dismissed as "Not blame" (same rule, same sentence, this postmortem) are
     left out unless ``include_dismissed``.
     """
-    from .dismissal_selectors import dismissed_keys
-
     if people is None:
         people = selectors.lint_people()
-    dismissed = set() if include_dismissed else dismissed_keys(postmortem)
+    dismissed = set() if include_dismissed else selectors.dismissed_keys(postmortem)
     acknowledgements = {
         acknowledgement_key(a.location, a.rule, a.phrase): a
         for a in BlameAcknowledgement.objects.filter(postmortem=postmortem).select_related("by")
@@ -110,6 +111,6 @@ def postmortem_findings(postmortem, *, people=None, include_dismissed=False):
     return located
 
 
-def unacknowledged_findings(postmortem, *, people=None):
+def unacknowledged_findings(postmortem: Postmortem, *, people: Any = None) -> list[Any]:
     """Findings across the postmortem that have neither been fixed nor acknowledged."""
     return [f for f in postmortem_findings(postmortem, people=people) if not f.acknowledged]

@@ -34,12 +34,10 @@ def record_blame_hints(sender, instance, raw=False, **kwargs):
         return  # already queued in this transaction (a rollback drops it with the rest)
 
     def record():
-        from .dismissal_services import blame_hints_record
-
         record.done = True
         postmortem = Postmortem.objects.filter(pk=postmortem_id).first()
         if postmortem is not None:
-            blame_hints_record(postmortem=postmortem)
+            services.blame_hints_record(postmortem=postmortem)
 
     record.blame_postmortem_id = postmortem_id
     record.done = False

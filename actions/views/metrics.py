@@ -1,7 +1,5 @@
 """Incident metrics page and its CSV export."""
 
-from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -9,12 +7,14 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
-from postmortems import csv_cells, dismissal_selectors
+from postmortems import csv_cells
+from postmortems import selectors as postmortem_selectors
 from postmortems.bounds import range_error
 from postmortems.models import Team
 from postmortems.selectors import visible_postmortems
 
-from .. import metrics, selectors, services
+from .. import charts, metrics, selectors, services
+from ..dashboard.cache import cached
 from ..forms import ReportFilterForm
 
 SEVERITY_COLUMNS = [metrics.ALL, *metrics.SEVERITIES]
@@ -64,11 +64,9 @@ def _report(*, first, last, team, user):
             f"user{user.pk}" if sees_restricted else "open",
         )
     )
-    report = cache.get(key)
-    if report is None:
-        report = metrics.report(first=first, last=last, team=team, postmortems=postmortems)
-        cache.set(key, report, settings.DASHBOARD_CACHE_SECONDS)
-    return report
+    return cached(
+        key, lambda: metrics.report(first=first, last=last, team=team, postmortems=postmortems)
+    )
 
 
 def _column_label(severity):
@@ -201,7 +199,7 @@ def _sections(report):
             {
                 "key": spec["key"],
                 "title": spec["title"],
-                "chart": metrics.bar_chart(series, labels=labels, unit=spec["unit"]),
+                "chart": charts.bar_chart(series, labels=labels, unit=spec["unit"]),
                 "columns": [_column_label(s) for s in SEVERITY_COLUMNS],
                 "rows": rows,
                 "total": [
@@ -238,7 +236,7 @@ def metrics_page(request):
             "on_time": metrics.format_share(total.on_time_rate),
         },
         "sections": _sections(report),
-        "blame_outcomes": dismissal_selectors.hint_outcomes(request.user),
+        "blame_outcomes": postmortem_selectors.hint_outcomes(request.user),
         "query": request.GET.urlencode(),
         "now": timezone.now(),
     }

@@ -3,7 +3,7 @@ import json
 import pytest
 from django.core.management import call_command
 
-from postmortems import dismissal_services
+from postmortems import services as dismissal_services
 from postmortems.models import BlameDismissal, BlameHint
 from tests.factories import PostmortemFactory
 
@@ -124,7 +124,7 @@ def test_members_who_are_not_managers_get_404_on_the_dismissals_page(alice_clien
 def test_a_restricted_dismissal_is_listed_only_for_who_may_open_it(
     manager, outsider, alice, postmortem, team
 ):
-    from postmortems.dismissal_selectors import team_dismissals
+    from postmortems.selectors import team_dismissals
 
     open_one = PostmortemFactory(team=team, summary="It was human error.")
     for pm, sentence, phrase in (

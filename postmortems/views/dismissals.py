@@ -9,7 +9,7 @@ dismissals for its managers, only on postmortems the reader may open.
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -17,23 +17,20 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from .. import dismissal_selectors, dismissal_services, permissions, selectors
+from .. import selectors, services
 from ..forms import BlameDismissalForm
 from ..language import RULES
+from .access import editable_postmortem
 
 
 @require_POST
 def blame_dismiss(request, pk):
-    postmortem = selectors.visible_postmortem_or_404(request.user, pk)
-    if not permissions.can_edit_postmortem(request.user, postmortem):
-        raise PermissionDenied
+    postmortem = editable_postmortem(request, pk)
     form = BlameDismissalForm(request.POST)
     error = None
     if form.is_valid():
         try:
-            dismissal_services.blame_dismiss(
-                postmortem=postmortem, by=request.user, **form.cleaned_data
-            )
+            services.blame_dismiss(postmortem=postmortem, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
             error = " ".join(exc.messages)
     else:
@@ -60,7 +57,7 @@ def team_blame_dismissals(request, slug):
     team = selectors.team_for_settings(request.user, slug)
     if team is None:
         raise Http404
-    page = Paginator(dismissal_selectors.team_dismissals(request.user, team), 50).get_page(
+    page = Paginator(selectors.team_dismissals(request.user, team), 50).get_page(
         request.GET.get("page")
     )
     rows = [

@@ -38,7 +38,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from .. import dismissal_selectors, permissions, selectors
+from .. import permissions, selectors
 from ..language import RULE_IDS, RULES, RULES_KO, find_blame, sentence_at, sentence_key
 from ..models import Postmortem
 
@@ -93,7 +93,7 @@ def lint(request):
     sentences = {f: sentence_at(text, f.start) for f in findings} if postmortem else {}
     if postmortem is not None and findings:
         # "Not blame" said earlier for this rule on this sentence: not shown again.
-        dismissed = dismissal_selectors.dismissed_keys(postmortem)
+        dismissed = selectors.dismissed_keys(postmortem)
         findings = [f for f in findings if (f.rule, sentence_key(sentences[f])) not in dismissed]
     if _wants_json(request):
         return JsonResponse({"field": field, "findings": [f.as_dict() for f in findings]})

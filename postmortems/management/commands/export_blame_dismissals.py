@@ -14,8 +14,8 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from postmortems.dismissal_selectors import dismissals_for_export
 from postmortems.models import Team
+from postmortems.selectors import dismissals_for_export
 
 
 class Command(BaseCommand):

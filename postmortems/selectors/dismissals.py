@@ -1,0 +1,70 @@
+"""Reads of the blame hints' feedback loop: dismissals per postmortem and team, the export,
+and how often each rule's hints were dismissed versus fixed. Visibility is the
+postmortems' own: a dismissal is seen only by those who may open its postmortem."""
+
+import datetime
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from ..models import BlameDismissal, BlameHint, Postmortem, Team
+from .visibility import visible_postmortems
+
+
+def dismissed_keys(postmortem: Postmortem) -> set[tuple[str, str]]:
+    """(rule, sentence_key) of every hint dismissed in ``postmortem``."""
+    return set(
+        BlameDismissal.objects.filter(postmortem=postmortem).values_list("rule", "sentence_key")
+    )
+
+
+def team_dismissals(user: Any, team: Team) -> QuerySet[BlameDismissal]:
+    """The team's dismissals ``user`` may see, newest first."""
+    return (
+        BlameDismissal.objects.filter(
+            postmortem__team=team, postmortem__in=visible_postmortems(user)
+        )
+        .select_related("postmortem", "by")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def dismissals_for_export(
+    *,
+    team: Team | None = None,
+    since: datetime.date | None = None,
+    include_restricted: bool = False,
+) -> QuerySet[BlameDismissal]:
+    """Dismissals for ``export_blame_dismissals``: oldest first, restricted postmortems
+    left out unless asked for."""
+    qs = BlameDismissal.objects.select_related("postmortem__team", "by").order_by(
+        "created_at", "pk"
+    )
+    if team is not None:
+        qs = qs.filter(postmortem__team=team)
+    if since is not None:
+        qs = qs.filter(created_at__date__gte=since)
+    if not include_restricted:
+        qs = qs.filter(postmortem__restricted=False)
+    return qs
+
+
+def hint_outcomes(user: Any) -> list[dict[str, Any]]:
+    """Per rule: how many hints were dismissed, fixed, and are still open, over the
+    postmortems ``user`` may see; ``dismissed_share`` is dismissed / (dismissed + fixed)."""
+    rows = (
+        BlameHint.objects.filter(postmortem__in=visible_postmortems(user))
+        .values("rule")
+        .annotate(
+            dismissed=Count("pk", filter=Q(outcome=BlameHint.Outcome.DISMISSED)),
+            fixed=Count("pk", filter=Q(outcome=BlameHint.Outcome.FIXED)),
+            open=Count("pk", filter=Q(outcome=BlameHint.Outcome.OPEN)),
+        )
+        .order_by("rule")
+    )
+    outcomes: list[dict[str, Any]] = []
+    for row in rows:
+        decided = row["dismissed"] + row["fixed"]
+        share = row["dismissed"] / decided if decided else None
+        outcomes.append({**row, "dismissed_share": share})
+    return outcomes
