@@ -18,6 +18,7 @@ from postmortems import markdown
 from postmortems.models import Membership
 from postmortems.permissions import is_team_manager
 
+from . import events
 from .models import ActionItem
 
 Status = ActionItem.Status
@@ -110,7 +111,15 @@ def _save(item, *, by, reason, update_fields=None):
     # simple-history reads these for the history row (also outside a request, e.g. Celery).
     item._history_user = by
     item._change_reason = reason
+    created = item.pk is None
     item.save(update_fields=update_fields)
+    old_status = item.__dict__.pop("_status_before", item.status)
+    if created:
+        events.action_item_created.send(sender=ActionItem, item=item, by=by)
+    elif old_status != item.status:
+        events.action_item_status_changed.send(
+            sender=ActionItem, item=item, old_status=old_status, by=by
+        )
     return item
 
 
@@ -184,6 +193,7 @@ def _transition(item, action):
             _("Cannot %(action)s an item that is %(status)s.")
             % {"action": ACTION_LABELS[action], "status": item.get_status_display().lower()}
         )
+    item._status_before = item.status
     item.status = target
     return item
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import slack
+from . import services, slack
 from .models import (
     ContributingFactor,
     Postmortem,
@@ -381,7 +381,7 @@ class TimelineEventForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=TimelineEvent.Kind.choices)
     text = forms.CharField(
         label=_("What happened (Markdown)"),
-        max_length=10_000,
+        max_length=services.TIMELINE_TEXT_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 2, "data-lint": "timeline"}),
     )
 
@@ -429,7 +429,7 @@ class ContributingFactorForm(forms.Form):
     category = forms.ChoiceField(label=_("Category"), choices=ContributingFactor.Category.choices)
     description = forms.CharField(
         label=_("Description (Markdown)"),
-        max_length=20_000,
+        max_length=services.FACTOR_DESCRIPTION_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 4, "data-lint": "factor"}),
         help_text=_(
             "Describe the system or condition that made the incident possible or worse "

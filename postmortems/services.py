@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history
 
-from . import markdown, slack
+from . import events, markdown, slack
 from .models import (
     ContributingFactor,
     Postmortem,
@@ -270,6 +270,7 @@ def postmortem_create(*, data, by):
         _postmortem_set_people(postmortem, data)
         if not data.get("authors"):
             postmortem.authors.add(by)
+        events.postmortem_created.send(sender=Postmortem, postmortem=postmortem, by=by)
     logger.info("postmortem %s created by %s", postmortem.pk, by)
     return postmortem
 
@@ -312,12 +313,17 @@ def _postmortem_lock(postmortem):
 
 
 def _postmortem_set_status(locked, original, by, **changes):
+    old_status = locked.status
     for name, value in changes.items():
         setattr(locked, name, value)
     locked._history_user = by
     locked.save(update_fields=[*changes, "updated_at"])
     for name in ("status", "published_at", "not_required_reason", "version"):
         setattr(original, name, getattr(locked, name))
+    if locked.status != old_status:
+        events.postmortem_status_changed.send(
+            sender=Postmortem, postmortem=locked, old_status=old_status, by=by
+        )
     return locked
 
 
@@ -585,7 +591,19 @@ def review_comment_set_resolved(*, comment, by, resolved):
 # is no request (the request middleware does it otherwise).
 
 
+TIMELINE_TEXT_MAX_CHARS = 10_000
+FACTOR_DESCRIPTION_MAX_CHARS = 20_000
+
+
+def _check_length(name, value, limit):
+    if len(value or "") > limit:
+        raise ValidationError(
+            {name: _("Keep this under %(limit)s characters.") % {"limit": f"{limit:,}"}}
+        )
+
+
 def _timeline_event_save(event, by, **save_kwargs):
+    _check_length("text", event.text, TIMELINE_TEXT_MAX_CHARS)
     event.text_html = markdown.render(event.text)
     event.full_clean(exclude=["postmortem", "created_by"])
     event._history_user = by
@@ -632,6 +650,7 @@ def timeline_import(*, postmortem, by, events):
     ``kind`` and ``text``) as events, all or none."""
     built = []
     for parsed in events:
+        _check_length("text", parsed.text, TIMELINE_TEXT_MAX_CHARS)
         event = TimelineEvent(
             postmortem=postmortem,
             occurred_at=parsed.occurred_at,
@@ -686,6 +705,7 @@ def _themes_resolve(themes, by):
 
 
 def _factor_save(factor, by, themes):
+    _check_length("description", factor.description, FACTOR_DESCRIPTION_MAX_CHARS)
     factor.description_html = markdown.render(factor.description)
     factor.full_clean(exclude=["postmortem"])
     factor._history_user = by
