@@ -17,6 +17,8 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("api.urls")),
+    path("", include("api.web_urls")),
     path("", include("postmortems.urls")),
     path("", include("actions.urls")),
 ]
