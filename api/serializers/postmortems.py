@@ -55,8 +55,13 @@ class ThemeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class ThemeNamesField(serializers.ListField):
+    def to_representation(self, data):
+        return [theme.name for theme in data.all()]
+
+
 class FactorSerializer(serializers.ModelSerializer):
-    themes = serializers.ListField(
+    themes = ThemeNamesField(
         child=serializers.CharField(max_length=100),
         required=False,
         max_length=50,
@@ -68,11 +73,6 @@ class FactorSerializer(serializers.ModelSerializer):
         model = ContributingFactor
         fields = ("id", "category", "description", "themes", "action_items", "created_at")
         read_only_fields = ("id", "action_items", "created_at")
-
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        data["themes"] = [theme.name for theme in instance.themes.all()]
-        return data
 
 
 class PostmortemDetailSerializer(serializers.ModelSerializer):

@@ -52,7 +52,11 @@ class WebhookReceiver:
                 body = self.rfile.read(length)
                 with receiver._lock:
                     receiver.requests.append(
-                        {"path": self.path, "headers": dict(self.headers.items()), "body": body}
+                        {
+                            "path": self.path,
+                            "headers": {k.lower(): v for k, v in self.headers.items()},
+                            "body": body,
+                        }
                     )
                     status = receiver.responses.pop(0) if receiver.responses else 200
                 data = b"thanks" if status < 300 else b"not now"

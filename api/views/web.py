@@ -13,7 +13,10 @@ from ..forms import ApiTokenForm, WebhookForm
 
 
 def _add_errors(form, exc):
-    for field, errors in getattr(exc, "error_dict", {None: exc.error_list}).items():
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for field, errors in exc.error_dict.items():
         form.add_error(field if field in form.fields else None, errors)
 
 
