@@ -12,7 +12,7 @@ export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/hindsight
 export CELERY_BROKER_URL ?= redis://127.0.0.1:6379/0
 endif
 
-.PHONY: run test lint bench worker screenshots messages clean-venv system-packages
+.PHONY: run test lint bench fuzz worker screenshots messages clean-venv system-packages
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -69,6 +69,12 @@ lint: $(DEV)
 ## make bench: figures at scale on PostgreSQL (see README); prints a table, writes var/bench.json.
 bench: $(DEV)
 	$(BIN)/python -m tests.bench $(BENCH_ARGS)
+
+## make fuzz: Schemathesis against the API's live schema with many examples per operation
+## (make test runs the same test with a few).
+fuzz: export API_FUZZ_EXAMPLES ?= 200
+fuzz: $(DEV)
+	$(BIN)/pytest api/tests/test_schemathesis.py -p no:randomly -q $(PYTEST_ARGS)
 
 ## make screenshots: writes docs/screenshots/*.png from a live server in Chromium.
 screenshots: export WITH_BROWSER := 1

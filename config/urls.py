@@ -22,3 +22,5 @@ urlpatterns = [
     path("", include("postmortems.urls")),
     path("", include("actions.urls")),
 ]
+
+handler404 = "api.errors.not_found"

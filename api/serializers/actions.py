@@ -29,6 +29,8 @@ ITEM_FIELDS = (
 
 class ActionItemSerializer(serializers.ModelSerializer):
     assignee = UsernameField(read_only=True, allow_null=True)
+    # A link or empty.
+    tracker_url = serializers.CharField(read_only=True)
     web_url = WebUrlField()
 
     class Meta:
@@ -47,6 +49,7 @@ class ActionItemWriteSerializer(serializers.ModelSerializer):
         queryset=ContributingFactor.objects.all(), required=False, allow_null=True
     )
     due_date = serializers.DateField(required=False, allow_null=True)
+    tracker_url = serializers.URLField(required=False, allow_blank=True, max_length=500)
 
     class Meta:
         model = ActionItem
