@@ -1,7 +1,11 @@
 """``/api/v1/``. Authentication is the API's own (tokens or the web session), so the site's
 login-required middleware lets these paths through and DRF answers 401 instead."""
 
+import datetime
+import functools
+
 from django.contrib.auth.decorators import login_not_required
+from django.utils import timezone
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
@@ -45,5 +49,18 @@ urlpatterns = [
     *router.urls,
 ]
 
+
+def in_utc(view):
+    """Times the API reads without an offset, and every time it writes, are UTC, whoever
+    calls (the web session would otherwise bring its profile's zone)."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        with timezone.override(datetime.UTC):
+            return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 for pattern in urlpatterns:
-    pattern.callback = login_not_required(pattern.callback)
+    pattern.callback = login_not_required(in_utc(pattern.callback))

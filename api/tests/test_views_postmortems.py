@@ -292,3 +292,16 @@ def test_outsiders_cannot_add_to_a_visible_postmortems_timeline(api, outsider, t
         format="json",
     )
     assert response.status_code == 403
+
+
+def test_times_without_an_offset_are_utc_whatever_the_profile_zone(api, alice, team):
+    alice.profile.time_zone = "Asia/Seoul"
+    alice.profile.save()
+    postmortem = PostmortemFactory(team=team)
+    client = api(alice)
+    client.force_login(alice)  # the web session brings the profile's zone on web pages
+    response = client.post(
+        detail(postmortem.pk) + "timeline-events/",
+        {"occurred_at": "2026-11-20T14:03:00", "text": "Alert fired"},
+    )
+    assert response.json()["occurred_at"] == "2026-11-20T14:03:00Z"
