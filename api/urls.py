@@ -5,8 +5,8 @@ import datetime
 import functools
 
 from django.contrib.auth.decorators import login_not_required
-from django.utils import timezone
 from django.urls import path
+from django.utils import timezone
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
