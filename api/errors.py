@@ -15,8 +15,9 @@ def exception_handler(exc, context):
 def not_found(request, exception=None):
     """The site's 404: JSON under /api/ (a path no route matches), the usual page elsewhere."""
     from django.http import JsonResponse
+    from django.utils.translation import gettext as _
     from django.views.defaults import page_not_found
 
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": "Not found."}, status=404)
+        return JsonResponse({"detail": _("Not found.")}, status=404)
     return page_not_found(request, exception)

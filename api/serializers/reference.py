@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from postmortems.models import Team
@@ -62,5 +63,5 @@ class MetricsQuerySerializer(serializers.Serializer):
 
     def validate(self, attrs):
         if attrs.get("first") and attrs.get("last") and attrs["first"] > attrs["last"]:
-            raise serializers.ValidationError({"to": "The start date is after the end date."})
+            raise serializers.ValidationError({"to": _("The start date is after the end date.")})
         return attrs

@@ -2,6 +2,7 @@
 workflow — through the web's selectors, permissions and services."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -48,11 +49,11 @@ class ActionItemViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         data = dict(serializer.validated_data)
         postmortem = data.pop("postmortem", None)
         if postmortem is None:
-            raise ValidationError({"postmortem": ["This field is required."]})
+            raise ValidationError({"postmortem": [_("This field is required.")]})
         if not permissions.can_edit_postmortem(request.user, postmortem):
             raise PermissionDenied
         if "title" not in data:
-            raise ValidationError({"title": ["This field is required."]})
+            raise ValidationError({"title": [_("This field is required.")]})
         data.setdefault("team", postmortem.team)
         data["tracker_url"] = data.get("tracker_url") or ""
         data["notes"] = data.get("notes") or ""
@@ -68,7 +69,7 @@ class ActionItemViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         serializer.is_valid(raise_exception=True)
         changes = dict(serializer.validated_data)
         if changes.pop("postmortem", item.postmortem) != item.postmortem:
-            raise ValidationError({"postmortem": ["An item cannot move to another postmortem."]})
+            raise ValidationError({"postmortem": [_("An item cannot move to another postmortem.")]})
         for name in ("tracker_url", "notes"):
             if name in changes and changes[name] is None:
                 changes[name] = ""

@@ -2,6 +2,7 @@
 workflow and the Markdown export — through the web's selectors, permissions and services."""
 
 from django.http import Http404, HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -103,7 +104,7 @@ class PostmortemViewSet(
         data = dict(serializer.validated_data)
         expected = data.pop("version", None)
         if expected is None:
-            raise ValidationError({"version": ["Send the version you read."]})
+            raise ValidationError({"version": [_("Send the version you read.")]})
         try:
             services.postmortem_update(
                 postmortem=postmortem, data=data, by=request.user, expected_version=expected
@@ -112,7 +113,8 @@ class PostmortemViewSet(
             current = conflict.current
             return Response(
                 {
-                    "detail": f"Postmortem {current.pk} is at version {current.version}.",
+                    "detail": _("Someone saved version %(version)s in the meantime.")
+                    % {"version": current.version},
                     "current_version": current.version,
                     "current": PostmortemListSerializer(current).data,
                 },

@@ -1,6 +1,7 @@
 """Read-only lists (teams, themes), the incident metrics and the blame check."""
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status, viewsets
@@ -116,7 +117,10 @@ class LintView(APIView):
         text = serializer.validated_data["text"]
         if len(text.encode()) > settings.LINT_MAX_BYTES:
             return Response(
-                {"detail": f"The text is longer than {settings.LINT_MAX_BYTES} bytes."},
+                {
+                    "detail": _("The text is too long to check (more than %(kb)s kB).")
+                    % {"kb": settings.LINT_MAX_BYTES // 1024}
+                },
                 status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
             )
         findings = find_blame(text, people=lint_people())
