@@ -7,7 +7,7 @@ import functools
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 from django.utils import timezone
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
 from .views import action_items, postmortems, reference, timeline
@@ -22,7 +22,7 @@ router.register("themes", reference.ThemeViewSet, basename="theme")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path(
         "postmortems/<int:pk>/timeline-events/",
         timeline.TimelineEventList.as_view(),
