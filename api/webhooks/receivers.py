@@ -1,5 +1,6 @@
 """The domain apps' signals become outbox rows, one per subscribed webhook."""
 
+from django.db.models import Q
 from django.dispatch import receiver
 
 from actions import events as action_events
@@ -9,7 +10,7 @@ from postmortems.models import Postmortem
 
 from .. import services
 from ..models import Webhook
-from .events import action_item_data, active_webhooks, postmortem_data, webhooks_for
+from .events import action_item_data, postmortem_data, webhooks_for
 
 Event = Webhook.Event
 
@@ -64,15 +65,17 @@ def action_item_status_changed(sender, item, old_status, **kwargs):
 
 @receiver(action_events.action_items_overdue, dispatch_uid="api.webhooks.action_items_overdue")
 def action_items_overdue(sender, item_ids, team, for_date, **kwargs):
-    # The sweep sends this once per team and day; most teams have no webhook.
-    items = list(
-        ActionItem.objects.filter(pk__in=item_ids).select_related(
-            "postmortem__team", "team", "assignee"
-        )
+    # Once per team and sweep, mostly for teams without webhooks: one query then.
+    hooks = list(
+        Webhook.objects.filter(disabled_reason="")
+        .filter(Q(team=team) | Q(team__postmortems__action_items__pk__in=item_ids))
+        .distinct()
     )
-    hooks = active_webhooks(team for item in items for team in _item_teams(item))
-    if not hooks:
+    if not any(Event.ACTION_ITEM_OVERDUE in hook.events for hook in hooks):
         return
+    items = ActionItem.objects.filter(pk__in=item_ids).select_related(
+        "postmortem__team", "team", "assignee"
+    )
     for item in items:
         data = action_item_data(item, overdue_on=for_date.isoformat())
         _enqueue(Event.ACTION_ITEM_OVERDUE, _item_teams(item), item.postmortem, data, hooks)
