@@ -70,8 +70,11 @@ class ActionItemWriteSerializer(serializers.ModelSerializer):
     def __init__(self, *args, visible_postmortems=None, **kwargs):
         super().__init__(*args, **kwargs)
         if visible_postmortems is not None:
-            # A postmortem the caller may not see reads as one that does not exist.
+            # A postmortem (or factor) the caller may not see reads as one that does not exist.
             self.fields["postmortem"].queryset = visible_postmortems
+            self.fields["factor"].queryset = ContributingFactor.objects.filter(
+                postmortem__in=visible_postmortems
+            )
 
 
 class ActionItemTransitionSerializer(serializers.Serializer):

@@ -110,3 +110,15 @@ def test_a_past_due_date_is_refused(api, alice, item):
     response = api(alice).patch(detail(item.pk), {"due_date": yesterday.isoformat()})
     assert response.status_code == 400
     assert "due_date" in response.json()
+
+
+def test_a_factor_of_a_restricted_postmortem_reads_as_not_found(api, outsider, other_team, team):
+    from tests.factories import ContributingFactorFactory
+
+    secret = ContributingFactorFactory(postmortem=PostmortemFactory(team=team, restricted=True))
+    theirs = PostmortemFactory(team=other_team)
+    response = api(outsider).post(
+        LIST, {"postmortem": theirs.pk, "title": "x", "factor": secret.pk}
+    )
+    assert response.status_code == 400
+    assert "does not exist" in response.json()["factor"][0]

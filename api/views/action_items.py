@@ -65,7 +65,12 @@ class ActionItemViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     )
     def partial_update(self, request, pk=None):
         item = editable_action_item(request, pk)
-        serializer = ActionItemWriteSerializer(item, data=request.data, partial=True)
+        serializer = ActionItemWriteSerializer(
+            item,
+            data=request.data,
+            partial=True,
+            visible_postmortems=visible_postmortems(request.user),
+        )
         serializer.is_valid(raise_exception=True)
         changes = dict(serializer.validated_data)
         if changes.pop("postmortem", item.postmortem) != item.postmortem:
