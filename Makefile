@@ -10,9 +10,11 @@ DEV := $(VENV)/.dev-installed
 ifeq ($(CI),true)
 export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/hindsight
 export CELERY_BROKER_URL ?= redis://127.0.0.1:6379/0
+# The cache every web process shares (dashboard/metrics figures and their version key).
+export CACHE_URL ?= redis://127.0.0.1:6379/1
 endif
 
-.PHONY: run test lint bench fuzz worker screenshots messages clean-venv system-packages
+.PHONY: run test fuzz lint bench worker screenshots messages clean-venv system-packages
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +64,13 @@ test: $(DEV) system-packages messages
 	  ALLOWED_HOSTS=hindsight.example.com $(BIN)/python manage.py check --deploy --fail-level WARNING
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+## make fuzz: the property tests (tests/test_fuzz_*.py) with many more generated examples,
+## and Schemathesis against the API's live schema with 200 examples per operation.
+fuzz: export API_FUZZ_EXAMPLES ?= 200
+fuzz: $(DEV) messages
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest tests/test_fuzz_filters.py tests/test_fuzz_forms.py \
+	  api/tests/test_schemathesis.py -q $(PYTEST_ARGS)
+
 lint: $(DEV)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -69,12 +78,6 @@ lint: $(DEV)
 ## make bench: figures at scale on PostgreSQL (see README); prints a table, writes var/bench.json.
 bench: $(DEV)
 	$(BIN)/python -m tests.bench $(BENCH_ARGS)
-
-## make fuzz: Schemathesis against the API's live schema with many examples per operation
-## (make test runs the same test with a few).
-fuzz: export API_FUZZ_EXAMPLES ?= 200
-fuzz: $(DEV)
-	$(BIN)/pytest api/tests/test_schemathesis.py -p no:randomly -q $(PYTEST_ARGS)
 
 ## make screenshots: writes docs/screenshots/*.png from a live server in Chromium.
 screenshots: export WITH_BROWSER := 1

@@ -22,7 +22,13 @@ router.register("themes", reference.ThemeViewSet, basename="theme")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api:schema", http_method_names=["get", "head"]
+        ),
+        name="docs",
+    ),
     path(
         "postmortems/<int:pk>/timeline-events/",
         timeline.TimelineEventList.as_view(),

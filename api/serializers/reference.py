@@ -1,4 +1,3 @@
-from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from postmortems.models import Team
@@ -53,15 +52,3 @@ class MetricsSerializer(serializers.Serializer):
     team = serializers.IntegerField(allow_null=True)
     totals = serializers.DictField(child=MetricsBucketSerializer())
     months = MetricsMonthSerializer(many=True)
-
-
-class MetricsQuerySerializer(serializers.Serializer):
-    team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all(), required=False)
-    # "from" is a Python keyword: the field is renamed in the view.
-    first = serializers.DateField(required=False)
-    last = serializers.DateField(required=False)
-
-    def validate(self, attrs):
-        if attrs.get("first") and attrs.get("last") and attrs["first"] > attrs["last"]:
-            raise serializers.ValidationError({"to": _("The start date is after the end date.")})
-        return attrs

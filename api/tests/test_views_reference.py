@@ -42,3 +42,23 @@ def test_the_docs_page_works_offline(client, db):
     assert response.status_code == 200
     assert b"swagger-ui" in response.content
     assert b"cdn" not in response.content.lower()
+
+
+def test_metrics_count_only_incidents_the_caller_may_open(api, outsider, alice, team):
+    import datetime
+
+    from django.utils import timezone
+
+    from tests.factories import PostmortemFactory
+
+    started = timezone.now() - datetime.timedelta(days=3)
+    PostmortemFactory(team=team, restricted=True, started_at=started)
+    PostmortemFactory(team=team, started_at=started)
+    assert api(alice).get("/api/v1/metrics/").json()["totals"]["all"]["incidents"] == 2
+    assert api(outsider).get("/api/v1/metrics/").json()["totals"]["all"]["incidents"] == 1
+
+
+def test_metrics_refuse_a_range_wider_than_the_web_allows(api, alice, settings):
+    settings.MAX_REPORT_RANGE_DAYS = 30
+    response = api(alice).get("/api/v1/metrics/", {"from": "2026-01-01", "to": "2026-03-01"})
+    assert response.status_code == 400

@@ -120,23 +120,23 @@ def test_a_restricted_postmortem_never_reaches_another_teams_webhook(
     manager,
     alice,
     outsider,
-    settings,
     webhook_receiver,
     celery_eager,
     django_capture_on_commit_callbacks,
 ):
-    from postmortems.models import Membership
+    from postmortems.models import Membership, Postmortem
 
     Membership.objects.filter(user=outsider).update(role="manager")
     theirs = services.webhook_create(
         team=other_team, url=webhook_receiver.url("/theirs"), events=ALL_EVENTS, by=outsider
     )
-    postmortem = PostmortemFactory(team=team, restricted=True)
+    postmortem = PostmortemFactory(team=team)
+    # Handed to the other team, then the postmortem became restricted.
+    item = ActionItemFactory(postmortem=postmortem, team=other_team)
+    Postmortem.objects.filter(pk=postmortem.pk).update(restricted=True)
+    item.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
-        # An item owned by the other team, on our restricted postmortem.
-        action_services.action_item_create(
-            postmortem=postmortem, by=alice, title="Secret fix", team=other_team
-        )
+        action_services.action_item_start(item=item, by=alice)
     assert not WebhookDelivery.objects.filter(webhook=theirs).exists()
     assert webhook_receiver.requests == []
 

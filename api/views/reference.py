@@ -5,19 +5,21 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status, viewsets
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from actions import metrics
+from actions.forms import ReportFilterForm
+from postmortems.bounds import range_error
 from postmortems.language import find_blame
 from postmortems.models import Team, Theme
-from postmortems.selectors import lint_people
+from postmortems.selectors import lint_people, visible_postmortems
 
 from ..serializers.postmortems import ThemeSerializer
 from ..serializers.reference import (
     LintRequestSerializer,
     LintResponseSerializer,
-    MetricsQuerySerializer,
     MetricsSerializer,
     TeamSerializer,
 )
@@ -66,22 +68,23 @@ class MetricsView(APIView):
         responses=MetricsSerializer,
     )
     def get(self, request):
-        params = request.query_params
-        query = MetricsQuerySerializer(
-            data={
-                name: params[key]
-                for key, name in (("team", "team"), ("from", "first"), ("to", "last"))
-                if params.get(key)
-            }
-        )
-        query.is_valid(raise_exception=True)
-        team = query.validated_data.get("team")
+        # The metrics page's own form: same bounds (dates in the window, range capped).
+        form = ReportFilterForm(request.query_params)
+        if not form.is_valid():
+            raise ValidationError(form.errors)
+        data = form.cleaned_data
+        team = Team.objects.filter(pk=data["team"]).first() if data.get("team") else None
+        if data.get("team") and team is None:
+            raise ValidationError({"team": [_("No such team.")]})
         first, last = metrics.default_range()
-        first = query.validated_data.get("first", first)
-        last = query.validated_data.get("last", last)
-        if first > last:
-            first, last = last, first
-        report = metrics.report(first=first, last=last, team=team)
+        first, last = data.get("from") or first, data.get("to") or last
+        if first > last or range_error(first, last):
+            raise ValidationError(
+                {"to": [range_error(first, last) or _("The start date is after the end date.")]}
+            )
+        report = metrics.report(
+            first=first, last=last, team=team, postmortems=visible_postmortems(request.user)
+        )
         severities = [metrics.ALL, *metrics.SEVERITIES]
         data = {
             "first": first,
