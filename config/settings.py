@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "postmortems",
     "actions",
     "api",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -67,12 +67,12 @@ class FactorSerializer(serializers.ModelSerializer):
         max_length=50,
         help_text="Theme names; a name that does not exist yet becomes a new theme.",
     )
-    action_items = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
     class Meta:
         model = ContributingFactor
-        fields = ("id", "category", "description", "themes", "action_items", "created_at")
-        read_only_fields = ("id", "action_items", "created_at")
+        # Its action items name it in their ``factor``.
+        fields = ("id", "category", "description", "themes", "created_at")
+        read_only_fields = ("id", "created_at")
 
 
 class PostmortemDetailSerializer(serializers.ModelSerializer):

@@ -12,8 +12,8 @@ from rest_framework.response import Response
 
 from postmortems import permissions, selectors, services
 from postmortems.export import postmortem_markdown
+from postmortems.filters import PostmortemFilter
 
-from ..filters import PostmortemFilter
 from ..serializers.postmortems import (
     NotRequiredSerializer,
     PostmortemConflictSerializer,
