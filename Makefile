@@ -66,9 +66,12 @@ test: $(DEV) system-packages messages
 	  ALLOWED_HOSTS=hindsight.example.com $(BIN)/python manage.py check --deploy --fail-level WARNING
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-## make fuzz: the property tests (tests/test_fuzz_*.py) with many more generated examples.
+## make fuzz: the property tests (tests/test_fuzz_*.py) with many more generated examples,
+## and Schemathesis against the API's live schema with 200 examples per operation.
+fuzz: export API_FUZZ_EXAMPLES ?= 200
 fuzz: $(DEV) messages
-	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest tests/test_fuzz_filters.py tests/test_fuzz_forms.py -q $(PYTEST_ARGS)
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest tests/test_fuzz_filters.py tests/test_fuzz_forms.py \
+	  api/tests/test_schemathesis.py -q $(PYTEST_ARGS)
 
 lint: $(DEV)
 	$(BIN)/ruff check .

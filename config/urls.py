@@ -29,6 +29,8 @@ urlpatterns = [
     ),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("api.urls")),
+    path("", include("api.web_urls")),
     path("", include("postmortems.urls")),
     path("", include("actions.urls")),
 ]
@@ -57,3 +59,5 @@ if settings.PASSWORD_RESET_ENABLED:
             name="password_reset_complete",
         ),
     ]
+
+handler404 = "api.errors.not_found"

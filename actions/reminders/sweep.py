@@ -13,7 +13,8 @@ from postmortems.models import SlackMessage, Team
 from postmortems.services import slack_message_enqueue
 from postmortems.tasks import deliver_slack_message
 
-from ..models import ReminderLog
+from .. import events
+from ..models import ActionItem, ReminderLog
 from .claims import CLAIMED_FIELDS, Claimed, insert_claims, recent_reminders, wanted_reminders
 from .message import build_payload
 from .report import SweepReport
@@ -104,6 +105,11 @@ def _sweep_team(team, items, today, soon_days, recent, report):
             payload = build_payload(team, won, today)
             SlackMessage.objects.filter(pk=message.pk).update(payload=payload)
             message.payload = payload
+            overdue = [row.item_id for row in won if row.kind == ReminderLog.Kind.OVERDUE]
+            if overdue:
+                events.action_items_overdue.send(
+                    sender=ActionItem, item_ids=overdue, team=team, for_date=today
+                )
         else:
             # Another sweep holds every claim: drop the empty message (and its queued send).
             transaction.set_rollback(True)

@@ -17,6 +17,7 @@ from postmortems import limits, markdown
 from postmortems.models import ContributingFactor, Membership, Postmortem, Team
 from postmortems.services.history import record_as
 
+from .. import events
 from ..models import ActionItem
 
 EDITABLE_FIELDS = (
@@ -104,7 +105,15 @@ def save_item(
     item.full_clean()
     # simple-history reads these for the history row (also outside a request, e.g. Celery).
     record_as(item, by, reason)
+    created = item.pk is None
     item.save(update_fields=update_fields)
+    old_status = item.__dict__.pop("_status_before", item.status)
+    if created:
+        events.action_item_created.send(sender=ActionItem, item=item, by=by)
+    elif old_status != item.status:
+        events.action_item_status_changed.send(
+            sender=ActionItem, item=item, old_status=old_status, by=by
+        )
     return item
 
 

@@ -51,6 +51,8 @@ def _transition(item: ActionItem, action: str) -> ActionItem:
             _("Cannot %(action)s an item that is %(status)s.")
             % {"action": ACTION_LABELS[action], "status": item.get_status_display().lower()}
         )
+    # save_item() reads it to tell listeners (actions.events) what the status was.
+    item.__dict__["_status_before"] = item.status
     item.status = target
     return item
 

@@ -12,7 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import limits, markdown, permissions
+from .. import events, limits, markdown, permissions
 from ..models import AuditEvent, Postmortem
 from .audit import audit_record
 from .history import record_as
@@ -169,6 +169,7 @@ def postmortem_create(*, data: dict[str, Any], by: Any) -> Postmortem:
         if not data.get("authors"):
             postmortem.authors.add(by)
         _audit_visibility(postmortem, by, was_restricted=False)
+        events.postmortem_created.send(sender=Postmortem, postmortem=postmortem, by=by)
     logger.info("postmortem %s created by %s", postmortem.pk, by)
     return postmortem
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .. import gates, permissions
+from .. import events, gates, permissions
 from ..bounds import has_nul, nul_error
 from ..models import Postmortem, SlackMessage
 from ..slack import publish_messages
@@ -55,12 +55,17 @@ def _postmortem_lock(postmortem: Postmortem) -> Postmortem:
 def _postmortem_set_status(
     locked: Postmortem, original: Postmortem, by: Any, **changes: Any
 ) -> Postmortem:
+    old_status = locked.status
     for name, value in changes.items():
         setattr(locked, name, value)
     record_as(locked, by)
     locked.save(update_fields=[*changes, "updated_at"])
     for name in ("status", "published_at", "not_required_reason", "version"):
         setattr(original, name, getattr(locked, name))
+    if locked.status != old_status:
+        events.postmortem_status_changed.send(
+            sender=Postmortem, postmortem=locked, old_status=old_status, by=by
+        )
     return locked
 
 

@@ -69,9 +69,9 @@ def _origin(scheme, host, port):
     return scheme, host.lower(), port or default
 
 
-def _allowed_origins():
+def _allowed_origins(entries):
     origins = set()
-    for entry in settings.SLACK_WEBHOOK_ALLOWED_HOSTS:
+    for entry in entries:
         if "://" in entry:
             parts = urlsplit(entry)
             origins.add(_origin(parts.scheme, parts.hostname or "", parts.port))
@@ -88,8 +88,10 @@ def _is_ip_literal(host):
     return True
 
 
-def check_url(url: str) -> None:
-    """Raise WebhookURLError unless ``url`` is an allowed webhook URL."""
+def check_url(url: str, *, allowed_hosts: list[str] | None = None) -> None:
+    """Raise WebhookURLError unless ``url`` is an allowed webhook URL. ``allowed_hosts``
+    (entries read like SLACK_WEBHOOK_ALLOWED_HOSTS) defaults to Slack's list; the outgoing
+    webhooks pass theirs."""
     if not url:
         raise WebhookURLError(_("Enter a webhook URL."))
     if len(url) > MAX_URL_LENGTH:
@@ -109,11 +111,13 @@ def check_url(url: str) -> None:
     if not host:
         raise WebhookURLError(_("This is not a valid URL."))
     origin = _origin(parts.scheme.lower(), host, port)
-    allowed = _allowed_origins()
+    if allowed_hosts is None:
+        allowed_hosts = settings.SLACK_WEBHOOK_ALLOWED_HOSTS
+    allowed = _allowed_origins(allowed_hosts)
     if origin in allowed:
         return
     if parts.scheme.lower() != "https":
-        raise WebhookURLError(_("Slack webhook URLs must start with https://."))
+        raise WebhookURLError(_("Webhook URLs must start with https://."))
     if _is_ip_literal(host):
         raise WebhookURLError(_("Use the webhook's host name, not an IP address."))
     hosts = ", ".join(sorted(h for s, h, p in allowed if s == "https" and p == 443))

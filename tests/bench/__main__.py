@@ -70,6 +70,8 @@ def setup_django(blame_only=False):
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     # Nothing may land in the filesystem broker a `make run` worker reads from.
     os.environ["CELERY_TASK_ALWAYS_EAGER"] = "true"
+    # Hundreds of requests a minute to the API from one person are the point here.
+    os.environ["API_THROTTLE_RATE"] = "1000000/min"
     url = os.environ["DATABASE_URL"]
     if not url.startswith(("postgres://", "postgresql://")):
         sys.exit(f"make bench runs on PostgreSQL; DATABASE_URL is {url!r}")
@@ -112,6 +114,9 @@ def pages_for(postmortem):
         ("kaizen", "/kaizen/", "get", None),
         ("metrics", "/metrics/", "get", None),
         ("lint 10 kB", "/postmortems/lint/", "post", {"text": lint_text(), "field": "summary"}),
+        # The API's first pages (50 rows), with the web session as credentials.
+        ("API postmortems", "/api/v1/postmortems/", "get", None),
+        ("API action items", "/api/v1/action-items/", "get", None),
     ]
 
 
