@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "simple_history",
     "postmortems",
     "actions",
+    "integrations",
 ]
 
 MIDDLEWARE = [
@@ -217,6 +218,9 @@ SLACK_RETRY_BACKOFF_SECONDS = env_int("SLACK_RETRY_BACKOFF_SECONDS", 5)
 ACTION_DUE_DAYS = parse_due_days(os.environ.get("ACTION_DUE_DAYS", ""))
 REMINDER_DUE_SOON_DAYS = env_int("REMINDER_DUE_SOON_DAYS", 3)
 POSTMORTEM_SECTION_MAX_CHARS = 50_000
+# Fernet key (urlsafe base64 of 32 bytes) for integration secrets kept encrypted (PagerDuty
+# signing secrets, tracker tokens); empty: derived from SECRET_KEY.
+INTEGRATIONS_ENCRYPTION_KEY = os.environ.get("INTEGRATIONS_ENCRYPTION_KEY", "")
 LINT_MAX_BYTES = 100 * 1024
 
 # --- Celery (names map to celery's lowercase settings through namespace="CELERY")

@@ -19,4 +19,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("postmortems.urls")),
     path("", include("actions.urls")),
+    path("", include("integrations.urls")),
 ]

@@ -307,6 +307,46 @@ def postmortem_update(*, postmortem, data, by, expected_version):
     return postmortem
 
 
+INCIDENT_SYNC_FIELDS = ("title", "severity", "summary", *POSTMORTEM_TIME_FIELDS)
+
+
+def postmortem_sync_from_incident(*, team, fields, previous=None, postmortem=None, events=()):
+    """Create a draft of ``team`` from an alerting tool's incident (``postmortem`` None), or
+    bring the one created before up to date; with its new timeline ``events``, all or none.
+
+    ``fields``: any of title, severity, summary and the incident times. On an update a field
+    is replaced only while it is empty or still holds what the last sync set (``previous``),
+    so what an author changed stays; a postmortem that left draft keeps its fields and only
+    gains events. ``events``: objects with ``occurred_at``, ``kind``, ``text`` and ``source``.
+    """
+    unknown = set(fields) - set(INCIDENT_SYNC_FIELDS)
+    if unknown:
+        raise TypeError(f"postmortem_sync_from_incident: cannot set {', '.join(sorted(unknown))}")
+    previous = previous or {}
+    with transaction.atomic():
+        if postmortem is None:
+            postmortem = Postmortem(team=team, status=Postmortem.Status.DRAFT, **fields)
+            changed = True
+        else:
+            postmortem = _postmortem_lock(postmortem)
+            changed = False
+            if postmortem.status == Postmortem.Status.DRAFT:
+                for name, value in fields.items():
+                    current = getattr(postmortem, name)
+                    if current != value and current in (None, "", previous.get(name)):
+                        setattr(postmortem, name, value)
+                        changed = True
+        if changed:
+            _postmortem_render_sections(postmortem)
+            _postmortem_validate(postmortem)
+            if postmortem.pk:
+                postmortem.version += 1
+            postmortem.save()
+        if events:
+            timeline_import(postmortem=postmortem, by=None, events=events)
+    return postmortem
+
+
 def _postmortem_lock(postmortem):
     return Postmortem.objects.select_for_update().select_related("team").get(pk=postmortem.pk)
 
@@ -638,6 +678,7 @@ def timeline_import(*, postmortem, by, events):
             kind=parsed.kind,
             text=parsed.text,
             text_html=markdown.render(parsed.text),
+            source=getattr(parsed, "source", ""),
             created_by=by,
         )
         event.full_clean(exclude=["postmortem", "created_by"])
