@@ -221,6 +221,8 @@ POSTMORTEM_SECTION_MAX_CHARS = 50_000
 # Fernet key (urlsafe base64 of 32 bytes) for integration secrets kept encrypted (PagerDuty
 # signing secrets, tracker tokens); empty: derived from SECRET_KEY.
 INTEGRATIONS_ENCRYPTION_KEY = os.environ.get("INTEGRATIONS_ENCRYPTION_KEY", "")
+# Largest Slack export zip accepted for the timeline import (it is streamed, not loaded).
+SLACK_IMPORT_MAX_BYTES = env_int("SLACK_IMPORT_MAX_BYTES", 200 * 2**20)
 LINT_MAX_BYTES = 100 * 1024
 
 # --- Celery (names map to celery's lowercase settings through namespace="CELERY")

@@ -6,4 +6,5 @@ app_name = "integrations"
 
 urlpatterns = [
     path("", include("integrations.alerts.urls")),
+    path("", include("integrations.slack_import.urls")),
 ]

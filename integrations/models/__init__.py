@@ -1,3 +1,11 @@
 from .alerts import AlertIncident, AlertLogEntry, AlertSource, RejectedDelivery, SeverityRule
+from .slack_import import SlackImport
 
-__all__ = ["AlertIncident", "AlertLogEntry", "AlertSource", "RejectedDelivery", "SeverityRule"]
+__all__ = [
+    "AlertIncident",
+    "AlertLogEntry",
+    "AlertSource",
+    "RejectedDelivery",
+    "SeverityRule",
+    "SlackImport",
+]

@@ -23,6 +23,7 @@ ROLLUP_MAX_SECONDS = 3.0
 LINT_MAX_MS = 5.0
 SEED_MAX_SECONDS = 60.0
 SEED_TARGET_ACTIONS = 100_000
+SLACK_IMPORT_MAX_RSS_MB = 100.0
 
 
 def parse_args(argv):
@@ -267,6 +268,12 @@ def evaluate_targets(results):
         (lint.get("median_ms", 10**9) <= LINT_MAX_MS) if lint else None,
         f"{lint['median_ms']:.2f} ms" if "median_ms" in lint else lint.get("error"),
     )
+    slack = results.get("slack_import", {})
+    check(
+        f"Slack import of 100k messages: peak RSS growth ≤{SLACK_IMPORT_MAX_RSS_MB:g} MB",
+        (slack.get("rss_growth_mb", 10**9) <= SLACK_IMPORT_MAX_RSS_MB) if slack else None,
+        f"{slack['rss_growth_mb']:.1f} MB" if "rss_growth_mb" in slack else slack.get("error"),
+    )
     seeded = [s for s in sizes if s["actions"] >= SEED_TARGET_ACTIONS]
     if seeded:
         seconds = seeded[0].get("seed_seconds")
@@ -353,6 +360,18 @@ def render_text(results):
             f"blame detector: {lint['median_ms']:.2f} ms median, {lint['p95_ms']:.2f} ms p95 "
             f"per {lint['bytes']} bytes ({lint['runs']} runs, {lint['findings']} findings)",
         ]
+    slack = results.get("slack_import", {})
+    if "scan_seconds" in slack:
+        lines += [
+            "",
+            f"Slack export of {slack['messages']} messages ({slack['uncompressed_mb']:.0f} MB "
+            f"JSON, {slack['zip_mb']:.0f} MB zip): every channel previewed in "
+            f"{slack['scan_seconds']:.1f} s, {slack['picked']} messages imported as "
+            f"{slack['events']} events in {slack['import_seconds']:.1f} s; peak RSS "
+            f"+{slack['rss_growth_mb']:.1f} MB over {slack['baseline_mb']:.0f} MB",
+        ]
+    elif slack:
+        lines += ["", f"Slack import: {slack.get('error')}"]
     if results.get("language_table"):
         lines += ["", results["language_table"]]
     lines += ["", "Targets:"]
@@ -383,6 +402,10 @@ def main(argv=None):
             results["language"], results["language_table"] = quality
         else:
             results["language"] = quality
+        from . import slack_import
+
+        say("Slack export import: 100k messages")
+        results["slack_import"] = _guarded(slack_import.figures)
     for postmortems, actions in args.sizes:
         results["sizes"].append(run_size(postmortems, actions, args.requests, args.pages))
     results["targets"] = evaluate_targets(results)
