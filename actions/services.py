@@ -241,6 +241,39 @@ def action_item_reopen(*, item, by):
     return _save(item, by=by, reason=_("Reopened"))
 
 
+UNCHANGED = object()
+
+
+@transaction.atomic
+def action_item_follow_tracker(*, item, source, closed=None, closed_at=None, assignee=UNCHANGED):
+    """The item's linked ticket changed in its tracker; the item follows it. ``source`` names
+    the change for the history ("GitHub issue #12 closed by octocat").
+
+    ``closed``: True -> done at ``closed_at`` (an open item), False -> open again (a closed
+    one); ``assignee``: a user (only a member of the item's team is taken) or None. Returns
+    whether anything changed.
+    """
+    changed = False
+    if closed is True and item.status in ActionItem.OPEN_STATUSES:
+        item.status, item.status_reason = Status.DONE, ""
+        item.completed_at = closed_at or timezone.now()
+        changed = True
+    elif closed is False and item.status in ActionItem.CLOSED_STATUSES:
+        item.status, item.status_reason, item.completed_at = Status.OPEN, "", None
+        changed = True
+    follows_assignee = (
+        assignee is not UNCHANGED and getattr(assignee, "pk", None) != item.assignee_id
+    )
+    if follows_assignee and (
+        assignee is None or Membership.objects.filter(team=item.team, user=assignee).exists()
+    ):
+        item.assignee = assignee
+        changed = True
+    if changed:
+        _save(item, by=None, reason=source[:100])
+    return changed
+
+
 def action_item_transition(*, item, by, action, reason=""):
     """Dispatch a named workflow action (``start``, ``block``, ``complete``, ``wont_do``,
     ``reopen``), as posted by the item page's status buttons."""

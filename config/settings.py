@@ -223,6 +223,14 @@ POSTMORTEM_SECTION_MAX_CHARS = 50_000
 INTEGRATIONS_ENCRYPTION_KEY = os.environ.get("INTEGRATIONS_ENCRYPTION_KEY", "")
 # Largest Slack export zip accepted for the timeline import (it is streamed, not loaded).
 SLACK_IMPORT_MAX_BYTES = env_int("SLACK_IMPORT_MAX_BYTES", 200 * 2**20)
+# Issue trackers. Tokens may come from here instead of being stored (encrypted) per team.
+GITHUB_API_URL = os.environ.get("GITHUB_API_URL", "https://api.github.com").rstrip("/")
+GITHUB_TOKEN = os.environ.get("GITHUB_TOKEN", "")
+JIRA_API_TOKEN = os.environ.get("JIRA_API_TOKEN", "")
+# Jira sites teams may connect (a team manager types the site: SSRF rules as for Slack).
+JIRA_ALLOWED_HOSTS = env_list("JIRA_ALLOWED_HOSTS", "")
+TRACKER_TIMEOUT_SECONDS = float(os.environ.get("TRACKER_TIMEOUT_SECONDS", "10"))
+TRACKER_RETRY_BACKOFF_SECONDS = env_int("TRACKER_RETRY_BACKOFF_SECONDS", 5)
 LINT_MAX_BYTES = 100 * 1024
 
 # --- Celery (names map to celery's lowercase settings through namespace="CELERY")

@@ -6,3 +6,6 @@ class IntegrationsConfig(AppConfig):
     name = "integrations"
     verbose_name = _("Integrations")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from .trackers import signals  # noqa: F401  (connects the receivers)

@@ -7,4 +7,5 @@ app_name = "integrations"
 urlpatterns = [
     path("", include("integrations.alerts.urls")),
     path("", include("integrations.slack_import.urls")),
+    path("", include("integrations.trackers.urls")),
 ]

@@ -21,7 +21,20 @@ def _managed_team_or_404(request, slug):
     return team
 
 
-def _page(request, team, *, source_form=None, severity_form=None, new_secret=None, status=200):
+def _page(
+    request,
+    team,
+    *,
+    source_form=None,
+    severity_form=None,
+    new_secret=None,
+    tracker_form=None,
+    new_tracker=None,
+    status=200,
+):
+    from integrations.trackers.forms import TrackerConnectionForm
+    from integrations.trackers.selectors import team_connections
+
     rules = selectors.severity_rules(team)
     sources = list(selectors.alert_sources(team))
     for source in sources:
@@ -39,6 +52,9 @@ def _page(request, team, *, source_form=None, severity_form=None, new_secret=Non
             "incidents": selectors.recent_incidents(team),
             "rejections": selectors.rejected_deliveries(team),
             "default_severities": services.DEFAULT_SEVERITIES,
+            "connections": team_connections(team),
+            "tracker_form": tracker_form or TrackerConnectionForm(),
+            "new_tracker": new_tracker,
         },
         status=status,
     )

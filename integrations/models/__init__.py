@@ -1,5 +1,6 @@
 from .alerts import AlertIncident, AlertLogEntry, AlertSource, RejectedDelivery, SeverityRule
 from .slack_import import SlackImport
+from .trackers import TrackerConnection, TrackerLink, TrackerMessage
 
 __all__ = [
     "AlertIncident",
@@ -8,4 +9,7 @@ __all__ = [
     "RejectedDelivery",
     "SeverityRule",
     "SlackImport",
+    "TrackerConnection",
+    "TrackerLink",
+    "TrackerMessage",
 ]
