@@ -5,9 +5,9 @@ import datetime
 import pytest
 
 from actions import services as item_services
-from integrations.conftest import GITHUB_TOKEN
 from integrations.models import TrackerLink, TrackerMessage
 from integrations.trackers import services
+from integrations.trackers.tests.fixtures import GITHUB_TOKEN
 from tests.factories import ActionItemFactory, PostmortemFactory
 
 

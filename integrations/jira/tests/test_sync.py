@@ -6,9 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from actions import services as item_services
-from integrations.conftest import JIRA_EMAIL, JIRA_TOKEN
 from integrations.models import TrackerLink
 from integrations.trackers import services
+from integrations.trackers.tests.fixtures import JIRA_EMAIL, JIRA_TOKEN
 from tests.factories import ActionItemFactory, PostmortemFactory
 
 
