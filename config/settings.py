@@ -270,6 +270,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "actions.tasks.theme_rollup",
         "schedule": crontab(minute=0, hour=6, day_of_week="mon"),
     },
+    "slack-uploads-cleanup": {
+        "task": "integrations.slack_import.tasks.discard_stale_slack_uploads",
+        "schedule": crontab(minute=20, hour=3),
+    },
+    "tracker-outbox-resend": {
+        "task": "integrations.trackers.tasks.resend_stalled_tracker_messages",
+        "schedule": crontab(minute="*/30"),
+        "options": {"expires": int(timedelta(minutes=25).total_seconds())},
+    },
 }
 
 LOGGING = {

@@ -14,6 +14,7 @@ from integrations.alerts.incident import (
     PayloadError,
     clip,
     digest_key,
+    external_id,
     optional_dict,
     optional_str,
     require,
@@ -90,7 +91,7 @@ def parse(payload, *, version=VERSION, label=SOURCE_LABEL):
         or f"{label} alert group"
     )
     return IncidentUpdate(
-        external_id=clip(group_key, 255),
+        external_id=external_id(group_key),
         title=clip(title, 200),
         url=optional_str(payload, "externalURL"),
         vendor_severity=optional_str(common_labels, "severity")

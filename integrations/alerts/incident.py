@@ -93,6 +93,14 @@ def digest_key(*parts):
     return hashlib.sha256(raw.encode()).hexdigest()[:40]
 
 
+def external_id(value, limit=255):
+    """A vendor id that fits the column: a long one keeps its start and a digest of the whole,
+    so two ids that differ only past the limit stay apart."""
+    if len(value) <= limit:
+        return value
+    return value[: limit - 41] + "~" + hashlib.sha256(value.encode()).hexdigest()[:40]
+
+
 def clip(text, limit):
     text = " ".join(str(text).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -3,6 +3,8 @@
 import logging
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -159,6 +161,17 @@ class _TimelineLine:
     source: str
 
 
+def _link(url):
+    """The tool's link when it is a URL Hindsight can show; internal names such as
+    ``http://alertmanager:9093`` are not (and must not refuse the delivery)."""
+    url = (url or "")[:500]
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        return ""
+    return url
+
+
 def _locked_incident(source, update):
     found = (
         AlertIncident.objects.select_for_update()
@@ -173,7 +186,7 @@ def _locked_incident(source, update):
                 source=source,
                 external_id=update.external_id,
                 title=update.title,
-                url=update.url[:500],
+                url=_link(update.url),
                 vendor_severity=update.vendor_severity[:50],
             )
     except IntegrityError:
@@ -261,8 +274,8 @@ def incident_apply(*, source, update, label):
             incident.title = update.title
         if update.vendor_severity:
             incident.vendor_severity = update.vendor_severity[:50]
-        if update.url:
-            incident.url = update.url[:500]
+        if _link(update.url):
+            incident.url = _link(update.url)
         incident.full_clean(exclude=["source", "postmortem"], validate_unique=False)
         incident.save()
 

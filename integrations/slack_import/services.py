@@ -48,6 +48,14 @@ def slack_import_discard(*, slack_import):
     slack_import.delete()
 
 
+def slack_imports_discard_stale(*, older_than=datetime.timedelta(days=1)):
+    """Uploads nobody imported: their files are deleted with them. Returns how many."""
+    stale = list(SlackImport.objects.filter(created_at__lt=timezone.now() - older_than))
+    for upload in stale:
+        slack_import_discard(slack_import=upload)
+    return len(stale)
+
+
 def channels(slack_import):
     if slack_import.is_paste:
         return [PASTE_CHANNEL]

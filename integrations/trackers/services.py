@@ -1,6 +1,7 @@
 """Action items <-> issue trackers: connections, create/link, the outbox, webhooks in."""
 
 import contextvars
+import datetime
 import logging
 import re
 
@@ -26,6 +27,7 @@ logger = logging.getLogger(__name__)
 applying_remote_change = contextvars.ContextVar("applying_remote_change", default=False)
 
 LABELS = ["hindsight"]
+MAX_ATTEMPTS = 5
 
 
 # --- Connections ---------------------------------------------------------------------------
@@ -186,6 +188,25 @@ def local_change(*, item, closed=None, title=None):
 # --- The outbox ----------------------------------------------------------------------------
 
 
+STALLED_AFTER = datetime.timedelta(hours=1)
+
+
+def messages_resend_stalled():
+    """Pending messages whose task was lost (a worker died, the broker was wiped): queued
+    again. Sending claims the row under a lock, so a message is never sent twice."""
+    from .tasks import deliver_tracker_message
+
+    stalled = list(
+        TrackerMessage.objects.filter(
+            state=TrackerMessage.State.PENDING,
+            created_at__lt=timezone.now() - STALLED_AFTER,
+        ).values_list("pk", flat=True)[:500]
+    )
+    for pk in stalled:
+        deliver_tracker_message.delay(pk)
+    return len(stalled)
+
+
 def message_attempt(*, message_id, final_attempt=False):
     """Send one pending message once; returns the Response, or None if nothing was sent.
     The row is locked while sending, so a redelivered task cannot send it twice."""
@@ -203,6 +224,8 @@ def message_attempt(*, message_id, final_attempt=False):
         if message.action != TrackerMessage.Action.CREATE and not link.external_id:
             return _finish(message, TrackerMessage.State.FAILED, "the ticket was never created")
         message.attempts += 1
+        # Tries are counted on the row, so a resent message still stops after five.
+        final_attempt = final_attempt or message.attempts >= MAX_ATTEMPTS
         payload = message.payload
         if message.action == TrackerMessage.Action.CREATE:
             answer = client.create_issue(link.connection, **payload)

@@ -5,12 +5,16 @@ from django.dispatch import receiver
 from simple_history.signals import post_create_historical_record
 
 from actions.models import ActionItem
+from integrations.models import TrackerLink
 
 from . import services
 
 
 @receiver(post_create_historical_record, sender=ActionItem.history.model)
 def action_item_changed(sender, instance, history_instance, **kwargs):
+    # One cheap query for the items that follow no ticket (nearly all of them).
+    if not TrackerLink.objects.filter(item_id=instance.pk).exclude(external_id="").exists():
+        return
     previous = history_instance.prev_record
     if previous is None:
         return

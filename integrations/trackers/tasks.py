@@ -8,7 +8,7 @@ from . import http, services
 
 logger = logging.getLogger(__name__)
 
-FAILURE_TRIES = 5
+FAILURE_TRIES = services.MAX_ATTEMPTS
 BACKOFF_MAX_SECONDS = 600
 
 
@@ -30,3 +30,9 @@ def deliver_tracker_message(self, message_id):
         full_jitter=True,
     )
     raise self.retry(exc=TrackerTemporaryError(answer.error), countdown=min(countdown, 600))
+
+
+@shared_task
+def resend_stalled_tracker_messages():
+    """Beat, every 30 minutes: see ``services.messages_resend_stalled``."""
+    return services.messages_resend_stalled()

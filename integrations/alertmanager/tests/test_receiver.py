@@ -68,3 +68,20 @@ def test_a_delivery_without_alerts_is_refused_with_400(send):
 
 def test_a_wrong_bearer_secret_is_refused(send):
     assert send(am.resolved(), token="nope").status_code == 401
+
+
+def test_an_internal_alertmanager_url_is_dropped_not_refused(send):
+    payload = am.resolved()
+    payload["externalURL"] = "http://alertmanager:9093"
+    assert send(payload).status_code == 200
+    assert AlertIncident.objects.get().url == ""
+    assert Postmortem.objects.get().summary == "Opened from Alertmanager."
+
+
+def test_group_keys_longer_than_the_column_stay_distinct(send):
+    first, second = am.resolved(), am.resolved()
+    first["groupKey"] = "x" * 300 + "a"
+    second["groupKey"] = "x" * 300 + "b"
+    send(first)
+    send(second)
+    assert AlertIncident.objects.count() == 2
