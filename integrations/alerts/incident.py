@@ -96,11 +96,17 @@ def digest_key(*parts):
 def external_id(value, limit=255):
     """A vendor id that fits the column: a long one keeps its start and a digest of the whole,
     so two ids that differ only past the limit stay apart."""
+    value = no_nul(value)
     if len(value) <= limit:
         return value
     return value[: limit - 41] + "~" + hashlib.sha256(value.encode()).hexdigest()[:40]
 
 
+def no_nul(text):
+    """PostgreSQL text cannot hold NUL characters; JSON can (``\\u0000``)."""
+    return str(text).replace("\x00", "")
+
+
 def clip(text, limit):
-    text = " ".join(str(text).split())
+    text = " ".join(no_nul(text).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"

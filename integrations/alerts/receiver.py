@@ -10,6 +10,7 @@ import logging
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import RequestDataTooBig, ValidationError
+from django.db import DataError
 from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -64,6 +65,10 @@ def alert_receive(request, public_id):
         result = services.incident_apply(source=source, update=update, label=receiver.SOURCE_LABEL)
     except ValidationError as exc:
         return _refuse(source, 400, "rejected: " + " ".join(exc.messages), excerpt)
+    except DataError:
+        # A value the database cannot store (out of range, bad encoding): the sender's fault.
+        logger.warning("alert source %s: delivery not storable", source.pk, exc_info=True)
+        return _refuse(source, 400, "rejected: a value cannot be stored", excerpt)
     incident = result.incident
     return JsonResponse(
         {

@@ -1,7 +1,7 @@
 """Writes for alert sources: creating endpoints, applying deliveries, recording refusals."""
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from integrations import secrets
+from integrations.alerts.incident import no_nul
 from integrations.models import (
     AlertIncident,
     AlertLogEntry,
@@ -129,8 +130,8 @@ def delivery_reject(*, team, source, status_code, reason, excerpt=""):
             source=source,
             kind=source.kind if source else "",
             status_code=status_code,
-            reason=reason[:500],
-            excerpt=excerpt[:500],
+            reason=no_nul(reason)[:500],
+            excerpt=no_nul(excerpt)[:500],
         )
         stale = RejectedDelivery.objects.filter(team=team).values_list("pk", flat=True)[
             RejectedDelivery.KEEP :
@@ -196,6 +197,21 @@ def _locked_incident(source, update):
         )
 
 
+def _without_nul(update):
+    """The update with NUL characters removed from every text (PostgreSQL refuses them)."""
+    return replace(
+        update,
+        external_id=no_nul(update.external_id),
+        title=no_nul(update.title),
+        url=no_nul(update.url),
+        vendor_severity=no_nul(update.vendor_severity),
+        entries=[
+            replace(entry, key=no_nul(entry.key), text=no_nul(entry.text))
+            for entry in update.entries
+        ],
+    )
+
+
 def _earliest(*values):
     present = [v for v in values if v is not None]
     return min(present) if present else None
@@ -245,6 +261,7 @@ def incident_apply(*, source, update, label):
     and once it is resolved create (or bring up to date) its draft postmortem — all in one
     transaction, so a failure leaves nothing half-written. Redeliveries change nothing."""
     team = source.team
+    update = _without_nul(update)
     with transaction.atomic():
         incident = _locked_incident(source, update)
         rules = dict(SeverityRule.objects.filter(team=team).values_list("value", "severity"))

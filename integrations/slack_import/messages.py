@@ -82,7 +82,8 @@ def readable(text, users):
             return f"[{label}]({target})" if label else target
         return label or target
 
-    return html.unescape(_LINK.sub(link, text or ""))
+    # PostgreSQL text cannot hold NUL characters; a JSON export can.
+    return html.unescape(_LINK.sub(link, text or "")).replace("\x00", "")
 
 
 def from_export(raw, users):
@@ -118,7 +119,7 @@ def from_export(raw, users):
         ts=ts,
         at=at,
         user_id=user_id,
-        author=str(author),
+        author=str(author).replace("\x00", ""),
         text=readable(str(raw.get("text") or ""), users),
         thread_ts=str(raw.get("thread_ts") or ""),
         bot=bot,

@@ -112,6 +112,9 @@ def tracker_webhook(request, public_id):
         return JsonResponse({"error": "the body is not JSON"}, status=400)
     if change is None:
         return JsonResponse({"status": "ignored"})
+    change.description = change.description.replace("\x00", "")
+    if isinstance(change.assignee, str):
+        change.assignee = change.assignee.replace("\x00", "")
     try:
         item = services.remote_change_apply(connection=connection, change=change)
     except ValidationError as exc:

@@ -81,3 +81,13 @@ def test_a_rejected_draft_answers_400_with_the_reason(deliver, source, team):
     assert answer.status_code == 400
     assert "future" in answer.json()["error"]
     assert RejectedDelivery.objects.get(team=team).status_code == 400
+
+
+def test_nul_characters_in_the_payload_are_dropped_not_a_500(deliver, source):
+    from integrations.alertmanager.tests import payloads as am
+
+    payload = am.resolved()
+    payload["commonAnnotations"]["summary"] = "Checkout\u0000 latency"
+    answer = deliver(source[0], payload, headers=bearer(source))
+    assert answer.status_code == 200
+    assert Postmortem.objects.get().title == "Checkout latency"
