@@ -10,9 +10,11 @@ DEV := $(VENV)/.dev-installed
 ifeq ($(CI),true)
 export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/hindsight
 export CELERY_BROKER_URL ?= redis://127.0.0.1:6379/0
+# The cache every web process shares (dashboard/metrics figures and their version key).
+export CACHE_URL ?= redis://127.0.0.1:6379/1
 endif
 
-.PHONY: run test lint bench worker screenshots messages clean-venv system-packages
+.PHONY: run test fuzz lint bench worker screenshots messages clean-venv system-packages
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +63,10 @@ test: $(DEV) system-packages messages
 	DEBUG=false SECRET_KEY=check-deploy-$$RANDOM-not-a-real-secret-but-long-enough-for-django-checks \
 	  ALLOWED_HOSTS=hindsight.example.com $(BIN)/python manage.py check --deploy --fail-level WARNING
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+## make fuzz: the property tests (tests/test_fuzz_*.py) with many more generated examples.
+fuzz: $(DEV) messages
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest tests/test_fuzz_filters.py tests/test_fuzz_forms.py -q $(PYTEST_ARGS)
 
 lint: $(DEV)
 	$(BIN)/ruff check .

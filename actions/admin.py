@@ -1,11 +1,13 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from postmortems.admin import StoresRenderedMarkdown
+
 from .models import ActionItem, KaizenReview, ReminderLog, ThemeRollup
 
 
 @admin.register(ActionItem)
-class ActionItemAdmin(SimpleHistoryAdmin):
+class ActionItemAdmin(StoresRenderedMarkdown, SimpleHistoryAdmin):
     list_display = ["title", "team", "priority", "status", "assignee", "due_date"]
     list_filter = ["status", "priority", "kind", "team"]
     search_fields = ["title"]
@@ -25,4 +27,6 @@ class ThemeRollupAdmin(admin.ModelAdmin):
     list_filter = ["period_start"]
 
 
-admin.site.register(KaizenReview)
+@admin.register(KaizenReview)
+class KaizenReviewAdmin(StoresRenderedMarkdown, admin.ModelAdmin):
+    pass

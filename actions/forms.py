@@ -3,18 +3,23 @@ import json
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.validators import URLValidator
+from django.core.validators import MaxLengthValidator, URLValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from postmortems.bounds import range_error
+from postmortems.fields import (
+    BoundedDateField,
+    IdField,
+    IdModelChoiceField,
+    IdModelMultipleChoiceField,
+    parse_id,
+)
 from postmortems.models import Severity, Team
 
 from . import services
 from .models import ActionItem
 from .selectors import SORTS
-
-# Larger ids cannot be a primary key (and would overflow the database driver).
-MAX_PK = 2**63 - 1
 
 
 class ActionItemForm(forms.ModelForm):
@@ -42,6 +47,12 @@ class ActionItemForm(forms.ModelForm):
             "tracker_url",
             "notes",
         ]
+        field_classes = {
+            "team": IdModelChoiceField,
+            "assignee": IdModelChoiceField,
+            "factor": IdModelChoiceField,
+            "due_date": BoundedDateField,
+        }
         widgets = {
             "due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "notes": forms.Textarea(attrs={"rows": 4}),
@@ -55,7 +66,11 @@ class ActionItemForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.postmortem = postmortem
         User = get_user_model()
-        self.fields["team"].queryset = Team.objects.order_by("name")
+        teams = Team.objects.order_by("name")
+        if postmortem.restricted:
+            # services.check_owner_team: a restricted postmortem's items stay with its team.
+            teams = teams.filter(pk=postmortem.team_id)
+        self.fields["team"].queryset = teams
         if "assignee" in self.fields:
             self.fields["assignee"].queryset = (
                 User.objects.filter(memberships__isnull=False).distinct().order_by("username")
@@ -64,6 +79,11 @@ class ActionItemForm(forms.ModelForm):
                 f"{u.get_full_name()} ({u.username})" if u.get_full_name() else u.username
             )
         self.fields["factor"].queryset = postmortem.factors.all()
+        if "notes" in self.fields:
+            self.fields["notes"].max_length = settings.ACTION_ITEM_NOTES_MAX_CHARS
+            self.fields["notes"].validators.append(
+                MaxLengthValidator(settings.ACTION_ITEM_NOTES_MAX_CHARS)
+            )
         self.fields["factor"].required = False
         self.fields["due_date"].required = False
         if not self.instance.pk:
@@ -128,16 +148,14 @@ class BulkUpdateForm(forms.Form):
         choices=[("", _("— keep —"))]
         + [(s, ActionItem.Status(s).label) for s in services.BULK_STATUS_ACTIONS],
     )
-    assignee = forms.ModelChoiceField(
+    assignee = IdModelChoiceField(
         label=_("Assign to"), required=False, queryset=get_user_model().objects.all()
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Any integer is accepted here; the view keeps only visible, managed items.
-        self.fields["items"].valid_value = lambda value: (
-            str(value).isdigit() and 0 < int(value) <= MAX_PK
-        )
+        self.fields["items"].valid_value = lambda value: parse_id(value) is not None
 
     def clean(self):
         cleaned = super().clean()
@@ -170,10 +188,8 @@ class DashboardFilterForm(forms.Form):
     """The dashboard's query parameters. Invalid values are dropped, never an error page."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    team = forms.IntegerField(label=_("Team"), required=False, min_value=1, max_value=MAX_PK)
-    assignee = forms.IntegerField(
-        label=_("Assignee"), required=False, min_value=1, max_value=MAX_PK
-    )
+    team = IdField(label=_("Team"))
+    assignee = IdField(label=_("Assignee"))
     status = forms.MultipleChoiceField(
         label=_("Status"), required=False, choices=ActionItem.Status.choices
     )
@@ -192,10 +208,10 @@ class DashboardFilterForm(forms.Form):
     due_within = forms.IntegerField(
         label=_("Due within (days)"), required=False, min_value=0, max_value=3650
     )
-    created_from = forms.DateField(label=_("Created from"), required=False)
-    created_to = forms.DateField(label=_("Created to"), required=False)
-    closed_from = forms.DateField(label=_("Closed from"), required=False)
-    closed_to = forms.DateField(label=_("Closed to"), required=False)
+    created_from = BoundedDateField(label=_("Created from"), required=False)
+    created_to = BoundedDateField(label=_("Created to"), required=False)
+    closed_from = BoundedDateField(label=_("Closed from"), required=False)
+    closed_to = BoundedDateField(label=_("Closed to"), required=False)
     sort = forms.ChoiceField(label=_("Sort"), required=False, choices=_sort_choices)
 
     def filters(self):
@@ -275,18 +291,18 @@ class ThemeForm(forms.Form):
 
 
 class ThemeMergeForm(forms.Form):
-    source = forms.ModelChoiceField(
+    source = IdModelChoiceField(
         label=_("Merge this theme"), queryset=None, help_text=_("It is deleted after the merge.")
     )
-    target = forms.ModelChoiceField(label=_("into this theme"), queryset=None)
+    target = IdModelChoiceField(label=_("into this theme"), queryset=None)
     confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, **kwargs):
-        from postmortems.models import Theme
+    def __init__(self, *args, user, **kwargs):
+        from postmortems.selectors import visible_themes
 
         super().__init__(*args, **kwargs)
-        self.fields["source"].queryset = Theme.objects.all()
-        self.fields["target"].queryset = Theme.objects.all()
+        self.fields["source"].queryset = visible_themes(user)
+        self.fields["target"].queryset = visible_themes(user)
 
     def clean(self):
         data = super().clean()
@@ -296,11 +312,11 @@ class ThemeMergeForm(forms.Form):
 
 
 class KaizenReviewForm(forms.Form):
-    team = forms.ModelChoiceField(label=_("Team"), queryset=None)
-    period_start = forms.DateField(
+    team = IdModelChoiceField(label=_("Team"), queryset=None)
+    period_start = BoundedDateField(
         label=_("Period start"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    period_end = forms.DateField(
+    period_end = BoundedDateField(
         label=_("Period end"), widget=forms.DateInput(attrs={"type": "date"})
     )
     notes = forms.CharField(
@@ -308,7 +324,7 @@ class KaizenReviewForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Markdown. Themes discussed, decisions, owners."),
     )
-    action_items = forms.ModelMultipleChoiceField(
+    action_items = IdModelMultipleChoiceField(
         label=_("Linked action items"),
         queryset=None,
         required=False,
@@ -320,6 +336,10 @@ class KaizenReviewForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = teams
         self.fields["action_items"].queryset = action_items
+        limit = settings.KAIZEN_REVIEW_NOTES_MAX_CHARS
+        self.fields["notes"].max_length = limit
+        self.fields["notes"].validators.append(MaxLengthValidator(limit))
+        self.fields["notes"].widget.attrs["maxlength"] = limit
 
     def clean(self):
         data = super().clean()
@@ -334,3 +354,34 @@ class KaizenReviewForm(forms.Form):
                 _("Link only action items owned by %(team)s.") % {"team": team.name},
             )
         return data
+
+
+class ReportFilterForm(forms.Form):
+    """``?team=&from=&to=`` of the metrics and Kaizen pages and their CSVs: dates inside the
+    window and at most ``MAX_REPORT_RANGE_DAYS`` apart."""
+
+    team = IdField(label=_("Team"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # "from" is a Python keyword, so these two are added here rather than declared.
+        self.fields["from"] = BoundedDateField(label=_("From"), required=False)
+        self.fields["to"] = BoundedDateField(label=_("To"), required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        first, last = cleaned.get("from"), cleaned.get("to")
+        if first and last and first > last:
+            raise forms.ValidationError(_("The start date is after the end date."))
+        if message := range_error(first, last):
+            raise forms.ValidationError(message, code="range_too_wide")
+        return cleaned
+
+    def messages(self):
+        """Every error as one line, each field's named."""
+        lines = []
+        for name, errors in self.errors.items():
+            for error in errors:
+                label = self.fields[name].label if name in self.fields else None
+                lines.append(f"{label}: {error}" if label else error)
+        return lines

@@ -32,6 +32,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from postmortems import slack
 from postmortems.models import ContributingFactor, SlackMessage, Team
 
 from .models import ActionItem, ThemeRollup
@@ -101,9 +102,41 @@ def rollup(period_end=None):
     """
     end = _as_date(period_end) or last_completed_week_end()
     start = end - datetime.timedelta(days=6)
+    counts = _counts(start, end, with_restricted=True)
+    open_counts = _counts(start, end, with_restricted=False)
+    rows = []
+    for (theme_id, team_id), c in counts.items():
+        if not c.any():
+            continue
+        o = open_counts.get((theme_id, team_id)) or _Counts()
+        rows.append(
+            ThemeRollup(
+                theme_id=theme_id,
+                team_id=team_id,
+                period_start=start,
+                period_end=end,
+                postmortem_count=c.postmortems,
+                factor_count=c.factors,
+                open_action_count=c.open,
+                overdue_action_count=c.overdue,
+                change=c.postmortems - c.previous,
+                open_postmortem_count=o.postmortems,
+                open_factor_count=o.factors,
+                open_open_action_count=o.open,
+                open_overdue_action_count=o.overdue,
+            )
+        )
+    with transaction.atomic():
+        ThemeRollup.objects.filter(period_start=start).delete()
+        ThemeRollup.objects.bulk_create(rows, batch_size=1000)
+    return RollupResult(start, end, len(rows))
+
+
+def _counts(start, end, *, with_restricted):
+    """``{(theme_id, team_id or None): _Counts}`` of one week, with or without restricted
+    postmortems. Two grouped queries."""
     start_at, end_at = day_start(start), day_start(end + datetime.timedelta(days=1))
     previous_at = start_at - WEEK
-
     through = ContributingFactor.themes.through
     at = Coalesce(
         "contributingfactor__postmortem__started_at", "contributingfactor__postmortem__created_at"
@@ -112,6 +145,7 @@ def rollup(period_end=None):
     factor_rows = (
         through.objects.annotate(at=at, team_id=F("contributingfactor__postmortem__team_id"))
         .filter(at__gte=previous_at, at__lt=end_at)
+        .filter(restricted_filter("contributingfactor__postmortem__", with_restricted))
         .values("theme_id", "team_id")
         .annotate(
             postmortems=Count("contributingfactor__postmortem_id", distinct=True, filter=current),
@@ -127,6 +161,7 @@ def rollup(period_end=None):
     )
     action_rows = (
         ActionItem.objects.filter(open_then, factor__themes__isnull=False)
+        .filter(restricted_filter("postmortem__", with_restricted))
         .values("team_id", theme_id=F("factor__themes"))
         .annotate(open=Count("id"), overdue=Count("id", filter=Q(due_date__lte=end)))
         .order_by()
@@ -145,25 +180,11 @@ def rollup(period_end=None):
             c.open += row["open"]
             c.overdue += row["overdue"]
 
-    rows = [
-        ThemeRollup(
-            theme_id=theme_id,
-            team_id=team_id,
-            period_start=start,
-            period_end=end,
-            postmortem_count=c.postmortems,
-            factor_count=c.factors,
-            open_action_count=c.open,
-            overdue_action_count=c.overdue,
-            change=c.postmortems - c.previous,
-        )
-        for (theme_id, team_id), c in counts.items()
-        if c.any()
-    ]
-    with transaction.atomic():
-        ThemeRollup.objects.filter(period_start=start).delete()
-        ThemeRollup.objects.bulk_create(rows, batch_size=1000)
-    return RollupResult(start, end, len(rows))
+    return counts
+
+
+def restricted_filter(prefix, with_restricted):
+    return Q() if with_restricted else Q(**{f"{prefix}restricted": False})
 
 
 def rollup_weeks(*, period_end=None, weeks=1):
@@ -226,30 +247,36 @@ def periods_between(first, last):
     return weeks
 
 
-def trends(periods, *, team=None):
+def trends(periods, *, team=None, with_restricted=True):
     """ThemeTrend per theme with postmortems in ``periods`` (list of (start, end) weeks),
-    ranked by recurrence (periods with incidents), then by postmortems. One query."""
+    ranked by recurrence (periods with incidents), then by postmortems. One query.
+
+    ``with_restricted=False`` counts no restricted postmortem (see ``reader_sees_all``)."""
     if not periods:
         return []
     index = {start: i for i, (start, _) in enumerate(periods)}
     latest = periods[-1][0]
     scope = Q(team__isnull=True) if team is None else Q(team=team)
-    earlier = ThemeRollup.objects.filter(
-        scope, theme_id=OuterRef("theme_id"), period_start__lt=latest, postmortem_count__gt=0
-    )
-    rows = (
-        ThemeRollup.objects.filter(scope, period_start__in=list(index))
-        .annotate(seen_before=Exists(earlier), theme_name=F("theme__name"))
-        .values_list(
-            "theme_id",
-            "theme_name",
-            "period_start",
+    prefix = "" if with_restricted else "open_"
+    counts = [
+        f"{prefix}{name}"
+        for name in (
             "postmortem_count",
             "factor_count",
             "open_action_count",
             "overdue_action_count",
-            "seen_before",
         )
+    ]
+    if not with_restricted:
+        # A row that only counts restricted postmortems does not exist for this reader.
+        scope &= Q(**{f"{counts[0]}__gt": 0}) | Q(**{f"{counts[2]}__gt": 0})
+    earlier = ThemeRollup.objects.filter(
+        scope, theme_id=OuterRef("theme_id"), period_start__lt=latest, **{f"{counts[0]}__gt": 0}
+    )
+    rows = (
+        ThemeRollup.objects.filter(scope, period_start__in=list(index))
+        .annotate(seen_before=Exists(earlier), theme_name=F("theme__name"))
+        .values_list("theme_id", "theme_name", "period_start", *counts, "seen_before")
     )
     by_theme = {}
     for theme_id, name, start, pms, factors, open_, overdue, seen in rows:
@@ -267,6 +294,17 @@ def trends(periods, *, team=None):
     ranked = [t for t in by_theme.values() if t.total]
     ranked.sort(key=lambda t: (-t.periods_with_incidents, -t.total, t.name.lower()))
     return ranked
+
+
+def reader_sees_all(user, team=None):
+    """Whether ``user`` may see the roll-up counts that include restricted postmortems: a
+    superuser, or a member of ``team`` looking at its own rows. Anyone else gets the counts
+    without restricted postmortems (undercounting the few restricted ones they may read)."""
+    from postmortems.permissions import is_team_member
+
+    if user.is_superuser:
+        return True
+    return team is not None and is_team_member(user, team)
 
 
 # --- Inline SVG sparkline ----------------------------------------------------------------------
@@ -314,7 +352,8 @@ def digest_payload(team, team_trends, period_end):
                     "%(open)d open actions"
                 )
                 % {
-                    "theme": t.name,
+                    # Theme names are typed by anyone who writes a factor.
+                    "theme": slack.escape(t.name),
                     "incidents": incidents,
                     "periods": t.periods_with_incidents,
                     "weeks": len(t.counts),
@@ -328,7 +367,7 @@ def digest_payload(team, team_trends, period_end):
         more = _("Open the Kaizen review")
     body = "\n".join(lines)
     return {
-        "text": f"{title}\n{body}\n{link}",
+        "text": f"{slack.escape(title)}\n{body}\n{link}",
         "blocks": [
             {"type": "header", "text": {"type": "plain_text", "text": title[:150]}},
             {"type": "section", "text": {"type": "mrkdwn", "text": body}},
@@ -444,20 +483,26 @@ class Suggestion:
     shared_words: list
 
 
-def suggest_themes(text, *, limit=SUGGESTION_LIMIT, exclude=()):
+def suggest_themes(text, *, user, limit=SUGGESTION_LIMIT, exclude=()):
     """Themes for a factor description, best first: keyword matches weigh most, then the
-    share of the text's words found in past factors tagged with the theme. Two queries."""
-    from postmortems.models import Theme
+    share of the text's words found in past factors tagged with the theme. Two queries.
+
+    Only themes and factors ``user`` may see take part: the shared words are quoted back,
+    so comparing against a restricted factor would let anyone read it word by word."""
+    from postmortems.selectors import visible_postmortems, visible_themes
 
     lowered = (text or "").lower()
     words = tokens(text)
     if not words:
         return []
-    themes = {t.pk: t for t in Theme.objects.exclude(pk__in=list(exclude))}
+    themes = {t.pk: t for t in visible_themes(user).exclude(pk__in=list(exclude))}
     vocab = defaultdict(set)
     through = ContributingFactor.themes.through
     rows = (
-        through.objects.filter(theme_id__in=list(themes))
+        through.objects.filter(
+            theme_id__in=list(themes),
+            contributingfactor__postmortem__in=visible_postmortems(user).values("pk"),
+        )
         .order_by("-contributingfactor_id")
         .values_list("theme_id", "contributingfactor__description")[:SUGGESTION_SAMPLE]
     )

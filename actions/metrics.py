@@ -166,13 +166,18 @@ def _day_start(day, tz):
     return datetime.datetime.combine(day, datetime.time.min, tzinfo=tz)
 
 
-def incident_rows(*, first, last, team=None, tz=None):
+def incident_rows(*, first, last, team=None, tz=None, postmortems=None):
     """One tuple per incident that started (or, lacking a start, was written) in
     [first, last]: (at, severity, started, detected, resolved, published, caused_by_change).
-    Counts include restricted postmortems; no title is read."""
+    ``postmortems`` is the reader's ``visible_postmortems`` (None: all of them): a figure
+    over a day or a team with one restricted incident would describe that incident."""
     tz = tz or timezone.get_current_timezone()
-    qs = Postmortem.objects.annotate(at=Coalesce("started_at", "created_at")).filter(
-        at__gte=_day_start(first, tz), at__lt=_day_start(last + datetime.timedelta(days=1), tz)
+    qs = (
+        (Postmortem.objects if postmortems is None else postmortems)
+        .annotate(at=Coalesce("started_at", "created_at"))
+        .filter(
+            at__gte=_day_start(first, tz), at__lt=_day_start(last + datetime.timedelta(days=1), tz)
+        )
     )
     if team is not None:
         qs = qs.filter(team=team)
@@ -189,11 +194,13 @@ def incident_rows(*, first, last, team=None, tz=None):
     )
 
 
-def action_rows(*, first, last, team=None):
+def action_rows(*, first, last, team=None, postmortems=None):
     """(due_date, status, completed_at, severity) of action items due in [first, last]."""
     qs = ActionItem.objects.filter(due_date__gte=first, due_date__lte=last)
     if team is not None:
         qs = qs.filter(team=team)
+    if postmortems is not None:
+        qs = qs.filter(postmortem__in=postmortems.values("pk"))
     return list(
         qs.order_by().values_list("due_date", "status", "completed_at", "postmortem__severity")
     )
@@ -279,7 +286,7 @@ _DURATIONS = (
 _MISSING = {"mttd": "missing_detected", "mttr": "missing_resolved", "publish": "missing_published"}
 
 
-def _incident_figures_sql(*, first, last, team, tz):
+def _incident_figures_sql(*, first, last, team, tz, postmortems=None):
     """One grouped query: each (month, severity), each month, each severity and the whole
     range, with counts, the two middle values (``percentile_disc`` from either end: the same
     value for an odd count) and nearest-rank p90s (``percentile_disc``, like ``p90``)."""
@@ -302,6 +309,10 @@ def _incident_figures_sql(*, first, last, team, tz):
     if team is not None:
         team_sql = f"AND {qn('team_id')} = %s"
         params.append(team.pk)
+    if postmortems is not None:
+        visible_sql, visible_params = postmortems.values("pk").query.sql_with_params()
+        team_sql += f" AND {qn('id')} IN ({visible_sql})"
+        params.extend(visible_params)
     # Identifiers and fixed text only in the f-string; the values are parameters.
     sql = f"""
         SELECT GROUPING(month), GROUPING(severity), month, severity, count(*),
@@ -320,13 +331,15 @@ def _incident_figures_sql(*, first, last, team, tz):
         return cursor.fetchall()
 
 
-def _action_counts_sql(*, first, last, team, today, tz):
+def _action_counts_sql(*, first, last, team, today, tz, postmortems=None):
     """(month, severity, due, on time) of the action items due in [first, last] that count
     toward the on-time rate (see ``build_report``), grouped by the database."""
     done = Q(status=ActionItem.Status.DONE, completed_at__isnull=False)
     qs = ActionItem.objects.filter(due_date__gte=first, due_date__lte=last)
     if team is not None:
         qs = qs.filter(team=team)
+    if postmortems is not None:
+        qs = qs.filter(postmortem__in=postmortems.values("pk"))
     on_time = done & LessThanOrEqual(TruncDate("completed_at", tzinfo=tz), F("due_date"))
     return list(
         qs.exclude(status=ActionItem.Status.WONT_DO)
@@ -338,10 +351,12 @@ def _action_counts_sql(*, first, last, team, today, tz):
     )
 
 
-def _report_sql(*, first, last, team, today, tz):
+def _report_sql(*, first, last, team, today, tz, postmortems=None):
     buckets = defaultdict(Bucket)
     totals = defaultdict(Bucket)
-    for row in _incident_figures_sql(first=first, last=last, team=team, tz=tz):
+    for row in _incident_figures_sql(
+        first=first, last=last, team=team, tz=tz, postmortems=postmortems
+    ):
         no_month, no_severity, month, severity, incidents, by_change, *stats = row
         if no_month:
             bucket = totals[ALL if no_severity else severity]
@@ -358,22 +373,27 @@ def _report_sql(*, first, last, team, today, tz):
     _add_action_counts(
         buckets,
         totals,
-        _action_counts_sql(first=first, last=last, team=team, today=today, tz=tz),
+        _action_counts_sql(
+            first=first, last=last, team=team, today=today, tz=tz, postmortems=postmortems
+        ),
     )
     return Report(months=_months(first, last), buckets=dict(buckets), totals=dict(totals))
 
 
-def report(*, first=None, last=None, team=None, today=None):
-    """The metrics for [first, last] (default: the last 12 months), two queries."""
+def report(*, first=None, last=None, team=None, today=None, postmortems=None):
+    """The metrics for [first, last] (default: the last 12 months), two queries, over
+    ``postmortems`` (the reader's ``visible_postmortems``; None: every postmortem)."""
     default_first, default_last = default_range(today)
     first, last = first or default_first, last or default_last
     tz = timezone.get_current_timezone()
     if connection.vendor == "postgresql":
         today = today or timezone.localdate()
-        return _report_sql(first=first, last=last, team=team, today=today, tz=tz)
+        return _report_sql(
+            first=first, last=last, team=team, today=today, tz=tz, postmortems=postmortems
+        )
     return build_report(
-        incident_rows(first=first, last=last, team=team, tz=tz),
-        action_rows(first=first, last=last, team=team),
+        incident_rows(first=first, last=last, team=team, tz=tz, postmortems=postmortems),
+        action_rows(first=first, last=last, team=team, postmortems=postmortems),
         first=first,
         last=last,
         today=today,

@@ -5,10 +5,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from postmortems.bounds import NulFreeTextMixin
 from postmortems.models import ContributingFactor, Postmortem, SlackMessage, Team, Theme
 
 
-class ActionItem(models.Model):
+class ActionItem(NulFreeTextMixin, models.Model):
     class Kind(models.TextChoices):
         PREVENT = "prevent", _("Prevent")
         DETECT = "detect", _("Detect")
@@ -86,6 +87,7 @@ class ActionItem(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
+    markdown_fields = (("notes", "notes_html"),)
     history = HistoricalRecords(excluded_fields=["notes_html"])
 
     class Meta:
@@ -112,7 +114,7 @@ class ActionItem(models.Model):
         return self.status in self.OPEN_STATUSES
 
 
-class ReminderLog(models.Model):
+class ReminderLog(NulFreeTextMixin, models.Model):
     """One reminder of one kind for one item on one day.
 
     The unique constraint is the claim that makes reminders exactly-once: a sweep inserts
@@ -158,7 +160,7 @@ class ReminderLog(models.Model):
         return f"{self.kind} for {self.item_id} on {self.for_date} ({self.state})"
 
 
-class ThemeRollup(models.Model):
+class ThemeRollup(NulFreeTextMixin, models.Model):
     """Weekly counts for one theme, overall (team empty) or for one team."""
 
     theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="rollups")
@@ -173,6 +175,13 @@ class ThemeRollup(models.Model):
     overdue_action_count = models.PositiveIntegerField(default=0)
     # postmortem_count minus the previous period's.
     change = models.IntegerField(default=0)
+    # The same four counts without restricted postmortems: what everyone who may not read
+    # them all is shown, so a theme typed on a restricted postmortem (or one more incident
+    # of a theme) never shows up to outsiders.
+    open_postmortem_count = models.PositiveIntegerField(default=0)
+    open_factor_count = models.PositiveIntegerField(default=0)
+    open_open_action_count = models.PositiveIntegerField(default=0)
+    open_overdue_action_count = models.PositiveIntegerField(default=0)
     computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -194,7 +203,7 @@ class ThemeRollup(models.Model):
         return f"{self.theme} {self.period_start}–{self.period_end}"
 
 
-class KaizenReview(models.Model):
+class KaizenReview(NulFreeTextMixin, models.Model):
     """What a team chose to improve in a Kaizen review session."""
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="kaizen_reviews")
@@ -209,6 +218,7 @@ class KaizenReview(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    markdown_fields = (("notes", "notes_html"),)
 
     class Meta:
         ordering = ["-period_end", "-id"]

@@ -55,6 +55,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from postmortems import slack
 from postmortems.models import SlackMessage, Team
 from postmortems.services import slack_message_enqueue
 
@@ -107,6 +108,8 @@ class Claimed(NamedTuple):
     first_name: str | None
     last_name: str | None
     slack_member_id: str | None
+    restricted: bool
+    postmortem_team_id: int
 
     @property
     def person_name(self):
@@ -125,6 +128,8 @@ CLAIMED_FIELDS = (
     "item__assignee__first_name",
     "item__assignee__last_name",
     "item__assignee__profile__slack_member_id",
+    "item__postmortem__restricted",
+    "item__postmortem__team_id",
 )
 
 
@@ -457,11 +462,6 @@ def _collect_outcomes(report):
 # --- The message --------------------------------------------------------------------------
 
 
-def _escape(text):
-    # Slack's mrkdwn treats these three as control characters.
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def item_url(item_id):
     return f"{settings.SITE_URL}/actions/{item_id}/"
 
@@ -475,7 +475,7 @@ def _who(row):
     member_id = (row.slack_member_id or "").strip().upper()
     if _SLACK_MEMBER_ID.match(member_id):
         return f"<@{member_id}>"
-    return f"*{_escape(row.person_name)}*"
+    return f"*{slack.escape(row.person_name)}*"
 
 
 def _kind_label(kind, row, today):
@@ -493,7 +493,7 @@ def _kind_label(kind, row, today):
 def _item_line(row, kinds, today):
     title = row.title if len(row.title) <= MAX_TITLE_CHARS else row.title[:MAX_TITLE_CHARS] + "…"
     parts = [
-        f"<{item_url(row.item_id)}|{_escape(title)}>",
+        f"<{item_url(row.item_id)}|{slack.escape(title)}>",
         row.priority,
         _("due %(date)s") % {"date": row.due_date.isoformat()},
         *(_kind_label(kind, row, today) for kind in sorted(kinds, key=KIND_ORDER.get)),
@@ -546,7 +546,19 @@ def build_payload(team, rows, today):
         return _build_payload(team, rows, today)
 
 
+def hide_restricted(team, row):
+    """The reminder as ``team``'s channel may see it. An item of a restricted postmortem is
+    owned by the postmortem's team (``services.check_owner_team``); one owned elsewhere all
+    the same (the postmortem became restricted later) is still reminded, but its title never
+    reaches a channel whose members cannot open it: the line says a restricted item is due
+    and links to it, for whoever may open it."""
+    if not row.restricted or row.postmortem_team_id == team.pk:
+        return row
+    return row._replace(title=_("A restricted action item — open Hindsight to see it"))
+
+
 def _build_payload(team, rows, today):
+    rows = [hide_restricted(team, row) for row in rows]
     groups, kinds_by_item = _groups(rows, today)
     total_items = len(kinds_by_item)
     per_kind = defaultdict(int)
@@ -582,7 +594,7 @@ def _build_payload(team, rows, today):
 
     blocks = [
         {"type": "header", "text": {"type": "plain_text", "text": _clip(header, MAX_HEADER_CHARS)}},
-        _section(_escape(summary)),
+        _section(slack.escape(summary)),
     ]
     # One block stays free for the closing link.
     room = MAX_BLOCKS - len(blocks) - 1
@@ -614,12 +626,14 @@ def _build_payload(team, rows, today):
         closing = (
             ngettext("…and %(n)d more item.", "…and %(n)d more items.", more) % {"n": more}
             + f" <{dashboard}|"
-            + _("See all open items of %(team)s") % {"team": _escape(team.name)}
+            + _("See all open items of %(team)s") % {"team": slack.escape(team.name)}
             + ">"
         )
     else:
         closing = (
-            f"<{dashboard}|" + _("Open %(team)s's dashboard") % {"team": _escape(team.name)} + ">"
+            f"<{dashboard}|"
+            + _("Open %(team)s's dashboard") % {"team": slack.escape(team.name)}
+            + ">"
         )
     blocks.append(_section(closing))
 
@@ -630,7 +644,7 @@ def _build_payload(team, rows, today):
 def _fallback_text(header, summary, lines, total_items, dashboard):
     """Plain text for notifications and clients without Block Kit: the summary, as many item
     lines as fit, and the dashboard link."""
-    head = f"{_escape(header)}\n{_escape(summary)}"
+    head = f"{slack.escape(header)}\n{slack.escape(summary)}"
     tail_more = "\n" + _("…and more: %(url)s")
     budget = MAX_TEXT_CHARS - len(head) - len(tail_more) - len(dashboard)
     kept = []

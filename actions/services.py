@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from postmortems import markdown
+from postmortems import limits, markdown
 from postmortems.models import Membership
 from postmortems.permissions import is_team_manager
 
@@ -92,6 +92,23 @@ def _check_assignee(team, assignee):
         )
 
 
+def check_owner_team(postmortem, team):
+    """The rule for who may own an action item of a restricted postmortem: only its own
+    team, whose members can open it. Another team would be reminded of the item in its
+    Slack channel and list it on its dashboard while its members get 404 on the item."""
+    if team is None or not postmortem.restricted or team.pk == postmortem.team_id:
+        return
+    raise ValidationError(
+        {
+            "team": _(
+                "This postmortem is restricted: its action items stay with %(team)s, whose "
+                "members can open it."
+            )
+            % {"team": postmortem.team.name}
+        }
+    )
+
+
 def _check_factor(postmortem, factor):
     if factor is not None and factor.postmortem_id != postmortem.pk:
         raise ValidationError(
@@ -105,6 +122,7 @@ def _check_not_past(due_date):
 
 
 def _save(item, *, by, reason, update_fields=None):
+    limits.check_text(notes=(item.notes, "ACTION_ITEM_NOTES_MAX_CHARS"))
     item.notes_html = markdown.render(item.notes)
     item.full_clean()
     # simple-history reads these for the history row (also outside a request, e.g. Celery).
@@ -136,8 +154,14 @@ def action_item_create(
     if due_date is None:
         due_date = default_due_date(priority=priority, postmortem=postmortem)
     _check_not_past(due_date)
+    check_owner_team(postmortem, team)
     _check_assignee(team, assignee)
     _check_factor(postmortem, factor)
+    limits.check_room(
+        existing=postmortem.action_items.count(),
+        setting="ACTION_ITEMS_MAX_PER_POSTMORTEM",
+        what=_("action items"),
+    )
     item = ActionItem(
         postmortem=postmortem,
         factor=factor,
@@ -169,6 +193,8 @@ def action_item_update(*, item, by, **changes):
             _check_not_past(changes["due_date"])
     for name, value in changes.items():
         setattr(item, name, value)
+    if "team" in changes:
+        check_owner_team(item.postmortem, item.team)
     _check_assignee(item.team, item.assignee)
     _check_factor(item.postmortem, item.factor)
     return _save(item, by=by, reason=_("Edited"))
@@ -430,6 +456,7 @@ def kaizen_review_create(*, team, period_start, period_end, notes, action_items=
         raise ValidationError(
             {"action_items": _("Link only action items owned by %(team)s.") % {"team": team.name}}
         )
+    limits.check_text(notes=(notes, "KAIZEN_REVIEW_NOTES_MAX_CHARS"))
     review = KaizenReview(
         team=team,
         period_start=period_start,
@@ -444,3 +471,20 @@ def kaizen_review_create(*, team, period_start, period_end, notes, action_items=
     review.save()
     review.action_items.set(action_items)
     return review
+
+
+# --- Exports ---------------------------------------------------------------------------------
+
+
+def export_audit_record(*, by, export, team_id=None, query=""):
+    """Record one CSV export in the audit log of the team it was filtered to."""
+    from postmortems.models import AuditEvent, Team
+    from postmortems.services import audit_record
+
+    team = Team.objects.filter(pk=team_id).first() if team_id else None
+    return audit_record(
+        action=AuditEvent.Action.EXPORT_CSV,
+        actor=by,
+        team=team,
+        detail={"export": export, "query": query[:500]},
+    )

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -75,6 +76,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "simple_history",
+    "axes",
     "postmortems",
     "actions",
     "integrations",
@@ -82,6 +84,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -92,10 +95,14 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # The signed-in user's display time zone and language (profile), after auth.
     "postmortems.middleware.UserPreferencesMiddleware",
+    # Cache-Control: private, no-store for signed-in users (after auth, so login counts).
+    "postmortems.private_cache.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -114,6 +121,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "postmortems.context_processors.navigation",
+                "csp.context_processors.nonce",
             ],
             # The date filter keeps the zone abbreviation in the hour a DST change repeats.
             "builtins": ["postmortems.templatetags.zoned_dates"],
@@ -146,17 +154,31 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env
     # (~100 ms on 100k action items) for queries that take less than that to run.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 
-# Short-lived figures (the dashboard and metrics pages, see DASHBOARD_CACHE_SECONDS). CACHE_URL
-# redis://… shares them between processes; by default each process keeps its own.
+# Short-lived figures (the dashboard and metrics pages, see DASHBOARD_CACHE_SECONDS) and the
+# version key that makes them stale. Every process of one deployment must share this cache:
+# a per-process cache would keep showing a postmortem's title in another worker after it was
+# restricted. By default a file-based cache under var/cache/ (all processes of `make run` on
+# one machine share it); CACHE_URL=redis://… for several machines (production, CI);
+# file:///path for another folder; locmem:// only where one process runs.
 CACHE_URL = os.environ.get("CACHE_URL", "")
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache"
-        if CACHE_URL.startswith(("redis://", "rediss://"))
-        else "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": CACHE_URL or "hindsight",
+
+
+def parse_cache_url(url, var_dir):
+    if url.startswith(("redis://", "rediss://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if url.startswith("locmem://"):
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": url[9:]}
+    if url and not url.startswith("file://"):
+        raise ImproperlyConfigured(f"CACHE_URL must be redis://, file:// or locmem://, not {url!r}")
+    folder = Path(url[len("file://") :]) if url else var_dir / "cache" / "web"
+    return {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(folder if folder.is_absolute() else BASE_DIR / folder),
+        "OPTIONS": {"MAX_ENTRIES": 2000},
     }
-}
+
+
+CACHES = {"default": parse_cache_url(CACHE_URL, VAR_DIR)}
 DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -166,6 +188,34 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# --- Login throttling (django-axes). Failed logins are counted per user name *and* client
+# address in the database, so every web process sees the same count and a lockout of one
+# user from one address does not lock anyone else. Unlock: the admin's "Access attempts"
+# or `manage.py axes_reset_username NAME` (axes_reset_ip, axes_reset for everything).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 20)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30)) or None
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_VERBOSE = False
+
+# --- Mail: only for password reset, which is off (no URLs, no links) until EMAIL_HOST is set.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "hindsight@localhost")
+PASSWORD_RESET_ENABLED = bool(EMAIL_HOST)
+# Reset requests per client address and per e-mail address, per hour (shared between
+# processes when CACHE_URL is set).
+PASSWORD_RESET_LIMIT_PER_HOUR = env_int("PASSWORD_RESET_LIMIT_PER_HOUR", 5)
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
@@ -209,6 +259,24 @@ if env_bool("SECURE_PROXY_SSL_HEADER", False):
 # /healthz is probed over plain HTTP by load balancers inside the network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
+# Content-Security-Policy (django-csp) on every response: scripts only from our origin
+# and with this response's nonce, no inline handlers or styles (behaviour lives in
+# static/js, looks in static/css), no plugins, no framing, forms post only to us.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
+}
+
 # --- Hindsight
 SLACK_WEBHOOK_ALLOWED_HOSTS = env_list("SLACK_WEBHOOK_ALLOWED_HOSTS", "hooks.slack.com")
 SLACK_TIMEOUT_SECONDS = float(os.environ.get("SLACK_TIMEOUT_SECONDS", "5"))
@@ -217,7 +285,6 @@ SLACK_TIMEOUT_SECONDS = float(os.environ.get("SLACK_TIMEOUT_SECONDS", "5"))
 SLACK_RETRY_BACKOFF_SECONDS = env_int("SLACK_RETRY_BACKOFF_SECONDS", 5)
 ACTION_DUE_DAYS = parse_due_days(os.environ.get("ACTION_DUE_DAYS", ""))
 REMINDER_DUE_SOON_DAYS = env_int("REMINDER_DUE_SOON_DAYS", 3)
-POSTMORTEM_SECTION_MAX_CHARS = 50_000
 # Fernet key (urlsafe base64 of 32 bytes) for integration secrets kept encrypted (PagerDuty
 # signing secrets, tracker tokens); empty: derived from SECRET_KEY.
 INTEGRATIONS_ENCRYPTION_KEY = os.environ.get("INTEGRATIONS_ENCRYPTION_KEY", "")
@@ -232,6 +299,21 @@ JIRA_ALLOWED_HOSTS = env_list("JIRA_ALLOWED_HOSTS", "")
 TRACKER_TIMEOUT_SECONDS = float(os.environ.get("TRACKER_TIMEOUT_SECONDS", "10"))
 TRACKER_RETRY_BACKOFF_SECONDS = env_int("TRACKER_RETRY_BACKOFF_SECONDS", 5)
 LINT_MAX_BYTES = 100 * 1024
+# --- Bounds: what one request or one postmortem may hold (issue 15). Each is enforced in the
+# forms (an error that keeps what was typed) and again in the services.
+# The widest date range of a report (metrics, Kaizen, their CSVs): five years.
+MAX_REPORT_RANGE_DAYS = env_int("MAX_REPORT_RANGE_DAYS", 5 * 366)
+POSTMORTEM_SECTION_MAX_CHARS = env_int("POSTMORTEM_SECTION_MAX_CHARS", 20_000)
+TIMELINE_EVENT_MAX_CHARS = env_int("TIMELINE_EVENT_MAX_CHARS", 10_000)
+TIMELINE_MAX_EVENTS = env_int("TIMELINE_MAX_EVENTS", 500)
+TIMELINE_PASTE_MAX_LINES = env_int("TIMELINE_PASTE_MAX_LINES", 200)
+FACTOR_MAX_CHARS = env_int("FACTOR_MAX_CHARS", 20_000)
+FACTORS_MAX_PER_POSTMORTEM = env_int("FACTORS_MAX_PER_POSTMORTEM", 100)
+COMMENT_MAX_CHARS = env_int("COMMENT_MAX_CHARS", 10_000)
+COMMENTS_MAX_PER_POSTMORTEM = env_int("COMMENTS_MAX_PER_POSTMORTEM", 1_000)
+ACTION_ITEMS_MAX_PER_POSTMORTEM = env_int("ACTION_ITEMS_MAX_PER_POSTMORTEM", 200)
+ACTION_ITEM_NOTES_MAX_CHARS = env_int("ACTION_ITEM_NOTES_MAX_CHARS", 20_000)
+KAIZEN_REVIEW_NOTES_MAX_CHARS = env_int("KAIZEN_REVIEW_NOTES_MAX_CHARS", 20_000)
 
 # --- Celery (names map to celery's lowercase settings through namespace="CELERY")
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")

@@ -2,6 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
+    AuditEvent,
     BlameAcknowledgement,
     ContributingFactor,
     Membership,
@@ -13,6 +14,20 @@ from .models import (
     Theme,
     TimelineEvent,
 )
+from .rerender import render_markdown_fields
+
+
+class StoresRenderedMarkdown:
+    """Admin edits store the rendered HTML as the services do, inlines included."""
+
+    def save_model(self, request, obj, form, change):
+        render_markdown_fields(obj)
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        for inline_form in formset.forms:
+            render_markdown_fields(inline_form.instance)
+        super().save_formset(request, form, formset, change)
 
 
 class MembershipInline(admin.TabularInline):
@@ -28,6 +43,38 @@ class TeamAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]
     exclude = ["slack_webhook_url"]  # managers set it on the team settings page; never shown
+
+    def save_formset(self, request, form, formset, change):
+        # Role changes made here land in the team's audit log like any other.
+        from .services import audit_record
+
+        changed = [
+            (f.instance, f.initial.get("role"))
+            for f in formset.forms
+            if formset.model is Membership and f.instance.pk and "role" in f.changed_data
+        ]
+        super().save_formset(request, form, formset, change)
+        for membership, old in changed:
+            audit_record(
+                action=AuditEvent.Action.ROLE_CHANGED,
+                actor=request.user,
+                team=membership.team,
+                target=membership,
+                detail={"user": membership.user.get_username(), "from": old, "to": membership.role},
+            )
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ["at", "actor", "team", "action", "target_type", "target_id"]
+    list_filter = ["action"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Profile)
@@ -48,7 +95,7 @@ class FactorInline(admin.StackedInline):
 
 
 @admin.register(Postmortem)
-class PostmortemAdmin(SimpleHistoryAdmin):
+class PostmortemAdmin(StoresRenderedMarkdown, SimpleHistoryAdmin):
     list_display = ["title", "team", "severity", "status", "restricted", "created_at"]
     list_filter = ["status", "severity", "restricted", "team"]
     search_fields = ["title", "summary"]
@@ -63,7 +110,11 @@ class ThemeAdmin(SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-admin.site.register(ReviewComment)
+@admin.register(ReviewComment)
+class ReviewCommentAdmin(StoresRenderedMarkdown, admin.ModelAdmin):
+    raw_id_fields = ["postmortem", "parent", "author", "resolved_by"]
+
+
 admin.site.register(BlameAcknowledgement)
 
 

@@ -14,6 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import slack
+from .fields import (
+    BoundedDateField,
+    BoundedDateTimeField,
+    BoundedDateTimeMixin,
+    IdField,
+    IdModelChoiceField,
+    IdModelMultipleChoiceField,
+)
 from .models import (
     ContributingFactor,
     Postmortem,
@@ -89,6 +97,12 @@ class DateTimeLocalInput(forms.DateTimeInput):
         super().__init__(attrs={"step": 60, **(attrs or {})}, format=DATETIME_LOCAL_FORMAT)
 
 
+STALE_FORM_MESSAGE = _(
+    "This form did not say which version of the postmortem it edits, so it was not saved. "
+    "Reload the page and make your change again."
+)
+
+
 class PostmortemForm(forms.ModelForm):
     """Create and edit. Times are read and shown in the active (the user's) time zone."""
 
@@ -111,6 +125,11 @@ class PostmortemForm(forms.ModelForm):
             "resolved_at",
             *Postmortem.SECTIONS,
         ]
+        field_classes = {
+            **dict.fromkeys(POSTMORTEM_TIME_FIELDS, BoundedDateTimeField),
+            **dict.fromkeys(POSTMORTEM_M2M_FIELDS, IdModelMultipleChoiceField),
+            "team": IdModelChoiceField,
+        }
         widgets = {
             **{name: DateTimeLocalInput() for name in POSTMORTEM_TIME_FIELDS},
             "authors": forms.SelectMultiple(attrs={"size": 5}),
@@ -233,6 +252,13 @@ class PostmortemForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if self.instance.pk is not None and (
+            "version" in self.errors or cleaned.get("version") is None
+        ):
+            # Without the version the form was loaded at, a save could overwrite someone
+            # else's edit unnoticed: refuse it instead of guessing.
+            self.errors.pop("version", None)
+            self.add_error(None, STALE_FORM_MESSAGE)
         errors = postmortem_time_errors(
             **{name: cleaned.get(name) for name in POSTMORTEM_TIME_FIELDS}
         )
@@ -255,7 +281,7 @@ class PostmortemFilterForm(forms.Form):
     """The list page's search, filters and sort (all optional, GET)."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    team = forms.ModelChoiceField(
+    team = IdModelChoiceField(
         label=_("Team"),
         queryset=Team.objects.order_by("name"),
         required=False,
@@ -271,12 +297,12 @@ class PostmortemFilterForm(forms.Form):
         required=False,
         choices=[("", _("All statuses")), *Postmortem.Status.choices],
     )
-    started_from = forms.DateField(
+    started_from = BoundedDateField(
         label=_("Started on or after"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    started_to = forms.DateField(
+    started_to = BoundedDateField(
         label=_("Started on or before"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -322,7 +348,7 @@ class PostmortemFilterForm(forms.Form):
 
 class ReviewCommentForm(forms.ModelForm):
     anchor = forms.CharField(widget=forms.HiddenInput, required=False, initial="general")
-    parent = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    parent = IdField(widget=forms.HiddenInput)
 
     class Meta:
         model = ReviewComment
@@ -335,8 +361,11 @@ class ReviewCommentForm(forms.ModelForm):
         body = self.cleaned_data["body"].strip()
         if not body:
             raise forms.ValidationError(_("Write something first."))
-        if len(body) > 10_000:
-            raise forms.ValidationError(_("Keep comments under 10,000 characters."))
+        if len(body) > settings.COMMENT_MAX_CHARS:
+            raise forms.ValidationError(
+                _("Keep comments under %(limit)s characters.")
+                % {"limit": f"{settings.COMMENT_MAX_CHARS:,}"}
+            )
         return body
 
 
@@ -351,7 +380,7 @@ class NotRequiredForm(forms.Form):
 # --- Timeline and contributing factors -------------------------------------------------------
 
 
-class TimelineDateTimeField(forms.DateTimeField):
+class TimelineDateTimeField(BoundedDateTimeMixin, forms.DateTimeField):
     """A full date and time; without an offset it is read in the author's (active) zone, and
     a time a DST change skipped or repeated is refused with a reason."""
 
@@ -388,6 +417,8 @@ class TimelineEventForm(forms.Form):
     def __init__(self, *args, prefix_id="new", **kwargs):
         super().__init__(*args, **kwargs)
         self.auto_id = f"id_event_{prefix_id}_%s"
+        self.fields["text"].max_length = settings.TIMELINE_EVENT_MAX_CHARS
+        self.fields["text"].validators.append(MaxLengthValidator(settings.TIMELINE_EVENT_MAX_CHARS))
         self.fields["occurred_at"].help_text = _("Times are in %(zone)s.") % {
             "zone": timezone.get_current_timezone_name()
         }
@@ -414,6 +445,16 @@ class TimelineImportForm(forms.Form):
         kwargs.setdefault("auto_id", "id_import_%s")
         super().__init__(*args, **kwargs)
 
+    def clean_text(self):
+        text = self.cleaned_data["text"]
+        lines = sum(1 for line in text.splitlines() if line.strip())
+        if lines > settings.TIMELINE_PASTE_MAX_LINES:
+            raise forms.ValidationError(
+                _("Paste at most %(limit)s lines at a time; this paste has %(count)s.")
+                % {"limit": settings.TIMELINE_PASTE_MAX_LINES, "count": lines}
+            )
+        return text
+
 
 def _split_theme_names(value):
     names, seen = [], set()
@@ -438,7 +479,7 @@ class ContributingFactorForm(forms.Form):
             "the conditions prevents a repeat."
         ),
     )
-    themes = forms.ModelMultipleChoiceField(
+    themes = IdModelMultipleChoiceField(
         label=_("Themes"),
         queryset=Theme.objects.order_by("name"),
         required=False,
@@ -451,9 +492,15 @@ class ContributingFactorForm(forms.Form):
         help_text=_("Type names separated by commas; a name that already exists is reused."),
     )
 
-    def __init__(self, *args, prefix_id="new", **kwargs):
+    def __init__(self, *args, user, prefix_id="new", **kwargs):
+        from .selectors import visible_themes
+
         super().__init__(*args, **kwargs)
         self.auto_id = f"id_factor_{prefix_id}_%s"
+        # A theme typed only on a restricted postmortem is no choice for its outsiders.
+        self.fields["themes"].queryset = visible_themes(user).order_by("name")
+        self.fields["description"].max_length = settings.FACTOR_MAX_CHARS
+        self.fields["description"].validators.append(MaxLengthValidator(settings.FACTOR_MAX_CHARS))
 
     def clean_new_themes(self):
         from django.utils.text import slugify

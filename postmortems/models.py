@@ -4,15 +4,22 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .bounds import NulFreeTextMixin
+from .validators import validate_slack_webhook_url
 
-class Team(models.Model):
+
+class Team(NulFreeTextMixin, models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="teams", blank=True
     )
     slack_webhook_url = models.URLField(
-        _("Slack incoming webhook URL"), max_length=500, blank=True, default=""
+        _("Slack incoming webhook URL"),
+        max_length=500,
+        blank=True,
+        default="",
+        validators=[validate_slack_webhook_url],
     )
     # Set when Slack says the hook is gone (403/404/410); cleared when a manager saves a new URL.
     slack_webhook_disabled_reason = models.CharField(
@@ -48,7 +55,7 @@ class Team(models.Model):
         return bool(self.slack_webhook_url) and not self.slack_webhook_disabled_reason
 
 
-class Membership(models.Model):
+class Membership(NulFreeTextMixin, models.Model):
     class Role(models.TextChoices):
         MEMBER = "member", _("Member")
         # Managers change team settings and make bulk changes on the dashboard.
@@ -71,7 +78,7 @@ class Membership(models.Model):
         return f"{self.user} in {self.team} ({self.role})"
 
 
-class Profile(models.Model):
+class Profile(NulFreeTextMixin, models.Model):
     """Per-user preferences: display time zone, language and Slack member id."""
 
     user = models.OneToOneField(
@@ -97,7 +104,7 @@ class Profile(models.Model):
         return f"Profile of {self.user}"
 
 
-class Theme(models.Model):
+class Theme(NulFreeTextMixin, models.Model):
     """A recurring weakness ("alert fatigue", "config drift") that factors are tagged with."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
@@ -128,7 +135,7 @@ class Severity(models.TextChoices):
     SEV4 = "SEV4", _("SEV4 — low: little or no customer impact, worth learning from")
 
 
-class Postmortem(models.Model):
+class Postmortem(NulFreeTextMixin, models.Model):
     class Status(models.TextChoices):
         # Being written; only the team, authors and reviewers are expected to look.
         DRAFT = "draft", _("Draft")
@@ -213,6 +220,8 @@ class Postmortem(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # (Markdown field, its rendered HTML) pairs, for `rerender_markdown`.
+    markdown_fields = tuple((s, f"{s}_html") for s in SECTIONS)
     history = HistoricalRecords(
         excluded_fields=[f"{s}_html" for s in SECTIONS],
         m2m_fields=[authors, reviewers, viewers],
@@ -252,7 +261,7 @@ def _duration(start, end):
     return end - start
 
 
-class TimelineEvent(models.Model):
+class TimelineEvent(NulFreeTextMixin, models.Model):
     class Kind(models.TextChoices):
         NOTE = "note", _("Note")
         DETECTION = "detection", _("Detection")
@@ -279,6 +288,7 @@ class TimelineEvent(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    markdown_fields = (("text", "text_html"),)
     history = HistoricalRecords(excluded_fields=["text_html"])
 
     class Meta:
@@ -291,7 +301,7 @@ class TimelineEvent(models.Model):
         return f"{self.occurred_at:%Y-%m-%d %H:%M %Z} {self.get_kind_display()}"
 
 
-class ContributingFactor(models.Model):
+class ContributingFactor(NulFreeTextMixin, models.Model):
     class Category(models.TextChoices):
         MONITORING = "monitoring", _("Monitoring & alerting")
         DEPLOY = "deploy", _("Deploy & change")
@@ -311,6 +321,7 @@ class ContributingFactor(models.Model):
         Theme, related_name="factors", blank=True, verbose_name=_("themes")
     )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    markdown_fields = (("description", "description_html"),)
     history = HistoricalRecords(excluded_fields=["description_html"], m2m_fields=[themes])
 
     class Meta:
@@ -322,7 +333,7 @@ class ContributingFactor(models.Model):
         return f"{self.get_category_display()}: {self.description[:60]}"
 
 
-class ReviewComment(models.Model):
+class ReviewComment(NulFreeTextMixin, models.Model):
     """A reviewer's comment on a section, factor or timeline event, with threaded replies."""
 
     postmortem = models.ForeignKey(Postmortem, on_delete=models.CASCADE, related_name="comments")
@@ -346,6 +357,7 @@ class ReviewComment(models.Model):
     )
     resolved_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    markdown_fields = (("body", "body_html"),)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -356,7 +368,7 @@ class ReviewComment(models.Model):
         return f"Comment by {self.author} on {self.anchor}"
 
 
-class BlameAcknowledgement(models.Model):
+class BlameAcknowledgement(NulFreeTextMixin, models.Model):
     """An author's reason for keeping a flagged phrase ("direct quote", "not about a person")."""
 
     postmortem = models.ForeignKey(
@@ -387,7 +399,7 @@ class BlameAcknowledgement(models.Model):
         return f"{self.phrase!r} ({self.rule}) acknowledged"
 
 
-class SlackMessage(models.Model):
+class SlackMessage(NulFreeTextMixin, models.Model):
     """Outbox of Slack messages: written in the same transaction as the change that causes
     it, then delivered by a Celery task, so a failing webhook never loses a message."""
 
@@ -421,3 +433,45 @@ class SlackMessage(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} to {self.team} ({self.state})"
+
+
+class AuditEvent(models.Model):
+    """One security-relevant action: who did what to which row, written in the same
+    transaction as the change (``services.audit_record``). Team managers read their team's
+    events; nothing secret is stored (webhook URLs are masked)."""
+
+    class Action(models.TextChoices):
+        RESTRICTED_ON = "restricted_on", _("Postmortem restricted")
+        RESTRICTED_OFF = "restricted_off", _("Postmortem no longer restricted")
+        VIEWER_ADDED = "viewer_added", _("Viewer added")
+        VIEWER_REMOVED = "viewer_removed", _("Viewer removed")
+        WEBHOOK_CHANGED = "webhook_changed", _("Slack webhook changed")
+        ROLE_CHANGED = "role_changed", _("Role changed")
+        EXPORT_CSV = "export_csv", _("CSV export")
+        EXPORT_MARKDOWN = "export_markdown", _("Markdown export")
+        LOCKOUT = "lockout", _("Sign-in locked out")
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    team = models.ForeignKey(
+        Team, on_delete=models.CASCADE, null=True, blank=True, related_name="audit_events"
+    )
+    action = models.CharField(_("action"), max_length=30, choices=Action)
+    target_type = models.CharField(max_length=50, blank=True, default="")
+    target_id = models.PositiveBigIntegerField(null=True, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["team", "-at"])]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+
+    def __str__(self):
+        return f"{self.action} by {self.actor_id} at {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def detail_text(self):
+        return ", ".join(f"{key}: {value}" for key, value in sorted(self.detail.items()))

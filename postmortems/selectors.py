@@ -33,6 +33,20 @@ def visible_postmortems(user):
     return qs.filter(Q(restricted=False) | member | in_people)
 
 
+def visible_themes(user):
+    """Themes ``user`` may see named: those with a factor on a postmortem ``user`` may read,
+    and those not used yet (created on the themes page). A theme first typed on a restricted
+    postmortem stays out of sight of everyone who cannot open that postmortem."""
+    from .models import ContributingFactor, Theme
+
+    qs = Theme.objects.all()
+    if user.is_authenticated and user.is_superuser:
+        return qs
+    factors = ContributingFactor.themes.through.objects.filter(theme_id=OuterRef("pk"))
+    seen = factors.filter(contributingfactor__postmortem__in=visible_postmortems(user).values("pk"))
+    return qs.filter(~Exists(factors) | Exists(seen))
+
+
 def visible_postmortem_or_404(user, pk):
     """One postmortem ``user`` may read, with its team; 404 for anything else, so a
     restricted postmortem is indistinguishable from a missing one."""
@@ -47,6 +61,13 @@ def team_for_settings(user, slug):
     if not user.is_superuser:
         qs = qs.filter(memberships__user=user, memberships__role=Membership.Role.MANAGER)
     return qs.first()
+
+
+def team_audit_events(team):
+    """The team's audit log, newest first (for its managers: see ``team_for_settings``)."""
+    from .models import AuditEvent
+
+    return AuditEvent.objects.filter(team=team).select_related("actor").order_by("-at", "-id")
 
 
 def recent_slack_messages(team, limit=10):

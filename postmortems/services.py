@@ -15,8 +15,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history
 
-from . import markdown, slack
+from . import limits, markdown, slack
+from .bounds import has_nul, nul_error
 from .models import (
+    AuditEvent,
     ContributingFactor,
     Postmortem,
     ReviewComment,
@@ -33,17 +35,74 @@ logger = logging.getLogger(__name__)
 slack_message_finished = Signal()
 
 
+# --- Audit log -----------------------------------------------------------------------------
+
+
+def audit_record(*, action, actor=None, team=None, target=None, detail=None):
+    """Write one AuditEvent. Call it inside the transaction of the change it records, so
+    the event exists exactly when the change does. ``detail`` must hold nothing secret."""
+    if actor is not None and not actor.is_authenticated:
+        actor = None
+    return AuditEvent.objects.create(
+        action=action,
+        actor=actor,
+        team=team,
+        target_type=target._meta.label_lower if target is not None else "",
+        target_id=target.pk if target is not None else None,
+        detail=detail or {},
+    )
+
+
+def audit_lockout(*, username, ip_address, team=None):
+    """A sign-in locked out after too many failures (for the django-axes signal)."""
+    return audit_record(
+        action=AuditEvent.Action.LOCKOUT,
+        team=team,
+        detail={"username": username[:150], "ip_address": ip_address or ""},
+    )
+
+
+def membership_set_role(*, membership, role, by):
+    """Make a member a manager or back; recorded in the team's audit log."""
+    old = membership.role
+    if old == role:
+        return membership
+    with transaction.atomic():
+        membership.role = role
+        membership.full_clean()
+        membership.save(update_fields=["role"])
+        audit_record(
+            action=AuditEvent.Action.ROLE_CHANGED,
+            actor=by,
+            team=membership.team,
+            target=membership,
+            detail={"user": membership.user.get_username(), "from": old, "to": role},
+        )
+    return membership
+
+
 # --- Teams -------------------------------------------------------------------------------
 
 
+@transaction.atomic
 def team_set_slack_webhook(*, team, url, by=None):
     """Save a new webhook URL (validated against the allow-list); re-enables a dead hook."""
     if url:
         slack.check_url(url)
+    old = Team.objects.filter(pk=team.pk).values_list("slack_webhook_url", flat=True).first()
     team.slack_webhook_url = url
     team.slack_webhook_disabled_reason = ""
     team.full_clean()
     team.save(update_fields=["slack_webhook_url", "slack_webhook_disabled_reason"])
+    if old != url:
+        # The URL is a secret: the log keeps its masked form only.
+        audit_record(
+            action=AuditEvent.Action.WEBHOOK_CHANGED,
+            actor=by,
+            team=team,
+            target=team,
+            detail={"from": slack.mask_url(old or ""), "to": slack.mask_url(url or "")},
+        )
     logger.info("team %s: Slack webhook %s by %s", team.slug, "set" if url else "cleared", by)
     return team
 
@@ -130,8 +189,8 @@ def slack_message_attempt(*, message_id, final_attempt=False):
 def team_send_test_message(*, team, by):
     with translation.override(team.language):
         text = _("Hindsight: test message for team %(team)s, sent by %(by)s.") % {
-            "team": team.name,
-            "by": by.get_username(),
+            "team": slack.escape(team.name),
+            "by": slack.escape(by.get_username()),
         }
     return slack_message_enqueue(team=team, kind=SlackMessage.Kind.TEST, payload={"text": text})
 
@@ -226,10 +285,14 @@ def _postmortem_validate(postmortem):
     errors = postmortem_time_errors(
         **{name: getattr(postmortem, name) for name in POSTMORTEM_TIME_FIELDS}
     )
-    limit = settings.POSTMORTEM_SECTION_MAX_CHARS
-    for section in Postmortem.SECTIONS:
-        if len(getattr(postmortem, section)) > limit:
-            errors[section] = _("Keep this section under %(limit)s characters.") % {"limit": limit}
+    errors.update(
+        limits.text_errors(
+            **{
+                section: (getattr(postmortem, section), "POSTMORTEM_SECTION_MAX_CHARS")
+                for section in Postmortem.SECTIONS
+            }
+        )
+    )
     if errors:
         raise ValidationError(errors)
     postmortem.full_clean(exclude=["version"], validate_unique=False)
@@ -240,10 +303,47 @@ def _postmortem_render_sections(postmortem):
         setattr(postmortem, f"{section}_html", markdown.render(getattr(postmortem, section)))
 
 
-def _postmortem_set_people(postmortem, data):
+def _postmortem_set_people(postmortem, data, by=None):
+    before = set(postmortem.viewers.values_list("pk", flat=True)) if "viewers" in data else set()
     for name in POSTMORTEM_M2M_FIELDS:
         if name in data:
             getattr(postmortem, name).set(data[name])
+    if "viewers" in data:
+        after = {user.pk for user in data["viewers"]}
+        _audit_viewers(postmortem, by, added=after - before, removed=before - after)
+
+
+def _audit_viewers(postmortem, by, *, added, removed):
+    from django.contrib.auth import get_user_model
+
+    names = dict(
+        get_user_model().objects.filter(pk__in=added | removed).values_list("pk", "username")
+    )
+    for action, ids in (
+        (AuditEvent.Action.VIEWER_ADDED, added),
+        (AuditEvent.Action.VIEWER_REMOVED, removed),
+    ):
+        for user_id in sorted(ids):
+            audit_record(
+                action=action,
+                actor=by,
+                team=postmortem.team,
+                target=postmortem,
+                detail={"user": names.get(user_id, ""), "user_id": user_id},
+            )
+
+
+def _audit_visibility(postmortem, by, was_restricted):
+    if postmortem.restricted == was_restricted:
+        return
+    audit_record(
+        action=AuditEvent.Action.RESTRICTED_ON
+        if postmortem.restricted
+        else AuditEvent.Action.RESTRICTED_OFF,
+        actor=by,
+        team=postmortem.team,
+        target=postmortem,
+    )
 
 
 def _postmortem_check_team(team, by, *, current_team_id=None):
@@ -267,9 +367,10 @@ def postmortem_create(*, data, by):
     with transaction.atomic():
         postmortem._history_user = by
         postmortem.save()
-        _postmortem_set_people(postmortem, data)
+        _postmortem_set_people(postmortem, data, by)
         if not data.get("authors"):
             postmortem.authors.add(by)
+        _audit_visibility(postmortem, by, was_restricted=False)
     logger.info("postmortem %s created by %s", postmortem.pk, by)
     return postmortem
 
@@ -297,12 +398,14 @@ def postmortem_update(*, postmortem, data, by, expected_version):
             raise PostmortemVersionConflict(Postmortem.objects.get(pk=postmortem.pk))
         # Reload under the claim: status or publish time may have changed meanwhile.
         postmortem.refresh_from_db()
+        was_restricted = postmortem.restricted
         for name, value in fields.items():
             setattr(postmortem, name, value)
         _postmortem_render_sections(postmortem)
         postmortem._history_user = by
         postmortem.save()
-        _postmortem_set_people(postmortem, data)
+        _postmortem_set_people(postmortem, data, by)
+        _audit_visibility(postmortem, by, was_restricted)
     logger.info("postmortem %s updated to v%s by %s", postmortem.pk, postmortem.version, by)
     return postmortem
 
@@ -401,17 +504,12 @@ def _review_payload(postmortem, by):
         link_label = _("Open the draft")
     link = _postmortem_link(postmortem)
     return {
-        "text": f"{text} {link}",
+        "text": f"{slack.escape(text)} {link}",
         "blocks": [
-            {"type": "section", "text": {"type": "mrkdwn", "text": _slack_escape(text)}},
-            {"type": "section", "text": {"type": "mrkdwn", "text": f"<{link}|{link_label}>"}},
+            {"type": "section", "text": {"type": "mrkdwn", "text": slack.escape(text)}},
+            {"type": "section", "text": {"type": "mrkdwn", "text": slack.link(link, link_label)}},
         ],
     }
-
-
-def _slack_escape(text):
-    # Slack's mrkdwn treats these three as control characters.
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _first_lines(text, *, lines=3, limit=300):
@@ -436,14 +534,18 @@ def _published_payload(postmortem, action_count):
             "type": "header",
             "text": {"type": "plain_text", "text": headline[:150], "emoji": False},
         },
-        {"type": "context", "elements": [{"type": "mrkdwn", "text": _slack_escape(facts)}]},
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": slack.escape(facts)}]},
     ]
     if summary:
         blocks.append(
-            {"type": "section", "text": {"type": "mrkdwn", "text": _slack_escape(summary)}}
+            {"type": "section", "text": {"type": "mrkdwn", "text": slack.escape(summary)}}
         )
-    blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": f"<{link}|{link_label}>"}})
-    text = f"{headline} ({facts})\n{summary}\n{link}" if summary else f"{headline} ({facts}) {link}"
+    blocks.append(
+        {"type": "section", "text": {"type": "mrkdwn", "text": slack.link(link, link_label)}}
+    )
+    # The fallback is mrkdwn too (notifications, clients without Block Kit).
+    head = f"{slack.escape(headline)} ({slack.escape(facts)})"
+    text = f"{head}\n{slack.escape(summary)}\n{link}" if summary else f"{head} {link}"
     return {"text": text, "blocks": blocks}
 
 
@@ -518,6 +620,8 @@ def postmortem_mark_not_required(*, postmortem, by, reason):
         raise PostmortemTransitionError(_("Say why no write-up is needed."))
     if len(reason) > 500:
         raise PostmortemTransitionError(_("Keep the reason under 500 characters."))
+    if has_nul(reason):
+        raise PostmortemTransitionError(nul_error().messages[0])
     with transaction.atomic():
         locked = _postmortem_lock(postmortem)
         if locked.status not in (Postmortem.Status.DRAFT, Postmortem.Status.IN_REVIEW):
@@ -590,6 +694,12 @@ def review_comment_create(*, postmortem, by, body, anchor="general", parent=None
         anchor = parent.anchor
     anchor = anchor or "general"
     _review_comment_check_anchor(postmortem, anchor)
+    limits.check_text(body=(body, "COMMENT_MAX_CHARS"))
+    limits.check_room(
+        existing=ReviewComment.objects.filter(postmortem=postmortem).count(),
+        setting="COMMENTS_MAX_PER_POSTMORTEM",
+        what=_("comments"),
+    )
     comment = ReviewComment(
         postmortem=postmortem,
         anchor=anchor,
@@ -598,8 +708,6 @@ def review_comment_create(*, postmortem, by, body, anchor="general", parent=None
         body=body,
         body_html=markdown.render(body),
     )
-    if len(body) > 10_000:
-        raise ValidationError({"body": _("Keep comments under 10,000 characters.")})
     comment.full_clean()
     with transaction.atomic():
         comment.save()
@@ -626,6 +734,7 @@ def review_comment_set_resolved(*, comment, by, resolved):
 
 
 def _timeline_event_save(event, by, **save_kwargs):
+    limits.check_text(text=(event.text, "TIMELINE_EVENT_MAX_CHARS"))
     event.text_html = markdown.render(event.text)
     event.full_clean(exclude=["postmortem", "created_by"])
     event._history_user = by
@@ -635,6 +744,11 @@ def _timeline_event_save(event, by, **save_kwargs):
 
 
 def timeline_event_create(*, postmortem, by, occurred_at, kind, text, pinned=False):
+    limits.check_room(
+        existing=postmortem.timeline_events.count(),
+        setting="TIMELINE_MAX_EVENTS",
+        what=_("timeline events"),
+    )
     event = TimelineEvent(
         postmortem=postmortem,
         occurred_at=occurred_at,
@@ -670,8 +784,21 @@ def timeline_event_set_pinned(*, event, by, pinned):
 def timeline_import(*, postmortem, by, events):
     """Save parsed lines (``timeline.ParsedEvent`` or anything with ``occurred_at``,
     ``kind`` and ``text``) as events, all or none."""
+    events = list(events)
+    if len(events) > settings.TIMELINE_PASTE_MAX_LINES:
+        raise ValidationError(
+            _("Paste at most %(limit)s lines at a time; this paste has %(count)s.")
+            % {"limit": settings.TIMELINE_PASTE_MAX_LINES, "count": len(events)}
+        )
+    limits.check_room(
+        existing=postmortem.timeline_events.count(),
+        adding=len(events),
+        setting="TIMELINE_MAX_EVENTS",
+        what=_("timeline events"),
+    )
     built = []
     for parsed in events:
+        limits.check_text(text=(parsed.text, "TIMELINE_EVENT_MAX_CHARS"))
         event = TimelineEvent(
             postmortem=postmortem,
             occurred_at=parsed.occurred_at,
@@ -727,6 +854,7 @@ def _themes_resolve(themes, by):
 
 
 def _factor_save(factor, by, themes):
+    limits.check_text(description=(factor.description, "FACTOR_MAX_CHARS"))
     factor.description_html = markdown.render(factor.description)
     factor.full_clean(exclude=["postmortem"])
     factor._history_user = by
@@ -739,6 +867,11 @@ def _factor_save(factor, by, themes):
 
 def factor_create(*, postmortem, by, category, description, themes=()):
     """``themes``: Theme objects and/or names; unknown names become new themes."""
+    limits.check_room(
+        existing=postmortem.factors.count(),
+        setting="FACTORS_MAX_PER_POSTMORTEM",
+        what=_("contributing factors"),
+    )
     factor = ContributingFactor(postmortem=postmortem, category=category, description=description)
     return _factor_save(factor, by, themes)
 

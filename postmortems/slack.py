@@ -14,6 +14,7 @@ Slack's answers are documented at https://api.slack.com/messaging/webhooks#handl
 import ipaddress
 import json
 import logging
+import re
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -45,6 +46,27 @@ DEAD_ERRORS = {
     "team_disabled",
     "user_not_found",
 }
+
+
+# --- mrkdwn: the one escape for user text in every message we build --------------------------
+
+# "@channel", "@here" and "@everyone" typed as plain words notify a whole channel when a
+# message is posted with link_names; a word joiner after the @ keeps them plain words.
+_BROADCAST_WORDS = re.compile(r"@(?=(?:channel|here|everyone)\b)", re.IGNORECASE)
+
+
+def escape(text):
+    """``text`` shown literally in Slack's mrkdwn (Block Kit ``mrkdwn`` and the ``text``
+    fallback alike). Slack reads ``&``, ``<`` and ``>`` as control characters: escaped,
+    ``<!channel>``, ``<@U123>`` and ``<http://evil|ok>`` arrive as the characters typed,
+    never as a broadcast, a mention or a link disguised behind another label."""
+    text = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _BROADCAST_WORDS.sub("@\u2060", text)
+
+
+def link(url, label):
+    """``<url|label>`` with the label escaped; ``url`` is one we built (SITE_URL…)."""
+    return f"<{url}|{escape(label)}>"
 
 
 class WebhookURLError(ValueError):

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .bounds import date_bounds_error
 from .models import TimelineEvent
 
 MAX_IMPORT_LINES = 1000
@@ -152,9 +153,13 @@ def _time(token):
 def _date(token):
     try:
         year, month, day = (int(p) for p in token.split("-"))
-        return datetime.date(year, month, day)
+        value = datetime.date(year, month, day)
     except ValueError:
         raise ValueError(_("%(date)s is not a real date.") % {"date": token}) from None
+    # Year 1 or 9999 would overflow when converted to UTC.
+    if message := date_bounds_error(value):
+        raise ValueError(message)
+    return value
 
 
 def _kind_words():

@@ -1,12 +1,14 @@
 from django.urls import path
 
-from .views import comments, factors, findings, lint, postmortems, profile, teams, timeline
+from .views import audit, comments, factors, findings, lint, postmortems, profile, teams, timeline
 
 app_name = "postmortems"
 
 urlpatterns = [
     path("teams/<slug:slug>/settings/", teams.team_settings, name="team_settings"),
     path("teams/<slug:slug>/test-message/", teams.team_test_message, name="team_test_message"),
+    path("teams/<slug:slug>/audit/", audit.team_audit, name="team_audit"),
+    path("teams/<slug:slug>/audit.csv", audit.team_audit_csv, name="team_audit_csv"),
     path("profile/", profile.profile, name="profile"),
     path("postmortems/", postmortems.postmortem_list, name="list"),
     path("postmortems/new/", postmortems.postmortem_create, name="create"),

@@ -6,6 +6,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from django.http import HttpRequest
 
 from postmortems.models import Membership
 
@@ -95,7 +96,8 @@ def superuser(db):
 
 
 def _logged_in(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
+    # django-axes counts logins per request (user name and address), so it needs one.
+    assert client.login(request=HttpRequest(), username=user.username, password=PASSWORD)
     return client
 
 

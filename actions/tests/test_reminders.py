@@ -610,3 +610,47 @@ def test_sweep_query_count_for_two_teams(team, other_team, django_assert_max_num
     with django_assert_max_num_queries(20), time_machine.travel(day(1), tick=False):
         report = reminders.sweep()
     assert report.reminders_claimed == 200
+
+
+# --- Restricted postmortems (issue 15) -------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_restricted_items_title_never_reaches_a_channel_that_cannot_open_it(
+    team, other_team, slack_receiver, celery_eager, django_capture_on_commit_callbacks
+):
+    other_team.slack_webhook_url = slack_receiver.url()
+    other_team.save()
+    with time_machine.travel(day(-10), tick=False):
+        # Owned by Search before Payments made the postmortem restricted.
+        item = make_item(
+            other_team,
+            postmortem=PostmortemFactory(team=team, restricted=True),
+            title="Rotate the quokka signing key",
+        )
+
+    _deliver(django_capture_on_commit_callbacks, 1)
+
+    (request,) = slack_receiver.requests
+    assert "quokka" not in request["body"].decode().lower()
+    assert "restricted action item" in request["body"].decode()
+    assert linked_item_ids(request["json"]) == [item.pk]
+
+
+@pytest.mark.django_db
+def test_a_restricted_items_title_is_reminded_in_its_own_teams_channel(
+    team, slack_receiver, celery_eager, django_capture_on_commit_callbacks
+):
+    team.slack_webhook_url = slack_receiver.url()
+    team.save()
+    with time_machine.travel(day(-10), tick=False):
+        make_item(
+            team,
+            postmortem=PostmortemFactory(team=team, restricted=True),
+            title="Rotate the quokka signing key",
+        )
+
+    _deliver(django_capture_on_commit_callbacks, 1)
+
+    (request,) = slack_receiver.requests
+    assert "quokka" in request["body"].decode()

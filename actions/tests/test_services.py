@@ -103,6 +103,26 @@ def test_assignee_from_the_owner_team_is_accepted(postmortem, alice, manager):
     assert create(postmortem, alice, assignee=manager).assignee == manager
 
 
+def test_a_restricted_postmortems_item_cannot_be_owned_by_another_team(alice, team, other_team):
+    hidden = PostmortemFactory(team=team, restricted=True)
+    with pytest.raises(ValidationError) as exc:
+        create(hidden, alice, team=other_team)
+    assert "restricted" in exc.value.message_dict["team"][0]
+
+
+def test_a_restricted_postmortems_item_cannot_be_moved_to_another_team(alice, team, other_team):
+    item = create(PostmortemFactory(team=team, restricted=True), alice)
+    with pytest.raises(ValidationError) as exc:
+        services.action_item_update(item=item, by=alice, team=other_team)
+    assert "team" in exc.value.message_dict
+    item.refresh_from_db()
+    assert item.team == team
+
+
+def test_an_open_postmortems_item_may_be_owned_by_another_team(postmortem, alice, other_team):
+    assert create(postmortem, alice, team=other_team).team == other_team
+
+
 def test_a_factor_of_another_postmortem_is_refused(postmortem, alice, team):
     stranger = ContributingFactorFactory(postmortem=PostmortemFactory(team=team))
     with pytest.raises(ValidationError) as exc:

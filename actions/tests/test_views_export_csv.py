@@ -131,3 +131,16 @@ def test_export_rows_is_a_chunked_iterator_over_tuples(postmortem, alice):
     rows = selectors.export_rows(selectors.visible_action_items(alice), "due_date")
     assert not isinstance(rows, list)
     assert isinstance(next(rows), tuple)
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [("＝1+1", "'＝1+1"), ("a;=1+1", "a;'=1+1"), ("; -2+3", "; '-2+3")],
+)
+def test_full_width_and_separated_formulas_are_neutralised_too(
+    alice_client, postmortem, title, expected
+):
+    ActionItemFactory(postmortem=postmortem, title=title)
+    rows = read(alice_client.get(URL))
+    assert rows[0]["title"] == expected
+    assert rows[0]["postmortem"] == "Checkout outage"

@@ -314,3 +314,20 @@ def test_postmortem_page_hides_the_add_form_from_people_who_cannot_edit(
     content = outsider_client.get(f"/postmortems/{postmortem.pk}/").content.decode()
     assert 'id="postmortem-actions"' in content
     assert "/actions/new/" not in content
+
+
+def test_a_restricted_postmortem_offers_only_its_own_team_as_owner(alice_client, team, other_team):
+    hidden = PostmortemFactory(team=team, restricted=True)
+
+    response = alice_client.post(create_url(hidden), form_data(other_team))
+
+    assert response.status_code == 400
+    assert not ActionItem.objects.filter(postmortem=hidden).exists()
+    assert other_team.name not in response.content.decode()
+
+
+def test_item_page_serves_the_notes_html_stored_on_save(alice_client, postmortem):
+    item = ActionItemFactory(postmortem=postmortem, notes="**source**")
+    ActionItem.objects.filter(pk=item.pk).update(notes_html="<p>stored-notes</p>")
+    html = alice_client.get(f"/actions/{item.pk}/").content.decode()
+    assert "<p>stored-notes</p>" in html and "<strong>source</strong>" not in html

@@ -141,7 +141,7 @@ def test_warning_lists_recurring_themes_without_an_open_preventive_action(alice_
 
 
 @pytest.mark.django_db
-def test_restricted_postmortems_count_but_their_titles_stay_hidden(
+def test_restricted_postmortems_are_neither_counted_nor_named_for_outsiders(
     client, login, outsider, alice, team
 ):
     theme = ThemeFactory(name="Config drift")
@@ -155,16 +155,34 @@ def test_restricted_postmortems_count_but_their_titles_stay_hidden(
     html = response.content.decode()
 
     (trend,) = response.context["trends"]
-    assert trend.total == 2  # the aggregate includes the restricted postmortem
+    assert trend.total == 1
     assert "Public cache outage" in html
     assert "Secret acquisition outage" not in html
     assert "Rotate the merger keys" not in html
     assert f"/postmortems/{secret.pk}/" not in html
 
     login(client, alice)
-    member_html = client.get(URL).content.decode()
-    assert "Secret acquisition outage" in member_html
-    assert "Rotate the merger keys" in member_html
+    member = client.get(URL, {"team": team.pk})
+    (trend,) = member.context["trends"]
+    assert trend.total == 2
+    assert "Secret acquisition outage" in member.content.decode()
+    assert "Rotate the merger keys" in member.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_theme_typed_only_on_a_restricted_postmortem_is_not_shown_to_outsiders(
+    client, login, outsider, alice, team
+):
+    incident(team, ThemeFactory(name="Quokka overflow"), 0, restricted=True)
+    roll_up()
+
+    login(client, outsider)
+    assert "Quokka overflow" not in client.get(URL).content.decode()
+    assert "Quokka overflow" not in client.get("/kaizen/themes/").content.decode()
+
+    login(client, alice)
+    assert "Quokka overflow" in client.get(URL, {"team": team.pk}).content.decode()
+    assert "Quokka overflow" in client.get("/kaizen/themes/").content.decode()
 
 
 @pytest.mark.django_db

@@ -104,3 +104,44 @@ def test_csv_has_a_row_per_month_and_severity(alice_client, team, django_assert_
     assert sev1["change_failure_share"] == "1.0000"
     sev4 = next(r for r in rows if r["month"] == this_month and r["severity"] == "SEV4")
     assert sev4["incidents"] == "0" and sev4["mttr_median_minutes"] == ""
+
+
+# --- Restricted incidents (issue 15) ----------------------------------------------------------
+
+
+def _day_rows(client, team, pm):
+    day = timezone.localdate(pm.started_at).isoformat()
+    response = client.get(CSV_URL, {"team": team.pk, "from": day, "to": day})
+    return [r for r in csv.DictReader(io.StringIO(response.content.decode())) if r["incidents"]]
+
+
+@pytest.mark.django_db
+def test_an_outsider_cannot_read_a_restricted_incident_off_the_csv(outsider_client, team):
+    pm = recent(3, team=team, severity="SEV1", restricted=True)
+    ActionItemFactory(postmortem=pm, due_date=timezone.localdate(pm.started_at))
+
+    rows = _day_rows(outsider_client, team, pm)
+
+    assert {r["incidents"] for r in rows} == {"0"}
+    assert {r["mttr_median_minutes"] for r in rows} == {""}
+
+
+@pytest.mark.django_db
+def test_a_member_still_counts_a_restricted_incident(alice_client, team):
+    pm = recent(3, team=team, severity="SEV1", restricted=True)
+
+    rows = _day_rows(alice_client, team, pm)
+
+    assert any(r["severity"] == "SEV1" and r["incidents"] == "1" for r in rows)
+
+
+@pytest.mark.django_db
+def test_cached_figures_of_a_member_are_not_served_to_an_outsider(
+    client, login, alice, outsider, team
+):
+    recent(3, team=team, restricted=True)
+    login(client, alice)
+    assert client.get(URL).context["total"].incidents == 1
+
+    login(client, outsider)
+    assert client.get(URL).context["total"].incidents == 0

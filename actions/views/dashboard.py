@@ -1,7 +1,6 @@
 """The manager dashboard: filters, tiles, per-team table, SVG charts, the item list, bulk
 changes and the CSV export. Everything is computed on the items the user may see."""
 
-import csv
 from collections import namedtuple
 
 from django.conf import settings
@@ -19,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
+from postmortems import csv_cells
+from postmortems.fields import parse_id
 from postmortems.permissions import managed_team_ids
 
 from .. import charts, selectors, services
@@ -53,7 +54,8 @@ def dashboard(request):
     managed = managed_team_ids(request.user)
     bulk_scope = "all" if request.user.is_superuser else ",".join(map(str, sorted(managed)))
     listing = _cached(
-        f"{key}:list:{request.GET.get('page', '')}:{bulk_scope}",
+        # The page as a number: any other text shows page 1 and must not add a cache entry.
+        f"{key}:list:{parse_id(request.GET.get('page', '')) or 1}:{bulk_scope}",
         lambda: _listing(request, items, sort, summary["figures"]["total"], managed, today),
     )
     _team_options, people_options = selectors.dashboard_filter_options()
@@ -207,7 +209,10 @@ def _list_columns(current):
 def bulk_update(request):
     """Managers change the status or assignee of the checked rows (their teams' items only)."""
     next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+    # Only a path: redirect() would take a bare word for a URL pattern name (NoReverseMatch).
+    if not next_url.startswith("/") or not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}
+    ):
         next_url = ""
     back = next_url or "actions:dashboard"
     form = BulkUpdateForm(request.POST)
@@ -275,9 +280,6 @@ def _cell(value):
         if hasattr(value, "hour"):
             return timezone.localtime(value).isoformat(timespec="seconds")
         return value.isoformat()
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        # Spreadsheets run cells starting with these as formulas.
-        return "'" + value
     return value
 
 
@@ -287,7 +289,13 @@ def export_csv(request):
     filters = form.filters()
     items = selectors.dashboard_items(request.user, filters)
     rows = selectors.export_rows(items, filters.get("sort") or selectors.DEFAULT_SORT)
-    writer = csv.writer(_Echo())
+    services.export_audit_record(
+        by=request.user,
+        export="action_items",
+        team_id=filters.get("team"),
+        query=request.GET.urlencode(),
+    )
+    writer = csv_cells.writer(_Echo())
 
     def lines():
         yield writer.writerow(

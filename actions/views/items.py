@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from postmortems.fields import parse_id
 from postmortems.permissions import can_edit_postmortem
 from postmortems.selectors import visible_postmortem_or_404
 
@@ -53,9 +54,9 @@ def action_item_create(request, pk):
     inline = request.POST.get("inline") == "1"
     form_class = InlineActionItemForm if inline else ActionItemForm
     initial = {}
-    factor = request.GET.get("factor", "")
-    if factor.isdigit() and postmortem.factors.filter(pk=factor).exists():
-        initial["factor"] = int(factor)
+    factor = parse_id(request.GET.get("factor", ""))
+    if factor and postmortem.factors.filter(pk=factor).exists():
+        initial["factor"] = factor
     priority = request.GET.get("priority", "")
     if priority in ActionItem.Priority.values:
         initial["priority"] = priority

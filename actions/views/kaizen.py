@@ -4,18 +4,21 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from postmortems.models import Team, Theme
+from postmortems.bounds import range_error
+from postmortems.fields import parse_id
+from postmortems.models import Team
 from postmortems.permissions import managed_team_ids, member_team_ids
+from postmortems.selectors import visible_postmortems, visible_themes
 
 from .. import kaizen, services
-from ..forms import KaizenReviewForm, ThemeForm, ThemeMergeForm
+from ..forms import KaizenReviewForm, ReportFilterForm, ThemeForm, ThemeMergeForm
 from ..models import ActionItem, KaizenReview
 from ..selectors import visible_action_items
 
@@ -32,26 +35,24 @@ def _require_theme_manager(user):
         raise Http404
 
 
-def _range(request):
+def _range(request, form):
     """(periods, weeks or None, first, last, errors): the last 4 or 12 weeks, or the weeks
-    overlapping ?from=&to=."""
+    overlapping ?from=&to= (at most ``MAX_REPORT_RANGE_DAYS``)."""
     end = kaizen.last_completed_week_end()
     errors = []
-    raw_from, raw_to = request.GET.get("from", "").strip(), request.GET.get("to", "").strip()
-    if raw_from or raw_to:
-        try:
-            first = datetime.date.fromisoformat(raw_from) if raw_from else None
-            last = datetime.date.fromisoformat(raw_to) if raw_to else end
-        except ValueError:
-            errors.append(_("Dates are written YYYY-MM-DD; showing the last 4 weeks."))
+    if not form.is_valid():
+        errors = [*form.messages(), _("Showing the last 4 weeks.")]
+    elif form.cleaned_data.get("from") or form.cleaned_data.get("to"):
+        last = form.cleaned_data.get("to") or end
+        first = form.cleaned_data.get("from") or (
+            last - datetime.timedelta(weeks=4) + datetime.timedelta(days=1)
+        )
+        if first > last or range_error(first, last):
+            errors.append(range_error(first, last) or _("The start date is after the end date."))
+            errors.append(_("Showing the last 4 weeks."))
         else:
-            if first is None:
-                first = last - datetime.timedelta(weeks=4) + datetime.timedelta(days=1)
-            if first > last:
-                errors.append(_("The start date is after the end date; showing the last 4 weeks."))
-            else:
-                periods = kaizen.periods_between(first, last)[-MAX_CUSTOM_WEEKS:]
-                return periods, None, first, last, errors
+            periods = kaizen.periods_between(first, last)[-MAX_CUSTOM_WEEKS:]
+            return periods, None, first, last, errors
     weeks = 12 if request.GET.get("weeks") == "12" else 4
     periods = kaizen.periods_between(end - datetime.timedelta(weeks=weeks - 1), end)
     return periods, weeks, periods[0][0], periods[-1][1], errors
@@ -59,11 +60,13 @@ def _range(request):
 
 def kaizen_page(request):
     teams = list(Team.objects.only("name"))
-    team = None
-    if request.GET.get("team", "").isdigit():
-        team = next((t for t in teams if t.pk == int(request.GET["team"])), None)
-    periods, weeks, first, last, errors = _range(request)
-    trends = kaizen.trends(periods, team=team)
+    form = ReportFilterForm(request.GET)
+    team_id = form.cleaned_data.get("team") if form.is_valid() else None
+    team = next((t for t in teams if t.pk == team_id), None)
+    periods, weeks, first, last, errors = _range(request, form)
+    trends = kaizen.trends(
+        periods, team=team, with_restricted=kaizen.reader_sees_all(request.user, team)
+    )
     kaizen.attach_drill_down(
         trends, user=request.user, first=periods[0][0], last=periods[-1][1], team=team
     )
@@ -117,7 +120,14 @@ def themes(request):
             )
             messages.success(request, _("Theme “%(name)s” created.") % {"name": theme.name})
             return redirect("actions:themes")
-    theme_list = Theme.objects.annotate(factor_count=Count("factors")).order_by("name")
+    # Only themes and factors the reader may see: a name typed on a restricted postmortem,
+    # or its count, would tell of it.
+    visible_factors = Q(factors__postmortem__in=visible_postmortems(request.user).values("pk"))
+    theme_list = (
+        visible_themes(request.user)
+        .annotate(factor_count=Count("factors", filter=visible_factors))
+        .order_by("name")
+    )
     return render(
         request,
         "actions/themes.html",
@@ -125,7 +135,7 @@ def themes(request):
             "themes": theme_list,
             "form": form,
             "can_manage": can_manage,
-            "merge_form": ThemeMergeForm() if can_manage else None,
+            "merge_form": ThemeMergeForm(user=request.user) if can_manage else None,
         },
         status=400 if form is not None and form.errors else 200,
     )
@@ -133,7 +143,7 @@ def themes(request):
 
 def theme_edit(request, pk):
     _require_theme_manager(request.user)
-    theme = get_object_or_404(Theme, pk=pk)
+    theme = get_object_or_404(visible_themes(request.user), pk=pk)
     form = ThemeForm(request.POST or None, theme=theme)
     if request.method == "POST" and form.is_valid():
         services.theme_save(
@@ -156,7 +166,7 @@ def theme_edit(request, pk):
 def theme_merge(request):
     """GET/first POST: pick two themes and see what will move; POST with confirm: merge."""
     _require_theme_manager(request.user)
-    form = ThemeMergeForm(request.POST or request.GET or None)
+    form = ThemeMergeForm(request.POST or request.GET or None, user=request.user)
     if not form.is_bound or not form.is_valid():
         return render(
             request,
@@ -207,8 +217,8 @@ def theme_suggest(request):
         if k == "themes" or k.endswith("-themes")
         for v in request.POST.getlist(k)
     ]
-    exclude = [v for v in chosen if v.isdigit()]
-    suggestions = kaizen.suggest_themes(text[:10_000], exclude=exclude)
+    exclude = [pk for pk in map(parse_id, chosen) if pk is not None]
+    suggestions = kaizen.suggest_themes(text[:10_000], user=request.user, exclude=exclude)
     return render(request, "actions/partials/_theme_suggestions.html", {"suggestions": suggestions})
 
 
@@ -233,7 +243,7 @@ def kaizen_review_create(request):
     initial = {
         "period_start": end - datetime.timedelta(days=27),
         "period_end": end,
-        "team": request.GET.get("team") if request.GET.get("team", "").isdigit() else None,
+        "team": parse_id(request.GET.get("team", "")),
     }
     form = KaizenReviewForm(request.POST or None, teams=teams, action_items=items, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -1,8 +1,5 @@
 """Incident metrics page and its CSV export."""
 
-import csv
-import datetime
-
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
@@ -12,58 +9,64 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
+from postmortems import csv_cells
+from postmortems.bounds import range_error
 from postmortems.models import Team
+from postmortems.selectors import visible_postmortems
 
-from .. import metrics, selectors
+from .. import metrics, selectors, services
+from ..forms import ReportFilterForm
 
 SEVERITY_COLUMNS = [metrics.ALL, *metrics.SEVERITIES]
 
 
 def _filters(request):
-    """(team or None, first, last, teams, errors) from the query string; bad input ignored."""
+    """(team or None, first, last, teams, errors) from the query string; a bad value is
+    named in ``errors`` and the default range (last 12 months) shown instead."""
     teams = list(Team.objects.only("name"))
-    team = None
-    raw_team = request.GET.get("team", "")
-    if raw_team.isdigit():
-        team = next((t for t in teams if t.pk == int(raw_team)), None)
+    form = ReportFilterForm(request.GET)
     first, last = metrics.default_range()
-    errors = []
-    for name in ("from", "to"):
-        raw = request.GET.get(name, "").strip()
-        if not raw:
-            continue
-        try:
-            value = datetime.date.fromisoformat(raw)
-        except ValueError:
-            errors.append(_("“%(value)s” is not a date (YYYY-MM-DD).") % {"value": raw})
-            continue
-        if name == "from":
-            first = value
-        else:
-            last = value
-    if first > last:
-        errors.append(_("The start date is after the end date; showing the last 12 months."))
-        first, last = metrics.default_range()
+    if not form.is_valid():
+        errors = form.messages()
+        errors.append(_("Showing the last 12 months."))
+        data = {k: v for k, v in form.cleaned_data.items() if k == "team"}
+    else:
+        errors, data = [], form.cleaned_data
+        first = data.get("from") or first
+        last = data.get("to") or last
+        if first > last or range_error(first, last):
+            # Only one end was given; the other one, by default, made the range invalid.
+            message = range_error(first, last) or _("The start date is after the end date.")
+            errors = [message, _("Showing the last 12 months.")]
+            first, last = metrics.default_range()
+    team = next((t for t in teams if t.pk == data.get("team")), None)
     return team, first, last, teams, errors
 
 
-def _report(*, first, last, team):
-    """``metrics.report``, kept like the dashboard's figures (the same for everyone: the
-    counts include restricted postmortems and show none of them)."""
+def _report(*, first, last, team, user):
+    """``metrics.report`` over the postmortems ``user`` may read, kept like the dashboard's
+    figures: shared by everyone who sees no restricted postmortem, per person otherwise.
+
+    Only the default range is cached: every other range would be an entry of its own, and a
+    stream of different ranges would fill the cache (the range is capped, so building one
+    is bounded)."""
+    postmortems = visible_postmortems(user)
+    if (first, last) != metrics.default_range():
+        return metrics.report(first=first, last=last, team=team, postmortems=postmortems)
+    sees_restricted = postmortems.filter(restricted=True).exists()
     key = ":".join(
         (
             "actions:metrics:report",
             str(selectors.dashboard_cache_version()),
             timezone.get_current_timezone_name(),
             timezone.localdate().isoformat(),
-            first.isoformat(),
-            last.isoformat(),
             str(team.pk if team else ""),
+            f"user{user.pk}" if sees_restricted else "open",
         )
     )
     report = cache.get(key)
     if report is None:
-        report = metrics.report(first=first, last=last, team=team)
+        report = metrics.report(first=first, last=last, team=team, postmortems=postmortems)
         cache.set(key, report, settings.DASHBOARD_CACHE_SECONDS)
     return report
 
@@ -212,7 +215,7 @@ def _sections(report):
 
 def metrics_page(request):
     team, first, last, teams, errors = _filters(request)
-    report = _report(first=first, last=last, team=team)
+    report = _report(first=first, last=last, team=team, user=request.user)
     total = report.totals.get(metrics.ALL) or metrics.Bucket()
     context = {
         "teams": teams,
@@ -292,13 +295,19 @@ def _blank(value):
 
 def metrics_csv(request):
     team, first, last, _teams, _errors = _filters(request)
-    report = _report(first=first, last=last, team=team)
+    report = _report(first=first, last=last, team=team, user=request.user)
+    services.export_audit_record(
+        by=request.user,
+        export="metrics",
+        team_id=team.pk if team else None,
+        query=request.GET.urlencode(),
+    )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     suffix = f"-{team.pk}" if team else ""
     response["Content-Disposition"] = (
         f'attachment; filename="hindsight-metrics-{first}-{last}{suffix}.csv"'
     )
-    writer = csv.writer(response)
+    writer = csv_cells.writer(response)
     writer.writerow([CSV_HEADINGS.get(name, name) for name in CSV_HEADER])
     for month in report.months:
         for severity in SEVERITY_COLUMNS:

@@ -3,6 +3,7 @@
 import logging
 from dataclasses import dataclass, replace
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
@@ -234,6 +235,15 @@ def _apply_status(incident, update, new_entries):
         incident.resolved_at = incident.status_at
 
 
+def _fitting(incident, pending):
+    """The entries that fit on the timeline (TIMELINE_PASTE_MAX_LINES at once,
+    TIMELINE_MAX_EVENTS in all), oldest first. The others stay on the incident, uncopied: a
+    storm of alerts must not make every later delivery fail."""
+    existing = incident.postmortem.timeline_events.count() if incident.postmortem_id else 0
+    room = min(settings.TIMELINE_PASTE_MAX_LINES, settings.TIMELINE_MAX_EVENTS - existing)
+    return sorted(pending, key=lambda e: (e.occurred_at, e.pk))[: max(room, 0)]
+
+
 def _postmortem_fields(incident, team, rules):
     started = _earliest(incident.triggered_at, incident.acknowledged_at, incident.resolved_at)
     return {
@@ -299,7 +309,7 @@ def incident_apply(*, source, update, label):
         created = False
         resolved = incident.status == AlertIncident.Status.RESOLVED
         if incident.postmortem_id or resolved:
-            pending = list(incident.entries.filter(copied=False))
+            pending = _fitting(incident, list(incident.entries.filter(copied=False)))
             lines = [
                 _TimelineLine(e.occurred_at, TIMELINE_KINDS[e.kind], e.text, label) for e in pending
             ]

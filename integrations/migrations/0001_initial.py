@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('postmortems', '0003_timelineevent_source'),
+        ('postmortems', '0006_timelineevent_source'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

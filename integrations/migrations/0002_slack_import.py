@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('integrations', '0001_initial'),
-        ('postmortems', '0003_timelineevent_source'),
+        ('postmortems', '0006_timelineevent_source'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('actions', '0002_actionitem_due_date_id_index'),
         ('integrations', '0002_slack_import'),
-        ('postmortems', '0003_timelineevent_source'),
+        ('postmortems', '0006_timelineevent_source'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

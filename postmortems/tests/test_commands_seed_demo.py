@@ -1,5 +1,6 @@
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.http import HttpRequest
 
 from postmortems.models import Membership, Team
 
@@ -30,5 +31,5 @@ def test_seed_demo_is_idempotent(db, capsys):
 def test_seed_demo_logins_work(client, db):
     call_command("seed_demo")
     assert get_user_model().objects.get(username="alice").check_password("hindsight-demo")
-    assert client.login(username="alice", password="hindsight-demo")
+    assert client.login(request=HttpRequest(), username="alice", password="hindsight-demo")
     assert client.get("/").status_code == 200

@@ -53,6 +53,10 @@ VECTORS = [
     "<base href=\"javascript:alert('XSS');//\">",
     '<input type="image" src="javascript:alert(1)">',
     "```\n</code></pre><script>alert(1)</script>\n```",
+    '<code class="position-fixed w-100 h-100 top-0 start-0 bg-white">Session expired</code>',
+    "```position-fixed w-100 h-100\nSession expired\n```",
+    '<kbd style="position:fixed;inset:0" id="login" class="modal d-block">x</kbd>',
+    '<details open class="position-fixed"><summary style="color:red">x</summary></details>',
 ]
 
 SAFE_TAGS = {
@@ -95,6 +99,7 @@ SAFE_TAGS = {
     "ul",
 }
 SAFE_ATTRIBUTES = {"href", "title", "class", "align", "start", "rel"}
+LANGUAGE_CLASS = re.compile(r"language-[a-z0-9+-]{1,20}")
 
 
 class _Elements(HTMLParser):
@@ -123,6 +128,7 @@ def test_filter_evasion_vector_renders_harmless(vector):
     for tag, attrs in _elements(html):
         assert tag in SAFE_TAGS, html
         assert set(attrs) <= SAFE_ATTRIBUTES, html
+        assert "class" not in attrs or LANGUAGE_CLASS.fullmatch(attrs["class"]), html
         href = re.sub(r"[\x00-\x20]", "", attrs.get("href") or "").lower()
         assert not href.startswith(("javascript:", "vbscript:", "data:")), html
     # Whatever is left of a payload is text, shown escaped.
@@ -153,3 +159,77 @@ def test_korean_text_is_kept():
 
 def test_empty_text_renders_nothing():
     assert render("") == ""
+
+
+def test_page_classes_cannot_reach_the_output():
+    for text in (
+        '<code class="position-fixed w-100 h-100">Sign in again</code>',
+        '<span class="position-fixed w-100 h-100">Sign in again</span>',
+        "```position-fixed w-100 h-100\nSign in again\n```",
+        "``` position-fixed\tw-100 h-100\nSign in again\n```",
+    ):
+        html = render(text)
+        assert "w-100" not in html and 'class="position-fixed' not in html, html
+
+
+def test_code_blocks_keep_a_language_class_of_the_fixed_pattern():
+    assert render("```Python\nx = 1\n```") == (
+        '<pre><code class="language-python">x = 1\n</code></pre>'
+    )
+
+
+def test_an_overlong_language_name_gets_no_class():
+    assert render(f"```{'x' * 21}\ny\n```") == "<pre><code>y\n</code></pre>"
+
+
+def test_no_style_or_id_attribute_gets_through():
+    html = render('<kbd style="position:fixed" id="x">k</kbd> <sub id="y">2</sub>')
+    assert html == "<p><kbd>k</kbd> <sub>2</sub></p>"
+
+
+def test_table_alignment_becomes_the_align_attribute():
+    html = render("| a | b |\n| --: | :-: |\n| 1 | 2 |")
+    assert '<th align="right">a</th>' in html and '<td align="center">2</td>' in html
+    assert "style" not in html
+
+
+def test_strikethrough_renders():
+    assert render("~~gone~~") == "<p><del>gone</del></p>"
+
+
+def test_a_newline_is_a_line_break():
+    assert render("first\nsecond") == "<p>first<br>\nsecond</p>"
+
+
+def test_angle_bracket_autolinks_become_links():
+    html = render("<https://status.example.com>")
+    assert 'href="https://status.example.com"' in html
+
+
+def test_a_script_link_keeps_its_text_but_not_its_target():
+    assert render("[runbook](javascript:alert(1))") == (
+        '<p><a rel="noopener noreferrer nofollow">runbook</a></p>'
+    )
+
+
+def test_raw_html_for_what_markdown_cannot_express_is_kept():
+    html = render(
+        "Press <kbd>Ctrl</kbd>, H<sub>2</sub>O\n\n<details>\n<summary>Logs</summary>\n</details>"
+    )
+    for tag in ("<kbd>Ctrl</kbd>", "<sub>2</sub>", "<details>", "<summary>Logs</summary>"):
+        assert tag in html
+
+
+def test_other_raw_html_is_dropped_and_its_text_kept():
+    assert render("<div>Checkout & cart</div>") == "Checkout &amp; cart"
+    assert render("before <span>inside</span> after") == "<p>before inside after</p>"
+
+
+def test_text_nested_beyond_the_limit_is_shown_as_plain_text():
+    html = render("> " * 150 + "deep\n\nnext")
+    assert "<blockquote>" not in html
+    assert html.startswith("<p>&gt; &gt;") and html.endswith("<p>next</p>")
+
+
+def test_ordinary_nesting_is_kept():
+    assert render("> " * 20 + "deep").count("<blockquote>") == 20

@@ -258,7 +258,7 @@ def test_every_transition_is_in_the_history(team, alice, manager):
 def test_comment_markdown_is_sanitised_and_replies_join_the_thread(team, alice, manager):
     pm = PostmortemFactory(team=team)
     root = services.review_comment_create(
-        postmortem=pm, by=manager, body="<script>x()</script>**why?**", anchor="section:impact"
+        postmortem=pm, by=manager, body="<script>x()</script>\n\n**why?**", anchor="section:impact"
     )
     assert "<script>" not in root.body_html and "<strong>why?</strong>" in root.body_html
     reply = services.review_comment_create(postmortem=pm, by=alice, body="Fixed", parent=root)

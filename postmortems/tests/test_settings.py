@@ -78,3 +78,24 @@ def test_due_day_policy_refuses_nonsense(value):
 
     with pytest.raises(ImproperlyConfigured):
         parse_due_days(value)
+
+
+def test_login_throttling_and_password_reset_come_from_the_environment():
+    code = (
+        "print(settings.AXES_FAILURE_LIMIT, settings.AXES_COOLOFF_TIME.total_seconds(),"
+        " settings.PASSWORD_RESET_ENABLED)"
+    )
+    defaults = _settings_in_subprocess({"DEBUG": "true"}, code)
+    assert defaults.returncode == 0, defaults.stderr
+    assert defaults.stdout.split() == ["20", "1800.0", "False"]
+    chosen = _settings_in_subprocess(
+        {
+            "DEBUG": "true",
+            "AXES_FAILURE_LIMIT": "5",
+            "AXES_COOLOFF_MINUTES": "90",
+            "EMAIL_HOST": "smtp.example.com",
+        },
+        code,
+    )
+    assert chosen.returncode == 0, chosen.stderr
+    assert chosen.stdout.split() == ["5", "5400.0", "True"]

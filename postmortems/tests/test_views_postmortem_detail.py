@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from actions.models import ActionItem
 from postmortems import services
-from postmortems.models import ContributingFactor, Postmortem, TimelineEvent
+from postmortems.models import ContributingFactor, Postmortem, ReviewComment, TimelineEvent
 from tests.factories import (
     ActionItemFactory,
     ContributingFactorFactory,
@@ -225,3 +225,23 @@ def test_detail_page_query_count_for_a_team_manager(
         response = manager_client.get(reverse("postmortems:detail", args=[pm.pk]))
     assert response.status_code == 200
     assert reverse("postmortems:team_settings", args=[team.slug]) in response.content.decode()
+
+
+def test_detail_serves_the_html_stored_on_save_without_rendering(alice_client, team, alice):
+    pm = PostmortemFactory(team=team, summary="**source**", impact="**source**")
+    TimelineEventFactory(postmortem=pm, text="**source**")
+    ContributingFactorFactory(postmortem=pm, description="**source**")
+    services.review_comment_create(postmortem=pm, by=alice, body="**source**")
+    # What the renderer would never produce from the source: only the stored copy shows it.
+    Postmortem.objects.filter(pk=pm.pk).update(
+        **{f"{name}_html": f"<p>stored-{name}</p>" for name in Postmortem.SECTIONS}
+    )
+    TimelineEvent.objects.update(text_html="<p>stored-event</p>")
+    ContributingFactor.objects.update(description_html="<p>stored-factor</p>")
+    ReviewComment.objects.update(body_html="<p>stored-comment</p>")
+
+    html = alice_client.get(reverse("postmortems:detail", args=[pm.pk])).content.decode()
+
+    for name in ("summary", "impact", "event", "factor", "comment"):
+        assert f"<p>stored-{name}</p>" in html
+    assert "<strong>source</strong>" not in html

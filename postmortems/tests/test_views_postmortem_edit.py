@@ -140,6 +140,24 @@ def test_edit_saves_and_bumps_the_version(alice_client, team):
     assert (pm.summary, pm.version) == ("Updated", 2)
 
 
+@pytest.mark.parametrize("version", [None, "", "abc", "0", "1.5"])
+def test_an_edit_without_a_usable_version_is_refused_not_saved(alice_client, team, version):
+    pm = PostmortemFactory(team=team, summary="Before")
+    response = alice_client.post(
+        reverse("postmortems:edit", args=[pm.pk]),
+        _form_data(pm, summary="Overwritten", version=version),
+    )
+    assert response.status_code == 400
+    assert "did not say which version" in response.content.decode()
+    pm.refresh_from_db()
+    assert (pm.summary, pm.version) == ("Before", 1)
+
+
+def test_creating_a_postmortem_needs_no_version(alice_client, team):
+    response = alice_client.post(reverse("postmortems:create"), _form_data(team=team.pk))
+    assert response.status_code == 302
+
+
 def test_stale_save_answers_409_with_both_texts(client, alice, manager, team, login):
     pm = PostmortemFactory(team=team, summary="Original", impact="Same impact")
     alice_client = login(client, alice)

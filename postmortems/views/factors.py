@@ -5,6 +5,7 @@ them for the Kaizen roll-up and can be picked or created by typing a name.
 """
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -14,7 +15,7 @@ from django_htmx.http import reswap, retarget
 from .. import selectors, services
 from ..forms import ContributingFactorForm
 from ..permissions import can_edit_postmortem
-from .timeline import back_to, editable_postmortem, readable_postmortem
+from .timeline import add_service_errors, back_to, editable_postmortem, readable_postmortem
 
 PARTIAL = "postmortems/partials/_factors.html"
 FORM_PARTIAL = "postmortems/partials/_factor_form.html"
@@ -68,10 +69,14 @@ def factor_list(request, pk):
 @require_http_methods(["GET", "POST"])
 def factor_add(request, pk):
     postmortem = editable_postmortem(request, pk)
-    form = ContributingFactorForm(request.POST or None)
+    form = ContributingFactorForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        services.factor_create(**_save(form, postmortem=postmortem, by=request.user))
-        return _after_write(request, postmortem)
+        try:
+            services.factor_create(**_save(form, postmortem=postmortem, by=request.user))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return _after_write(request, postmortem)
     return _form_page(request, postmortem, form)
 
 
@@ -84,10 +89,16 @@ def factor_edit(request, pk, factor_id):
         "description": factor.description,
         "themes": [theme.pk for theme in factor.themes.all()],
     }
-    form = ContributingFactorForm(request.POST or None, initial=initial, prefix_id=factor.pk)
+    form = ContributingFactorForm(
+        request.POST or None, user=request.user, initial=initial, prefix_id=factor.pk
+    )
     if request.method == "POST" and form.is_valid():
-        services.factor_update(**_save(form, factor=factor, by=request.user))
-        return _after_write(request, postmortem)
+        try:
+            services.factor_update(**_save(form, factor=factor, by=request.user))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return _after_write(request, postmortem)
     return _form_page(request, postmortem, form, factor)
 
 

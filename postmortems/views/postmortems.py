@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from .. import markdown, permissions, selectors, services
 from ..export import postmortem_markdown
 from ..forms import NotRequiredForm, PostmortemFilterForm, PostmortemForm, ReviewCommentForm
-from ..models import Postmortem, Team
+from ..models import AuditEvent, Postmortem, Team
 
 PAGE_SIZE = 25
 
@@ -135,10 +135,9 @@ def postmortem_edit(request, pk):
         )
         return render(request, "postmortems/form.html", {"form": form, "postmortem": postmortem})
 
-    loaded_version = postmortem.version
     form = PostmortemForm(request.POST, instance=postmortem, user=request.user)
     if form.is_valid():
-        expected = form.cleaned_data.get("version") or loaded_version
+        expected = form.cleaned_data["version"]
         try:
             services.postmortem_update(
                 postmortem=postmortem,
@@ -237,6 +236,12 @@ def postmortem_export(request, pk):
     postmortem = selectors.postmortem_for_detail(request.user, pk)
     if postmortem is None:
         raise Http404
+    services.audit_record(
+        action=AuditEvent.Action.EXPORT_MARKDOWN,
+        actor=request.user,
+        team=postmortem.team,
+        target=postmortem,
+    )
     response = HttpResponse(
         postmortem_markdown(postmortem), content_type="text/markdown; charset=utf-8"
     )

@@ -19,7 +19,9 @@ def team_settings(request, slug):
     team = _managed_team_or_404(request, slug)
     form = TeamSlackForm(request.POST or None, instance=team)
     if request.method == "POST" and form.is_valid():
-        services.team_set_slack_webhook(team=team, url=form.cleaned_data["slack_webhook_url"])
+        services.team_set_slack_webhook(
+            team=team, url=form.cleaned_data["slack_webhook_url"], by=request.user
+        )
         team.language = form.cleaned_data["language"]
         team.save(update_fields=["language"])
         messages.success(request, _("Team settings saved."))

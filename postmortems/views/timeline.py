@@ -59,6 +59,16 @@ def _after_write(request, postmortem):
     return back_to(postmortem, "timeline")
 
 
+def add_service_errors(form, exc):
+    """A service's ValidationError (a size cap, a full_clean) on the form, beside its field
+    when the form has one, so the page shows it with what was typed."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
 def _form_errors(request, postmortem, form, event=None):
     context = {"postmortem": postmortem, "form": form, "event": event}
     if request.htmx:
@@ -86,14 +96,18 @@ def timeline_add(request, pk):
     postmortem = editable_postmortem(request, pk)
     form = TimelineEventForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.timeline_event_create(
-            postmortem=postmortem,
-            by=request.user,
-            occurred_at=form.cleaned_data["occurred_at"],
-            kind=form.cleaned_data["kind"],
-            text=form.cleaned_data["text"],
-        )
-        return _after_write(request, postmortem)
+        try:
+            services.timeline_event_create(
+                postmortem=postmortem,
+                by=request.user,
+                occurred_at=form.cleaned_data["occurred_at"],
+                kind=form.cleaned_data["kind"],
+                text=form.cleaned_data["text"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return _after_write(request, postmortem)
     return _form_errors(request, postmortem, form)
 
 
@@ -104,14 +118,18 @@ def timeline_edit(request, pk, event_id):
     initial = {"occurred_at": event.occurred_at, "kind": event.kind, "text": event.text}
     form = TimelineEventForm(request.POST or None, initial=initial, prefix_id=event.pk)
     if request.method == "POST" and form.is_valid():
-        services.timeline_event_update(
-            event=event,
-            by=request.user,
-            occurred_at=form.cleaned_data["occurred_at"],
-            kind=form.cleaned_data["kind"],
-            text=form.cleaned_data["text"],
-        )
-        return _after_write(request, postmortem)
+        try:
+            services.timeline_event_update(
+                event=event,
+                by=request.user,
+                occurred_at=form.cleaned_data["occurred_at"],
+                kind=form.cleaned_data["kind"],
+                text=form.cleaned_data["text"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return _after_write(request, postmortem)
     if request.method == "GET" and request.htmx:
         return render(
             request, FORM_PARTIAL, {"postmortem": postmortem, "form": form, "event": event}

@@ -5,3 +5,36 @@ document.addEventListener("htmx:configRequest", function (event) {
     event.detail.headers["X-CSRFToken"] = token.value;
   }
 });
+
+// Print buttons (no inline onclick: the Content-Security-Policy refuses inline handlers).
+document.addEventListener("click", function (event) {
+  if (event.target.closest("[data-print]")) {
+    window.print();
+  }
+});
+
+// A suggested theme, clicked: tick it in the factor form's theme picker.
+document.addEventListener("click", function (event) {
+  var button = event.target.closest("[data-theme-suggestion]");
+  if (!button) {
+    return;
+  }
+  var form = button.closest("form") || document;
+  var value = button.dataset.themeSuggestion;
+  var select = form.querySelector("select[name$=themes]");
+  var choice = select
+    ? select.querySelector('option[value="' + CSS.escape(value) + '"]')
+    : form.querySelector(
+        'input[type=checkbox][name$=themes][value="' + CSS.escape(value) + '"]'
+      );
+  if (choice) {
+    if (select) {
+      choice.selected = true;
+    } else {
+      choice.checked = true;
+    }
+    choice.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+  button.disabled = true;
+  button.setAttribute("aria-pressed", "true");
+});

@@ -21,9 +21,12 @@ DASHBOARD_MAX_RATIO = 4.0
 SWEEP_MAX_SECONDS = 5.0
 ROLLUP_MAX_SECONDS = 3.0
 LINT_MAX_MS = 5.0
+MARKDOWN_MAX_MS = 250.0
 SEED_MAX_SECONDS = 60.0
 SEED_TARGET_ACTIONS = 100_000
 SLACK_IMPORT_MAX_RSS_MB = 100.0
+# The slowest /metrics/ request over the widest range allowed (MAX_REPORT_RANGE_DAYS), cold.
+METRICS_RANGE_MAX_MS = 2000.0
 
 
 def parse_args(argv):
@@ -137,7 +140,10 @@ def run_size(postmortems, actions, requests, pages=None):
     say(f"data: {figures['data']}")
 
     if pages:
-        figures["pages"] = _measure_pages(PageBench(user, requests=requests), postmortem, pages)
+        bench = PageBench(user, requests=requests)
+        figures["pages"] = _measure_pages(bench, postmortem, pages)
+        if "metrics" in pages:
+            figures["metrics_range"] = _guarded(bench.metrics_widest_range)
         return figures
 
     say("theme roll-up")
@@ -146,6 +152,8 @@ def run_size(postmortems, actions, requests, pages=None):
 
     bench = PageBench(user, requests=requests)
     figures["pages"] = _measure_pages(bench, postmortem)
+    say("metrics over the widest allowed range, cold cache")
+    figures["metrics_range"] = _guarded(bench.metrics_widest_range)
 
     say("CSV export memory")
     figures["export_memory"] = _guarded(bench.export_memory, "/actions/export.csv")
@@ -241,6 +249,15 @@ def evaluate_targets(results):
                 f"{page['queries']} / {other['queries']}",
             )
     large = sizes[-1]
+    widest = large.get("metrics_range", {})
+    check(
+        f"slowest /metrics/ over the allowed range, cold ≤{METRICS_RANGE_MAX_MS:g} ms",
+        (widest.get("slowest_ms", 10**9) <= METRICS_RANGE_MAX_MS) if widest else None,
+        f"{widest['slowest_ms']:.0f} ms ({widest['days']} days, {widest['bytes']} bytes, "
+        f"CSV {widest['csv_slowest_ms']:.0f} ms)"
+        if "slowest_ms" in widest
+        else widest.get("error", "not measured"),
+    )
     sweep = large.get("sweep", {})
     check(
         f"reminder sweep ≤{SWEEP_MAX_SECONDS:g} s",
@@ -273,6 +290,14 @@ def evaluate_targets(results):
         f"Slack import of 100k messages: peak RSS growth ≤{SLACK_IMPORT_MAX_RSS_MB:g} MB",
         (slack.get("rss_growth_mb", 10**9) <= SLACK_IMPORT_MAX_RSS_MB) if slack else None,
         f"{slack['rss_growth_mb']:.1f} MB" if "rss_growth_mb" in slack else slack.get("error"),
+    )
+    md = results.get("markdown", {})
+    check(
+        f"worst adversarial Markdown render ≤{MARKDOWN_MAX_MS:g} ms",
+        (md.get("worst_ms", 10**9) <= MARKDOWN_MAX_MS) if md else None,
+        f"{md['worst_ms']:.0f} ms ({md['worst_input']}, {md['worst_size']} chars)"
+        if "worst_ms" in md
+        else md.get("error", "not measured"),
     )
     seeded = [s for s in sizes if s["actions"] >= SEED_TARGET_ACTIONS]
     if seeded:
@@ -372,6 +397,10 @@ def render_text(results):
         ]
     elif slack:
         lines += ["", f"Slack import: {slack.get('error')}"]
+    if "by_size" in results.get("markdown", {}):
+        from .markdown import render_table
+
+        lines += ["", render_table(results["markdown"])]
     if results.get("language_table"):
         lines += ["", results["language_table"]]
     lines += ["", "Targets:"]
@@ -385,6 +414,7 @@ def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
     url = setup_django()
     from . import jobs
+    from . import markdown as markdown_bench
     from .pages import lint_text
 
     results = {
@@ -395,6 +425,8 @@ def main(argv=None):
     }
     began = time.perf_counter()
     if not args.pages:
+        say("adversarial Markdown at every field's size limit")
+        results["markdown"] = _guarded(markdown_bench.adversarial_figures)
         say("blame detector speed and corpus evaluation")
         results["lint"] = _guarded(jobs.lint_speed, lint_text())
         quality = _guarded(jobs.language_quality)

@@ -1,12 +1,16 @@
 """Page figures through Django's test client: SQL queries, p50/p95, ratio to the bare view."""
 
+import datetime
 import gc
 import statistics
 import time
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, reset_queries
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from .memory import PeakRss
 
@@ -89,6 +93,31 @@ class PageBench:
             "requests": requests,
             "p50_ms": statistics.median(times),
             "p95_ms": _percentile(times, 0.95),
+        }
+
+    def metrics_widest_range(self, runs=3):
+        """The slowest of ``runs`` requests of /metrics/ (and its CSV) over the widest range
+        ``MAX_REPORT_RANGE_DAYS`` allows, each with an empty cache."""
+        last = timezone.localdate()
+        first = last - datetime.timedelta(days=settings.MAX_REPORT_RANGE_DAYS - 1)
+        query = {"from": first.isoformat(), "to": last.isoformat()}
+        slowest = {}
+        for path in ("/metrics/", "/metrics/export.csv"):
+            times = []
+            for _ in range(runs):
+                cache.clear()
+                began = time.perf_counter()
+                response = self.client.get(path, query)
+                body = _body(response)
+                times.append((time.perf_counter() - began) * 1000)
+                if response.status_code != 200:
+                    return {"error": f"HTTP {response.status_code} for {path}"}
+            slowest[path] = (max(times), len(body))
+        return {
+            "days": settings.MAX_REPORT_RANGE_DAYS,
+            "slowest_ms": slowest["/metrics/"][0],
+            "bytes": slowest["/metrics/"][1],
+            "csv_slowest_ms": slowest["/metrics/export.csv"][0],
         }
 
     def export_memory(self, path):

@@ -12,7 +12,8 @@ from pathlib import Path
 MESSAGES = 100_000
 CHANNELS = ("incident-42", "general", "deploys", "random")
 FILLER_WORDS = 60
-IMPORT_PICKS = 1_000
+# At most TIMELINE_PASTE_MAX_LINES (200) events go in at once.
+IMPORT_PICKS = 200
 
 
 def figures(messages=MESSAGES):

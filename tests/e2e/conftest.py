@@ -93,12 +93,52 @@ def log_in(page: Page, site: str, user, *, password=PASSWORD):
     return page
 
 
+# Every page of every journey reports Content-Security-Policy violations to the test: the
+# listener is installed in each document before the page's own scripts run, and calls a
+# function exposed on the browser context, so reports survive navigations.
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__reportCspViolation({
+    page: document.location.href,
+    directive: event.effectiveDirective || event.violatedDirective,
+    blocked: event.blockedURI,
+    source: event.sourceFile,
+    line: event.lineNumber,
+    sample: event.sample,
+  });
+});
+"""
+
+
+def watch_csp(context, violations):
+    def report(violation):
+        violations.append(violation)
+
+    context.expose_function("__reportCspViolation", report)
+    context.add_init_script(CSP_LISTENER)
+
+
 @pytest.fixture
-def new_page(new_context):
+def csp_violations():
+    return []
+
+
+@pytest.fixture(autouse=True)
+def _no_csp_violations(context, csp_violations):
+    """Fails the journey (at teardown) if any page broke the Content-Security-Policy."""
+    watch_csp(context, csp_violations)
+    yield
+    assert csp_violations == [], f"Content-Security-Policy violations: {csp_violations!r}"
+
+
+@pytest.fixture
+def new_page(new_context, csp_violations):
     """``new_page()``: a page in a fresh browser context (its own cookies: another person)."""
 
     def _new_page():
-        page = new_context().new_page()
+        context = new_context()
+        watch_csp(context, csp_violations)
+        page = context.new_page()
         page.set_default_timeout(EXPECT_TIMEOUT_MS)
         return page
 

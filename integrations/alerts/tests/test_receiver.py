@@ -91,3 +91,16 @@ def test_nul_characters_in_the_payload_are_dropped_not_a_500(deliver, source):
     answer = deliver(source[0], payload, headers=bearer(source))
     assert answer.status_code == 200
     assert Postmortem.objects.get().title == "Checkout latency"
+
+
+def test_an_alert_storm_fills_the_timeline_up_to_its_limit_and_is_still_accepted(
+    deliver, source, settings
+):
+    from integrations.alertmanager.tests import payloads as am
+
+    settings.TIMELINE_PASTE_MAX_LINES = 10
+    alerts = [am.alert("resolved", ends="2026-11-20T08:20:00Z", instance=str(n)) for n in range(8)]
+    answer = deliver(source[0], am.group("resolved", alerts), headers=bearer(source))
+    assert answer.status_code == 200
+    assert Postmortem.objects.get().timeline_events.count() == 10
+    assert AlertLogEntry.objects.filter(copied=False).count() == 6

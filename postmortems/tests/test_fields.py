@@ -1,0 +1,31 @@
+import pytest
+from django import forms
+
+from postmortems.fields import BoundedDateField, BoundedDateTimeField, IdField, parse_id
+
+
+@pytest.mark.parametrize("value", ["²", "١٢", "0", "-1", "9" * 30, str(2**63), " ", "1e3"])
+def test_a_value_no_primary_key_can_have_is_not_an_id(value):
+    assert parse_id(value) is None
+
+
+def test_the_largest_bigint_is_an_id():
+    assert parse_id(str(2**63 - 1)) == 2**63 - 1
+
+
+def test_an_id_field_refuses_a_unicode_digit_with_a_field_error():
+    with pytest.raises(forms.ValidationError):
+        IdField().clean("²")
+
+
+@pytest.mark.parametrize("value", ["9999-12-31", "0001-01-01"])
+def test_a_date_outside_the_window_is_a_field_error_naming_the_window(value):
+    with pytest.raises(forms.ValidationError, match="1970-01-01 and 2199-12-31"):
+        BoundedDateField().clean(value)
+
+
+@pytest.mark.parametrize("value", ["0001-01-01T00:00", "9999-12-31T23:59:59-05:00"])
+def test_a_time_outside_the_window_is_refused_before_its_zone_conversion(value, settings):
+    settings.TIME_ZONE = "Asia/Seoul"
+    with pytest.raises(forms.ValidationError, match="Pick a date between"):
+        BoundedDateTimeField().clean(value)
