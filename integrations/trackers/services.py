@@ -8,7 +8,7 @@ import re
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -47,6 +47,10 @@ def connection_create(*, team, kind, project, site_url="", account_email="", tok
             http.check_url(site_url, http._origins(settings.JIRA_ALLOWED_HOSTS))
         except http.TrackerURLError as exc:
             raise ValidationError({"site_url": str(exc)}) from None
+        if not account_email:
+            raise ValidationError(
+                {"account_email": _("Jira needs the e-mail of the account the token is for.")}
+            )
     webhook_secret = secrets.generate()
     connection = TrackerConnection(
         team=team,
@@ -114,7 +118,12 @@ def issue_create(*, item, connection, by):
     """Create the ticket (through the outbox); the link is filled in when the tracker answers."""
     _check_may_export(item, connection, by)
     with transaction.atomic():
-        link = TrackerLink.objects.create(item=item, connection=connection)
+        try:
+            with transaction.atomic():
+                link = TrackerLink.objects.create(item=item, connection=connection)
+        except IntegrityError:
+            # A second click while the first one was being saved.
+            raise ValidationError(_("This item is already linked to a ticket.")) from None
         _enqueue(
             link,
             TrackerMessage.Action.CREATE,

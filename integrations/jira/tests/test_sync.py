@@ -100,9 +100,22 @@ def test_a_jira_site_off_the_allow_list_is_refused(team, settings):
 def test_an_allowed_jira_site_is_accepted(team, settings):
     settings.JIRA_ALLOWED_HOSTS = ["acme.atlassian.net"]
     connection, _secret = services.connection_create(
-        team=team, kind="jira", project="OPS", site_url="https://acme.atlassian.net"
+        team=team,
+        kind="jira",
+        project="OPS",
+        site_url="https://acme.atlassian.net",
+        account_email="bot@acme.example",
     )
     assert connection.pk
+
+
+def test_a_jira_connection_needs_the_account_email(team, settings):
+    settings.JIRA_ALLOWED_HOSTS = ["acme.atlassian.net"]
+    with pytest.raises(ValidationError) as caught:
+        services.connection_create(
+            team=team, kind="jira", project="OPS", site_url="https://acme.atlassian.net"
+        )
+    assert "account_email" in caught.value.message_dict
 
 
 def test_a_jira_webhook_without_the_signature_is_refused(
