@@ -37,7 +37,7 @@ class SecretForm(forms.Form):
 
 class SeverityTableForm(forms.Form):
     rules = forms.CharField(
-        label=_("Severity table"),
+        label=_("Rules"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
         help_text=_(
