@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "postmortems",
     "actions",
     "integrations",
+    "demo",
 ]
 
 MIDDLEWARE = [
