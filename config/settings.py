@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "postmortems",
     "actions",
     "api",
+    "integrations",
     "demo",
 ]
 
@@ -290,6 +291,19 @@ SLACK_TIMEOUT_SECONDS = float(os.environ.get("SLACK_TIMEOUT_SECONDS", "5"))
 SLACK_RETRY_BACKOFF_SECONDS = env_int("SLACK_RETRY_BACKOFF_SECONDS", 5)
 ACTION_DUE_DAYS = parse_due_days(os.environ.get("ACTION_DUE_DAYS", ""))
 REMINDER_DUE_SOON_DAYS = env_int("REMINDER_DUE_SOON_DAYS", 3)
+# Fernet key (urlsafe base64 of 32 bytes) for integration secrets kept encrypted (PagerDuty
+# signing secrets, tracker tokens); empty: derived from SECRET_KEY.
+INTEGRATIONS_ENCRYPTION_KEY = os.environ.get("INTEGRATIONS_ENCRYPTION_KEY", "")
+# Largest Slack export zip accepted for the timeline import (it is streamed, not loaded).
+SLACK_IMPORT_MAX_BYTES = env_int("SLACK_IMPORT_MAX_BYTES", 200 * 2**20)
+# Issue trackers. Tokens may come from here instead of being stored (encrypted) per team.
+GITHUB_API_URL = os.environ.get("GITHUB_API_URL", "https://api.github.com").rstrip("/")
+GITHUB_TOKEN = os.environ.get("GITHUB_TOKEN", "")
+JIRA_API_TOKEN = os.environ.get("JIRA_API_TOKEN", "")
+# Jira sites teams may connect (a team manager types the site: SSRF rules as for Slack).
+JIRA_ALLOWED_HOSTS = env_list("JIRA_ALLOWED_HOSTS", "")
+TRACKER_TIMEOUT_SECONDS = float(os.environ.get("TRACKER_TIMEOUT_SECONDS", "10"))
+TRACKER_RETRY_BACKOFF_SECONDS = env_int("TRACKER_RETRY_BACKOFF_SECONDS", 5)
 LINT_MAX_BYTES = 100 * 1024
 # --- Bounds: what one request or one postmortem may hold (issue 15). Each is enforced in the
 # forms (an error that keeps what was typed) and again in the services.
@@ -399,6 +413,15 @@ CELERY_BEAT_SCHEDULE = {
     "theme-rollup": {
         "task": "actions.tasks.theme_rollup",
         "schedule": crontab(minute=0, hour=6, day_of_week="mon"),
+    },
+    "slack-uploads-cleanup": {
+        "task": "integrations.slack_import.tasks.discard_stale_slack_uploads",
+        "schedule": crontab(minute=20, hour=3),
+    },
+    "tracker-outbox-resend": {
+        "task": "integrations.trackers.tasks.resend_stalled_tracker_messages",
+        "schedule": crontab(minute="*/30"),
+        "options": {"expires": int(timedelta(minutes=25).total_seconds())},
     },
 }
 

@@ -33,6 +33,7 @@ urlpatterns = [
     path("", include("api.web_urls")),
     path("", include("postmortems.urls")),
     path("", include("actions.urls")),
+    path("", include("integrations.urls")),
 ]
 
 # Password reset sends mail: without a mail server it could only fail, so it is not offered.

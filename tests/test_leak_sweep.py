@@ -120,6 +120,23 @@ def secret(team, other_team, alice, outsider, slack_receiver):
     review.action_items.add(item, handed_over)
     kaizen.rollup_weeks(period_end=kaizen.last_completed_week_end(), weeks=2)
     kaizen.rollup(kaizen.week_of(today)[1])
+    # Integrations: an alert source whose incident became this draft, a pending Slack
+    # upload for it and its action item followed in a tracker.
+    from integrations.alerts.services import alert_source_create
+    from integrations.models import AlertIncident, SlackImport, TrackerLink
+    from integrations.trackers.services import connection_create
+
+    source, _secret = alert_source_create(team=team, kind="opsgenie")
+    AlertIncident.objects.create(
+        source=source, external_id="x", title=marker("incident"), postmortem=pm
+    )
+    upload = SlackImport.objects.create(
+        postmortem=pm, created_by=alice, pasted_text=f"[10:00] carol: {marker('slack')}"
+    )
+    connection, _secret = connection_create(team=team, kind="github", project="acme/payments")
+    TrackerLink.objects.create(
+        item=item, connection=connection, external_id="7", url="https://github.com/acme/p/7"
+    )
     ids = {
         "postmortem": pm.pk,
         "team": team.pk,
@@ -132,6 +149,8 @@ def secret(team, other_team, alice, outsider, slack_receiver):
         "reply": reply.pk,
         "ack": ack.pk,
         "review": review.pk,
+        "slack_import": upload.pk,
+        "public_ids": (source.public_id, connection.public_id),
     }
     return pm, ids
 
@@ -158,7 +177,7 @@ def parameters(route):
 
 def fillers(slugs, ids):
     """How each parameter name is filled: every id reachable, the team's slug."""
-    every_id = sorted(set(ids.values()))
+    every_id = sorted({value for value in ids.values() if isinstance(value, int)})
     return {
         "pk": every_id,
         "comment_pk": [ids["comment"], ids["reply"]],
@@ -168,6 +187,9 @@ def fillers(slugs, ids):
         # Password reset links: not about postmortems, filled so the sweep still visits them.
         "uidb64": ["MQ"],
         "token": ["set-password"],
+        # Integrations: alert and tracker endpoints, a pending Slack upload.
+        "public_id": list(ids["public_ids"]),
+        "import_id": [ids["slack_import"]],
     }
 
 

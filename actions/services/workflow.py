@@ -1,5 +1,6 @@
 """The action-item status workflow, one item at a time or in bulk (team managers)."""
 
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -108,6 +109,46 @@ def action_item_reopen(*, item: ActionItem, by: Any) -> ActionItem:
     item.status_reason = ""
     item.completed_at = None
     return save_item(item, by=by, reason=_("Reopened"))
+
+
+UNCHANGED: Any = object()
+
+
+@transaction.atomic
+def action_item_follow_tracker(
+    *,
+    item: ActionItem,
+    source: str,
+    closed: bool | None = None,
+    closed_at: datetime.datetime | None = None,
+    assignee: Any = UNCHANGED,
+) -> bool:
+    """The item's linked ticket changed in its tracker; the item follows it. ``source`` names
+    the change for the history ("GitHub issue #12 closed by octocat").
+
+    ``closed``: True -> done at ``closed_at`` (an open item), False -> open again (a closed
+    one); ``assignee``: a user (only a member of the item's team is taken) or None. Returns
+    whether anything changed.
+    """
+    changed = False
+    if closed is True and item.status in ActionItem.OPEN_STATUSES:
+        item.status, item.status_reason = Status.DONE, ""
+        item.completed_at = closed_at or timezone.now()
+        changed = True
+    elif closed is False and item.status in ActionItem.CLOSED_STATUSES:
+        item.status, item.status_reason, item.completed_at = Status.OPEN, "", None
+        changed = True
+    follows_assignee = (
+        assignee is not UNCHANGED and getattr(assignee, "pk", None) != item.assignee_id
+    )
+    if follows_assignee and (
+        assignee is None or Membership.objects.filter(team=item.team, user=assignee).exists()
+    ):
+        item.assignee = assignee
+        changed = True
+    if changed:
+        save_item(item, by=None, reason=source[:100])
+    return changed
 
 
 def action_item_transition(

@@ -50,6 +50,8 @@ class TimelineEvent(NulFreeTextMixin, models.Model):
     text = models.TextField(_("text"))
     text_html = models.TextField(blank=True, default="", editable=False)
     pinned = models.BooleanField(_("pinned"), default=False)
+    # Where an imported event came from ("PagerDuty", "Slack #inc-42"); empty when typed here.
+    source = models.CharField(_("source"), max_length=100, blank=True, default="")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -24,6 +24,7 @@ from .authoring import (
 from .comments import review_comment_create, review_comment_set_resolved
 from .dismissals import blame_dismiss, blame_hints_record
 from .factors import factor_create, factor_delete, factor_update
+from .incidents import postmortem_sync_from_incident
 from .teams import membership_set_role, team_send_test_message, team_set_slack_webhook
 from .themes import theme_get_or_create, theme_merge, theme_save, theme_unique_slug
 from .timeline import (
@@ -66,6 +67,7 @@ __all__ = [
     "postmortem_publish",
     "postmortem_reopen",
     "postmortem_submit_for_review",
+    "postmortem_sync_from_incident",
     "postmortem_time_errors",
     "postmortem_unresolved_comment_count",
     "postmortem_update",

@@ -105,6 +105,7 @@ def timeline_import(
             kind=parsed.kind,
             text=parsed.text,
             text_html=markdown.render(parsed.text),
+            source=getattr(parsed, "source", ""),
             created_by=by,
         )
         event.full_clean(exclude=["postmortem", "created_by"])

@@ -221,6 +221,11 @@ def main(argv=None):
             results["markdown"] = _guarded(markdown_bench.adversarial_figures)
         say("blame detector: corpus evaluation, speed, bad input, Kiwi load")
         results["blame"] = _guarded(blame.figures)
+        if not args.blame:
+            from . import slack_import
+
+            say("Slack export import: 100k messages")
+            results["slack_import"] = _guarded(slack_import.figures)
     for postmortems, actions in () if args.blame else args.sizes:
         results["sizes"].append(run_size(postmortems, actions, args.requests, args.pages))
     results["targets"] = evaluate_targets(results)

@@ -9,6 +9,7 @@ LINT_MAX_RATIO = 4.0
 MARKDOWN_MAX_MS = 250.0
 SEED_MAX_SECONDS = 60.0
 SEED_TARGET_ACTIONS = 100_000
+SLACK_IMPORT_MAX_RSS_MB = 100.0
 # The slowest /metrics/ request over the widest range allowed (MAX_REPORT_RANGE_DAYS), cold.
 METRICS_RANGE_MAX_MS = 2000.0
 
@@ -124,6 +125,12 @@ def evaluate_targets(results):
         if "worst_ms" in md
         else md.get("error", "not measured"),
     )
+    slack = results.get("slack_import", {})
+    check(
+        f"Slack import of 100k messages: peak RSS growth ≤{SLACK_IMPORT_MAX_RSS_MB:g} MB",
+        (slack.get("rss_growth_mb", 10**9) <= SLACK_IMPORT_MAX_RSS_MB) if slack else None,
+        f"{slack['rss_growth_mb']:.1f} MB" if "rss_growth_mb" in slack else slack.get("error"),
+    )
     seeded = [s for s in sizes if s["actions"] >= SEED_TARGET_ACTIONS]
     if seeded:
         seconds = seeded[0].get("seed_seconds")
@@ -220,6 +227,18 @@ def render_text(results):
         lines += ["", render_table(results["markdown"])]
     if results.get("blame", {}).get("table"):
         lines += ["", results["blame"]["table"]]
+    slack = results.get("slack_import", {})
+    if "scan_seconds" in slack:
+        lines += [
+            "",
+            f"Slack export of {slack['messages']} messages ({slack['uncompressed_mb']:.0f} MB "
+            f"JSON, {slack['zip_mb']:.0f} MB zip): every channel previewed in "
+            f"{slack['scan_seconds']:.1f} s, {slack['picked']} messages imported as "
+            f"{slack['events']} events in {slack['import_seconds']:.1f} s; peak RSS "
+            f"+{slack['rss_growth_mb']:.1f} MB over {slack['baseline_mb']:.0f} MB",
+        ]
+    elif slack:
+        lines += ["", f"Slack import: {slack.get('error')}"]
     lines += ["", "Targets:"]
     for check in results["targets"]:
         mark = {True: "PASS", False: "FAIL", None: "SKIP"}[check["pass"]]

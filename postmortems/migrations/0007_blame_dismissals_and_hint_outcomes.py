@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('postmortems', '0005_rerender_markdown'),
+        ('postmortems', '0006_timelineevent_source'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,15 @@
+from .alerts import AlertIncident, AlertLogEntry, AlertSource, RejectedDelivery, SeverityRule
+from .slack_import import SlackImport
+from .trackers import TrackerConnection, TrackerLink, TrackerMessage
+
+__all__ = [
+    "AlertIncident",
+    "AlertLogEntry",
+    "AlertSource",
+    "RejectedDelivery",
+    "SeverityRule",
+    "SlackImport",
+    "TrackerConnection",
+    "TrackerLink",
+    "TrackerMessage",
+]
