@@ -7,6 +7,9 @@ use). An author who keeps a flagged phrase on purpose ("a direct quote", "the na
 service") records a ``BlameAcknowledgement`` for (location, rule, phrase) with a reason;
 ``unacknowledged_findings`` leaves those out. ``services.postmortem_publish`` refuses to
 publish while ``unacknowledged_findings`` is not empty.
+
+``missing_requirements(postmortem, stage)`` is the other gate: what the team's severity
+template (``severity_templates``) asks for before review or publishing and is not there yet.
 """
 
 from dataclasses import dataclass
@@ -100,3 +103,22 @@ def postmortem_findings(postmortem, *, people=None):
 def unacknowledged_findings(postmortem, *, people=None):
     """Findings across the postmortem that have neither been fixed nor acknowledged."""
     return [f for f in postmortem_findings(postmortem, people=people) if not f.acknowledged]
+
+
+# --- Severity templates -------------------------------------------------------------------
+
+
+def missing_requirements(postmortem, stage):
+    """Requirements of the team's template for this severity that ``postmortem`` does not
+    meet yet before ``stage`` (``severity_templates.REVIEW`` or ``PUBLISH``), in order."""
+    from .severity_templates import checklist
+
+    return [requirement for requirement, met in checklist(postmortem, stage) if not met]
+
+
+def missing_text(requirements):
+    """ "a summary, the impact and when it started" for a gate's message."""
+    labels = [str(r.label) for r in requirements]
+    if len(labels) < 2:
+        return "".join(labels)
+    return _("%(first)s and %(last)s") % {"first": ", ".join(labels[:-1]), "last": labels[-1]}

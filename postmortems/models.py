@@ -31,6 +31,16 @@ class Team(NulFreeTextMixin, models.Model):
         choices=settings.LANGUAGES,
         default=settings.LANGUAGE_CODE,
     )
+    # One-person teams have nobody else to review; each self-review is then recorded in
+    # the postmortem's history.
+    allow_self_review = models.BooleanField(
+        _("allow self-review"),
+        default=False,
+        help_text=_(
+            "Authors may review and publish their own postmortems. Only for teams of one; "
+            "each use is recorded in the postmortem's history."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -207,6 +217,13 @@ class Postmortem(NulFreeTextMixin, models.Model):
     not_required_reason = models.CharField(
         _("why no write-up is needed"), max_length=500, blank=True, default=""
     )
+    no_action_items_reason = models.CharField(
+        _("why no action items"),
+        max_length=500,
+        blank=True,
+        default="",
+        help_text=_("Where the severity template asks for action items and none are needed."),
+    )
     # Optimistic lock: every save through the services increments it; a stale form gets 409.
     version = models.PositiveIntegerField(default=1)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
@@ -259,6 +276,30 @@ def _duration(start, end):
     if start is None or end is None:
         return None
     return end - start
+
+
+class SeverityTemplate(models.Model):
+    """What a team's postmortems of one severity must contain before review and before
+    publishing: lists of requirement keys from ``postmortems.severity_templates``. One row
+    per team and severity, seeded with the defaults when the team is created."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="severity_templates")
+    severity = models.CharField(_("severity"), max_length=4, choices=Severity)
+    before_review = models.JSONField(_("required before review"), default=list, blank=True)
+    before_publish = models.JSONField(_("required before publishing"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["team", "severity"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "severity"], name="severity_template_unique_team_severity"
+            )
+        ]
+        verbose_name = _("severity template")
+        verbose_name_plural = _("severity templates")
+
+    def __str__(self):
+        return f"{self.team} {self.severity}"
 
 
 class TimelineEvent(NulFreeTextMixin, models.Model):
@@ -405,6 +446,7 @@ class SlackMessage(NulFreeTextMixin, models.Model):
         TEST = "test", _("Test message")
         PUBLISHED = "published", _("Postmortem published")
         REVIEW = "review", _("Review requested")
+        RETURNED = "returned", _("Returned to the authors")
         REMINDERS = "reminders", _("Action-item reminders")
         DIGEST = "digest", _("Kaizen digest")
 
@@ -444,6 +486,7 @@ class AuditEvent(models.Model):
         VIEWER_ADDED = "viewer_added", _("Viewer added")
         VIEWER_REMOVED = "viewer_removed", _("Viewer removed")
         WEBHOOK_CHANGED = "webhook_changed", _("Slack webhook changed")
+        REVIEW_RULES_CHANGED = "review_rules_changed", _("Review rules changed")
         ROLE_CHANGED = "role_changed", _("Role changed")
         EXPORT_CSV = "export_csv", _("CSV export")
         EXPORT_MARKDOWN = "export_markdown", _("Markdown export")

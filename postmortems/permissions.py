@@ -91,3 +91,38 @@ def can_publish_postmortem(user, postmortem):
     if user.is_superuser or is_team_manager(user, postmortem.team_id):
         return True
     return _is_listed(user, postmortem, "reviewers")
+
+
+# --- Review: somebody other than the authors approves -------------------------------------
+
+
+def is_author(user, postmortem):
+    return user.is_authenticated and _is_listed(user, postmortem, "authors")
+
+
+def independent_reviewers(postmortem):
+    """Reviewers who are not authors of ``postmortem``."""
+    authors = {person.pk for person in postmortem.authors.all()}
+    return [person for person in postmortem.reviewers.all() if person.pk not in authors]
+
+
+def review_is_self_review(user, postmortem):
+    """Whether ``user`` approving ``postmortem`` would be an author approving their own
+    work. Allowed only where the team allows self-review (each use is recorded)."""
+    return is_author(user, postmortem)
+
+
+def can_approve_postmortem(user, postmortem):
+    """Publish (approve) the review: a reviewer or team manager who is not an author,
+    unless the team allows self-review. The web and the API ask this one function."""
+    if not can_publish_postmortem(user, postmortem):
+        return False
+    return postmortem.team.allow_self_review or not review_is_self_review(user, postmortem)
+
+
+def can_send_for_review(postmortem):
+    """A review needs a reviewer who is not an author (any reviewer where the team allows
+    self-review)."""
+    if postmortem.team.allow_self_review:
+        return bool(postmortem.reviewers.all())
+    return bool(independent_reviewers(postmortem))
