@@ -124,6 +124,7 @@ class PostmortemForm(forms.ModelForm):
             "mitigated_at",
             "resolved_at",
             *Postmortem.SECTIONS,
+            "no_action_items_reason",
         ]
         field_classes = {
             **dict.fromkeys(POSTMORTEM_TIME_FIELDS, BoundedDateTimeField),
@@ -246,6 +247,7 @@ class PostmortemForm(forms.ModelForm):
                 Row(*[Column(t, css_class="col-md-6 col-xxl-3") for t in times]),
             ),
             Fieldset(_("Write-up (Markdown)"), *sections),
+            Field("no_action_items_reason"),
             FormActions(Submit("save", _("Save"))),
         )
         return helper

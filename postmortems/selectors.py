@@ -356,3 +356,38 @@ def postmortem_acknowledgements(postmortem):
         .select_related("by")
         .order_by("-created_at", "-id")
     )
+
+
+# --- Review lists on the home page ----------------------------------------------------------
+
+
+def _was_in_review():
+    """Whether a postmortem's history holds a time it was in review."""
+    return Exists(
+        Postmortem.history.model.objects.filter(
+            id=OuterRef("pk"), status=Postmortem.Status.IN_REVIEW
+        )
+    )
+
+
+def my_postmortems_in_review(user):
+    """The user's own postmortems waiting for reviewers, with the reviewers' names."""
+    return (
+        visible_postmortems(user)
+        .filter(authors=user, status=Postmortem.Status.IN_REVIEW)
+        .select_related("team")
+        .prefetch_related("reviewers")
+        .order_by("-updated_at", "-id")
+    )
+
+
+def my_drafts(user):
+    """The user's drafts, each marked ``returned`` when it has been in review before (a
+    reviewer, or an author, took it back to draft)."""
+    return (
+        visible_postmortems(user)
+        .filter(authors=user, status=Postmortem.Status.DRAFT)
+        .annotate(returned=_was_in_review())
+        .select_related("team")
+        .order_by("-returned", "-updated_at", "-id")
+    )

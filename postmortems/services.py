@@ -225,6 +225,19 @@ class PostmortemHasFindings(PostmortemTransitionError):
         self.findings = findings
 
 
+class PostmortemIncomplete(PostmortemTransitionError):
+    """The severity template asks for more before this step; ``missing`` lists what."""
+
+    def __init__(self, message, *, missing):
+        super().__init__(message)
+        self.missing = missing
+
+
+# Stored as the history record's change reason when an author reviews their own work under
+# the team's "allow self-review"; the history page translates it on display.
+SELF_REVIEW_REASON = "self_review"
+
+
 class PostmortemVersionConflict(Exception):
     """Someone saved the postmortem since the form was loaded; ``current`` is their version."""
 
@@ -243,6 +256,7 @@ POSTMORTEM_EDITABLE_FIELDS = (
     "caused_by_change",
     *POSTMORTEM_TIME_FIELDS,
     *Postmortem.SECTIONS,
+    "no_action_items_reason",
 )
 
 
@@ -429,8 +443,11 @@ def _postmortem_link(postmortem):
 
 
 def postmortem_submit_for_review(*, postmortem, by):
-    """Draft -> in review. Reviewers see it on their home page; Slack hears once."""
-    from . import permissions
+    """Draft -> in review. Needs a reviewer who is not an author (unless the team allows
+    self-review) and what the severity template asks for before review. Reviewers see it
+    on their home page; Slack hears once, mentioning them."""
+    from . import gates, permissions, review_messages
+    from .severity_templates import REVIEW
 
     if not permissions.can_edit_postmortem(by, postmortem):
         raise PostmortemTransitionError(_("You cannot edit this postmortem."))
@@ -441,35 +458,34 @@ def postmortem_submit_for_review(*, postmortem, by):
                 _("Only a draft can be sent for review (this one is %(status)s).")
                 % {"status": locked.get_status_display()}
             )
-        _postmortem_set_status(locked, postmortem, by, status=Postmortem.Status.IN_REVIEW)
-        if locked.team.slack_webhook_url:
-            slack_message_enqueue(
-                team=locked.team,
-                kind=SlackMessage.Kind.REVIEW,
-                payload=_review_payload(locked, by),
+        if not locked.reviewers.exists():
+            raise PostmortemTransitionError(
+                _("Not sent for review: it has no reviewers. Add a reviewer on the edit page.")
             )
+        if not permissions.can_send_for_review(locked):
+            raise PostmortemTransitionError(
+                _(
+                    "Not sent for review: every reviewer is also an author. Add a reviewer "
+                    "who did not write it."
+                )
+            )
+        missing = gates.missing_requirements(locked, REVIEW)
+        if missing:
+            raise PostmortemIncomplete(
+                _("Not sent for review: this %(severity)s postmortem still needs %(missing)s.")
+                % {"severity": locked.severity, "missing": gates.missing_text(missing)},
+                missing=missing,
+            )
+        reviewers = list(locked.reviewers.select_related("profile"))
+        if not permissions.independent_reviewers(locked):
+            locked._change_reason = SELF_REVIEW_REASON
+        _postmortem_set_status(locked, postmortem, by, status=Postmortem.Status.IN_REVIEW)
+        slack_message_enqueue(
+            team=locked.team,
+            kind=SlackMessage.Kind.REVIEW,
+            payload=review_messages.review_requested(locked, by, reviewers),
+        )
     return postmortem
-
-
-def _review_payload(postmortem, by):
-    reviewers = ", ".join(u.get_full_name() or u.get_username() for u in postmortem.reviewers.all())
-    with translation.override(postmortem.team.language):
-        text = _("Review requested: %(title)s (%(severity)s) by %(by)s.") % {
-            "title": postmortem.title,
-            "severity": postmortem.severity,
-            "by": by.get_full_name() or by.get_username(),
-        }
-        if reviewers:
-            text += " " + _("Reviewers: %(names)s.") % {"names": reviewers}
-        link_label = _("Open the draft")
-    link = _postmortem_link(postmortem)
-    return {
-        "text": f"{slack.escape(text)} {link}",
-        "blocks": [
-            {"type": "section", "text": {"type": "mrkdwn", "text": slack.escape(text)}},
-            {"type": "section", "text": {"type": "mrkdwn", "text": slack.link(link, link_label)}},
-        ],
-    }
 
 
 def _first_lines(text, *, lines=3, limit=300):
@@ -514,9 +530,12 @@ def postmortem_unresolved_comment_count(postmortem):
 
 
 def postmortem_publish(*, postmortem, by, confirm_unresolved=False):
-    """In review -> published. Refused while blame findings are open; asks for a
-    confirmation while review comments are unresolved; tells the team's Slack once."""
-    from . import gates, permissions
+    """In review -> published, by a reviewer or manager who is not an author (unless the
+    team allows self-review, recorded in the history). Refused while the severity template
+    asks for more or blame findings are open; asks for a confirmation while review
+    comments are unresolved; tells the team's Slack once, mentioning the authors."""
+    from . import gates, permissions, review_messages
+    from .severity_templates import PUBLISH
 
     if not permissions.can_publish_postmortem(by, postmortem):
         raise PostmortemTransitionError(
@@ -528,6 +547,20 @@ def postmortem_publish(*, postmortem, by, confirm_unresolved=False):
             raise PostmortemTransitionError(
                 _("Only a postmortem in review can be published (this one is %(status)s).")
                 % {"status": locked.get_status_display()}
+            )
+        if not permissions.can_approve_postmortem(by, locked):
+            raise PostmortemTransitionError(
+                _(
+                    "Not published: you are an author, and a postmortem is published by "
+                    "a reviewer who did not write it."
+                )
+            )
+        missing = gates.missing_requirements(locked, PUBLISH)
+        if missing:
+            raise PostmortemIncomplete(
+                _("Not published: this %(severity)s postmortem still needs %(missing)s.")
+                % {"severity": locked.severity, "missing": gates.missing_text(missing)},
+                missing=missing,
             )
         findings = list(gates.unacknowledged_findings(locked))
         if findings:
@@ -551,6 +584,8 @@ def postmortem_publish(*, postmortem, by, confirm_unresolved=False):
                 % {"count": unresolved},
                 unresolved_count=unresolved,
             )
+        if permissions.review_is_self_review(by, locked):
+            locked._change_reason = SELF_REVIEW_REASON
         _postmortem_set_status(
             locked,
             postmortem,
@@ -558,11 +593,15 @@ def postmortem_publish(*, postmortem, by, confirm_unresolved=False):
             status=Postmortem.Status.PUBLISHED,
             published_at=timezone.now(),
         )
-        slack_message_enqueue(
-            team=locked.team,
-            kind=SlackMessage.Kind.PUBLISHED,
-            payload=_published_payload(locked, locked.action_items.count()),
+        payload = _published_payload(locked, locked.action_items.count())
+        thanks = review_messages.published_thanks(
+            locked, by, locked.authors.select_related("profile")
         )
+        payload["text"] += f"\n{thanks}"
+        payload["blocks"].insert(
+            -1, {"type": "section", "text": {"type": "mrkdwn", "text": thanks}}
+        )
+        slack_message_enqueue(team=locked.team, kind=SlackMessage.Kind.PUBLISHED, payload=payload)
     logger.info("postmortem %s published by %s", postmortem.pk, by)
     return postmortem
 
@@ -599,8 +638,9 @@ def postmortem_mark_not_required(*, postmortem, by, reason):
 
 
 def postmortem_reopen(*, postmortem, by):
-    """Back to draft from in review, published or not required."""
-    from . import permissions
+    """Back to draft from in review, published or not required. A reviewer sending a
+    postmortem in review back tells its authors on Slack."""
+    from . import permissions, review_messages
 
     if not permissions.can_edit_postmortem(by, postmortem):
         raise PostmortemTransitionError(_("You cannot edit this postmortem."))
@@ -614,6 +654,7 @@ def postmortem_reopen(*, postmortem, by):
             raise PostmortemTransitionError(
                 _("Only reviewers and team managers can take back a published postmortem.")
             )
+        was_in_review = locked.status == Postmortem.Status.IN_REVIEW
         _postmortem_set_status(
             locked,
             postmortem,
@@ -622,6 +663,14 @@ def postmortem_reopen(*, postmortem, by):
             published_at=None,
             not_required_reason="",
         )
+        authors = list(locked.authors.select_related("profile"))
+        if was_in_review and not any(author.pk == by.pk for author in authors):
+            # A reviewer sent it back: the authors hear it; an author taking it back does not.
+            slack_message_enqueue(
+                team=locked.team,
+                kind=SlackMessage.Kind.RETURNED,
+                payload=review_messages.returned(locked, by, authors),
+            )
     return postmortem
 
 
@@ -904,3 +953,46 @@ def blame_acknowledge(*, postmortem, location, rule, phrase, reason, by):
         "postmortem %s: %s %r at %s acknowledged by %s", postmortem.pk, rule, phrase, location, by
     )
     return acknowledgement
+
+
+# --- Review rules of a team -----------------------------------------------------------------
+
+
+def team_set_review_rules(*, team, allow_self_review, templates, by):
+    """Save the team's "allow self-review" and its severity templates
+    (``{severity: (before review keys, before publishing keys)}``); the change is in the
+    team's audit log."""
+    from .models import SeverityTemplate
+    from .severity_templates import REQUIREMENTS
+
+    changed = {}
+    with transaction.atomic():
+        if team.allow_self_review != allow_self_review:
+            changed["allow_self_review"] = allow_self_review
+            team.allow_self_review = allow_self_review
+            team.save(update_fields=["allow_self_review"])
+        for severity, (review, publish) in templates.items():
+            unknown = (set(review) | set(publish)) - set(REQUIREMENTS)
+            if unknown:
+                raise ValidationError(
+                    _("Unknown requirement: %(keys)s.") % {"keys": sorted(unknown)}
+                )
+            review = [key for key in REQUIREMENTS if key in review]
+            publish = [key for key in REQUIREMENTS if key in publish and key not in review]
+            template, _created = SeverityTemplate.objects.select_for_update().get_or_create(
+                team=team, severity=severity
+            )
+            if (template.before_review, template.before_publish) != (review, publish):
+                template.before_review, template.before_publish = review, publish
+                template.full_clean()
+                template.save()
+                changed[severity] = {"review": review, "publish": publish}
+        if changed:
+            audit_record(
+                action=AuditEvent.Action.REVIEW_RULES_CHANGED,
+                actor=by,
+                team=team,
+                target=team,
+                detail=changed,
+            )
+    return team

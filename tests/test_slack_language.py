@@ -10,6 +10,7 @@ from actions import kaizen, reminders, tasks
 from postmortems import services
 from postmortems.models import Postmortem
 from tests.factories import (
+    ReadyPostmortemFactory,
     ActionItemFactory,
     ContributingFactorFactory,
     PostmortemFactory,
@@ -54,7 +55,7 @@ def test_the_test_message_stays_english_for_an_english_team(
 def test_the_published_message_is_in_korean_for_a_korean_team(
     korean_team, manager, slack_receiver, celery_eager, django_capture_on_commit_callbacks
 ):
-    pm = PostmortemFactory(
+    pm = ReadyPostmortemFactory(
         team=korean_team, title="결제 지연", status=Postmortem.Status.IN_REVIEW, summary="요약"
     )
     with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
@@ -71,7 +72,7 @@ def test_the_published_message_is_in_korean_for_a_korean_team(
 def test_the_review_request_is_in_korean_for_a_korean_team(
     korean_team, alice, manager, slack_receiver, celery_eager, django_capture_on_commit_callbacks
 ):
-    pm = PostmortemFactory(team=korean_team, title="결제 지연")
+    pm = ReadyPostmortemFactory(team=korean_team, title="결제 지연")
     pm.authors.add(alice)
     pm.reviewers.add(manager)
     with translation.override("en"), django_capture_on_commit_callbacks(execute=True):

@@ -1,13 +1,13 @@
 import pytest
 
 from postmortems import services
-from tests.factories import PostmortemFactory
+from tests.factories import PostmortemFactory, ReadyPostmortemFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def test_reviewer_sees_a_postmortem_sent_for_review(client, login, alice, outsider, team):
-    pm = PostmortemFactory(team=team, title="Ledger drift after replica lag")
+    pm = ReadyPostmortemFactory(team=team, title="Ledger drift after replica lag")
     pm.reviewers.add(outsider)
     services.postmortem_submit_for_review(postmortem=pm, by=alice)
     response = login(client, outsider).get("/")

@@ -150,7 +150,9 @@ def test_publishing_is_refused_until_findings_are_acknowledged(postmortem, manag
     from postmortems.models import Postmortem
 
     postmortem.status = Postmortem.Status.IN_REVIEW
+    postmortem.no_action_items_reason = "Fixed during the incident."
     postmortem.save()
+    ContributingFactorFactory(postmortem=postmortem)
     with pytest.raises(services.PostmortemHasFindings):
         services.postmortem_publish(postmortem=postmortem, by=manager)
     services.blame_acknowledge(

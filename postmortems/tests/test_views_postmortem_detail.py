@@ -8,6 +8,7 @@ from actions.models import ActionItem
 from postmortems import services
 from postmortems.models import ContributingFactor, Postmortem, ReviewComment, TimelineEvent
 from tests.factories import (
+    ReadyPostmortemFactory,
     ActionItemFactory,
     ContributingFactorFactory,
     PostmortemFactory,
@@ -147,7 +148,8 @@ def test_reviewer_sees_the_publish_button_and_member_does_not(client, login, ali
 
 
 def test_submit_for_review_then_publish_through_the_pages(client, login, alice, manager, team):
-    pm = PostmortemFactory(team=team)
+    pm = ReadyPostmortemFactory(team=team)
+    pm.reviewers.add(manager)
     login(client, alice)
     response = client.post(reverse("postmortems:submit", args=[pm.pk]), follow=True)
     assert "Sent for review" in response.content.decode()
@@ -163,7 +165,7 @@ def test_publish_refused_by_findings_links_to_them(manager_client, team, monkeyp
     from postmortems import gates
 
     monkeypatch.setattr(gates, "unacknowledged_findings", lambda pm: ["x", "y"])
-    pm = PostmortemFactory(team=team, status=Postmortem.Status.IN_REVIEW)
+    pm = ReadyPostmortemFactory(team=team, status=Postmortem.Status.IN_REVIEW)
     response = manager_client.post(reverse("postmortems:publish", args=[pm.pk]), follow=True)
     html = response.content.decode()
     assert "2 blame findings" in html
@@ -173,7 +175,7 @@ def test_publish_refused_by_findings_links_to_them(manager_client, team, monkeyp
 
 
 def test_publish_with_open_comments_asks_first(manager_client, manager, team):
-    pm = PostmortemFactory(team=team, status=Postmortem.Status.IN_REVIEW)
+    pm = ReadyPostmortemFactory(team=team, status=Postmortem.Status.IN_REVIEW)
     services.review_comment_create(postmortem=pm, by=manager, body="Open question")
     response = manager_client.post(reverse("postmortems:publish", args=[pm.pk]))
     assert response.status_code == 200

@@ -15,7 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import markdown, permissions, selectors, services
+from .. import markdown, permissions, review_messages, selectors, services, severity_templates
 from ..export import postmortem_markdown
 from ..forms import NotRequiredForm, PostmortemFilterForm, PostmortemForm, ReviewCommentForm
 from ..models import AuditEvent, Postmortem, Team
@@ -74,6 +74,8 @@ def render_detail(request, postmortem, *, comment_form=None, status=200):
         "unresolved_count": sum(1 for t in threads if not t.resolved),
         "can_edit": permissions.can_edit_postmortem(user, postmortem),
         "can_publish": permissions.can_publish_postmortem(user, postmortem),
+        "can_approve": permissions.can_approve_postmortem(user, postmortem),
+        "next_step": _next_step(postmortem),
         "comment_form": comment_form or ReviewCommentForm(),
         "not_required_form": NotRequiredForm(),
         "sections": [
@@ -87,6 +89,18 @@ def render_detail(request, postmortem, *, comment_form=None, status=200):
         "findings_url": _findings_url(postmortem),
     }
     return render(request, "postmortems/detail.html", context, status=status)
+
+
+def _next_step(postmortem):
+    """The severity template's checklist for the next step (review or publishing)."""
+    stage = {
+        Postmortem.Status.DRAFT: severity_templates.REVIEW,
+        Postmortem.Status.IN_REVIEW: severity_templates.PUBLISH,
+    }.get(postmortem.status)
+    if stage is None:
+        return None
+    items = severity_templates.checklist(postmortem, stage)
+    return {"stage": stage, "items": items, "missing": sum(1 for _r, met in items if not met)}
 
 
 def postmortem_detail(request, pk):
@@ -341,7 +355,8 @@ def _findings_url(postmortem):
     return reverse("postmortems:findings", args=[postmortem.pk])
 
 
-def _transition(request, pk, action):
+def _transition(request, pk, action, done):
+    """Run ``action(postmortem)``; on success say ``done(postmortem)`` and show the page."""
     postmortem = _visible_or_404(request, pk)
     try:
         action(postmortem)
@@ -365,61 +380,67 @@ def _transition(request, pk, action):
     except services.PostmortemTransitionError as exc:
         messages.error(request, exc.message)
     else:
-        return None
+        messages.success(request, done(postmortem))
     return redirect(postmortem)
+
+
+def _submitted(postmortem):
+    names = ", ".join(
+        person.get_full_name() or person.get_username() for person in postmortem.reviewers.all()
+    )
+    return (
+        _("Sent for review to %(names)s; they see it under “Waiting for my review”.")
+        % {"names": names}
+        + " "
+        + review_messages.slack_outcome(postmortem.team)
+    )
+
+
+def _published(postmortem):
+    return _("Published.") + " " + review_messages.slack_outcome(postmortem.team)
 
 
 @require_POST
 def postmortem_submit(request, pk):
-    response = _transition(
+    return _transition(
         request,
         pk,
         lambda pm: services.postmortem_submit_for_review(postmortem=pm, by=request.user),
+        _submitted,
     )
-    if response is None:
-        messages.success(request, _("Sent for review. Reviewers see it on their home page."))
-        response = redirect("postmortems:detail", pk=pk)
-    return response
 
 
 @require_POST
 def postmortem_publish(request, pk):
     confirm = request.POST.get("confirm_unresolved") == "1"
-    response = _transition(
+    return _transition(
         request,
         pk,
         lambda pm: services.postmortem_publish(
             postmortem=pm, by=request.user, confirm_unresolved=confirm
         ),
+        _published,
     )
-    if response is None:
-        messages.success(request, _("Published. The team is told on Slack."))
-        response = redirect("postmortems:detail", pk=pk)
-    return response
 
 
 @require_POST
 def postmortem_not_required(request, pk):
     reason = request.POST.get("reason", "")
-    response = _transition(
+    return _transition(
         request,
         pk,
         lambda pm: services.postmortem_mark_not_required(
             postmortem=pm, by=request.user, reason=reason
         ),
+        lambda pm: _("Marked as not required."),
     )
-    if response is None:
-        messages.success(request, _("Marked as not required."))
-        response = redirect("postmortems:detail", pk=pk)
-    return response
 
 
 @require_POST
 def postmortem_reopen(request, pk):
-    response = _transition(
-        request, pk, lambda pm: services.postmortem_reopen(postmortem=pm, by=request.user)
+    return _transition(
+        request,
+        pk,
+        lambda pm: services.postmortem_reopen(postmortem=pm, by=request.user),
+        lambda pm: _("Back to draft."),
     )
-    if response is None:
-        messages.success(request, _("Back to draft."))
-        response = redirect("postmortems:detail", pk=pk)
-    return response
