@@ -10,10 +10,10 @@ from actions import kaizen, reminders, tasks
 from postmortems import services, slack
 from postmortems.models import Postmortem
 from tests.factories import (
-    ReadyPostmortemFactory,
     ActionItemFactory,
     ContributingFactorFactory,
     PostmortemFactory,
+    ReadyPostmortemFactory,
     ThemeFactory,
     UserFactory,
 )

@@ -8,10 +8,10 @@ from actions.models import ActionItem
 from postmortems import services
 from postmortems.models import ContributingFactor, Postmortem, ReviewComment, TimelineEvent
 from tests.factories import (
-    ReadyPostmortemFactory,
     ActionItemFactory,
     ContributingFactorFactory,
     PostmortemFactory,
+    ReadyPostmortemFactory,
     ThemeFactory,
     TimelineEventFactory,
     UserFactory,
