@@ -79,9 +79,8 @@ def test_the_review_request_is_in_korean_for_a_korean_team(
         services.postmortem_submit_for_review(postmortem=pm, by=alice)
     (request,) = slack_receiver.wait_for(1)
     text = _all_text(request)
-    assert "검토 요청: 결제 지연 (SEV3), 요청자 Alice Kim." in text
-    assert "검토자: Mona Park." in text
-    assert "초안 열기" in text
+    assert "*Mona Park*: *결제 지연* (SEV3) 검토를 부탁드립니다. 요청자 Alice Kim." in text
+    assert "포스트모템 열기" in text
 
 
 def test_reminders_are_in_korean_for_a_korean_team(
