@@ -1,8 +1,10 @@
+from axes.signals import user_locked_out
 from django.conf import settings
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from .models import Profile
+from . import services
+from .models import Profile, Team
 
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL)
@@ -20,3 +22,13 @@ def seed_severity_templates(sender, instance, created, raw=False, **kwargs):
         from .severity_templates import seed_team
 
         seed_team(instance)
+
+
+@receiver(user_locked_out)
+def audit_lockout(sender, request=None, username=None, ip_address=None, **kwargs):
+    """A lockout goes to the audit log of every team the account belongs to, so their
+    managers see it; an unknown user name is kept with no team (the admin shows it)."""
+    username = username or ""
+    teams = list(Team.objects.filter(memberships__user__username=username).distinct()) or [None]
+    for team in teams:
+        services.audit_lockout(username=username, ip_address=ip_address, team=team)

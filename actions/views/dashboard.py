@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from postmortems import csv_cells
+from postmortems.fields import parse_id
 from postmortems.permissions import managed_team_ids
 
 from .. import charts, selectors, services
@@ -53,7 +54,8 @@ def dashboard(request):
     managed = managed_team_ids(request.user)
     bulk_scope = "all" if request.user.is_superuser else ",".join(map(str, sorted(managed)))
     listing = _cached(
-        f"{key}:list:{request.GET.get('page', '')}:{bulk_scope}",
+        # The page as a number: any other text shows page 1 and must not add a cache entry.
+        f"{key}:list:{parse_id(request.GET.get('page', '')) or 1}:{bulk_scope}",
         lambda: _listing(request, items, sort, summary["figures"]["total"], managed, today),
     )
     _team_options, people_options = selectors.dashboard_filter_options()

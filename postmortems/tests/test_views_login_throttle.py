@@ -139,3 +139,18 @@ def test_password_reset_requests_are_throttled(client, alice, reset_enabled):
     response = client.post("/accounts/password_reset/", {"email": "other@example.com"})
     assert response.status_code == 429  # the same address, whatever the e-mail
     assert "Too many password reset requests" in response.content.decode()
+
+
+def test_a_lockout_is_in_the_audit_log_of_the_accounts_teams(client, alice):
+    from postmortems.models import AuditEvent, Membership
+    from tests.factories import TeamFactory
+
+    team = TeamFactory()
+    Membership.objects.create(team=team, user=alice)
+
+    _fail(client, "alice", 20)
+
+    events = AuditEvent.objects.filter(action=AuditEvent.Action.LOCKOUT)
+    assert team.pk in {event.team_id for event in events}
+    assert {event.team_id for event in events} == set(alice.teams.values_list("pk", flat=True))
+    assert {event.detail["username"] for event in events} == {"alice"}

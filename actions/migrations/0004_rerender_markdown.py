@@ -14,6 +14,6 @@ def rerender(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("actions", "0002_actionitem_due_date_id_index")]
+    dependencies = [("actions", "0003_themerollup_counts_without_restricted"), ("postmortems", "0005_rerender_markdown")]
 
     operations = [migrations.RunPython(rerender, migrations.RunPython.noop, elidable=True)]

@@ -37,7 +37,7 @@ def seed_templates(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("postmortems", "0004_merge_security_branches")]
+    dependencies = [("postmortems", "0005_rerender_markdown")]
 
     operations = [
         migrations.AddField(

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('postmortems', '0002_postmortem_people_history'),
+        ('postmortems', '0003_auditevent'),
     ]
 
     operations = [

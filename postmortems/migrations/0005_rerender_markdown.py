@@ -20,6 +20,6 @@ def rerender(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("postmortems", "0002_postmortem_people_history")]
+    dependencies = [("postmortems", "0004_team_slack_webhook_allow_list")]
 
     operations = [migrations.RunPython(rerender, migrations.RunPython.noop, elidable=True)]
