@@ -164,6 +164,8 @@ class PostmortemForm(forms.ModelForm):
             self.fields[name].label_from_instance = _person_label
 
         self.fields["title"].widget.attrs["autofocus"] = not self.instance.pk
+        if not self.instance.pk:
+            self.fields["title"].widget.attrs["data-enter-moves-on"] = ""
         zone = timezone.get_current_timezone_name()
         for name in POSTMORTEM_TIME_FIELDS:
             field = self.fields[name]

@@ -106,3 +106,13 @@ def test_a_teams_severity_template_decides_what_is_enough_for_review(
     page.get_by_role("button", name="Send for review").click()
     expect(page.get_by_text("Sent for review to Mona Park")).to_be_visible()
     assert Postmortem.objects.get(pk=draft.pk).status == Postmortem.Status.IN_REVIEW
+
+
+def test_enter_in_a_new_title_moves_on_instead_of_saving_an_empty_draft(page, site, alice):
+    log_in(page, site, alice)
+    page.goto(f"{site}/postmortems/new/")
+    page.locator("#id_title").fill("Payments latency")
+    page.locator("#id_title").press("Enter")
+    expect(page.locator("#id_severity")).to_be_focused()
+    expect(page).to_have_url(f"{site}/postmortems/new/")
+    assert not Postmortem.objects.exists()
