@@ -4,6 +4,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .durations import format_duration
 from .models import Postmortem
 
 
@@ -16,19 +17,6 @@ def _when(value):
     if value is None:
         return "—"
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M %Z")
-
-
-def _duration(value):
-    if value is None:
-        return "—"
-    minutes = int(value.total_seconds() // 60)
-    days, minutes = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(minutes, 60)
-    parts = [f"{days}d"] if days else []
-    if hours or days:
-        parts.append(f"{hours}h")
-    parts.append(f"{minutes}m")
-    return " ".join(parts)
 
 
 def _person(user):
@@ -51,9 +39,9 @@ def postmortem_markdown(postmortem):
         (_("Detected"), _when(postmortem.detected_at)),
         (_("Mitigated"), _when(postmortem.mitigated_at)),
         (_("Resolved"), _when(postmortem.resolved_at)),
-        (_("Time to detect"), _duration(postmortem.time_to_detect)),
-        (_("Time to mitigate"), _duration(postmortem.time_to_mitigate)),
-        (_("Time to resolve"), _duration(postmortem.time_to_resolve)),
+        (_("Time to detect"), format_duration(postmortem.time_to_detect)),
+        (_("Time to mitigate"), format_duration(postmortem.time_to_mitigate)),
+        (_("Time to resolve"), format_duration(postmortem.time_to_resolve)),
         (_("Published"), _when(postmortem.published_at)),
         (_("Link"), link),
     ]

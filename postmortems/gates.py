@@ -13,13 +13,14 @@ template (``severity_templates``) asks for before review or publishing and is no
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
 from . import selectors
+from .dates import format_zoned
 from .language import RULES, Finding, find_blame
 from .models import BlameAcknowledgement, Postmortem
-from .templatetags.zoned_dates import format_zoned
 
 PHRASE_MAX = BlameAcknowledgement._meta.get_field("phrase").max_length
 CONTEXT_CHARS = 60
@@ -100,7 +101,7 @@ def postmortem_findings(postmortem, *, people=None):
     return located
 
 
-def unacknowledged_findings(postmortem, *, people=None):
+def unacknowledged_findings(postmortem: Postmortem, *, people: Any = None) -> list[Any]:
     """Findings across the postmortem that have neither been fixed nor acknowledged."""
     return [f for f in postmortem_findings(postmortem, people=people) if not f.acknowledged]
 
@@ -108,7 +109,7 @@ def unacknowledged_findings(postmortem, *, people=None):
 # --- Severity templates -------------------------------------------------------------------
 
 
-def missing_requirements(postmortem, stage):
+def missing_requirements(postmortem: Postmortem, stage: str) -> list[Any]:
     """Requirements of the team's template for this severity that ``postmortem`` does not
     meet yet before ``stage`` (``severity_templates.REVIEW`` or ``PUBLISH``), in order."""
     from .severity_templates import checklist
@@ -116,7 +117,7 @@ def missing_requirements(postmortem, stage):
     return [requirement for requirement, met in checklist(postmortem, stage) if not met]
 
 
-def missing_text(requirements):
+def missing_text(requirements: list[Any]) -> str:
     """ "a summary, the impact and when it started" for a gate's message."""
     labels = [str(r.label) for r in requirements]
     if len(labels) < 2:

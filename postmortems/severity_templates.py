@@ -8,8 +8,10 @@ team (a data migration for existing teams, ``seed_team`` when a team is created)
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from .models import Severity, SeverityTemplate, TimelineEvent
@@ -21,7 +23,7 @@ PUBLISH = "publish"
 @dataclass(frozen=True)
 class Requirement:
     key: str
-    label: str  # lazy: "a summary", "when it was detected", … (reads after "still needs")
+    label: str | Promise  # lazy: "a summary", "when it was detected", … (after "still needs")
 
 
 REQUIREMENTS = {
@@ -54,7 +56,7 @@ _MAJOR_REVIEW = [
 ]
 # (before review, before publishing). SEV1–2 ask for the whole story; SEV3–4 are lighter,
 # but no severity lets an empty draft through.
-DEFAULTS = {
+DEFAULTS: dict[str, tuple[list[str], list[str]]] = {
     Severity.SEV1: (_MAJOR_REVIEW, ["factor", "action_item"]),
     Severity.SEV2: (_MAJOR_REVIEW, ["factor", "action_item"]),
     Severity.SEV3: (["summary", "impact", "started_at", "resolved_at"], ["factor", "action_item"]),
@@ -62,7 +64,7 @@ DEFAULTS = {
 }
 
 
-def template_for(team_id, severity):
+def template_for(team_id: int, severity: str) -> tuple[list[str], list[str]]:
     """(before review, before publishing) key lists of the team's template for
     ``severity``; the defaults when the team has none (a team created outside the app)."""
     row = (
@@ -76,14 +78,14 @@ def template_for(team_id, severity):
     return list(row[0]), list(row[1])
 
 
-def required_keys(team_id, severity, stage):
+def required_keys(team_id: int, severity: str, stage: str) -> list[str]:
     """Requirement keys, in catalogue order, a postmortem needs to pass ``stage``."""
     review, publish = template_for(team_id, severity)
     wanted = set(review) | (set(publish) if stage == PUBLISH else set())
     return [key for key in REQUIREMENTS if key in wanted]
 
 
-def _facts(postmortem):
+def _facts(postmortem: Any) -> dict[str, Any]:
     """What the checks read, through prefetched rows when the page already loaded them."""
     kinds = {event.kind for event in postmortem.timeline_events.all()}
     return {
@@ -93,7 +95,7 @@ def _facts(postmortem):
     }
 
 
-def is_met(key, postmortem, facts):
+def is_met(key: str, postmortem: Any, facts: dict[str, Any]) -> bool:
     if key in ("summary", "impact", "went_well", "got_lucky", "surprises"):
         return bool(getattr(postmortem, key).strip())
     if key in ("started_at", "detected_at", "mitigated_at", "resolved_at"):
@@ -109,7 +111,7 @@ def is_met(key, postmortem, facts):
     raise KeyError(key)
 
 
-def checklist(postmortem, stage):
+def checklist(postmortem: Any, stage: str) -> list[tuple[Requirement, bool]]:
     """[(Requirement, met)] for ``stage``, in catalogue order."""
     facts = _facts(postmortem)
     return [
@@ -118,7 +120,7 @@ def checklist(postmortem, stage):
     ]
 
 
-def seed_team(team):
+def seed_team(team: Any) -> None:
     """Give ``team`` the default template of every severity it lacks."""
     have = set(SeverityTemplate.objects.filter(team=team).values_list("severity", flat=True))
     rows = [

@@ -345,22 +345,3 @@ def marker_durations(postmortem, events):
         source, end = chosen
         durations.append(MarkerDuration(key, _MARKER_LABELS[key], start, end, source))
     return durations
-
-
-def format_duration(delta):
-    """``timedelta`` -> ``"1 d 2 h 05 min"``; under a minute in seconds."""
-    if delta is None:
-        return ""
-    seconds = int(delta.total_seconds())
-    if seconds < 60:
-        return _("%(seconds)d s") % {"seconds": max(seconds, 0)}
-    days, seconds = divmod(seconds, 86400)
-    hours, seconds = divmod(seconds, 3600)
-    minutes = seconds // 60
-    parts = []
-    if days:
-        parts.append(_("%(days)d d") % {"days": days})
-    if days or hours:
-        parts.append(_("%(hours)d h") % {"hours": hours})
-    parts.append(_("%(minutes)d min") % {"minutes": minutes})
-    return " ".join(parts)

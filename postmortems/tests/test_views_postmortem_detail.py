@@ -4,8 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from actions.models import ActionItem
-from postmortems import services
+from postmortems import gates, services
 from postmortems.models import ContributingFactor, Postmortem, ReviewComment, TimelineEvent
 from tests.factories import (
     ActionItemFactory,
@@ -41,8 +40,8 @@ def _full_postmortem(team, *, events, factors, actions):
     )
     for factor in made:
         factor.themes.set(themes)
-    ActionItem.objects.bulk_create(
-        ActionItem(
+    ActionItemFactory._meta.model.objects.bulk_create(
+        ActionItemFactory.build(
             postmortem=pm,
             factor=made[i % len(made)],
             team=team,
@@ -99,7 +98,7 @@ def test_detail_shows_header_durations_and_rendered_sections(alice_client, team)
     )
     html = alice_client.get(reverse("postmortems:detail", args=[pm.pk])).content.decode()
     assert "SEV1" in html and "Draft" in html and "Payments" in html
-    assert "7m" in html and "40m" in html and "1d 2h 0m" in html
+    assert "7 min" in html and "40 min" in html and "1 d 2 h 0 min" in html
     assert "<p>Payments <em>paused</em>.</p>" in html
 
 
@@ -162,8 +161,6 @@ def test_submit_for_review_then_publish_through_the_pages(client, login, alice, 
 
 
 def test_publish_refused_by_findings_links_to_them(manager_client, team, monkeypatch):
-    from postmortems import gates
-
     monkeypatch.setattr(gates, "unacknowledged_findings", lambda pm: ["x", "y"])
     pm = ReadyPostmortemFactory(team=team, status=Postmortem.Status.IN_REVIEW)
     response = manager_client.post(reverse("postmortems:publish", args=[pm.pk]), follow=True)

@@ -5,9 +5,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import selectors, services
-from ..forms import TeamSlackForm
+from ..forms import TeamReviewRulesForm, TeamSlackForm
 from ..models import Severity
-from ..review_rules_form import TeamReviewRulesForm
 
 
 def _managed_team_or_404(request, slug):

@@ -1,0 +1,26 @@
+"""The postmortems app's forms, one module per page or fragment."""
+
+from .factors import ContributingFactorForm
+from .filters import PostmortemFilterForm
+from .postmortem import STALE_FORM_MESSAGE, DateTimeLocalInput, NotRequiredForm, PostmortemForm
+from .review import BlameAcknowledgementForm, ReviewCommentForm
+from .review_rules import TeamReviewRulesForm
+from .teams import ProfileForm, TeamSlackForm
+from .timeline import TimelineDateTimeField, TimelineEventForm, TimelineImportForm
+
+__all__ = [
+    "STALE_FORM_MESSAGE",
+    "BlameAcknowledgementForm",
+    "ContributingFactorForm",
+    "DateTimeLocalInput",
+    "NotRequiredForm",
+    "PostmortemFilterForm",
+    "PostmortemForm",
+    "ProfileForm",
+    "ReviewCommentForm",
+    "TeamReviewRulesForm",
+    "TeamSlackForm",
+    "TimelineDateTimeField",
+    "TimelineEventForm",
+    "TimelineImportForm",
+]
