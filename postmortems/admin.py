@@ -43,6 +43,8 @@ class TeamAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]
     exclude = ["slack_webhook_url"]  # managers set it on the team settings page; never shown
+    # Set with the severity templates on the team settings page, where the change is audited.
+    readonly_fields = ["allow_self_review"]
 
     def save_formset(self, request, form, formset, change):
         # Role changes made here land in the team's audit log like any other.

@@ -8,6 +8,9 @@ service") records a ``BlameAcknowledgement`` for (location, rule, phrase) with a
 ``unacknowledged_findings`` leaves those out. ``services.postmortem_publish`` refuses to
 publish while ``unacknowledged_findings`` is not empty. A hint dismissed as "Not blame"
 (``BlameDismissal``) is not a finding at all.
+
+``missing_requirements(postmortem, stage)`` is the other gate: what the team's severity
+template (``severity_templates``) asks for before review or publishing and is not there yet.
 """
 
 from dataclasses import dataclass
@@ -114,3 +117,22 @@ def postmortem_findings(
 def unacknowledged_findings(postmortem: Postmortem, *, people: Any = None) -> list[Any]:
     """Findings across the postmortem that have neither been fixed nor acknowledged."""
     return [f for f in postmortem_findings(postmortem, people=people) if not f.acknowledged]
+
+
+# --- Severity templates -------------------------------------------------------------------
+
+
+def missing_requirements(postmortem: Postmortem, stage: str) -> list[Any]:
+    """Requirements of the team's template for this severity that ``postmortem`` does not
+    meet yet before ``stage`` (``severity_templates.REVIEW`` or ``PUBLISH``), in order."""
+    from .severity_templates import checklist
+
+    return [requirement for requirement, met in checklist(postmortem, stage) if not met]
+
+
+def missing_text(requirements: list[Any]) -> str:
+    """ "a summary, the impact and when it started" for a gate's message."""
+    labels = [str(r.label) for r in requirements]
+    if len(labels) < 2:
+        return "".join(labels)
+    return _("%(first)s and %(last)s") % {"first": ", ".join(labels[:-1]), "last": labels[-1]}

@@ -102,3 +102,38 @@ def can_resolve_comment(user: Any, postmortem: Postmortem, comment: ReviewCommen
     """Editors of the postmortem and the thread's author resolve or reopen a thread."""
     root = comment.parent or comment
     return can_edit_postmortem(user, postmortem) or root.author_id == user.pk
+
+
+# --- Review: somebody other than the authors approves -------------------------------------
+
+
+def is_author(user: Any, postmortem: Postmortem) -> bool:
+    return bool(user.is_authenticated) and _is_listed(user, postmortem, "authors")
+
+
+def independent_reviewers(postmortem: Postmortem) -> list[Any]:
+    """Reviewers who are not authors of ``postmortem``."""
+    authors = {person.pk for person in postmortem.authors.all()}
+    return [person for person in postmortem.reviewers.all() if person.pk not in authors]
+
+
+def review_is_self_review(user: Any, postmortem: Postmortem) -> bool:
+    """Whether ``user`` approving ``postmortem`` would be an author approving their own
+    work. Allowed only where the team allows self-review (each use is recorded)."""
+    return is_author(user, postmortem)
+
+
+def can_approve_postmortem(user: Any, postmortem: Postmortem) -> bool:
+    """Publish (approve) the review: a reviewer or team manager who is not an author,
+    unless the team allows self-review. The web and the API ask this one function."""
+    if not can_publish_postmortem(user, postmortem):
+        return False
+    return postmortem.team.allow_self_review or not review_is_self_review(user, postmortem)
+
+
+def can_send_for_review(postmortem: Postmortem) -> bool:
+    """A review needs a reviewer who is not an author (any reviewer where the team allows
+    self-review)."""
+    if postmortem.team.allow_self_review:
+        return bool(postmortem.reviewers.all())
+    return bool(independent_reviewers(postmortem))

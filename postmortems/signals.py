@@ -44,6 +44,16 @@ def record_blame_hints(sender, instance, raw=False, **kwargs):
     transaction.on_commit(record)
 
 
+@receiver(post_save, sender="postmortems.Team")
+def seed_severity_templates(sender, instance, created, raw=False, **kwargs):
+    """Every new team starts with the default severity templates, so its managers see and
+    adjust real rows and the review gates never run on nothing."""
+    if created and not raw:
+        from .severity_templates import seed_team
+
+        seed_team(instance)
+
+
 @receiver(user_locked_out)
 def audit_lockout(sender, request=None, username=None, ip_address=None, **kwargs):
     """A lockout goes to the audit log of every team the account belongs to, so their

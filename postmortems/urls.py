@@ -19,6 +19,7 @@ app_name = "postmortems"
 
 urlpatterns = [
     path("teams/<slug:slug>/settings/", teams.team_settings, name="team_settings"),
+    path("teams/<slug:slug>/review-rules/", teams.team_review_rules, name="team_review_rules"),
     path("teams/<slug:slug>/test-message/", teams.team_test_message, name="team_test_message"),
     path(
         "teams/<slug:slug>/blame-dismissals/",

@@ -105,3 +105,12 @@ class ActionItemFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Follow-up {n}")
     priority = ActionItem.Priority.P2
     due_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=14))
+
+
+class ReadyPostmortemFactory(PostmortemFactory):
+    """A SEV3 postmortem that meets the default severity template for review and for
+    publishing: impact written, one contributing factor, a reason for no action items."""
+
+    impact = "Card payments failed for about 3% of checkouts."
+    no_action_items_reason = "The failover fix shipped during the incident."
+    factor = factory.RelatedFactory(ContributingFactorFactory, factory_related_name="postmortem")

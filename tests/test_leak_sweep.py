@@ -323,6 +323,7 @@ def test_the_slack_jobs_tell_another_teams_channel_nothing(
     secret, slack_receiver, alice, manager, celery_eager, django_capture_on_commit_callbacks
 ):
     pm, _ids = secret
+    pm.reviewers.add(manager)
     with django_capture_on_commit_callbacks(execute=True):
         reminders.sweep()
         kaizen.send_digests(kaizen.last_completed_week_end())

@@ -13,6 +13,7 @@ from tests.factories import (
     ActionItemFactory,
     ContributingFactorFactory,
     PostmortemFactory,
+    ReadyPostmortemFactory,
     ThemeFactory,
 )
 
@@ -54,7 +55,7 @@ def test_the_test_message_stays_english_for_an_english_team(
 def test_the_published_message_is_in_korean_for_a_korean_team(
     korean_team, manager, slack_receiver, celery_eager, django_capture_on_commit_callbacks
 ):
-    pm = PostmortemFactory(
+    pm = ReadyPostmortemFactory(
         team=korean_team, title="결제 지연", status=Postmortem.Status.IN_REVIEW, summary="요약"
     )
     with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
@@ -71,16 +72,15 @@ def test_the_published_message_is_in_korean_for_a_korean_team(
 def test_the_review_request_is_in_korean_for_a_korean_team(
     korean_team, alice, manager, slack_receiver, celery_eager, django_capture_on_commit_callbacks
 ):
-    pm = PostmortemFactory(team=korean_team, title="결제 지연")
+    pm = ReadyPostmortemFactory(team=korean_team, title="결제 지연")
     pm.authors.add(alice)
     pm.reviewers.add(manager)
     with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
         services.postmortem_submit_for_review(postmortem=pm, by=alice)
     (request,) = slack_receiver.wait_for(1)
     text = _all_text(request)
-    assert "검토 요청: 결제 지연 (SEV3), 요청자 Alice Kim." in text
-    assert "검토자: Mona Park." in text
-    assert "초안 열기" in text
+    assert "*Mona Park*: *결제 지연* (SEV3) 검토를 부탁드립니다. 요청자 Alice Kim." in text
+    assert "포스트모템 열기" in text
 
 
 def test_reminders_are_in_korean_for_a_korean_team(

@@ -13,6 +13,7 @@ from tests.factories import (
     ActionItemFactory,
     ContributingFactorFactory,
     PostmortemFactory,
+    ReadyPostmortemFactory,
     ThemeFactory,
     UserFactory,
 )
@@ -79,7 +80,7 @@ def test_link_escapes_its_label_only():
 def test_review_request_arrives_inert(
     hooked_team, alice, manager, slack_receiver, celery_eager, django_capture_on_commit_callbacks
 ):
-    pm = PostmortemFactory(team=hooked_team, title=HOSTILE)
+    pm = ReadyPostmortemFactory(team=hooked_team, title=HOSTILE)
     pm.authors.add(alice)
     pm.reviewers.add(manager)
     with django_capture_on_commit_callbacks(execute=True):
@@ -91,7 +92,7 @@ def test_review_request_arrives_inert(
 def test_published_message_arrives_inert(
     hooked_team, manager, slack_receiver, celery_eager, django_capture_on_commit_callbacks
 ):
-    pm = PostmortemFactory(
+    pm = ReadyPostmortemFactory(
         team=hooked_team, title=HOSTILE, summary=HOSTILE, status=Postmortem.Status.IN_REVIEW
     )
     with django_capture_on_commit_callbacks(execute=True):

@@ -1,7 +1,12 @@
 from django.shortcuts import render
 
 from postmortems.models import Postmortem
-from postmortems.selectors import postmortems_awaiting_review, visible_postmortems
+from postmortems.selectors import (
+    my_drafts,
+    my_postmortems_in_review,
+    postmortems_awaiting_review,
+    visible_postmortems,
+)
 
 from .. import selectors
 
@@ -9,10 +14,8 @@ from .. import selectors
 def home(request):
     visible = visible_postmortems(request.user).select_related("team")
     context = {
-        "my_drafts": visible.filter(
-            authors=request.user,
-            status__in=[Postmortem.Status.DRAFT, Postmortem.Status.IN_REVIEW],
-        )[:10],
+        "my_drafts": my_drafts(request.user)[:10],
+        "my_in_review": my_postmortems_in_review(request.user)[:10],
         "recent": visible.filter(status=Postmortem.Status.PUBLISHED).order_by(
             "-published_at", "-id"
         )[:10],

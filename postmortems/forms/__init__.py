@@ -4,6 +4,7 @@ from .factors import ContributingFactorForm
 from .filters import PostmortemFilterForm
 from .postmortem import STALE_FORM_MESSAGE, DateTimeLocalInput, NotRequiredForm, PostmortemForm
 from .review import BlameAcknowledgementForm, BlameDismissalForm, ReviewCommentForm
+from .review_rules import TeamReviewRulesForm
 from .teams import ProfileForm, TeamSlackForm
 from .timeline import TimelineDateTimeField, TimelineEventForm, TimelineImportForm
 
@@ -18,6 +19,7 @@ __all__ = [
     "PostmortemForm",
     "ProfileForm",
     "ReviewCommentForm",
+    "TeamReviewRulesForm",
     "TeamSlackForm",
     "TimelineDateTimeField",
     "TimelineEventForm",

@@ -69,6 +69,7 @@ class PostmortemForm(forms.ModelForm):
             "mitigated_at",
             "resolved_at",
             *Postmortem.SECTIONS,
+            "no_action_items_reason",
         ]
         field_classes = {
             **dict.fromkeys(POSTMORTEM_TIME_FIELDS, BoundedDateTimeField),
@@ -104,6 +105,8 @@ class PostmortemForm(forms.ModelForm):
             self.fields[name].label_from_instance = _person_label
 
         self.fields["title"].widget.attrs["autofocus"] = not self.instance.pk
+        if not self.instance.pk:
+            self.fields["title"].widget.attrs["data-enter-moves-on"] = ""
         zone = timezone.get_current_timezone_name()
         for name in POSTMORTEM_TIME_FIELDS:
             field = self.fields[name]
@@ -191,6 +194,7 @@ class PostmortemForm(forms.ModelForm):
                 Row(*[Column(t, css_class="col-md-6 col-xxl-3") for t in times]),
             ),
             Fieldset(_("Write-up (Markdown)"), *sections),
+            Field("no_action_items_reason"),
             FormActions(Submit("save", _("Save"))),
         )
         return helper

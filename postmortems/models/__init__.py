@@ -6,6 +6,7 @@ from .contents import ContributingFactor, Theme, TimelineEvent
 from .outbox import SlackMessage
 from .postmortem import Postmortem, PostmortemQuerySet, Severity
 from .review import BlameAcknowledgement, ReviewComment
+from .review_rules import SeverityTemplate
 from .teams import Membership, Profile, Team
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "Profile",
     "ReviewComment",
     "Severity",
+    "SeverityTemplate",
     "SlackMessage",
     "Team",
     "Theme",

@@ -18,6 +18,7 @@ class AuditEvent(models.Model):
         VIEWER_ADDED = "viewer_added", _("Viewer added")
         VIEWER_REMOVED = "viewer_removed", _("Viewer removed")
         WEBHOOK_CHANGED = "webhook_changed", _("Slack webhook changed")
+        REVIEW_RULES_CHANGED = "review_rules_changed", _("Review rules changed")
         ROLE_CHANGED = "role_changed", _("Role changed")
         EXPORT_CSV = "export_csv", _("CSV export")
         EXPORT_MARKDOWN = "export_markdown", _("Markdown export")

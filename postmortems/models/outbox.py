@@ -15,6 +15,7 @@ class SlackMessage(NulFreeTextMixin, models.Model):
         TEST = "test", _("Test message")
         PUBLISHED = "published", _("Postmortem published")
         REVIEW = "review", _("Review requested")
+        RETURNED = "returned", _("Returned to the authors")
         REMINDERS = "reminders", _("Action-item reminders")
         DIGEST = "digest", _("Kaizen digest")
 

@@ -121,6 +121,13 @@ class Postmortem(NulFreeTextMixin, models.Model):
     not_required_reason = models.CharField(
         _("why no write-up is needed"), max_length=500, blank=True, default=""
     )
+    no_action_items_reason = models.CharField(
+        _("why no action items"),
+        max_length=500,
+        blank=True,
+        default="",
+        help_text=_("Where the severity template asks for action items and none are needed."),
+    )
     # Optimistic lock: every save through the services increments it; a stale form gets 409.
     version = models.PositiveIntegerField(default=1)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)

@@ -33,6 +33,16 @@ class Team(NulFreeTextMixin, models.Model):
         choices=settings.LANGUAGES,
         default=settings.LANGUAGE_CODE,
     )
+    # One-person teams have nobody else to review; each self-review is then recorded in
+    # the postmortem's history.
+    allow_self_review = models.BooleanField(
+        _("allow self-review"),
+        default=False,
+        help_text=_(
+            "Authors may review and publish their own postmortems. Only for teams of one; "
+            "each use is recorded in the postmortem's history."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -16,6 +16,7 @@ from .history import (
     postmortem_history_entries,
     postmortem_history_people,
 )
+from .home import my_drafts, my_postmortems_in_review
 from .pages import (
     comment_threads,
     postmortem_acknowledgements,
@@ -42,6 +43,8 @@ __all__ = [
     "dismissed_keys",
     "hint_outcomes",
     "lint_people",
+    "my_drafts",
+    "my_postmortems_in_review",
     "people_names",
     "postmortem_acknowledgements",
     "postmortem_conflict",

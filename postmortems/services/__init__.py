@@ -25,6 +25,7 @@ from .comments import review_comment_create, review_comment_set_resolved
 from .dismissals import blame_dismiss, blame_hints_record
 from .factors import factor_create, factor_delete, factor_update
 from .incidents import postmortem_sync_from_incident
+from .review_rules import team_set_review_rules
 from .teams import membership_set_role, team_send_test_message, team_set_slack_webhook
 from .themes import theme_get_or_create, theme_merge, theme_save, theme_unique_slug
 from .timeline import (
@@ -35,7 +36,9 @@ from .timeline import (
     timeline_import,
 )
 from .workflow import (
+    SELF_REVIEW_REASON,
     PostmortemHasFindings,
+    PostmortemIncomplete,
     PostmortemNeedsConfirmation,
     PostmortemTransitionError,
     postmortem_mark_not_required,
@@ -49,7 +52,9 @@ __all__ = [
     "POSTMORTEM_EDITABLE_FIELDS",
     "POSTMORTEM_M2M_FIELDS",
     "POSTMORTEM_TIME_FIELDS",
+    "SELF_REVIEW_REASON",
     "PostmortemHasFindings",
+    "PostmortemIncomplete",
     "PostmortemNeedsConfirmation",
     "PostmortemTransitionError",
     "PostmortemVersionConflict",
@@ -78,6 +83,7 @@ __all__ = [
     "slack_message_finished",
     "team_disable_slack_webhook",
     "team_send_test_message",
+    "team_set_review_rules",
     "team_set_slack_webhook",
     "theme_get_or_create",
     "theme_merge",

@@ -38,6 +38,7 @@ POSTMORTEM_EDITABLE_FIELDS = (
     "caused_by_change",
     *POSTMORTEM_TIME_FIELDS,
     *Postmortem.SECTIONS,
+    "no_action_items_reason",
 )
 
 

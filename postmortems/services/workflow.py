@@ -12,7 +12,8 @@ from django.utils.translation import ngettext
 from .. import events, gates, permissions
 from ..bounds import has_nul, nul_error
 from ..models import Postmortem, SlackMessage
-from ..slack import publish_messages
+from ..severity_templates import PUBLISH, REVIEW
+from ..slack import blocks, publish_messages, review_messages
 from ..slack.outbox import slack_message_enqueue
 from .history import record_as
 
@@ -48,6 +49,19 @@ class PostmortemHasFindings(PostmortemTransitionError):
         self.findings = findings
 
 
+class PostmortemIncomplete(PostmortemTransitionError):
+    """The severity template asks for more before this step; ``missing`` lists what."""
+
+    def __init__(self, message: str, *, missing: list[Any]) -> None:
+        super().__init__(message)
+        self.missing = missing
+
+
+# Stored as the history record's change reason when an author reviews their own work under
+# the team's "allow self-review"; the history page translates it on display.
+SELF_REVIEW_REASON = "self_review"
+
+
 def _postmortem_lock(postmortem: Postmortem) -> Postmortem:
     return Postmortem.objects.select_for_update().select_related("team").get(pk=postmortem.pk)
 
@@ -70,7 +84,9 @@ def _postmortem_set_status(
 
 
 def postmortem_submit_for_review(*, postmortem: Postmortem, by: Any) -> Postmortem:
-    """Draft -> in review. Reviewers see it on their home page; Slack hears once."""
+    """Draft -> in review. Needs a reviewer who is not an author (unless the team allows
+    self-review) and what the severity template asks for before review. Reviewers see it
+    on their home page; Slack hears once, mentioning them."""
     if not permissions.can_edit_postmortem(by, postmortem):
         raise PostmortemTransitionError(_("You cannot edit this postmortem."))
     with transaction.atomic():
@@ -80,13 +96,33 @@ def postmortem_submit_for_review(*, postmortem: Postmortem, by: Any) -> Postmort
                 _("Only a draft can be sent for review (this one is %(status)s).")
                 % {"status": locked.get_status_display()}
             )
-        _postmortem_set_status(locked, postmortem, by, status=Postmortem.Status.IN_REVIEW)
-        if locked.team.slack_webhook_url:
-            slack_message_enqueue(
-                team=locked.team,
-                kind=SlackMessage.Kind.REVIEW,
-                payload=publish_messages.review_requested(locked, by),
+        if not locked.reviewers.exists():
+            raise PostmortemTransitionError(
+                _("Not sent for review: it has no reviewers. Add a reviewer on the edit page.")
             )
+        if not permissions.can_send_for_review(locked):
+            raise PostmortemTransitionError(
+                _(
+                    "Not sent for review: every reviewer is also an author. Add a reviewer "
+                    "who did not write it."
+                )
+            )
+        missing = gates.missing_requirements(locked, REVIEW)
+        if missing:
+            raise PostmortemIncomplete(
+                _("Not sent for review: this %(severity)s postmortem still needs %(missing)s.")
+                % {"severity": locked.severity, "missing": gates.missing_text(missing)},
+                missing=missing,
+            )
+        reviewers = list(locked.reviewers.select_related("profile"))
+        if not permissions.independent_reviewers(locked):
+            record_as(locked, by, SELF_REVIEW_REASON)
+        _postmortem_set_status(locked, postmortem, by, status=Postmortem.Status.IN_REVIEW)
+        slack_message_enqueue(
+            team=locked.team,
+            kind=SlackMessage.Kind.REVIEW,
+            payload=review_messages.review_requested(locked, by, reviewers),
+        )
     return postmortem
 
 
@@ -97,8 +133,10 @@ def postmortem_unresolved_comment_count(postmortem: Postmortem) -> int:
 def postmortem_publish(
     *, postmortem: Postmortem, by: Any, confirm_unresolved: bool = False
 ) -> Postmortem:
-    """In review -> published. Refused while blame findings are open; asks for a
-    confirmation while review comments are unresolved; tells the team's Slack once."""
+    """In review -> published, by a reviewer or manager who is not an author (unless the
+    team allows self-review, recorded in the history). Refused while the severity template
+    asks for more or blame findings are open; asks for a confirmation while review
+    comments are unresolved; tells the team's Slack once, mentioning the authors."""
     if not permissions.can_publish_postmortem(by, postmortem):
         raise PostmortemTransitionError(
             _("Only reviewers and team managers can publish this postmortem.")
@@ -109,6 +147,20 @@ def postmortem_publish(
             raise PostmortemTransitionError(
                 _("Only a postmortem in review can be published (this one is %(status)s).")
                 % {"status": locked.get_status_display()}
+            )
+        if not permissions.can_approve_postmortem(by, locked):
+            raise PostmortemTransitionError(
+                _(
+                    "Not published: you are an author, and a postmortem is published by "
+                    "a reviewer who did not write it."
+                )
+            )
+        missing = gates.missing_requirements(locked, PUBLISH)
+        if missing:
+            raise PostmortemIncomplete(
+                _("Not published: this %(severity)s postmortem still needs %(missing)s.")
+                % {"severity": locked.severity, "missing": gates.missing_text(missing)},
+                missing=missing,
             )
         findings = list(gates.unacknowledged_findings(locked))
         if findings:
@@ -132,6 +184,8 @@ def postmortem_publish(
                 % {"count": unresolved},
                 unresolved_count=unresolved,
             )
+        if permissions.review_is_self_review(by, locked):
+            record_as(locked, by, SELF_REVIEW_REASON)
         _postmortem_set_status(
             locked,
             postmortem,
@@ -139,11 +193,13 @@ def postmortem_publish(
             status=Postmortem.Status.PUBLISHED,
             published_at=timezone.now(),
         )
-        slack_message_enqueue(
-            team=locked.team,
-            kind=SlackMessage.Kind.PUBLISHED,
-            payload=publish_messages.published(locked, locked.action_items.count()),
+        payload = publish_messages.published(locked, locked.action_items.count())
+        thanks = review_messages.published_thanks(
+            locked, by, locked.authors.select_related("profile")
         )
+        payload["text"] += f"\n{thanks}"
+        payload["blocks"].insert(-1, blocks.section(thanks))
+        slack_message_enqueue(team=locked.team, kind=SlackMessage.Kind.PUBLISHED, payload=payload)
     logger.info("postmortem %s published by %s", postmortem.pk, by)
     return postmortem
 
@@ -178,7 +234,8 @@ def postmortem_mark_not_required(*, postmortem: Postmortem, by: Any, reason: str
 
 
 def postmortem_reopen(*, postmortem: Postmortem, by: Any) -> Postmortem:
-    """Back to draft from in review, published or not required."""
+    """Back to draft from in review, published or not required. A reviewer sending a
+    postmortem in review back tells its authors on Slack."""
     if not permissions.can_edit_postmortem(by, postmortem):
         raise PostmortemTransitionError(_("You cannot edit this postmortem."))
     with transaction.atomic():
@@ -191,6 +248,7 @@ def postmortem_reopen(*, postmortem: Postmortem, by: Any) -> Postmortem:
             raise PostmortemTransitionError(
                 _("Only reviewers and team managers can take back a published postmortem.")
             )
+        was_in_review = locked.status == Postmortem.Status.IN_REVIEW
         _postmortem_set_status(
             locked,
             postmortem,
@@ -199,4 +257,12 @@ def postmortem_reopen(*, postmortem: Postmortem, by: Any) -> Postmortem:
             published_at=None,
             not_required_reason="",
         )
+        authors = list(locked.authors.select_related("profile"))
+        if was_in_review and not any(author.pk == by.pk for author in authors):
+            # A reviewer sent it back: the authors hear it; an author taking it back does not.
+            slack_message_enqueue(
+                team=locked.team,
+                kind=SlackMessage.Kind.RETURNED,
+                payload=review_messages.returned(locked, by, authors),
+            )
     return postmortem

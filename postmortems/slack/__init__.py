@@ -5,6 +5,8 @@
 - ``mrkdwn``: the one escape for user text in messages.
 - ``blocks``: Block Kit pieces shared by the publish, reminder and Kaizen messages.
 - ``publish_messages``: what the review workflow tells a team.
+- ``review_messages``: the review request, the return to draft and the thanks on
+  publishing, mentioning the people concerned; ``slack_outcome`` for the page.
 - ``outbox``: the durable record of every message and its delivery (imported from
   ``postmortems.services``, not here: it needs the models, which need ``client``).
 """

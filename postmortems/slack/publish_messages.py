@@ -1,4 +1,5 @@
-"""What the review workflow tells a team's Slack: review requested, published, a test."""
+"""What the review workflow tells a team's Slack: published, a test. (The review request
+and the return to draft mention people: ``review_messages``.)"""
 
 from typing import Any
 
@@ -19,24 +20,6 @@ def postmortem_link(postmortem: Postmortem) -> str:
 
 def _name(user: Any) -> str:
     return str(user.get_full_name() or user.get_username())
-
-
-def review_requested(postmortem: Postmortem, by: Any) -> Payload:
-    reviewers = ", ".join(_name(u) for u in postmortem.reviewers.all())
-    with translation.override(postmortem.team.language):
-        text = _("Review requested: %(title)s (%(severity)s) by %(by)s.") % {
-            "title": postmortem.title,
-            "severity": postmortem.severity,
-            "by": _name(by),
-        }
-        if reviewers:
-            text += " " + _("Reviewers: %(names)s.") % {"names": reviewers}
-        link_label = _("Open the draft")
-    url = postmortem_link(postmortem)
-    return {
-        "text": f"{escape(text)} {url}",
-        "blocks": [blocks.section(escape(text)), blocks.section(link(url, link_label))],
-    }
 
 
 def first_lines(text: str, *, lines: int = 3, limit: int = 300) -> str:

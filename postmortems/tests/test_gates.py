@@ -148,7 +148,9 @@ def test_an_event_of_another_postmortem_is_not_a_place_to_acknowledge(postmortem
 
 def test_publishing_is_refused_until_findings_are_acknowledged(postmortem, manager):
     postmortem.status = Postmortem.Status.IN_REVIEW
+    postmortem.no_action_items_reason = "Fixed during the incident."
     postmortem.save()
+    ContributingFactorFactory(postmortem=postmortem)
     with pytest.raises(services.PostmortemHasFindings):
         services.postmortem_publish(postmortem=postmortem, by=manager)
     services.blame_acknowledge(

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from postmortems import gates, services
 from postmortems.models import Postmortem, ReviewComment, SlackMessage
-from tests.factories import PostmortemFactory, UserFactory
+from tests.factories import PostmortemFactory, ReadyPostmortemFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -105,7 +105,8 @@ def test_update_on_a_stale_version_raises_a_conflict_and_keeps_the_first_save(te
 
 
 def test_update_does_not_undo_a_status_change_made_meanwhile(team, alice, manager):
-    pm = PostmortemFactory(team=team)
+    pm = ReadyPostmortemFactory(team=team)
+    pm.reviewers.add(manager)
     loaded = Postmortem.objects.get(pk=pm.pk)
     services.postmortem_submit_for_review(postmortem=pm, by=alice)
     services.postmortem_update(
@@ -117,7 +118,7 @@ def test_update_does_not_undo_a_status_change_made_meanwhile(team, alice, manage
 def test_submit_for_review_moves_a_draft_and_tells_slack(team, alice, manager):
     team.slack_webhook_url = "https://hooks.slack.com/services/T/B/C"
     team.save()
-    pm = PostmortemFactory(team=team)
+    pm = ReadyPostmortemFactory(team=team)
     pm.reviewers.add(manager)
     services.postmortem_submit_for_review(postmortem=pm, by=alice)
     assert pm.status == Postmortem.Status.IN_REVIEW
@@ -127,10 +128,14 @@ def test_submit_for_review_moves_a_draft_and_tells_slack(team, alice, manager):
     assert f"/postmortems/{pm.pk}/" in message.payload["text"]
 
 
-def test_submit_for_review_without_a_webhook_sends_nothing(team, alice):
-    pm = PostmortemFactory(team=team)
+def test_submit_for_review_without_a_webhook_is_recorded_for_the_settings_page(
+    team, alice, manager
+):
+    pm = ReadyPostmortemFactory(team=team)
+    pm.reviewers.add(manager)
     services.postmortem_submit_for_review(postmortem=pm, by=alice)
-    assert not SlackMessage.objects.exists()
+    services.slack_message_attempt(message_id=SlackMessage.objects.get().pk)
+    assert SlackMessage.objects.get().state == SlackMessage.State.SKIPPED_NO_WEBHOOK
 
 
 def test_submit_for_review_refuses_what_is_not_a_draft(team, alice):
@@ -147,7 +152,7 @@ def test_submit_for_review_refuses_someone_who_cannot_edit(team, outsider):
 
 def test_publish_sets_published_at_and_enqueues_one_slack_message(team, manager, settings):
     settings.SITE_URL = "https://hindsight.example.com"
-    pm = PostmortemFactory(
+    pm = ReadyPostmortemFactory(
         team=team,
         status=Postmortem.Status.IN_REVIEW,
         summary="Line one\n\nLine two\nLine three\nLine four",
@@ -167,14 +172,14 @@ def test_publish_sets_published_at_and_enqueues_one_slack_message(team, manager,
 
 
 def test_publish_refuses_a_member_who_is_not_reviewer_or_manager(team, alice):
-    pm = PostmortemFactory(team=team, status=Postmortem.Status.IN_REVIEW)
+    pm = ReadyPostmortemFactory(team=team, status=Postmortem.Status.IN_REVIEW)
     with pytest.raises(services.PostmortemTransitionError):
         services.postmortem_publish(postmortem=pm, by=alice)
     assert Postmortem.objects.get(pk=pm.pk).status == Postmortem.Status.IN_REVIEW
 
 
 def test_a_reviewer_from_another_team_may_publish(team, outsider):
-    pm = PostmortemFactory(team=team, status=Postmortem.Status.IN_REVIEW)
+    pm = ReadyPostmortemFactory(team=team, status=Postmortem.Status.IN_REVIEW)
     pm.reviewers.add(outsider)
     services.postmortem_publish(postmortem=pm, by=outsider)
     assert pm.status == Postmortem.Status.PUBLISHED
@@ -189,7 +194,7 @@ def test_publish_refuses_a_draft(team, manager):
 def test_publish_refuses_while_blame_findings_are_open(team, manager, monkeypatch):
     # The gate's own rules are tested with the language checks; here only its answer counts.
     monkeypatch.setattr(gates, "unacknowledged_findings", lambda pm: ["finding"])
-    pm = PostmortemFactory(team=team, status=Postmortem.Status.IN_REVIEW)
+    pm = ReadyPostmortemFactory(team=team, status=Postmortem.Status.IN_REVIEW)
     with pytest.raises(services.PostmortemHasFindings) as exc:
         services.postmortem_publish(postmortem=pm, by=manager)
     assert exc.value.findings == ["finding"]
@@ -198,7 +203,7 @@ def test_publish_refuses_while_blame_findings_are_open(team, manager, monkeypatc
 
 
 def test_publish_asks_for_confirmation_while_comments_are_unresolved(team, manager, alice):
-    pm = PostmortemFactory(team=team, status=Postmortem.Status.IN_REVIEW)
+    pm = ReadyPostmortemFactory(team=team, status=Postmortem.Status.IN_REVIEW)
     services.review_comment_create(postmortem=pm, by=alice, body="Is 7 minutes right?")
     with pytest.raises(services.PostmortemNeedsConfirmation) as exc:
         services.postmortem_publish(postmortem=pm, by=manager)
@@ -246,7 +251,8 @@ def test_reopen_refuses_a_draft_and_a_member_taking_back_a_published_one(team, a
 
 
 def test_every_transition_is_in_the_history(team, alice, manager):
-    pm = PostmortemFactory(team=team)
+    pm = ReadyPostmortemFactory(team=team)
+    pm.reviewers.add(manager)
     services.postmortem_submit_for_review(postmortem=pm, by=alice)
     services.postmortem_publish(postmortem=pm, by=manager)
     statuses = list(pm.history.order_by("history_id").values_list("status", "history_user"))
@@ -298,7 +304,7 @@ def test_published_message_reaches_slack_after_commit(
 ):
     team.slack_webhook_url = slack_receiver.url()
     team.save()
-    pm = PostmortemFactory(
+    pm = ReadyPostmortemFactory(
         team=team, status=Postmortem.Status.IN_REVIEW, summary="Payments paused for 9 minutes."
     )
     with django_capture_on_commit_callbacks(execute=False) as callbacks:

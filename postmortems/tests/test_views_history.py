@@ -3,16 +3,17 @@ from django.urls import reverse
 
 from postmortems import services
 from postmortems.models import Postmortem
-from tests.factories import PostmortemFactory
+from tests.factories import PostmortemFactory, ReadyPostmortemFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def test_history_lists_who_changed_what(alice_client, alice, manager, team):
-    pm = PostmortemFactory(team=team, title="Before", summary="line one\nline two")
+    pm = ReadyPostmortemFactory(team=team, title="Before", summary="line one\nline two")
+    pm.reviewers.add(manager)
     services.postmortem_update(
         postmortem=pm,
-        data={"title": "After", "summary": "line one\nline 2", "severity": "SEV1"},
+        data={"title": "After", "summary": "line one\nline 2", "severity": "SEV4"},
         by=alice,
         expected_version=1,
     )
@@ -23,7 +24,7 @@ def test_history_lists_who_changed_what(alice_client, alice, manager, team):
     assert "Alice Kim" in html
     assert "<del>Before</del> → <ins>After</ins>" in html
     assert "-line two" in html and "+line 2" in html
-    assert "SEV1 — critical" in html
+    assert "SEV4 — low" in html
     assert "<del>Draft</del> → <ins>In review</ins>" in html
     assert "Created." in html
 

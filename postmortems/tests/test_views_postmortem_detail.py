@@ -10,6 +10,7 @@ from tests.factories import (
     ActionItemFactory,
     ContributingFactorFactory,
     PostmortemFactory,
+    ReadyPostmortemFactory,
     ThemeFactory,
     TimelineEventFactory,
     UserFactory,
@@ -146,7 +147,8 @@ def test_reviewer_sees_the_publish_button_and_member_does_not(client, login, ali
 
 
 def test_submit_for_review_then_publish_through_the_pages(client, login, alice, manager, team):
-    pm = PostmortemFactory(team=team)
+    pm = ReadyPostmortemFactory(team=team)
+    pm.reviewers.add(manager)
     login(client, alice)
     response = client.post(reverse("postmortems:submit", args=[pm.pk]), follow=True)
     assert "Sent for review" in response.content.decode()
@@ -160,7 +162,7 @@ def test_submit_for_review_then_publish_through_the_pages(client, login, alice, 
 
 def test_publish_refused_by_findings_links_to_them(manager_client, team, monkeypatch):
     monkeypatch.setattr(gates, "unacknowledged_findings", lambda pm: ["x", "y"])
-    pm = PostmortemFactory(team=team, status=Postmortem.Status.IN_REVIEW)
+    pm = ReadyPostmortemFactory(team=team, status=Postmortem.Status.IN_REVIEW)
     response = manager_client.post(reverse("postmortems:publish", args=[pm.pk]), follow=True)
     html = response.content.decode()
     assert "2 blame findings" in html
@@ -170,7 +172,7 @@ def test_publish_refused_by_findings_links_to_them(manager_client, team, monkeyp
 
 
 def test_publish_with_open_comments_asks_first(manager_client, manager, team):
-    pm = PostmortemFactory(team=team, status=Postmortem.Status.IN_REVIEW)
+    pm = ReadyPostmortemFactory(team=team, status=Postmortem.Status.IN_REVIEW)
     services.review_comment_create(postmortem=pm, by=manager, body="Open question")
     response = manager_client.post(reverse("postmortems:publish", args=[pm.pk]))
     assert response.status_code == 200

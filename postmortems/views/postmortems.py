@@ -13,7 +13,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import markdown, permissions, selectors, services
+from .. import markdown, permissions, selectors, services, severity_templates
 from ..export import postmortem_markdown
 from ..filters import PostmortemFilter
 from ..forms import NotRequiredForm, PostmortemForm, ReviewCommentForm
@@ -65,6 +65,8 @@ def render_detail(request, postmortem, *, comment_form=None, status=200):
         "unresolved_count": sum(1 for t in threads if not t.resolved),
         "can_edit": permissions.can_edit_postmortem(user, postmortem),
         "can_publish": permissions.can_publish_postmortem(user, postmortem),
+        "can_approve": permissions.can_approve_postmortem(user, postmortem),
+        "next_step": _next_step(postmortem),
         "comment_form": comment_form or ReviewCommentForm(),
         "not_required_form": NotRequiredForm(),
         "sections": [
@@ -78,6 +80,18 @@ def render_detail(request, postmortem, *, comment_form=None, status=200):
         "findings_url": reverse("postmortems:findings", args=[postmortem.pk]),
     }
     return render(request, "postmortems/detail.html", context, status=status)
+
+
+def _next_step(postmortem):
+    """The severity template's checklist for the next step (review or publishing)."""
+    stage = {
+        Postmortem.Status.DRAFT: severity_templates.REVIEW,
+        Postmortem.Status.IN_REVIEW: severity_templates.PUBLISH,
+    }.get(postmortem.status)
+    if stage is None:
+        return None
+    items = severity_templates.checklist(postmortem, stage)
+    return {"stage": stage, "items": items, "missing": sum(1 for _r, met in items if not met)}
 
 
 def postmortem_detail(request, pk):

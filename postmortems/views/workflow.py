@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from .. import services
+from ..slack.review_messages import slack_outcome
 from .access import readable_postmortem
 
 
@@ -22,21 +23,31 @@ def _no_arguments(post):
     return {}
 
 
+def _submitted(postmortem):
+    names = ", ".join(
+        person.get_full_name() or person.get_username() for person in postmortem.reviewers.all()
+    )
+    said = _("Sent for review to %(names)s; they see it under “Waiting for my review”.")
+    return f"{said % {'names': names}} {slack_outcome(postmortem.team)}"
+
+
+def _published(postmortem):
+    return f"{_('Published.')} {slack_outcome(postmortem.team)}"
+
+
 @dataclass(frozen=True)
 class StatusChange:
     service: Any  # called with postmortem=, by= and what ``arguments`` reads from the POST
-    done: str | Promise
+    # What to say after: a fixed text, or one built from the postmortem (what Slack heard).
+    done: str | Promise | Callable[[Any], str]
     arguments: Callable[[Any], dict[str, Any]] = _no_arguments
 
 
 STATUS_CHANGES = {
-    "submit": StatusChange(
-        services.postmortem_submit_for_review,
-        gettext_lazy("Sent for review. Reviewers see it on their home page."),
-    ),
+    "submit": StatusChange(services.postmortem_submit_for_review, _submitted),
     "publish": StatusChange(
         services.postmortem_publish,
-        gettext_lazy("Published. The team is told on Slack."),
+        _published,
         lambda post: {"confirm_unresolved": post.get("confirm_unresolved") == "1"},
     ),
     "not_required": StatusChange(
@@ -76,5 +87,6 @@ def postmortem_change_status(request, pk, action):
     except services.PostmortemTransitionError as exc:
         messages.error(request, exc.message)
         return redirect(postmortem)
-    messages.success(request, str(change.done))
+    done = change.done
+    messages.success(request, str(done) if isinstance(done, str | Promise) else done(postmortem))
     return redirect("postmortems:detail", pk=pk)

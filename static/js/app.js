@@ -38,3 +38,20 @@ document.addEventListener("click", function (event) {
   button.disabled = true;
   button.setAttribute("aria-pressed", "true");
 });
+
+// Enter in a new postmortem's title moves on to the next field instead of saving a draft
+// that holds nothing but a title (Save is at the bottom of a long form).
+document.addEventListener("keydown", function (event) {
+  var input = event.target;
+  if (event.key !== "Enter" || !input.matches || !input.matches("[data-enter-moves-on]")) {
+    return;
+  }
+  event.preventDefault();
+  var fields = Array.prototype.filter.call(input.form.elements, function (element) {
+    return !element.disabled && element.type !== "hidden" && element.tabIndex >= 0;
+  });
+  var next = fields[fields.indexOf(input) + 1];
+  if (next) {
+    next.focus();
+  }
+});

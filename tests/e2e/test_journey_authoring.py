@@ -40,7 +40,10 @@ def test_engineer_writes_a_postmortem_and_sends_it_for_review(page, site, alice,
     page.get_by_label("Severity").select_option("SEV2")
     page.get_by_label("Reviewers").select_option(label="Mona Park (mona)")
     page.locator("#id_started_at").fill(f"{day}T23:10")
+    page.locator("#id_detected_at").fill(f"{day}T23:32")
+    page.locator("#id_resolved_at").fill(f"{next_day}T00:05")
     page.locator("#id_summary").fill("Checkout requests timed out for 50 minutes.")
+    page.locator("#id_impact").fill("About 4,000 checkouts failed.")
     page.get_by_role("button", name="Save", exact=True).click()
 
     expect(page.get_by_text("Draft saved.")).to_be_visible()
@@ -89,7 +92,7 @@ def test_engineer_writes_a_postmortem_and_sends_it_for_review(page, site, alice,
     expect(page.locator("#postmortem-actions li.list-group-item")).to_have_count(2)
 
     page.get_by_role("button", name="Send for review").click()
-    expect(page.get_by_text("Sent for review.")).to_be_visible()
+    expect(page.get_by_text("Sent for review to Mona Park")).to_be_visible()
     expect(page.locator("header .status-in_review")).to_have_text("In review")
     expect(page.get_by_role("button", name="Send for review")).to_have_count(0)
 

@@ -106,7 +106,10 @@ def test_postmortem_is_written_and_sent_for_review_with_the_keyboard_only(
     assert htmx_targets_without_live_region(page) == []
     page.keyboard.type("Search index lag after a mapping change")
     tab_to(page, "#id_severity")
-    page.keyboard.type("SEV3")
+    page.keyboard.type("SEV4")
+    # A reviewer who is not the author, picked by typing in the list.
+    tab_to(page, "#id_reviewers")
+    page.keyboard.type("Mona")
     tab_to(page, "#id_summary")
     assert focus_is_visible(page), "the focused textarea shows no outline"
     page.keyboard.type("Search results were up to 40 minutes stale.")
@@ -115,7 +118,8 @@ def test_postmortem_is_written_and_sent_for_review_with_the_keyboard_only(
     expect(page.get_by_text("Draft saved.")).to_be_visible()
 
     postmortem = Postmortem.objects.get(title="Search index lag after a mapping change")
-    assert postmortem.severity == "SEV3"
+    assert postmortem.severity == "SEV4"
+    assert list(postmortem.reviewers.all()) == [manager]
 
     day = timezone.localdate() - datetime.timedelta(days=3)
     next_day = day + datetime.timedelta(days=1)
@@ -149,7 +153,7 @@ def test_postmortem_is_written_and_sent_for_review_with_the_keyboard_only(
     tab_to(page, "form[action$='/submit/'] button")
     assert focus_is_visible(page), "the focused button shows no outline"
     page.keyboard.press("Enter")
-    expect(page.get_by_text("Sent for review.")).to_be_visible()
+    expect(page.get_by_text("Sent for review to Mona Park")).to_be_visible()
     expect(page.locator("header .status-in_review")).to_have_text(re.compile("In review"))
 
     postmortem.refresh_from_db()

@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from postmortems.models import Postmortem
-from tests.factories import ActionItemFactory, PostmortemFactory
+from tests.factories import ActionItemFactory, ReadyPostmortemFactory
 
 from .conftest import log_in
 
@@ -16,7 +16,7 @@ def test_reviewer_publishes_and_the_team_slack_receives_the_message(
 ):
     team.slack_webhook_url = slack_receiver.url()
     team.save(update_fields=["slack_webhook_url"])
-    postmortem = PostmortemFactory(
+    postmortem = ReadyPostmortemFactory(
         team=team,
         title="Checkout timeouts after cache node swap",
         status=Postmortem.Status.IN_REVIEW,
@@ -32,7 +32,9 @@ def test_reviewer_publishes_and_the_team_slack_receives_the_message(
     expect(page.get_by_role("heading", level=1)).to_have_text(postmortem.title)
     page.get_by_role("button", name="Publish", exact=True).click()
 
-    expect(page.get_by_text("Published. The team is told on Slack.")).to_be_visible()
+    expect(
+        page.get_by_text("Published. A message to the Slack channel of Payments is on its way.")
+    ).to_be_visible()
     expect(page.locator("header .status-published")).to_have_text("Published")
     expect(page.get_by_role("button", name="Publish", exact=True)).to_have_count(0)
 
