@@ -305,7 +305,7 @@ class MarkerDuration:
         return self.end.astimezone(datetime.UTC) - self.start.astimezone(datetime.UTC)
 
 
-_MARKER_LABELS = {
+MARKER_LABELS = {
     "detect": gettext_lazy("Time to detect"),
     "mitigate": gettext_lazy("Time to mitigate"),
     "resolve": gettext_lazy("Time to resolve"),
@@ -313,12 +313,14 @@ _MARKER_LABELS = {
 
 
 def marker_durations(postmortem, events):
-    """Time to detect, mitigate and resolve, measured from the incident's start.
+    """Time to detect, mitigate and resolve: the one definition every page shows.
 
-    The start is the postmortem's ``started_at``, else the first event. Detection is the
-    first detection event, else ``detected_at``. Mitigation and resolution are the
-    postmortem's ``mitigated_at`` / ``resolved_at`` when set, else the first (mitigation)
-    and last (resolution) repair events. A marker before the start is left out.
+    Each is measured from the incident's start to its marker. The postmortem's incident
+    times (``started_at``, ``detected_at``, ``mitigated_at``, ``resolved_at``) come first —
+    they are what the metrics page counts — and the timeline fills in what is not set: the
+    first event for the start, the first detection event, the first repair event
+    (mitigation) and the last repair event (resolution). ``source`` says which one each end
+    came from. A marker before the start is left out.
     """
     events = sorted(events, key=lambda e: (e.occurred_at, e.pk or 0))
     start = postmortem.started_at or (events[0].occurred_at if events else None)
@@ -326,41 +328,22 @@ def marker_durations(postmortem, events):
         return []
     detections = [e.occurred_at for e in events if e.kind == TimelineEvent.Kind.DETECTION]
     repairs = [e.occurred_at for e in events if e.kind == TimelineEvent.Kind.REPAIR]
-
-    def pick(timeline_value, postmortem_value, prefer_postmortem):
-        order = [("postmortem", postmortem_value), ("timeline", timeline_value)]
-        if not prefer_postmortem:
-            order.reverse()
-        return next(((source, value) for source, value in order if value is not None), None)
-
-    choices = {
-        "detect": pick(detections[0] if detections else None, postmortem.detected_at, False),
-        "mitigate": pick(repairs[0] if repairs else None, postmortem.mitigated_at, True),
-        "resolve": pick(repairs[-1] if repairs else None, postmortem.resolved_at, True),
+    from_timeline = {
+        "detect": detections[0] if detections else None,
+        "mitigate": repairs[0] if repairs else None,
+        "resolve": repairs[-1] if repairs else None,
+    }
+    from_postmortem = {
+        "detect": postmortem.detected_at,
+        "mitigate": postmortem.mitigated_at,
+        "resolve": postmortem.resolved_at,
     }
     durations = []
-    for key, chosen in choices.items():
-        if chosen is None or chosen[1] < start:
+    for key in MARKER_LABELS:
+        source, end = "postmortem", from_postmortem[key]
+        if end is None:
+            source, end = "timeline", from_timeline[key]
+        if end is None or end < start:
             continue
-        source, end = chosen
-        durations.append(MarkerDuration(key, _MARKER_LABELS[key], start, end, source))
+        durations.append(MarkerDuration(key, MARKER_LABELS[key], start, end, source))
     return durations
-
-
-def format_duration(delta):
-    """``timedelta`` -> ``"1 d 2 h 05 min"``; under a minute in seconds."""
-    if delta is None:
-        return ""
-    seconds = int(delta.total_seconds())
-    if seconds < 60:
-        return _("%(seconds)d s") % {"seconds": max(seconds, 0)}
-    days, seconds = divmod(seconds, 86400)
-    hours, seconds = divmod(seconds, 3600)
-    minutes = seconds // 60
-    parts = []
-    if days:
-        parts.append(_("%(days)d d") % {"days": days})
-    if days or hours:
-        parts.append(_("%(hours)d h") % {"hours": hours})
-    parts.append(_("%(minutes)d min") % {"minutes": minutes})
-    return " ".join(parts)

@@ -105,6 +105,14 @@ def test_the_list_shows_start_times_in_the_readers_zone(seoul, new_york, dst_pos
 
 def test_durations_across_the_dst_change_are_real_elapsed_time(new_york, dst_postmortem):
     # 01:30 EDT → 01:30 EST is one hour, not zero.
+    body = _text(new_york, dst_postmortem.get_absolute_url())
+    assert re.search(r'data-marker="detect">[^<]*</dt> <dd[^>]*><strong>1 h 0 min</strong>', body)
+    assert "(2026-11-01 01:30 EDT → 2026-11-01 01:30 EST, from the incident times)" in body
+
+
+def test_durations_from_the_timeline_across_the_dst_change(new_york, dst_postmortem):
+    dst_postmortem.detected_at = None
+    dst_postmortem.save()
     TimelineEventFactory(
         postmortem=dst_postmortem, occurred_at=utc(2026, 11, 1, 5, 30), kind="note"
     )

@@ -1,28 +1,16 @@
-"""Small display helpers for postmortem pages."""
+"""Small display helpers for postmortem pages: the one ``duration`` filter."""
 
 from django import template
-from django.utils.translation import gettext as _
+
+from ..durations import format_duration
 
 register = template.Library()
 
 
 @register.filter
 def duration(value):
-    """A timedelta as "2d 3h 5m" (or "—" when a time is missing)."""
-    if value is None:
-        return "—"
-    minutes = int(value.total_seconds() // 60)
-    if minutes < 0:
-        return "—"
-    days, minutes = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(minutes, 60)
-    parts = []
-    if days:
-        parts.append(_("%(n)sd") % {"n": days})
-    if hours or days:
-        parts.append(_("%(n)sh") % {"n": hours})
-    parts.append(_("%(n)sm") % {"n": minutes})
-    return " ".join(parts)
+    """A timedelta as "1 d 2 h 5 min" ("—" when a time is missing)."""
+    return format_duration(value)
 
 
 @register.simple_tag

@@ -20,11 +20,6 @@ def marker_durations(postmortem, events):
 
 
 @register.filter
-def duration(delta):
-    return timeline.format_duration(delta)
-
-
-@register.filter
 def kind_badge(kind):
     return timeline.KIND_BADGE_CLASSES.get(kind, "text-bg-secondary")
 

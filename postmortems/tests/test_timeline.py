@@ -7,7 +7,6 @@ import pytest
 from postmortems.models import TimelineEvent
 from postmortems.timeline import (
     ZoneError,
-    format_duration,
     localize,
     marker_durations,
     parse_timeline,
@@ -300,16 +299,3 @@ def test_a_marker_before_the_start_is_left_out():
     start = at(2026, 11, 20, 14, 0)
     events = [event(start - datetime.timedelta(minutes=5), "detection", 1)]
     assert marker_durations(postmortem(started_at=start), events) == []
-
-
-@pytest.mark.parametrize(
-    ("delta", "text"),
-    [
-        (datetime.timedelta(seconds=42), "42 s"),
-        (datetime.timedelta(minutes=7), "7 min"),
-        (datetime.timedelta(hours=2, minutes=5), "2 h 5 min"),
-        (datetime.timedelta(days=1, minutes=3), "1 d 0 h 3 min"),
-    ],
-)
-def test_durations_read_shortly(delta, text):
-    assert format_duration(delta) == text

@@ -3,7 +3,6 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from actions.models import ActionItem
 from postmortems.models import Profile
 from tests.factories import (
     ActionItemFactory,
@@ -35,9 +34,7 @@ def _postmortem(team):
     )
     factor = ContributingFactorFactory(postmortem=pm, description="Alert tuned for daytime")
     factor.themes.add(ThemeFactory(name="Alert fatigue", slug="alert-fatigue"))
-    ActionItemFactory(
-        postmortem=pm, title="Night-time alert profile", status=ActionItem.Status.IN_PROGRESS
-    )
+    ActionItemFactory(postmortem=pm, title="Night-time alert profile", status="in_progress")
     return pm
 
 
@@ -53,7 +50,7 @@ def test_export_is_a_markdown_download_with_everything(alice_client, alice, team
     assert text.startswith("# Checkout | errors\n")
     assert "| Team | Payments |" in text
     assert "| Started | 2026-03-02 09:00 KST |" in text
-    assert "| Time to detect | 7m |" in text
+    assert "| Time to detect | 7 min (from the incident times) |" in text
     assert "Checkout failed for **40 minutes**." in text
     assert "12% of payments retried." in text
     assert "**2026-03-02 09:07 KST** · Note — Pager fired" in text

@@ -98,7 +98,7 @@ def test_detail_shows_header_durations_and_rendered_sections(alice_client, team)
     )
     html = alice_client.get(reverse("postmortems:detail", args=[pm.pk])).content.decode()
     assert "SEV1" in html and "Draft" in html and "Payments" in html
-    assert "7m" in html and "40m" in html and "1d 2h 0m" in html
+    assert "7 min" in html and "40 min" in html and "1 d 2 h 0 min" in html
     assert "<p>Payments <em>paused</em>.</p>" in html
 
 

@@ -350,18 +350,34 @@ def test_each_event_shows_its_kind_as_text_and_colour(alice_client, postmortem):
     assert re.search(r"badge rounded-pill text-bg-danger[^>]*>.*?Detection", body, re.S)
 
 
-def test_durations_are_shown(alice_client, postmortem):
+def test_durations_without_incident_times_come_from_the_timeline_and_say_so(
+    alice_client, postmortem
+):
     postmortem.detected_at = postmortem.mitigated_at = postmortem.resolved_at = None
     postmortem.save()
     TimelineEventFactory(
         postmortem=postmortem, kind="detection", occurred_at=at(2026, 11, 20, 13, 7)
     )
     TimelineEventFactory(postmortem=postmortem, kind="repair", occurred_at=at(2026, 11, 20, 15, 0))
-    body = alice_client.get(url("timeline_list", postmortem), **HTMX).content.decode()
+    body = alice_client.get(postmortem.get_absolute_url()).content.decode()
     assert re.search(r'data-marker="detect">Time to detect</dt>\s*<dd[^>]*><strong>7 min', body)
     assert re.search(
         r'data-marker="mitigate">Time to mitigate</dt>\s*<dd[^>]*><strong>2 h 0 min', body
     )
+    assert "from the timeline" in body
+
+
+def test_time_to_detect_is_shown_once_from_the_incident_times_when_set(alice_client, postmortem):
+    # The Detected field wins over an earlier detection event: one definition, one figure.
+    postmortem.detected_at = postmortem.started_at + datetime.timedelta(minutes=12)
+    postmortem.save()
+    TimelineEventFactory(postmortem=postmortem, kind="detection", occurred_at=postmortem.started_at)
+    body = alice_client.get(postmortem.get_absolute_url()).content.decode()
+    assert body.count('data-marker="detect"') == 1
+    assert re.search(r'data-marker="detect">Time to detect</dt>\s*<dd[^>]*><strong>12 min', body)
+    assert "<strong>0 s</strong>" not in body
+    timeline = alice_client.get(url("timeline_list", postmortem), **HTMX).content.decode()
+    assert "data-marker" not in timeline
 
 
 def test_a_long_timeline_renders_in_a_fixed_number_of_queries(
