@@ -165,6 +165,7 @@ class BulkUpdateForm(forms.Form):
 
 
 SORT_LABELS = {
+    "open_first": _("Open first, by due date"),
     "due_date": _("Due"),
     "priority": _("Priority"),
     "status": _("Status"),

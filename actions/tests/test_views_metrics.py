@@ -95,7 +95,8 @@ def test_csv_has_a_row_per_month_and_severity(alice_client, team, django_assert_
 
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert len(rows) == 12 * 5  # twelve months by default, all + four severities
     this_month = timezone.localdate(timezone.now() - datetime.timedelta(days=2)).strftime("%Y-%m")
     sev1 = next(r for r in rows if r["month"] == this_month and r["severity"] == "SEV1")
@@ -112,7 +113,8 @@ def test_csv_has_a_row_per_month_and_severity(alice_client, team, django_assert_
 def _day_rows(client, team, pm):
     day = timezone.localdate(pm.started_at).isoformat()
     response = client.get(CSV_URL, {"team": team.pk, "from": day, "to": day})
-    return [r for r in csv.DictReader(io.StringIO(response.content.decode())) if r["incidents"]]
+    rows = csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))
+    return [r for r in rows if r["incidents"]]
 
 
 @pytest.mark.django_db

@@ -307,6 +307,7 @@ def metrics_csv(request):
     response["Content-Disposition"] = (
         f'attachment; filename="hindsight-metrics-{first}-{last}{suffix}.csv"'
     )
+    response.write(csv_cells.BOM)
     writer = csv_cells.writer(response)
     writer.writerow([CSV_HEADINGS.get(name, name) for name in CSV_HEADER])
     for month in report.months:
