@@ -413,15 +413,37 @@ class TimelineEventForm(forms.Form):
         max_length=10_000,
         widget=forms.Textarea(attrs={"rows": 2, "data-lint": "timeline"}),
     )
+    # Shown only after a time far outside the incident was refused once.
+    outside_ok = forms.BooleanField(label=_("The time is right: save it anyway"), required=False)
 
     def __init__(self, *args, prefix_id="new", **kwargs):
         super().__init__(*args, **kwargs)
+        self.needs_confirmation = False
         self.auto_id = f"id_event_{prefix_id}_%s"
         self.fields["text"].max_length = settings.TIMELINE_EVENT_MAX_CHARS
         self.fields["text"].validators.append(MaxLengthValidator(settings.TIMELINE_EVENT_MAX_CHARS))
         self.fields["occurred_at"].help_text = _("Times are in %(zone)s.") % {
             "zone": timezone.get_current_timezone_name()
         }
+
+    def confirm_window(self, postmortem):
+        """False (with the reason on the field) for a time in the future, and for one far
+        outside the incident that the author has not confirmed; an unchanged time of an
+        edited event needs no confirmation."""
+        from .incident_window import future_error, outside_warning
+
+        occurred_at = self.cleaned_data["occurred_at"]
+        if reason := future_error(occurred_at):  # refused whatever the confirmation
+            self.add_error("occurred_at", reason)
+            return False
+        if self.cleaned_data.get("outside_ok") or occurred_at == self.initial.get("occurred_at"):
+            return True
+        warning = outside_warning(postmortem, occurred_at)
+        if warning:
+            self.needs_confirmation = True
+            self.add_error("occurred_at", warning)
+            return False
+        return True
 
 
 class TimelineImportForm(forms.Form):

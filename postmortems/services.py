@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history
 
-from . import limits, markdown, slack
+from . import incident_window, limits, markdown, slack
 from .bounds import has_nul, nul_error
 from .models import (
     AuditEvent,
@@ -693,8 +693,14 @@ def review_comment_set_resolved(*, comment, by, resolved):
 # is no request (the request middleware does it otherwise).
 
 
+def _check_not_future(occurred_at):
+    if occurred_at is not None and (reason := incident_window.future_error(occurred_at)):
+        raise ValidationError({"occurred_at": reason})
+
+
 def _timeline_event_save(event, by, **save_kwargs):
     limits.check_text(text=(event.text, "TIMELINE_EVENT_MAX_CHARS"))
+    _check_not_future(event.occurred_at)
     event.text_html = markdown.render(event.text)
     event.full_clean(exclude=["postmortem", "created_by"])
     event._history_user = by
@@ -759,6 +765,7 @@ def timeline_import(*, postmortem, by, events):
     built = []
     for parsed in events:
         limits.check_text(text=(parsed.text, "TIMELINE_EVENT_MAX_CHARS"))
+        _check_not_future(parsed.occurred_at)
         event = TimelineEvent(
             postmortem=postmortem,
             occurred_at=parsed.occurred_at,
