@@ -18,6 +18,7 @@ from postmortems import limits, markdown
 from postmortems.models import Membership
 from postmortems.permissions import is_team_manager
 
+from . import history_events
 from .models import ActionItem
 
 Status = ActionItem.Status
@@ -175,7 +176,7 @@ def action_item_create(
         notes=notes,
         created_by=by,
     )
-    return _save(item, by=by, reason=_("Created"))
+    return _save(item, by=by, reason=history_events.stored("created"))
 
 
 @transaction.atomic
@@ -197,7 +198,7 @@ def action_item_update(*, item, by, **changes):
         check_owner_team(item.postmortem, item.team)
     _check_assignee(item.team, item.assignee)
     _check_factor(item.postmortem, item.factor)
-    return _save(item, by=by, reason=_("Edited"))
+    return _save(item, by=by, reason=history_events.stored("edited"))
 
 
 # --- Status workflow -------------------------------------------------------------------------
@@ -226,7 +227,7 @@ def action_item_start(*, item, by):
     """Open or blocked → in progress."""
     _transition(item, "start")
     item.status_reason = ""
-    return _save(item, by=by, reason=_("Started"))
+    return _save(item, by=by, reason=history_events.stored("started"))
 
 
 @transaction.atomic
@@ -235,7 +236,7 @@ def action_item_block(*, item, by, reason):
     reason = _require_reason(reason, _("Say what the item is waiting for."))
     _transition(item, "block")
     item.status_reason = reason
-    return _save(item, by=by, reason=_("Blocked: %(reason)s") % {"reason": reason})
+    return _save(item, by=by, reason=history_events.stored("blocked", reason))
 
 
 @transaction.atomic
@@ -244,7 +245,7 @@ def action_item_complete(*, item, by):
     _transition(item, "complete")
     item.status_reason = ""
     item.completed_at = timezone.now()
-    return _save(item, by=by, reason=_("Completed"))
+    return _save(item, by=by, reason=history_events.stored("completed"))
 
 
 @transaction.atomic
@@ -255,7 +256,7 @@ def action_item_wont_do(*, item, by, reason):
     _transition(item, "wont_do")
     item.status_reason = reason
     item.completed_at = timezone.now()
-    return _save(item, by=by, reason=_("Won't do: %(reason)s") % {"reason": reason})
+    return _save(item, by=by, reason=history_events.stored("wont_do", reason))
 
 
 @transaction.atomic
@@ -264,7 +265,7 @@ def action_item_reopen(*, item, by):
     _transition(item, "reopen")
     item.status_reason = ""
     item.completed_at = None
-    return _save(item, by=by, reason=_("Reopened"))
+    return _save(item, by=by, reason=history_events.stored("reopened"))
 
 
 def action_item_transition(*, item, by, action, reason=""):
@@ -338,7 +339,7 @@ def action_items_bulk_update(*, items, by, status=None, assignee=None):
                     action_item_transition(item=item, by=by, action=action)
                     changed = False  # the transition saved the assignee change too
                 if changed:
-                    _save(item, by=by, reason=_("Reassigned in bulk"))
+                    _save(item, by=by, reason=history_events.stored("reassigned"))
             result.updated.append(item)
         except ValidationError as exc:
             item.refresh_from_db()
