@@ -1,6 +1,7 @@
 import csv
 import datetime
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -147,3 +148,15 @@ def test_cached_figures_of_a_member_are_not_served_to_an_outsider(
 
     login(client, outsider)
     assert client.get(URL).context["total"].incidents == 0
+
+
+@pytest.mark.django_db
+def test_korean_month_labels_on_the_axis_are_one_short_word_with_the_year_below(alice_client, team):
+    alice_client.post("/i18n/setlang/", {"language": "ko", "next": "/"})
+    html = alice_client.get(URL).content.decode()
+    chart = html[html.index('<svg class="metrics-chart') : html.index("</svg>")]
+    axis = re.findall(r'text-anchor="middle"[^>]*>([^<]*)(?:<tspan[^>]*>(\d{4})</tspan>)?', chart)
+    assert len(axis) == 12
+    # Twelve columns of ~49 px: "12월" fits, "12월 2026" would overlap its neighbour.
+    assert all(len(month) <= 3 and month.endswith("월") for month, _year in axis)
+    assert axis[0][1] and sum(1 for _month, year in axis if year) <= 2
