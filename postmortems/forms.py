@@ -88,13 +88,38 @@ class ProfileForm(forms.ModelForm):
 DATETIME_LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
 
-class DateTimeLocalInput(forms.DateTimeInput):
-    """``<input type="datetime-local">``: the browser's picker, in the user's zone."""
+DATETIME_TEXT_FORMAT = "%Y-%m-%d %H:%M"
 
-    input_type = "datetime-local"
 
-    def __init__(self, attrs=None):
-        super().__init__(attrs={"step": 60, **(attrs or {})}, format=DATETIME_LOCAL_FORMAT)
+class DateTimeTextInput(forms.DateTimeInput):
+    """One text box for a date and time ("2026-11-20 14:03"), in the user's zone.
+
+    Chromium's ``datetime-local`` makes every segment (month, day, year, hour, minute,
+    AM/PM) a Tab stop of its own: six or seven per field, and a keyboard user crosses every
+    one on the way to the next field. One box is one Tab stop, takes a pasted time as it is
+    and reads the same in every locale."""
+
+    input_type = "text"
+
+    def __init__(self, attrs=None, format=DATETIME_TEXT_FORMAT):
+        attrs = {
+            "placeholder": "2026-11-20 14:03",
+            "autocomplete": "off",
+            "spellcheck": "false",
+            "pattern": r"\d{4}-\d{1,2}-\d{1,2}[T ]\d{1,2}:\d{2}(:\d{2})?",
+            "class": "font-monospace",
+            **(attrs or {}),
+        }
+        super().__init__(attrs=attrs, format=format)
+
+
+# What a date-time box accepts: with a space or a "T", with or without seconds.
+DATETIME_TEXT_INPUT_FORMATS = [
+    DATETIME_TEXT_FORMAT,
+    "%Y-%m-%d %H:%M:%S",
+    DATETIME_LOCAL_FORMAT,
+    "%Y-%m-%dT%H:%M:%S",
+]
 
 
 STALE_FORM_MESSAGE = _(
@@ -131,7 +156,7 @@ class PostmortemForm(forms.ModelForm):
             "team": IdModelChoiceField,
         }
         widgets = {
-            **{name: DateTimeLocalInput() for name in POSTMORTEM_TIME_FIELDS},
+            **{name: DateTimeTextInput() for name in POSTMORTEM_TIME_FIELDS},
             "authors": forms.SelectMultiple(attrs={"size": 5}),
             "reviewers": forms.SelectMultiple(attrs={"size": 5}),
             "viewers": forms.SelectMultiple(attrs={"size": 5}),
@@ -166,7 +191,7 @@ class PostmortemForm(forms.ModelForm):
         zone = timezone.get_current_timezone_name()
         for name in POSTMORTEM_TIME_FIELDS:
             field = self.fields[name]
-            field.input_formats = [DATETIME_LOCAL_FORMAT, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+            field.input_formats = DATETIME_TEXT_INPUT_FORMATS
             field.help_text = _("In your time zone, %(zone)s.") % {"zone": zone}
 
         limit = settings.POSTMORTEM_SECTION_MAX_CHARS
@@ -384,9 +409,8 @@ class TimelineDateTimeField(BoundedDateTimeMixin, forms.DateTimeField):
     """A full date and time; without an offset it is read in the author's (active) zone, and
     a time a DST change skipped or repeated is refused with a reason."""
 
-    widget = forms.DateTimeInput(
-        format="%Y-%m-%dT%H:%M:%S", attrs={"type": "datetime-local", "step": 1}
-    )
+    widget = DateTimeTextInput(format="%Y-%m-%d %H:%M:%S")
+    input_formats = DATETIME_TEXT_INPUT_FORMATS
 
     def to_python(self, value):
         try:
