@@ -440,8 +440,9 @@ class TimelineEventForm(forms.Form):
     # Shown only after a time far outside the incident was refused once.
     outside_ok = forms.BooleanField(label=_("The time is right: save it anyway"), required=False)
 
-    def __init__(self, *args, prefix_id="new", **kwargs):
+    def __init__(self, *args, prefix_id="new", postmortem=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.postmortem = postmortem  # the incident whose window the time is checked against
         self.needs_confirmation = False
         self.auto_id = f"id_event_{prefix_id}_%s"
         self.fields["text"].max_length = settings.TIMELINE_EVENT_MAX_CHARS
@@ -450,24 +451,25 @@ class TimelineEventForm(forms.Form):
             "zone": timezone.get_current_timezone_name()
         }
 
-    def confirm_window(self, postmortem):
-        """False (with the reason on the field) for a time in the future, and for one far
-        outside the incident that the author has not confirmed; an unchanged time of an
-        edited event needs no confirmation."""
+    def clean(self):
+        """A time in the future is refused; one far outside the incident is refused until
+        the author confirms it (``outside_ok``). An edited event whose time is unchanged
+        needs no confirmation."""
         from .incident_window import future_error, outside_warning
 
-        occurred_at = self.cleaned_data["occurred_at"]
-        if reason := future_error(occurred_at):  # refused whatever the confirmation
+        cleaned = super().clean()
+        occurred_at = cleaned.get("occurred_at")
+        if occurred_at is None or self.postmortem is None:
+            return cleaned
+        if reason := future_error(occurred_at):
             self.add_error("occurred_at", reason)
-            return False
-        if self.cleaned_data.get("outside_ok") or occurred_at == self.initial.get("occurred_at"):
-            return True
-        warning = outside_warning(postmortem, occurred_at)
+            return cleaned
+        confirmed = cleaned.get("outside_ok") or occurred_at == self.initial.get("occurred_at")
+        warning = None if confirmed else outside_warning(self.postmortem, occurred_at)
         if warning:
             self.needs_confirmation = True
             self.add_error("occurred_at", warning)
-            return False
-        return True
+        return cleaned
 
 
 class TimelineImportForm(forms.Form):

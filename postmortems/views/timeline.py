@@ -94,8 +94,8 @@ def timeline_list(request, pk):
 @require_http_methods(["GET", "POST"])
 def timeline_add(request, pk):
     postmortem = editable_postmortem(request, pk)
-    form = TimelineEventForm(request.POST or None)
-    if request.method == "POST" and form.is_valid() and form.confirm_window(postmortem):
+    form = TimelineEventForm(request.POST or None, postmortem=postmortem)
+    if request.method == "POST" and form.is_valid():
         try:
             services.timeline_event_create(
                 postmortem=postmortem,
@@ -116,8 +116,10 @@ def timeline_edit(request, pk, event_id):
     postmortem = editable_postmortem(request, pk)
     event = get_object_or_404(postmortem.timeline_events, pk=event_id)
     initial = {"occurred_at": event.occurred_at, "kind": event.kind, "text": event.text}
-    form = TimelineEventForm(request.POST or None, initial=initial, prefix_id=event.pk)
-    if request.method == "POST" and form.is_valid() and form.confirm_window(postmortem):
+    form = TimelineEventForm(
+        request.POST or None, initial=initial, prefix_id=event.pk, postmortem=postmortem
+    )
+    if request.method == "POST" and form.is_valid():
         try:
             services.timeline_event_update(
                 event=event,
