@@ -61,6 +61,8 @@ test: export WITH_BROWSER := 1
 test: $(DEV) system-packages messages
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	DEBUG=true $(BIN)/lint-imports
+	DEBUG=true $(BIN)/mypy
 	env -u DATABASE_URL DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
 	DEBUG=false SECRET_KEY=check-deploy-$$RANDOM-not-a-real-secret-but-long-enough-for-django-checks \
 	  ALLOWED_HOSTS=hindsight.example.com $(BIN)/python manage.py check --deploy --fail-level WARNING
@@ -73,6 +75,8 @@ fuzz: $(DEV) messages
 lint: $(DEV)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	DEBUG=true $(BIN)/lint-imports
+	DEBUG=true $(BIN)/mypy
 
 ## make bench: figures at scale on PostgreSQL (see README); prints a table, writes var/bench.json.
 bench: $(DEV)

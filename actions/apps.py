@@ -7,4 +7,5 @@ class ActionsConfig(AppConfig):
     verbose_name = _("Actions")
 
     def ready(self):
+        # Here, not at the top: the receivers import models, which need a ready registry.
         from . import signals  # noqa: F401

@@ -1,8 +1,11 @@
-"""Geometry for the dashboard's server-rendered SVG charts (the templates draw them).
+"""Geometry for the server-rendered SVG charts (dashboard and metrics; the templates draw
+them), with one way to scale an axis.
 
 Numbers only: no chart library, no JavaScript. Each chart also has a data table in the
 page, so the figures never depend on seeing colours or shapes.
 """
+
+import math
 
 PRIORITY_COLOURS = {"P1": "#b02a37", "P2": "#e8590c", "P3": "#0d6efd", "P4": "#6c757d"}
 SERIES_COLOURS = {"created": "#6f42c1", "completed": "#198754"}
@@ -15,15 +18,24 @@ TOP = 10
 BOTTOM = 40
 
 
+def nice_ceiling(value, *, whole=False):
+    """The chart scaling: the smallest of 1, 2, 2.5, 5 and 10 times a power of ten that is
+    at least ``value`` (0 for nothing). ``whole`` skips the ones that are not integers."""
+    if value <= 0:
+        return 0
+    magnitude = 10 ** math.floor(math.log10(value))
+    for step in (1, 2, 2.5, 5, 10):
+        candidate = step * magnitude
+        if whole and candidate != int(candidate):
+            continue
+        if value <= candidate:
+            return int(candidate) if whole else candidate
+    return 10 * magnitude
+
+
 def _scale(maximum):
-    """A round top value for the y axis and four tick values."""
-    top = max(1, maximum)
-    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10000):
-        if top <= step * 4:
-            top = step * 4
-            break
-    else:
-        top = -(-top // 4) * 4
+    """A round top value for a count axis and its four whole ticks."""
+    top = 4 * nice_ceiling(max(1, maximum) / 4, whole=True)
     return top, [top * n // 4 for n in range(5)]
 
 
@@ -124,3 +136,63 @@ def _legend(colours):
         {"key": key, "colour": colour, "x": LEFT + 90 * index}
         for index, (key, colour) in enumerate(colours.items())
     ]
+
+
+def bar_chart(
+    series, *, labels, axis_labels=None, width=640, height=200, pad_left=44, pad_bottom=28, unit=""
+):
+    """Geometry for a server-rendered grouped bar chart.
+
+    ``series`` is a list of (name, values) with one value (or ``None``) per label; returns
+    bars, axis ticks and labels positioned in an SVG of ``width`` x ``height``. The x axis
+    shows ``axis_labels`` when given — (first line, second line or "") per label, short
+    enough not to overlap in any language — else ``labels`` (which bars' tooltips use)."""
+    values = [v for _, vals in series for v in vals if v is not None]
+    top = max(values) if values else 0
+    top = nice_ceiling(top)
+    plot_w, plot_h = width - pad_left - 8, height - pad_bottom - 8
+    group_w = plot_w / max(len(labels), 1)
+    bar_w = max(2.0, (group_w - 6) / max(len(series), 1))
+    bars = []
+    for s_index, (name, vals) in enumerate(series):
+        for i, v in enumerate(vals):
+            if v is None:
+                continue
+            h = 0 if not top else plot_h * v / top
+            bars.append(
+                {
+                    "x": round(pad_left + i * group_w + 3 + s_index * bar_w, 1),
+                    "y": round(8 + plot_h - h, 1),
+                    "width": round(bar_w - 1, 1),
+                    "height": round(h, 1),
+                    "series": s_index,
+                    "name": name,
+                    "label": labels[i],
+                    "value": v,
+                }
+            )
+    ticks = []
+    for k in range(5):
+        value = top * k / 4
+        ticks.append({"y": round(8 + plot_h - plot_h * k / 4, 1), "value": _fmt(value)})
+    lines = axis_labels or [(label, "") for label in labels]
+    x_labels = [
+        {"x": round(pad_left + i * group_w + group_w / 2, 1), "text": top, "sub": sub}
+        for i, (top, sub) in enumerate(lines)
+    ]
+    return {
+        "width": width,
+        "height": height,
+        "bars": bars,
+        "ticks": ticks,
+        "labels": x_labels,
+        "axis_x": pad_left,
+        "baseline": 8 + plot_h,
+        "right": width - 8,
+        "unit": unit,
+        "series": [name for name, _ in series],
+    }
+
+
+def _fmt(value):
+    return f"{value:.0f}" if value >= 10 or value == int(value) else f"{value:.1f}"

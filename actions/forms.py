@@ -15,11 +15,12 @@ from postmortems.fields import (
     IdModelMultipleChoiceField,
     parse_id,
 )
-from postmortems.models import Severity, Team
+from postmortems.models import Severity, Team, Theme
+from postmortems.selectors import visible_themes
 
 from . import services
+from .dashboard.listing import SORTS
 from .models import ActionItem
-from .selectors import SORTS
 
 
 class ActionItemForm(forms.ModelForm):
@@ -296,8 +297,6 @@ class ThemeForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean_name(self):
-        from postmortems.models import Theme
-
         name = self.cleaned_data["name"].strip()
         clash = Theme.objects.filter(name__iexact=name)
         if self.theme is not None:
@@ -319,14 +318,14 @@ class ThemeForm(forms.Form):
 
 class ThemeMergeForm(forms.Form):
     source = IdModelChoiceField(
-        label=_("Merge this theme"), queryset=None, help_text=_("It is deleted after the merge.")
+        label=_("Merge this theme"),
+        queryset=Theme.objects.none(),
+        help_text=_("It is deleted after the merge."),
     )
-    target = IdModelChoiceField(label=_("into this theme"), queryset=None)
+    target = IdModelChoiceField(label=_("into this theme"), queryset=Theme.objects.none())
     confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, user, **kwargs):
-        from postmortems.selectors import visible_themes
-
         super().__init__(*args, **kwargs)
         self.fields["source"].queryset = visible_themes(user)
         self.fields["target"].queryset = visible_themes(user)
@@ -339,7 +338,7 @@ class ThemeMergeForm(forms.Form):
 
 
 class KaizenReviewForm(forms.Form):
-    team = IdModelChoiceField(label=_("Team"), queryset=None)
+    team = IdModelChoiceField(label=_("Team"), queryset=Team.objects.none())
     period_start = BoundedDateField(
         label=_("Period start"), widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -353,7 +352,7 @@ class KaizenReviewForm(forms.Form):
     )
     action_items = IdModelMultipleChoiceField(
         label=_("Linked action items"),
-        queryset=None,
+        queryset=ActionItem.objects.none(),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}),
         help_text=_("Open action items of the team that came out of the review."),

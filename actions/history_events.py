@@ -32,7 +32,7 @@ _LEGACY_PREFIXES = {"Blocked: ": "blocked", "Won't do: ": "wont_do"}
 MAX_LENGTH = 100
 
 
-def stored(event, reason=""):
+def stored(event: str, reason: str = "") -> str:
     """The text kept in the history row: ``"created"``, ``"blocked: waits for vendor"``."""
     if event not in EVENTS:
         raise ValueError(f"unknown action item event {event!r}")
@@ -40,7 +40,7 @@ def stored(event, reason=""):
     return text[:MAX_LENGTH]
 
 
-def describe(text):
+def describe(text: str | None) -> str:
     """The reader's sentence for a stored event; unknown text is shown as it is."""
     if not text:
         return ""

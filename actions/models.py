@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -7,6 +9,12 @@ from simple_history.models import HistoricalRecords
 
 from postmortems.bounds import NulFreeTextMixin
 from postmortems.models import ContributingFactor, Postmortem, SlackMessage, Team, Theme
+
+
+class ActionItemQuerySet(models.QuerySet["ActionItem"]):
+    def visible_to(self, user: Any) -> "ActionItemQuerySet":
+        """Items of the postmortems ``user`` may read (``Postmortem.objects.visible_to``)."""
+        return self.filter(postmortem__in=Postmortem.objects.visible_to(user))
 
 
 class ActionItem(NulFreeTextMixin, models.Model):
@@ -88,6 +96,7 @@ class ActionItem(NulFreeTextMixin, models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
     markdown_fields = (("notes", "notes_html"),)
+    objects = ActionItemQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["notes_html"])
 
     class Meta:

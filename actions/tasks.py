@@ -1,7 +1,11 @@
 """Celery tasks of the actions app: thin wrappers that call the domain modules."""
 
+import datetime
+
 from celery import shared_task
 from django.db import OperationalError
+
+from . import kaizen, reminders
 
 
 @shared_task(
@@ -15,8 +19,6 @@ def theme_rollup(period_end=None):
     The weeks before it are rolled up again too: postmortems are often written days after
     the incident, and they count in the week the incident started. Re-running replaces the
     roll-up rows (the digest is queued again)."""
-    from . import kaizen
-
     results = kaizen.rollup_weeks(period_end=period_end, weeks=kaizen.REFRESH_WEEKS)
     end = results[-1].period_end
     kaizen.send_digests(end)
@@ -34,9 +36,5 @@ def reminder_sweep(today=None):
     Each (item, kind, day) is claimed once in the database, so the hourly runs, a retry
     after a database error, or two beats by mistake never remind twice. ``today``
     (YYYY-MM-DD) is for replaying a day; beat passes nothing."""
-    import datetime
-
-    from . import reminders
-
     day = datetime.date.fromisoformat(today) if today else None
     return reminders.sweep(day).as_dict()

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "axes",
     "postmortems",
     "actions",
+    "demo",
 ]
 
 MIDDLEWARE = [

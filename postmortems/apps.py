@@ -7,4 +7,5 @@ class PostmortemsConfig(AppConfig):
     verbose_name = _("Postmortems")
 
     def ready(self):
+        # Here, not at the top: the receivers import models, which need a ready registry.
         from . import signals  # noqa: F401

@@ -45,14 +45,14 @@ def range_error(first, last, *, max_days=None):
     }
 
 
-def nul_error():
+def nul_error() -> ValidationError:
     return ValidationError(
         _("This text contains a NUL character (\\x00), which cannot be stored. Remove it."),
         code="null_characters_not_allowed",
     )
 
 
-def has_nul(value):
+def has_nul(value: object) -> bool:
     return isinstance(value, str) and NUL in value
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
 
+from .anchors import parse_anchor
 from .models import Postmortem
 
 
@@ -28,7 +29,7 @@ class PlacedThreads:
 def place_of(anchor, *, events, factors):
     """The reader's name for ``anchor`` and the page fragment that shows it. ``events`` and
     ``factors`` are dicts by pk (the page's prefetched rows)."""
-    kind, _sep, ref = (anchor or "general").partition(":")
+    kind, ref = parse_anchor(anchor or "general") or ("", "")
     if kind == "section" and ref in Postmortem.SECTIONS:
         label = capfirst(Postmortem._meta.get_field(ref).verbose_name)
         return Place(str(label), f"#section-{ref}")
@@ -58,7 +59,7 @@ def place_threads(threads, *, events, factors):
     placed = PlacedThreads()
     for thread in threads:
         thread.place = place_of(thread.anchor, events=events, factors=factors)
-        kind, _sep, ref = thread.anchor.partition(":")
+        kind, ref = parse_anchor(thread.anchor) or ("", "")
         if kind == "section" and ref in Postmortem.SECTIONS:
             placed.by_section.setdefault(ref, []).append(thread)
         else:

@@ -10,13 +10,14 @@ publish while ``unacknowledged_findings`` is not empty.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
 from . import selectors
+from .dates import format_zoned
 from .language import RULES, Finding, find_blame
 from .models import BlameAcknowledgement, Postmortem
-from .templatetags.zoned_dates import format_zoned
 
 PHRASE_MAX = BlameAcknowledgement._meta.get_field("phrase").max_length
 CONTEXT_CHARS = 60
@@ -97,6 +98,6 @@ def postmortem_findings(postmortem, *, people=None):
     return located
 
 
-def unacknowledged_findings(postmortem, *, people=None):
+def unacknowledged_findings(postmortem: Postmortem, *, people: Any = None) -> list[Any]:
     """Findings across the postmortem that have neither been fixed nor acknowledged."""
     return [f for f in postmortem_findings(postmortem, people=people) if not f.acknowledged]

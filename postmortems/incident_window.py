@@ -3,6 +3,7 @@ normally close to the incident — an event years away is almost always a typo i
 so it is saved only when the author confirms it."""
 
 import datetime
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +17,9 @@ CLOCK_SKEW = datetime.timedelta(minutes=5)
 MARGIN = datetime.timedelta(days=1)
 
 
-def future_error(occurred_at, *, now=None):
+def future_error(
+    occurred_at: datetime.datetime, *, now: datetime.datetime | None = None
+) -> str | None:
     """A reason to refuse ``occurred_at``, or None."""
     now = now or timezone.now()
     if occurred_at > now + CLOCK_SKEW:
@@ -26,7 +29,7 @@ def future_error(occurred_at, *, now=None):
     return None
 
 
-def window(postmortem):
+def window(postmortem: Any) -> tuple[datetime.datetime, datetime.datetime] | None:
     """``(start, end)`` of the incident from its incident times, or None without a start."""
     start = postmortem.started_at
     if start is None:
@@ -36,7 +39,7 @@ def window(postmortem):
     return start, end
 
 
-def outside_warning(postmortem, occurred_at):
+def outside_warning(postmortem: Any, occurred_at: datetime.datetime) -> str | None:
     """A warning naming the window when ``occurred_at`` is far outside it, else None."""
     span = window(postmortem)
     if span is None:

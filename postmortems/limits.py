@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 from .bounds import has_nul, nul_error
 
 
-def text_errors(**fields):
+def text_errors(**fields: tuple[str | None, str]) -> dict[str, str]:
     """``{field: message}`` for ``field=(value, setting name)`` pairs over their limit or
     holding a NUL character."""
-    errors = {}
+    errors: dict[str, str] = {}
     for field, (value, setting) in fields.items():
         limit = getattr(settings, setting)
         if value and len(value) > limit:
@@ -25,13 +25,13 @@ def text_errors(**fields):
     return errors
 
 
-def check_text(**fields):
+def check_text(**fields: tuple[str | None, str]) -> None:
     """Raise a ``ValidationError`` naming each field of :func:`text_errors`."""
     if errors := text_errors(**fields):
         raise ValidationError(errors)
 
 
-def check_room(*, existing, adding=1, setting, what):
+def check_room(*, existing: int, adding: int = 1, setting: str, what: object) -> None:
     """Refuse adding ``adding`` rows to ``existing`` when that passes the cap ``setting``."""
     limit = getattr(settings, setting)
     if existing + adding > limit:

@@ -139,7 +139,7 @@ def _plain(text):
     )
 
 
-def render(text):
+def render(text: str) -> str:
     """Render user Markdown to sanitised HTML (safe to mark safe in templates)."""
     if not text:
         return ""

@@ -1,9 +1,16 @@
-"""Who may do what (ARCHITECTURE.md, "Permissions"). Reads stay in selectors."""
+"""Who may do what (docs/architecture.md, "Permissions"). Reads stay in selectors.
 
-from .models import Membership, Team
+Every view, API endpoint and task asks these functions; none decides on its own. What a
+refusal answers is the views' business (``postmortems.views.access``): 404 when the user
+may not see the thing at all, 403 when they see it but may not do this to it.
+"""
+
+from typing import Any
+
+from .models import Membership, Postmortem, ReviewComment, Team
 
 
-def _memberships(user):
+def _memberships(user: Any) -> list[tuple[int, str, str, str, str]]:
     """The user's memberships as (team_id, role, name, slug, Slack disabled reason): one
     query a request, shared by the permission checks, the navigation and the banner."""
     cache = getattr(user, "_hindsight_memberships", None)
@@ -20,36 +27,36 @@ def _memberships(user):
     return cache
 
 
-def _team_role(user, team):
+def _team_role(user: Any, team: Any) -> str | None:
     if not user.is_authenticated:
         return None
     _memberships(user)
     return user._hindsight_roles.get(team.pk if hasattr(team, "pk") else team)
 
 
-def is_team_member(user, team):
+def is_team_member(user: Any, team: Any) -> bool:
     return user.is_superuser or _team_role(user, team) is not None
 
 
-def is_team_manager(user, team):
+def is_team_manager(user: Any, team: Any) -> bool:
     return user.is_superuser or _team_role(user, team) == Membership.Role.MANAGER
 
 
-def managed_team_ids(user):
+def managed_team_ids(user: Any) -> set[int]:
     if not user.is_authenticated:
         return set()
     _team_role(user, 0)
     return {tid for tid, role in user._hindsight_roles.items() if role == Membership.Role.MANAGER}
 
 
-def member_team_ids(user):
+def member_team_ids(user: Any) -> set[int]:
     if not user.is_authenticated:
         return set()
     _team_role(user, 0)
     return set(user._hindsight_roles)
 
 
-def managed_teams(user):
+def managed_teams(user: Any) -> list[Team]:
     """Teams whose settings ``user`` may change (all for superusers), cached per request."""
     if not user.is_authenticated:
         return []
@@ -67,15 +74,13 @@ def managed_teams(user):
     return cache
 
 
-def _is_listed(user, postmortem, relation):
-    """Whether ``user`` is among the postmortem's authors/reviewers, reusing a prefetch."""
-    cached = getattr(postmortem, "_prefetched_objects_cache", {}).get(relation)
-    if cached is not None:
-        return any(person.pk == user.pk for person in cached)
-    return getattr(postmortem, relation).filter(pk=user.pk).exists()
+def _is_listed(user: Any, postmortem: Postmortem, relation: str) -> bool:
+    """Whether ``user`` is among the postmortem's authors/reviewers (a prefetch, when the
+    page made one, answers without a query)."""
+    return any(person.pk == user.pk for person in getattr(postmortem, relation).all())
 
 
-def can_edit_postmortem(user, postmortem):
+def can_edit_postmortem(user: Any, postmortem: Postmortem) -> bool:
     """Members of the owning team, authors and reviewers edit; superusers too."""
     if not user.is_authenticated:
         return False
@@ -84,10 +89,16 @@ def can_edit_postmortem(user, postmortem):
     return _is_listed(user, postmortem, "authors") or _is_listed(user, postmortem, "reviewers")
 
 
-def can_publish_postmortem(user, postmortem):
+def can_publish_postmortem(user: Any, postmortem: Postmortem) -> bool:
     """Reviewers and managers of the owning team publish or mark not required."""
     if not user.is_authenticated:
         return False
     if user.is_superuser or is_team_manager(user, postmortem.team_id):
         return True
     return _is_listed(user, postmortem, "reviewers")
+
+
+def can_resolve_comment(user: Any, postmortem: Postmortem, comment: ReviewComment) -> bool:
+    """Editors of the postmortem and the thread's author resolve or reopen a thread."""
+    root = comment.parent or comment
+    return can_edit_postmortem(user, postmortem) or root.author_id == user.pk

@@ -4,7 +4,8 @@ from celery import shared_task
 from celery.utils.time import get_exponential_backoff_interval
 from django.conf import settings
 
-from . import services, slack
+from . import services
+from .slack import client as slack
 
 logger = logging.getLogger(__name__)
 

@@ -1,6 +1,18 @@
 from django.urls import path
 
-from .views import audit, comments, factors, findings, lint, postmortems, profile, teams, timeline
+from .views import (
+    audit,
+    comments,
+    factors,
+    findings,
+    history,
+    lint,
+    postmortems,
+    profile,
+    teams,
+    timeline,
+    workflow,
+)
 
 app_name = "postmortems"
 
@@ -18,15 +30,16 @@ urlpatterns = [
     path("postmortems/<int:pk>/", postmortems.postmortem_detail, name="detail"),
     path("postmortems/<int:pk>/edit/", postmortems.postmortem_edit, name="edit"),
     path("postmortems/<int:pk>/export.md", postmortems.postmortem_export, name="export"),
-    path("postmortems/<int:pk>/history/", postmortems.postmortem_history, name="history"),
-    path("postmortems/<int:pk>/submit/", postmortems.postmortem_submit, name="submit"),
-    path("postmortems/<int:pk>/publish/", postmortems.postmortem_publish, name="publish"),
-    path(
-        "postmortems/<int:pk>/not-required/",
-        postmortems.postmortem_not_required,
-        name="not_required",
+    path("postmortems/<int:pk>/history/", history.postmortem_history, name="history"),
+    *(
+        path(
+            f"postmortems/<int:pk>/{action.replace('_', '-')}/",
+            workflow.postmortem_change_status,
+            {"action": action},
+            name=action,
+        )
+        for action in workflow.STATUS_CHANGES
     ),
-    path("postmortems/<int:pk>/reopen/", postmortems.postmortem_reopen, name="reopen"),
     path("postmortems/<int:pk>/findings/", findings.postmortem_findings, name="findings"),
     path("postmortems/<int:pk>/comments/", comments.comment_create, name="comment_create"),
     path(

@@ -6,8 +6,12 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from celery.contrib.testing.worker import start_worker
+from django.core.cache import cache
 from django.http import HttpRequest
+from django.utils import timezone, translation
 
+from config.celery import app
 from postmortems.models import Membership
 
 from .factories import PASSWORD, MembershipFactory, TeamFactory, UserFactory
@@ -37,7 +41,6 @@ def _reset_zone_and_language(settings):
     """Requests through the test client activate the user's zone and language in this
     thread, as they do in a server; code under test after them must not inherit it."""
     yield
-    from django.utils import timezone, translation
 
     timezone.deactivate()
     translation.activate(settings.LANGUAGE_CODE)
@@ -47,8 +50,6 @@ def _reset_zone_and_language(settings):
 def _empty_cache():
     """Each test starts with an empty cache: the database is rolled back between tests,
     figures cached by the previous one would describe rows that are gone."""
-    from django.core.cache import cache
-
     cache.clear()
     yield
 
@@ -210,8 +211,6 @@ def slack_receiver(settings):
 @pytest.fixture
 def celery_eager(settings):
     """Run tasks inline (for tests about what a task does, not about the broker)."""
-    from config.celery import app
-
     app.conf.task_always_eager = True
     app.conf.task_eager_propagates = True
     yield app
@@ -238,9 +237,6 @@ def redis_celery_worker(transactional_db, monkeypatch):
     each other's tasks.
     """
     require_service("Redis", "127.0.0.1", 6379)
-    from celery.contrib.testing.worker import start_worker
-
-    from config.celery import app
 
     broker = os.environ.get("CELERY_BROKER_URL", "")
     if not broker.startswith("redis://"):

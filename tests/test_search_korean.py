@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from postmortems.models import Postmortem
+from postmortems.models import Postmortem, Profile
 from tests.factories import PostmortemFactory
 
 pytestmark = pytest.mark.django_db
@@ -81,8 +81,6 @@ def test_korean_search_keeps_restricted_postmortems_hidden(alice, outsider, team
 
 
 def test_korean_search_on_the_korean_interface(alice_client, alice, korean_postmortems):
-    from postmortems.models import Profile
-
     Profile.objects.update_or_create(user=alice, defaults={"language": "ko"})
     response = alice_client.get(URL, {"q": "결제"})
     html = response.content.decode()

@@ -13,7 +13,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from postmortems.models import Profile, TimelineEvent
+from postmortems.forms import PostmortemForm
+from postmortems.models import Membership, Profile, TimelineEvent
 from tests.factories import PostmortemFactory, TimelineEventFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -24,8 +25,6 @@ def utc(*args):
 
 
 def reader(login, team, zone, username):
-    from postmortems.models import Membership
-
     user = UserFactory(username=username)
     Membership.objects.create(team=team, user=user)
     Profile.objects.update_or_create(user=user, defaults={"time_zone": zone})
@@ -282,8 +281,6 @@ def test_pasted_lines_take_the_authors_zone_or_their_own_offset(new_york, team):
 
 
 def test_the_postmortem_form_shows_and_reads_incident_times_in_the_authors_zone(seoul, alice, team):
-    from postmortems.forms import PostmortemForm
-
     pm = PostmortemFactory(team=team, started_at=utc(2026, 11, 20, 0, 0))
     page = _text(seoul, reverse("postmortems:edit", args=[pm.pk]))
     assert 'value="2026-11-20 09:00"' in page
@@ -305,15 +302,17 @@ def test_the_postmortem_form_shows_and_reads_incident_times_in_the_authors_zone(
         (utc(2026, 3, 8, 7, 30), "2026-03-08 03:30 EDT -0400"),
     ],
 )
-def test_the_date_filter_keeps_the_zone_in_the_hours_around_a_dst_change(instant, shown):
-    template = Template('{{ when|date:"Y-m-d H:i T O" }}')
+def test_the_zoned_date_filter_keeps_the_zone_in_the_hours_around_a_dst_change(instant, shown):
+    template = Template('{{ when|zoned_date:"Y-m-d H:i T O" }}')
     with timezone.override(zoneinfo.ZoneInfo("America/New_York")):
         assert template.render(Context({"when": instant})) == shown
 
 
-def test_the_date_filter_still_formats_plain_dates():
+def test_the_zoned_date_filter_still_formats_plain_dates():
     assert (
-        Template('{{ day|date:"Y-m-d" }}').render(Context({"day": datetime.date(2026, 11, 1)}))
+        Template('{{ day|zoned_date:"Y-m-d" }}').render(
+            Context({"day": datetime.date(2026, 11, 1)})
+        )
         == "2026-11-01"
     )
 

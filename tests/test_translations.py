@@ -15,9 +15,12 @@ from pathlib import Path
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from actions.models import ActionItem
+from postmortems.language import find_blame
 from postmortems.models import Postmortem, Profile, TimelineEvent
+from postmortems.views.lint import GUIDE_EXAMPLES
 from tests.factories import (
     ActionItemFactory,
     ContributingFactorFactory,
@@ -241,11 +244,6 @@ def test_form_errors_come_out_in_korean(korean_reader):
 
 def test_the_guides_examples_keep_their_point_in_korean():
     """The translated "instead of" sentences still read as blame, the "write" ones do not."""
-    from django.utils import translation
-
-    from postmortems.language import find_blame
-    from postmortems.views.lint import GUIDE_EXAMPLES
-
     people = ("민수", "지영")
     with translation.override("ko"):
         for rule, (bad, better, _bad_ko, _better_ko) in GUIDE_EXAMPLES.items():

@@ -224,32 +224,3 @@ def test_the_command_backfills_several_weeks(seoul):
         (datetime.date(2026, 2, 23), 0),
         (datetime.date(2026, 3, 2), 1),
     ]
-
-
-@pytest.mark.django_db
-def test_the_demo_season_is_idempotent_and_fills_twelve_weeks_of_roll_ups():
-    from actions import kaizen_demo
-    from postmortems.models import Theme
-
-    teams = {slug: TeamFactory(slug=slug, name=slug.title()) for slug in kaizen_demo_slugs()}
-    kaizen_demo.seed(teams=teams, users={})
-    counts = (Postmortem.objects.count(), ActionItem.objects.count(), ThemeRollup.objects.count())
-    kaizen_demo.seed(teams=teams, users={})
-
-    assert counts == (
-        Postmortem.objects.count(),
-        ActionItem.objects.count(),
-        ThemeRollup.objects.count(),
-    )
-    assert Theme.objects.count() == 5
-    end = kaizen.last_completed_week_end()
-    weeks = kaizen.periods_between(end - datetime.timedelta(weeks=11), end)
-    ranked = kaizen.trends(weeks)
-    assert ranked[0].is_recurring
-    assert any(t.is_new for t in kaizen.trends(weeks[-4:]))
-
-
-def kaizen_demo_slugs():
-    from actions import kaizen_demo
-
-    return {row[0] for row in kaizen_demo.INCIDENTS} | {row[1] for row in kaizen_demo.OLDER}

@@ -2,9 +2,12 @@ import datetime
 import zoneinfo
 
 import pytest
+from django.db import connection
+from django.utils import timezone
 
-from actions import metrics
+from actions import charts, metrics
 from actions.models import ActionItem
+from postmortems.durations import span
 from tests.factories import ActionItemFactory, PostmortemFactory, TeamFactory
 
 UTC = datetime.UTC
@@ -55,12 +58,10 @@ def test_no_known_durations_give_no_figure():
 
 def test_a_duration_needs_both_times_in_order():
     start = at(2026, 3, 1)
-    assert metrics.duration(start, None) is None
-    assert metrics.duration(None, start) is None
-    assert metrics.duration(start, start - datetime.timedelta(minutes=1)) is None
-    assert metrics.duration(start, start + datetime.timedelta(hours=2)) == datetime.timedelta(
-        hours=2
-    )
+    assert span(start, None) is None
+    assert span(None, start) is None
+    assert span(start, start - datetime.timedelta(minutes=1)) is None
+    assert span(start, start + datetime.timedelta(hours=2)) == datetime.timedelta(hours=2)
 
 
 # --- grouping -------------------------------------------------------------------------------
@@ -198,9 +199,6 @@ FIGURES = (
 @pytest.mark.django_db
 @pytest.mark.parametrize("zone", ["UTC", "Asia/Seoul"])
 def test_postgresql_computes_the_same_figures_as_python(settings, zone):
-    from django.db import connection
-    from django.utils import timezone
-
     if connection.vendor != "postgresql":
         pytest.skip("the figures are computed by the database on PostgreSQL only")
     settings.TIME_ZONE = zone
@@ -260,7 +258,7 @@ def test_default_range_is_the_last_twelve_months():
 
 
 def test_bar_chart_places_bars_and_skips_unknown_values():
-    chart = metrics.bar_chart([("median", [1, None, 4])], labels=["a", "b", "c"])
+    chart = charts.bar_chart([("median", [1, None, 4])], labels=["a", "b", "c"])
     assert [bar["label"] for bar in chart["bars"]] == ["a", "c"]
     small, tall = chart["bars"]
     assert tall["height"] == pytest.approx(4 * small["height"], abs=0.2)

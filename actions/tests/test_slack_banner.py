@@ -1,5 +1,6 @@
 import pytest
 from django.template.loader import render_to_string
+from django.test import Client
 
 from actions.selectors import teams_with_dead_webhook
 from postmortems.models import Team
@@ -65,8 +66,6 @@ def test_banner_is_empty_without_dead_webhooks(team, manager):
 
 
 def test_dashboard_shows_the_banner_to_the_teams_managers(login, manager, alice, team):
-    from django.test import Client
-
     team.slack_webhook_disabled_reason = "channel_is_archived"
     team.save()
     page = login(Client(), manager).get("/actions/").content.decode()

@@ -5,6 +5,7 @@ import io
 import pytest
 from django.utils import timezone
 
+from actions import selectors
 from actions.models import ActionItem
 from actions.views import dashboard as dashboard_views
 from tests.factories import ActionItemFactory, PostmortemFactory
@@ -127,8 +128,6 @@ def test_export_reads_rows_in_chunks_not_all_at_once(alice_client, postmortem, m
 
 
 def test_export_rows_is_a_chunked_iterator_over_tuples(postmortem, alice):
-    from actions import selectors
-
     ActionItemFactory(postmortem=postmortem)
     rows = selectors.export_rows(selectors.visible_action_items(alice), "due_date")
     assert not isinstance(rows, list)

@@ -2,6 +2,7 @@ import datetime
 import re
 
 import pytest
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from actions import services
@@ -257,8 +258,6 @@ def test_invalid_transition_shows_a_clear_message(alice_client, item):
 def test_postmortem_partial_renders_without_per_row_queries(
     rf, alice, postmortem, django_assert_num_queries
 ):
-    from django.template.loader import render_to_string
-
     for n in range(5):
         ActionItemFactory(postmortem=postmortem, title=f"Item {n}", assignee=alice)
     items = list(postmortem.action_items.select_related("team", "assignee"))

@@ -11,6 +11,7 @@ from tests.factories import (
     ContributingFactorFactory,
     PostmortemFactory,
     ThemeFactory,
+    UserFactory,
 )
 
 URL = "/kaizen/"
@@ -301,8 +302,6 @@ def test_members_write_reviews_only_for_their_own_team(alice_client, other_team)
 
 @pytest.mark.django_db
 def test_people_without_a_team_cannot_open_the_review_form(client, login, db):
-    from tests.factories import UserFactory
-
     login(client, UserFactory(username="loner"))
     assert client.get(reverse("actions:kaizen_review_create")).status_code == 404
 

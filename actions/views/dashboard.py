@@ -3,9 +3,7 @@ changes and the CSV export. Everything is computed on the items the user may see
 
 from collections import namedtuple
 
-from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
@@ -13,15 +11,17 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from postmortems import csv_cells
+from postmortems.fields import parse_id
 from postmortems.permissions import managed_team_ids
 
 from .. import charts, selectors, services
+from ..dashboard.cache import cached
+from ..dashboard.options import options_html
 from ..forms import BulkUpdateForm, DashboardFilterForm
 from ..models import ActionItem
 
@@ -36,7 +36,7 @@ def dashboard(request):
 
     The aggregates (tiles, charts, per-team table) and the rendered page of the list come
     from the cache while fresh (``DASHBOARD_CACHE_SECONDS``, and every write to an item or
-    postmortem makes them stale): see ``_cached``."""
+    postmortem makes them stale): see ``actions.dashboard.cache``."""
     form = DashboardFilterForm(request.GET)
     filters = form.filters()
     today = timezone.localdate()
@@ -47,13 +47,14 @@ def dashboard(request):
     query = request.GET.copy()
     query.pop("page", None)
     key = selectors.dashboard_cache_key(request.user, query.urlencode(), today=today)
-    summary = _cached(key, lambda: _summary(request, items, today, form, filters))
+    summary = cached(key, lambda: _summary(request, items, today, form, filters))
 
     sort = filters.get("sort") or selectors.DEFAULT_SORT
     managed = managed_team_ids(request.user)
     bulk_scope = "all" if request.user.is_superuser else ",".join(map(str, sorted(managed)))
-    listing = _cached(
-        f"{key}:list:{request.GET.get('page', '')}:{bulk_scope}",
+    listing = cached(
+        # The page as a number: any other text shows page 1 and must not add a cache entry.
+        f"{key}:list:{parse_id(request.GET.get('page', '')) or 1}:{bulk_scope}",
         lambda: _listing(request, items, sort, summary["figures"]["total"], managed, today),
     )
     _team_options, people_options = selectors.dashboard_filter_options()
@@ -73,7 +74,7 @@ def dashboard(request):
             "list_html": listing["html"],
             "sort": sort,
             "filters_html": summary["filters_html"],
-            "bulk_assignee_options": _options(people_options, None),
+            "bulk_assignee_options": options_html(people_options, None),
             "can_bulk": listing["can_bulk"],
             "bulk_statuses": [
                 (s, ActionItem.Status(s).label) for s in services.BULK_STATUS_ACTIONS
@@ -81,19 +82,6 @@ def dashboard(request):
             "disabled_teams": selectors.teams_with_dead_webhook(request.user),
         },
     )
-
-
-def _cached(key, build):
-    """``build()`` kept under ``key`` for DASHBOARD_CACHE_SECONDS.
-
-    ``key`` (``selectors.dashboard_cache_key``) carries the user's visibility scope, so
-    counts or titles of restricted postmortems never reach someone who may not see them,
-    and the language, zone, date and query string the HTML was rendered for."""
-    value = cache.get(key)
-    if value is None:
-        value = build()
-        cache.set(key, value, settings.DASHBOARD_CACHE_SECONDS)
-    return value
 
 
 def _summary(request, items, today, form, filters):
@@ -112,8 +100,8 @@ def _summary(request, items, today, form, filters):
                 for name, value in filters.items()
                 if name != "sort" and value is not False and value != []
             ),
-            "team_options": _options(team_options, filters.get("team")),
-            "assignee_options": _options(people_options, filters.get("assignee")),
+            "team_options": options_html(team_options, filters.get("team")),
+            "assignee_options": options_html(people_options, filters.get("assignee")),
         },
         request,
     )
@@ -135,8 +123,8 @@ def _summary(request, items, today, form, filters):
     return {
         "figures": figures,
         "team_rows": team_rows,
-        "html": mark_safe(html),  # noqa: S308 -- rendered by the template engine
-        "filters_html": mark_safe(filters_html),  # noqa: S308 -- likewise
+        "html": html,  # render_to_string's SafeString stays safe through the cache
+        "filters_html": filters_html,
         "as_of": timezone.now(),
     }
 
@@ -171,17 +159,8 @@ def _listing(request, items, sort, total, managed, today):
         "rows": rows,
         "page": page,
         "can_bulk": can_bulk,
-        "html": mark_safe(html),  # noqa: S308 -- rendered by the template engine
+        "html": html,
     }
-
-
-def _options(html, selected):
-    """The cached ``<option>`` list with ``selected`` (a pk or None) marked."""
-    if selected is not None:
-        html = html.replace(
-            f'<option value="{selected:d}">', f'<option value="{selected:d}" selected>', 1
-        )
-    return mark_safe(html)  # noqa: S308 -- built from escaped labels and integers
 
 
 LIST_COLUMNS = (

@@ -14,24 +14,21 @@ from django.views.decorators.http import require_POST
 from postmortems.bounds import range_error
 from postmortems.fields import parse_id
 from postmortems.models import Team
-from postmortems.permissions import managed_team_ids, member_team_ids
 from postmortems.selectors import visible_postmortems, visible_themes
 
 from .. import kaizen, services
-from .. import kaizen_this_week as this_week
 from ..forms import KaizenReviewForm, ReportFilterForm, ThemeForm, ThemeMergeForm
+from ..kaizen import current_week as this_week
 from ..models import ActionItem, KaizenReview
+from ..permissions import can_manage_themes, can_write_kaizen_review, kaizen_review_teams
 from ..selectors import visible_action_items
 
 MAX_CUSTOM_WEEKS = 104
 
 
-def can_manage_themes(user):
-    return user.is_superuser or bool(managed_team_ids(user))
-
-
 def _require_theme_manager(user):
-    # Themes are public, so refusing to manage them reveals nothing: still 404 by house rule.
+    # Theme management exists only for managers: a page for nobody else answers 404
+    # (docs/architecture.md, "Permissions").
     if not can_manage_themes(user):
         raise Http404
 
@@ -106,7 +103,7 @@ def kaizen_page(request):
         "unprevented": [t for t in trends if t.needs_prevention],
         "reviews": reviews[:10],
         "recurring_periods": kaizen.RECURRING_PERIODS,
-        "can_write_review": user.is_superuser or bool(member_team_ids(user)),
+        "can_write_review": can_write_kaizen_review(user),
         "can_manage_themes": can_manage_themes(user),
         "drill_limit": kaizen.DRILL_LIMIT,
     }
@@ -238,10 +235,7 @@ def theme_suggest(request):
 
 def kaizen_review_create(request):
     user = request.user
-    if user.is_superuser:
-        teams = Team.objects.all()
-    else:
-        teams = Team.objects.filter(pk__in=member_team_ids(user))
+    teams = kaizen_review_teams(user)
     if not teams.exists():
         raise Http404
     items = (

@@ -1,7 +1,5 @@
 """Incident metrics page and its CSV export."""
 
-from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -14,7 +12,8 @@ from postmortems.bounds import range_error
 from postmortems.models import Team
 from postmortems.selectors import visible_postmortems
 
-from .. import metrics, selectors, services
+from .. import charts, metrics, selectors, services
+from ..dashboard.cache import cached
 from ..forms import ReportFilterForm
 
 SEVERITY_COLUMNS = [metrics.ALL, *metrics.SEVERITIES]
@@ -64,11 +63,9 @@ def _report(*, first, last, team, user):
             f"user{user.pk}" if sees_restricted else "open",
         )
     )
-    report = cache.get(key)
-    if report is None:
-        report = metrics.report(first=first, last=last, team=team, postmortems=postmortems)
-        cache.set(key, report, settings.DASHBOARD_CACHE_SECONDS)
-    return report
+    return cached(
+        key, lambda: metrics.report(first=first, last=last, team=team, postmortems=postmortems)
+    )
 
 
 def _column_label(severity):
@@ -214,7 +211,7 @@ def _sections(report):
             {
                 "key": spec["key"],
                 "title": spec["title"],
-                "chart": metrics.bar_chart(
+                "chart": charts.bar_chart(
                     series, labels=labels, axis_labels=axis_labels, unit=spec["unit"]
                 ),
                 "columns": [_column_label(s) for s in SEVERITY_COLUMNS],

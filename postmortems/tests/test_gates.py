@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from postmortems import gates, selectors, services
-from postmortems.models import BlameAcknowledgement
+from postmortems.models import BlameAcknowledgement, Postmortem
 from tests.factories import ContributingFactorFactory, PostmortemFactory, TimelineEventFactory
 
 
@@ -147,8 +147,6 @@ def test_an_event_of_another_postmortem_is_not_a_place_to_acknowledge(postmortem
 
 
 def test_publishing_is_refused_until_findings_are_acknowledged(postmortem, manager):
-    from postmortems.models import Postmortem
-
     postmortem.status = Postmortem.Status.IN_REVIEW
     postmortem.save()
     with pytest.raises(services.PostmortemHasFindings):

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from postmortems import services
+from postmortems import gates, services
 from postmortems.models import Postmortem, ReviewComment, SlackMessage
 from tests.factories import PostmortemFactory, UserFactory
 
@@ -187,8 +187,6 @@ def test_publish_refuses_a_draft(team, manager):
 
 
 def test_publish_refuses_while_blame_findings_are_open(team, manager, monkeypatch):
-    from postmortems import gates
-
     # The gate's own rules are tested with the language checks; here only its answer counts.
     monkeypatch.setattr(gates, "unacknowledged_findings", lambda pm: ["finding"])
     pm = PostmortemFactory(team=team, status=Postmortem.Status.IN_REVIEW)

@@ -4,6 +4,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 
 from config.settings import parse_due_days
 
@@ -74,8 +75,6 @@ def test_due_day_policy_reads_overrides_and_keeps_defaults():
 
 @pytest.mark.parametrize("value", ["P5=3", "P1=soon", "P1"])
 def test_due_day_policy_refuses_nonsense(value):
-    from django.core.exceptions import ImproperlyConfigured
-
     with pytest.raises(ImproperlyConfigured):
         parse_due_days(value)
 

@@ -1,5 +1,7 @@
 import pytest
+from django.urls import reverse
 
+from postmortems import services
 from postmortems.models import BlameAcknowledgement
 from tests.factories import PostmortemFactory, TimelineEventFactory
 
@@ -35,8 +37,6 @@ def test_findings_page_lists_each_finding_with_a_form(alice_client, postmortem):
 
 
 def test_findings_url_is_named(postmortem):
-    from django.urls import reverse
-
     assert reverse("postmortems:findings", args=[postmortem.pk]) == url(postmortem)
 
 
@@ -70,8 +70,6 @@ def test_acknowledging_records_it_and_shows_who_and_why(alice_client, alice, pos
 
 
 def test_reviewers_see_acknowledgements(manager_client, alice, postmortem, client):
-    from postmortems import services
-
     services.blame_acknowledge(
         postmortem=postmortem,
         location="section:summary",

@@ -1,4 +1,7 @@
+from django.db import connection
 from django.test import Client
+
+from config.celery import app
 
 
 def test_healthz_is_ok_without_login(db):
@@ -8,8 +11,6 @@ def test_healthz_is_ok_without_login(db):
 
 
 def test_healthz_names_the_broker_when_it_is_down(db, monkeypatch):
-    from config.celery import app
-
     # Nothing listens on port 9 (discard) on loopback: the broker check must fail fast.
     # Celery reads CELERY_BROKER_URL from the environment before its configuration.
     dead = "redis://127.0.0.1:9/0"
@@ -22,8 +23,6 @@ def test_healthz_names_the_broker_when_it_is_down(db, monkeypatch):
 
 
 def test_healthz_names_the_database_when_it_is_down(db, monkeypatch):
-    from django.db import connection
-
     def broken_cursor(*args, **kwargs):
         raise connection.Database.OperationalError("database is gone")
 

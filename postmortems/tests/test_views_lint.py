@@ -1,15 +1,18 @@
 import json
 
+from django.template.loader import render_to_string
 from django.test import Client
+from django.urls import reverse
 
+from postmortems.language import find_blame
+from postmortems.models import Profile
+from postmortems.views.lint import GUIDE_EXAMPLES
 from tests.factories import UserFactory
 
 URL = "/postmortems/lint/"
 
 
 def test_lint_url_is_named():
-    from django.urls import reverse
-
     assert reverse("postmortems:lint") == URL
 
 
@@ -130,8 +133,6 @@ def test_guide_explains_every_rule(alice_client):
 
 
 def test_guide_shows_korean_examples_in_korean(alice, alice_client):
-    from postmortems.models import Profile
-
     Profile.objects.update_or_create(user=alice, defaults={"language": "ko"})
     html = alice_client.get("/postmortems/guide/blameless/").content.decode()
     assert "휴먼 에러" in html
@@ -145,9 +146,6 @@ def test_guide_shows_english_examples_in_english(alice_client):
 
 
 def test_guide_bad_examples_are_flagged_and_better_ones_are_not():
-    from postmortems.language import find_blame
-    from postmortems.views.lint import GUIDE_EXAMPLES
-
     people = ("Bob", "Alex", "민수", "지영")
     for rule, (bad, better, bad_ko, better_ko) in GUIDE_EXAMPLES.items():
         assert rule in {f.rule for f in find_blame(str(bad), people=people)}, bad
@@ -157,8 +155,6 @@ def test_guide_bad_examples_are_flagged_and_better_ones_are_not():
 
 
 def test_lint_target_snippet_renders_a_live_slot():
-    from django.template.loader import render_to_string
-
     html = render_to_string("partials/_lint_target.html", {"field_id": "id_summary"})
     assert '<div id="hints-id_summary"' in html
     assert 'aria-live="polite"' in html

@@ -4,8 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from actions.models import ActionItem
-from postmortems import services
+from postmortems import gates, services
 from postmortems.models import ContributingFactor, Postmortem, ReviewComment, TimelineEvent
 from tests.factories import (
     ActionItemFactory,
@@ -40,8 +39,8 @@ def _full_postmortem(team, *, events, factors, actions):
     )
     for factor in made:
         factor.themes.set(themes)
-    ActionItem.objects.bulk_create(
-        ActionItem(
+    ActionItemFactory._meta.model.objects.bulk_create(
+        ActionItemFactory.build(
             postmortem=pm,
             factor=made[i % len(made)],
             team=team,
@@ -160,8 +159,6 @@ def test_submit_for_review_then_publish_through_the_pages(client, login, alice, 
 
 
 def test_publish_refused_by_findings_links_to_them(manager_client, team, monkeypatch):
-    from postmortems import gates
-
     monkeypatch.setattr(gates, "unacknowledged_findings", lambda pm: ["x", "y"])
     pm = PostmortemFactory(team=team, status=Postmortem.Status.IN_REVIEW)
     response = manager_client.post(reverse("postmortems:publish", args=[pm.pk]), follow=True)

@@ -220,11 +220,17 @@ def test_published_postmortems_stay_editable(alice_client, team):
     assert pm.summary == "Clarified"
 
 
-def test_someone_who_cannot_edit_gets_404(outsider_client, team):
+def test_someone_who_can_read_but_not_edit_gets_403(outsider_client, team):
+    # Visible but not editable answers 403, as on every other page (docs/architecture.md).
     pm = PostmortemFactory(team=team)
-    assert outsider_client.get(reverse("postmortems:edit", args=[pm.pk])).status_code == 404
+    assert outsider_client.get(reverse("postmortems:edit", args=[pm.pk])).status_code == 403
     response = outsider_client.post(reverse("postmortems:edit", args=[pm.pk]), _form_data(pm))
-    assert response.status_code == 404
+    assert response.status_code == 403
+
+
+def test_someone_who_cannot_read_gets_404(outsider_client, team):
+    pm = PostmortemFactory(team=team, restricted=True)
+    assert outsider_client.get(reverse("postmortems:edit", args=[pm.pk])).status_code == 404
 
 
 def test_an_author_from_another_team_can_edit(outsider_client, outsider, team):

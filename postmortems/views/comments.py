@@ -20,7 +20,7 @@ def _comment_url(postmortem, comment=None):
 
 @require_POST
 def comment_create(request, pk):
-    """Anyone who can read the postmortem may comment (ARCHITECTURE.md, Permissions)."""
+    """Anyone who can read the postmortem may comment (docs/architecture.md, Permissions)."""
     postmortem = selectors.visible_postmortem_or_404(request.user, pk)
     form = ReviewCommentForm(request.POST)
     if form.is_valid():
@@ -56,12 +56,9 @@ def comment_resolve(request, pk, comment_pk):
     comment = ReviewComment.objects.filter(pk=comment_pk, postmortem=postmortem).first()
     if comment is None:
         raise Http404
-    root = comment.parent or comment
-    if not (
-        permissions.can_edit_postmortem(request.user, postmortem)
-        or (root.author_id == request.user.pk)
-    ):
+    if not permissions.can_resolve_comment(request.user, postmortem, comment):
         raise PermissionDenied
+    root = comment.parent or comment
     resolved = request.POST.get("resolved", "1") == "1"
     services.review_comment_set_resolved(comment=root, by=request.user, resolved=resolved)
     messages.success(request, _("Thread resolved.") if resolved else _("Thread reopened."))

@@ -1,3 +1,4 @@
+from celery import current_app
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import JsonResponse
@@ -16,8 +17,6 @@ def _database_ok():
 
 
 def _broker_ok():
-    from celery import current_app
-
     try:
         with current_app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, timeout=2)

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.views.i18n import set_language as django_set_language
 
 from ..forms import ProfileForm
 from ..models import Profile
@@ -21,8 +22,6 @@ def profile(request):
 
 def set_language(request):
     """Django's set_language, and the choice remembered on the user's profile."""
-    from django.views.i18n import set_language as django_set_language
-
     response = django_set_language(request)
     language = request.POST.get("language", "")
     if request.method == "POST" and translation.check_for_language(language):

@@ -7,108 +7,59 @@ htmx the same URLs answer with the re-rendered timeline (or the form with its er
 import hashlib
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
-from django_htmx.http import reswap, retarget
 
 from .. import incident_window, selectors, services
 from ..forms import TimelineEventForm, TimelineImportForm
-from ..permissions import can_edit_postmortem
 from ..timeline import LineError, parse_timeline
+from .access import editable_postmortem, readable_postmortem
+from .htmx import InlineSection
 
 PARTIAL = "postmortems/partials/_timeline.html"
 FORM_PARTIAL = "postmortems/partials/_timeline_event_form.html"
 IMPORT_PARTIAL = "postmortems/partials/_timeline_import.html"
 
 
-def readable_postmortem(request, pk):
-    """A postmortem the user may read; 404 for anything else (restricted work stays hidden)."""
-    return selectors.visible_postmortem_or_404(request.user, pk)
+TIMELINE = InlineSection(
+    name="timeline",
+    partial=PARTIAL,
+    rows_name="timeline_events",
+    rows=selectors.postmortem_timeline,
+    form_partial=FORM_PARTIAL,
+    item_name="event",
+    form_id="timeline-form",
+    add_heading=gettext_lazy("Add a timeline event"),
+    edit_heading=gettext_lazy("Edit timeline event"),
+)
 
 
-def editable_postmortem(request, pk):
-    """404 when not visible, 403 when visible but not editable."""
-    postmortem = readable_postmortem(request, pk)
-    if not can_edit_postmortem(request.user, postmortem):
-        raise PermissionDenied
-    return postmortem
-
-
-def back_to(postmortem, anchor):
-    return redirect(postmortem.get_absolute_url() + "#" + anchor)
-
-
-def _context(request, postmortem, **extra):
-    return {
-        "postmortem": postmortem,
-        "timeline_events": selectors.postmortem_timeline(postmortem),
-        "can_edit": can_edit_postmortem(request.user, postmortem),
-        **extra,
-    }
-
-
-def _after_write(request, postmortem):
-    """htmx: the whole timeline again (dividers and durations may change); else redirect."""
-    if request.htmx:
-        response = render(request, PARTIAL, _context(request, postmortem))
-        return reswap(retarget(response, "#timeline"), "outerHTML")
-    return back_to(postmortem, "timeline")
-
-
-def add_service_errors(form, exc):
-    """A service's ValidationError (a size cap, a full_clean) on the form, beside its field
-    when the form has one, so the page shows it with what was typed."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
-def _form_errors(request, postmortem, form, event=None):
-    context = {"postmortem": postmortem, "form": form, "event": event}
-    if request.htmx:
-        # 200 so htmx swaps it in; the form replaces itself, errors and input kept.
-        response = render(request, FORM_PARTIAL, context)
-        target = f"#timeline-form-{event.pk if event else 'new'}"
-        return reswap(retarget(response, target), "outerHTML")
-    heading = _("Edit timeline event") if event else _("Add a timeline event")
-    return render(
-        request,
-        "postmortems/inline_form_page.html",
-        {**context, "heading": heading, "partial": FORM_PARTIAL},
-        status=400 if form.is_bound else 200,
-    )
+def _event_fields(form):
+    return {name: form.cleaned_data[name] for name in ("occurred_at", "kind", "text")}
 
 
 def timeline_list(request, pk):
     postmortem = readable_postmortem(request, pk)
     template = PARTIAL if request.htmx else "postmortems/timeline.html"
-    return render(request, template, _context(request, postmortem))
+    return render(request, template, TIMELINE.context(request, postmortem))
 
 
 @require_http_methods(["GET", "POST"])
 def timeline_add(request, pk):
     postmortem = editable_postmortem(request, pk)
     form = TimelineEventForm(request.POST or None, postmortem=postmortem)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.timeline_event_create(
-                postmortem=postmortem,
-                by=request.user,
-                occurred_at=form.cleaned_data["occurred_at"],
-                kind=form.cleaned_data["kind"],
-                text=form.cleaned_data["text"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            return _after_write(request, postmortem)
-    return _form_errors(request, postmortem, form)
+    return TIMELINE.submit(
+        request,
+        postmortem,
+        form,
+        lambda: services.timeline_event_create(
+            postmortem=postmortem, by=request.user, **_event_fields(form)
+        ),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -119,24 +70,16 @@ def timeline_edit(request, pk, event_id):
     form = TimelineEventForm(
         request.POST or None, initial=initial, prefix_id=event.pk, postmortem=postmortem
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.timeline_event_update(
-                event=event,
-                by=request.user,
-                occurred_at=form.cleaned_data["occurred_at"],
-                kind=form.cleaned_data["kind"],
-                text=form.cleaned_data["text"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            return _after_write(request, postmortem)
     if request.method == "GET" and request.htmx:
-        return render(
-            request, FORM_PARTIAL, {"postmortem": postmortem, "form": form, "event": event}
-        )
-    return _form_errors(request, postmortem, form, event)
+        # The edit form takes the event's place; the client's target says where.
+        return render(request, FORM_PARTIAL, TIMELINE.form_context(postmortem, form, event))
+    return TIMELINE.submit(
+        request,
+        postmortem,
+        form,
+        lambda: services.timeline_event_update(event=event, by=request.user, **_event_fields(form)),
+        event,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -147,7 +90,7 @@ def timeline_delete(request, pk, event_id):
         services.timeline_event_delete(event=event, by=request.user)
         if not request.htmx:
             messages.success(request, _("The timeline event was deleted."))
-        return _after_write(request, postmortem)
+        return TIMELINE.after_write(request, postmortem)
     local = timezone.localtime(event.occurred_at)
     return render(
         request,
@@ -170,7 +113,7 @@ def timeline_pin(request, pk, event_id):
     event = get_object_or_404(postmortem.timeline_events, pk=event_id)
     pinned = request.POST.get("pinned", "1" if not event.pinned else "0") == "1"
     services.timeline_event_set_pinned(event=event, by=request.user, pinned=pinned)
-    return _after_write(request, postmortem)
+    return TIMELINE.after_write(request, postmortem)
 
 
 def _digest(text):
@@ -232,7 +175,7 @@ def timeline_import(request, pk):
             else:
                 if not request.htmx:
                     messages.success(request, _import_message(len(created), len(errors)))
-                return _after_write(request, postmortem)
+                return TIMELINE.after_write(request, postmortem)
         elif rows:
             if save:
                 context["notice"] = _("The text changed since the preview; check it again.")

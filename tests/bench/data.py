@@ -1,6 +1,9 @@
 """The bench database and what the figures are taken on: the seeded organisation, one
 person in several teams, one big postmortem, and the reminder scenario."""
 
+# The apps' code is imported inside the functions: ``__main__`` chooses the database and
+# calls django.setup() before any of them runs (a module-level import would be too early).
+
 import datetime
 import time
 from urllib.parse import urlsplit, urlunsplit

@@ -2,6 +2,9 @@
 process already holds does not hide it: ``python -m tests.bench.export_rss USERNAME PATH``
 prints ``{"rows": …, "rss_growth_mb": …, "baseline_mb": …}``."""
 
+# The apps' code is imported inside the functions: ``__main__`` chooses the database and
+# calls django.setup() before any of them runs (a module-level import would be too early).
+
 import json
 import sys
 

@@ -1,5 +1,8 @@
 """Page figures through Django's test client: SQL queries, p50/p95, ratio to the bare view."""
 
+# The apps' code is imported inside the functions: ``__main__`` chooses the database and
+# calls django.setup() before any of them runs (a module-level import would be too early).
+
 import datetime
 import gc
 import statistics

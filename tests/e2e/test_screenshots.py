@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from postmortems.management.commands.seed_demo import DEMO_PASSWORD
+from demo.management.commands.seed_demo import DEMO_PASSWORD
 from postmortems.models import Postmortem
 
 from .conftest import log_in
@@ -63,7 +64,6 @@ def shoot(page, folder, name, *, width=1280):
 
 def test_screenshots_of_the_main_pages_with_the_demo_data(page, site, screenshots_dir):
     call_command("seed_demo", stdout=io.StringIO())
-    from django.contrib.auth import get_user_model
 
     alice = get_user_model().objects.get(username="alice")
     postmortem = Postmortem.objects.get(title="Card payments declined after a certificate rotation")

@@ -1,0 +1,65 @@
+"""The filter form's team and people choices, the same for everyone and kept like the
+dashboard's figures (the people list has hundreds of names and appears twice)."""
+
+from typing import cast
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db.models import CharField, F, Value
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
+
+from postmortems.models import Team
+
+from .cache import dashboard_cache_version
+
+Choices = list[tuple[int, str]]
+
+
+def dashboard_filter_options() -> tuple[Choices, Choices]:
+    """Teams and people, cached until the next write (``dashboard_cache_version``)."""
+    key = f"actions:dashboard:choices:{dashboard_cache_version()}"
+    choices = cache.get_or_set(key, dashboard_filter_choices, settings.DASHBOARD_CACHE_SECONDS)
+    return cast(tuple[Choices, Choices], choices)
+
+
+def options_html(choices: Choices, selected: int | None) -> SafeString:
+    """``<option>`` elements for ``choices`` with ``selected`` marked, labels escaped."""
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((pk, " selected" if pk == selected else "", label) for pk, label in choices),
+    )
+
+
+def dashboard_filter_choices() -> tuple[Choices, Choices]:
+    """Teams and assignable people for the filter form, in one query."""
+    User = get_user_model()
+    text = CharField()
+    teams = Team.objects.annotate(
+        kind=Value("team", output_field=text),
+        a=F("name"),
+        b=Value("", output_field=text),
+        c=Value("", output_field=text),
+    ).values_list("kind", "pk", "a", "b", "c")
+    people = (
+        User.objects.filter(memberships__isnull=False)
+        .annotate(
+            kind=Value("user", output_field=text),
+            a=F("username"),
+            b=F("first_name"),
+            c=F("last_name"),
+        )
+        .values_list("kind", "pk", "a", "b", "c")
+    )
+    team_choices, people_choices = [], []
+    for kind, pk, a, b, c in teams.order_by().union(people.order_by()):
+        if kind == "team":
+            team_choices.append((pk, a))
+        else:
+            full = f"{b} {c}".strip()
+            people_choices.append((pk, f"{full} ({a})" if full else a))
+    team_choices.sort(key=lambda choice: choice[1].lower())
+    people_choices.sort(key=lambda choice: choice[1].lower())
+    return team_choices, people_choices

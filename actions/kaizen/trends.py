@@ -1,0 +1,112 @@
+"""Ranking recurring themes over a range of weeks, from the roll-up rows."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, F, OuterRef, Q
+
+from postmortems.permissions import is_team_member
+
+from ..models import ThemeRollup
+from .svg import sparkline
+
+# A theme "recurs" when it shows up in this many periods of the range shown.
+RECURRING_PERIODS = 3
+
+
+@dataclass
+class ThemeTrend:
+    theme_id: int
+    name: str
+    counts: list  # postmortems per period, oldest first
+    factors: int = 0
+    open_actions: int = 0
+    overdue_actions: int = 0
+    seen_before: bool = False  # postmortems in an earlier period than the latest one
+    postmortems: list = field(default_factory=list)
+    action_items: list = field(default_factory=list)
+    hidden_action_items: int = 0
+    action_item_count: int = 0  # open items visible to the user (only a few are listed)
+    has_open_prevent: bool = False
+    latest_row: int = -1
+
+    @property
+    def total(self):
+        return sum(self.counts)
+
+    @property
+    def periods_with_incidents(self):
+        return sum(1 for n in self.counts if n)
+
+    @property
+    def is_new(self):
+        return bool(self.counts and self.counts[-1]) and not self.seen_before
+
+    @property
+    def is_recurring(self):
+        return self.periods_with_incidents >= RECURRING_PERIODS
+
+    @property
+    def needs_prevention(self):
+        return self.periods_with_incidents >= 2 and not self.has_open_prevent
+
+    @property
+    def sparkline(self):
+        return sparkline(self.counts)
+
+
+def trends(periods, *, team=None, with_restricted=True):
+    """ThemeTrend per theme with postmortems in ``periods`` (list of (start, end) weeks),
+    ranked by recurrence (periods with incidents), then by postmortems. One query.
+
+    ``with_restricted=False`` counts no restricted postmortem (see ``reader_sees_all``)."""
+    if not periods:
+        return []
+    index = {start: i for i, (start, _) in enumerate(periods)}
+    latest = periods[-1][0]
+    scope = Q(team__isnull=True) if team is None else Q(team=team)
+    prefix = "" if with_restricted else "open_"
+    counts = [
+        f"{prefix}{name}"
+        for name in (
+            "postmortem_count",
+            "factor_count",
+            "open_action_count",
+            "overdue_action_count",
+        )
+    ]
+    if not with_restricted:
+        # A row that only counts restricted postmortems does not exist for this reader.
+        scope &= Q(**{f"{counts[0]}__gt": 0}) | Q(**{f"{counts[2]}__gt": 0})
+    earlier = ThemeRollup.objects.filter(
+        scope, theme_id=OuterRef("theme_id"), period_start__lt=latest, **{f"{counts[0]}__gt": 0}
+    )
+    rows = (
+        ThemeRollup.objects.filter(scope, period_start__in=list(index))
+        .annotate(seen_before=Exists(earlier), theme_name=F("theme__name"))
+        .values_list("theme_id", "theme_name", "period_start", *counts, "seen_before")
+    )
+    by_theme = {}
+    for theme_id, name, start, pms, factors, open_, overdue, seen in rows:
+        t = by_theme.get(theme_id)
+        if t is None:
+            t = by_theme[theme_id] = ThemeTrend(theme_id, name, [0] * len(periods))
+        t.counts[index[start]] = pms
+        t.factors += factors
+        if start == latest:
+            t.seen_before = seen
+        if index[start] > t.latest_row:
+            # Action counts as of the most recent period the theme has a row for.
+            t.latest_row = index[start]
+            t.open_actions, t.overdue_actions = open_, overdue
+    ranked = [t for t in by_theme.values() if t.total]
+    ranked.sort(key=lambda t: (-t.periods_with_incidents, -t.total, t.name.lower()))
+    return ranked
+
+
+def reader_sees_all(user, team=None):
+    """Whether ``user`` may see the roll-up counts that include restricted postmortems: a
+    superuser, or a member of ``team`` looking at its own rows. Anyone else gets the counts
+    without restricted postmortems (undercounting the few restricted ones they may read)."""
+    if user.is_superuser:
+        return True
+    return team is not None and is_team_member(user, team)

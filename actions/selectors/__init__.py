@@ -1,0 +1,51 @@
+"""Reads for action items, always scoped through the postmortems' visibility rule
+(docs/architecture.md). Other apps import these names from ``actions.selectors``."""
+
+from ..dashboard.cache import (
+    dashboard_cache_invalidate,
+    dashboard_cache_key,
+    dashboard_cache_version,
+    visibility_scope,
+)
+from ..dashboard.export import EXPORT_COLUMNS, export_rows
+from ..dashboard.figures import dashboard_figures, dashboard_team_rows
+from ..dashboard.filters import dashboard_items, filter_action_items
+from ..dashboard.listing import DEFAULT_SORT, SORTS, dashboard_list, sorted_items
+from ..dashboard.options import dashboard_filter_choices, dashboard_filter_options
+from .items import (
+    action_item_for_detail,
+    action_item_history,
+    action_item_reminders,
+    action_items_for_postmortem,
+    my_open_actions,
+    team_members,
+    teams_with_dead_webhook,
+    visible_action_items,
+)
+
+__all__ = [
+    "DEFAULT_SORT",
+    "EXPORT_COLUMNS",
+    "SORTS",
+    "action_item_for_detail",
+    "action_item_history",
+    "action_item_reminders",
+    "action_items_for_postmortem",
+    "dashboard_cache_invalidate",
+    "dashboard_cache_key",
+    "dashboard_cache_version",
+    "dashboard_figures",
+    "dashboard_filter_choices",
+    "dashboard_filter_options",
+    "dashboard_items",
+    "dashboard_list",
+    "dashboard_team_rows",
+    "export_rows",
+    "filter_action_items",
+    "my_open_actions",
+    "sorted_items",
+    "team_members",
+    "teams_with_dead_webhook",
+    "visibility_scope",
+    "visible_action_items",
+]

@@ -1,0 +1,115 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from actions import services
+from actions.models import ActionItem
+from tests.factories import (
+    ActionItemFactory,
+    MembershipFactory,
+    PostmortemFactory,
+    UserFactory,
+)
+
+from .support import URL, days, tile, titles
+
+pytestmark = pytest.mark.django_db
+
+
+# --- Cached figures ------------------------------------------------------------------------------
+
+
+def test_cached_figures_of_a_member_never_reach_an_outsider(
+    client, login, alice, outsider, postmortem, restricted
+):
+    ActionItemFactory(postmortem=postmortem, title="Public follow-up")
+    ActionItemFactory(postmortem=restricted, title="Secret follow-up", due_date=days(-1))
+    login(client, alice)
+    member = client.get(URL)  # caches the figures and list Alice may see
+    assert (tile(member, "open"), tile(member, "overdue")) == ("2", "1")
+    client.logout()
+    login(client, outsider)
+    outsider = client.get(URL)
+    assert (tile(outsider, "open"), tile(outsider, "overdue")) == ("1", "0")
+    assert titles(outsider) == ["Public follow-up"]
+    assert b"Secret follow-up" not in outsider.content
+    assert b"2 items" in member.content and b"1 item" in outsider.content
+
+
+def test_someone_listed_on_a_restricted_postmortem_gets_figures_of_their_own(
+    client, login, outsider, restricted, postmortem
+):
+    ActionItemFactory(postmortem=postmortem)
+    ActionItemFactory(postmortem=restricted)
+    viewer = UserFactory()
+    MembershipFactory(team=outsider.memberships.get().team, user=viewer)
+    restricted.viewers.add(viewer)
+    login(client, outsider)
+    assert tile(client.get(URL), "open") == "1"
+    client.logout()
+    login(client, viewer)  # same team as the outsider, but may read the restricted one
+    assert tile(client.get(URL), "open") == "2"
+
+
+def test_superuser_figures_are_not_shared_with_members(
+    client, login, superuser, alice, postmortem, other_team
+):
+    hidden = PostmortemFactory(team=other_team, restricted=True)
+    ActionItemFactory(postmortem=postmortem)
+    ActionItemFactory(postmortem=hidden)
+    login(client, superuser)
+    assert tile(client.get(URL), "open") == "2"
+    client.logout()
+    login(client, alice)
+    assert tile(client.get(URL), "open") == "1"
+
+
+def test_a_change_to_an_item_shows_at_once(manager_client, manager, postmortem):
+    item = ActionItemFactory(postmortem=postmortem, due_date=days(5))
+    assert tile(manager_client.get(URL), "open") == "1"
+    services.action_item_complete(item=item, by=manager)
+    response = manager_client.get(URL)
+    assert tile(response, "open") == "0"
+    assert tile(response, "completed_30") == "1"
+
+
+def test_restricting_a_postmortem_hides_its_counts_at_once(outsider_client, postmortem):
+    ActionItemFactory(postmortem=postmortem)
+    assert tile(outsider_client.get(URL), "open") == "1"
+    postmortem.restricted = True
+    postmortem.save()
+    assert tile(outsider_client.get(URL), "open") == "0"
+
+
+def test_figures_are_reused_while_fresh_and_say_when_they_were_taken(
+    alice_client, postmortem, django_assert_max_num_queries
+):
+    ActionItemFactory(postmortem=postmortem)
+    first = alice_client.get(URL)
+    # Written behind the cache's back (no signal): the cached figures are still shown.
+    ActionItem.objects.filter(postmortem=postmortem).update(status="blocked")
+    with CaptureQueriesContext(connection) as hit:
+        second = alice_client.get(URL)
+    assert tile(second, "blocked") == tile(first, "blocked") == "0"
+    assert len(hit.captured_queries) < 6
+    taken = timezone.localtime(first.context["figures_as_of"]).strftime("%H:%M")
+    assert f"Figures as of {taken} UTC" in second.content.decode()
+
+
+def test_each_filter_has_its_own_cached_figures(alice_client, postmortem):
+    ActionItemFactory(postmortem=postmortem, priority="P1")
+    ActionItemFactory(postmortem=postmortem, priority="P2")
+    assert tile(alice_client.get(URL), "open") == "2"
+    assert tile(alice_client.get(f"{URL}?priority=P1"), "open") == "1"
+    assert tile(alice_client.get(f"{URL}?priority=P1&page=1"), "open") == "1"
+
+
+def test_the_chosen_team_and_assignee_stay_selected(alice_client, alice, team, postmortem):
+    ActionItemFactory(postmortem=postmortem)
+    alice_client.get(URL)
+    content = alice_client.get(f"{URL}?team={team.pk}&assignee={alice.pk}").content.decode()
+    assert f'<option value="{team.pk}" selected>Payments</option>' in content
+    assert f'<option value="{alice.pk}" selected>Alice Kim (alice)</option>' in content
+    # The bulk form's list never has a choice made.
+    assert content.count(" selected>Alice Kim (alice)") == 1

@@ -1,0 +1,170 @@
+"""The postmortem itself, with the one rule about who may read it."""
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from ..bounds import NulFreeTextMixin
+from ..durations import span
+from .teams import Membership, Team
+
+
+class Severity(models.TextChoices):
+    SEV1 = "SEV1", _("SEV1 — critical: most users cannot use the product")
+    SEV2 = "SEV2", _("SEV2 — major: a key feature is down or badly degraded")
+    SEV3 = "SEV3", _("SEV3 — minor: partial or short impact with a workaround")
+    SEV4 = "SEV4", _("SEV4 — low: little or no customer impact, worth learning from")
+
+
+class PostmortemQuerySet(models.QuerySet["Postmortem"]):
+    def visible_to(self, user: Any) -> "PostmortemQuerySet":
+        """Every postmortem ``user`` may read: the one place restriction is enforced.
+
+        A restricted postmortem is visible to members of its team, its authors, reviewers
+        and listed viewers, and superusers; everybody else never sees it (views answer 404,
+        docs/architecture.md "Permissions").
+        """
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+
+        def listed(relation: Any) -> Exists:
+            return Exists(
+                relation.through.objects.filter(postmortem_id=OuterRef("pk"), user_id=user.pk)
+            )
+
+        member = Exists(Membership.objects.filter(team_id=OuterRef("team_id"), user_id=user.pk))
+        return self.filter(
+            Q(restricted=False)
+            | member
+            | listed(Postmortem.authors)
+            | listed(Postmortem.reviewers)
+            | listed(Postmortem.viewers)
+        )
+
+
+class Postmortem(NulFreeTextMixin, models.Model):
+    class Status(models.TextChoices):
+        # Being written; only the team, authors and reviewers are expected to look.
+        DRAFT = "draft", _("Draft")
+        # Authors asked for review; reviewers comment, authors revise.
+        IN_REVIEW = "in_review", _("In review")
+        # Reviewed and shared; still editable, every change in the history.
+        PUBLISHED = "published", _("Published")
+        # The incident needs no write-up; the reason is recorded.
+        NOT_REQUIRED = "not_required", _("Not required")
+
+    SECTIONS = ("summary", "impact", "went_well", "got_lucky", "surprises")
+
+    title = models.CharField(_("title"), max_length=200)
+    severity = models.CharField(
+        _("severity"), max_length=4, choices=Severity, default=Severity.SEV3
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status, default=Status.DRAFT, db_index=True
+    )
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, related_name="postmortems", verbose_name=_("team")
+    )
+    authors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="authored_postmortems",
+        blank=True,
+        verbose_name=_("authors"),
+    )
+    reviewers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="reviewing_postmortems",
+        blank=True,
+        verbose_name=_("reviewers"),
+    )
+    viewers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="viewable_postmortems",
+        blank=True,
+        verbose_name=_("viewers"),
+        help_text=_("People outside the team who may read a restricted postmortem."),
+    )
+    restricted = models.BooleanField(
+        _("restricted"),
+        default=False,
+        help_text=_("Only the team, authors, reviewers and listed viewers can see it."),
+    )
+    caused_by_change = models.BooleanField(
+        _("caused by a change"),
+        default=False,
+        help_text=_("A deploy, configuration or infrastructure change started the incident."),
+    )
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    detected_at = models.DateTimeField(_("detected at"), null=True, blank=True)
+    mitigated_at = models.DateTimeField(_("mitigated at"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+
+    summary = models.TextField(_("summary"), blank=True, default="")
+    impact = models.TextField(_("impact"), blank=True, default="")
+    went_well = models.TextField(_("what went well"), blank=True, default="")
+    got_lucky = models.TextField(_("where we got lucky"), blank=True, default="")
+    surprises = models.TextField(_("why we were surprised"), blank=True, default="")
+    # Sanitised HTML rendered on save, so read views never re-render Markdown.
+    summary_html = models.TextField(blank=True, default="", editable=False)
+    impact_html = models.TextField(blank=True, default="", editable=False)
+    went_well_html = models.TextField(blank=True, default="", editable=False)
+    got_lucky_html = models.TextField(blank=True, default="", editable=False)
+    surprises_html = models.TextField(blank=True, default="", editable=False)
+
+    not_required_reason = models.CharField(
+        _("why no write-up is needed"), max_length=500, blank=True, default=""
+    )
+    # Optimistic lock: every save through the services increments it; a stale form gets 409.
+    version = models.PositiveIntegerField(default=1)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # (Markdown field, its rendered HTML) pairs, for `rerender_markdown`.
+    markdown_fields = tuple((s, f"{s}_html") for s in SECTIONS)
+    objects = PostmortemQuerySet.as_manager()
+    history = HistoricalRecords(
+        excluded_fields=[f"{s}_html" for s in SECTIONS],
+        m2m_fields=[authors, reviewers, viewers],
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["team", "status"]),
+            models.Index(fields=["started_at"]),
+        ]
+        verbose_name = _("postmortem")
+        verbose_name_plural = _("postmortems")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("postmortems:detail", args=[self.pk])
+
+    @property
+    def time_to_detect(self):
+        return span(self.started_at, self.detected_at)
+
+    @property
+    def time_to_mitigate(self):
+        return span(self.started_at, self.mitigated_at)
+
+    @property
+    def time_to_resolve(self):
+        return span(self.started_at, self.resolved_at)

@@ -1,0 +1,123 @@
+"""What the postmortem pages and their fragments read, with the prefetches they need."""
+
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from .. import permissions
+from ..models import (
+    BlameAcknowledgement,
+    ContributingFactor,
+    Postmortem,
+    ReviewComment,
+    TimelineEvent,
+)
+from .visibility import visible_postmortems
+
+
+def _action_items() -> QuerySet[Any]:
+    """The postmortem's action items, in the order its page lists them. They belong to the
+    actions app, which this app never names in code: it reaches them only through the reverse
+    relation ``Postmortem.action_items`` (docs/architecture.md, "The dependency rule")."""
+    model = Postmortem._meta.get_field("action_items").related_model
+    return model._default_manager.select_related("assignee", "team").order_by(
+        "status", "due_date", "id"
+    )
+
+
+def _link_items_to_factors(factors: list[ContributingFactor], items: list[Any]) -> None:
+    """Give each factor ``linked_action_items``, from items already loaded."""
+    by_factor: dict[int | None, list[Any]] = {}
+    for item in items:
+        by_factor.setdefault(item.factor_id, []).append(item)
+    for factor in factors:
+        factor.linked_action_items = by_factor.get(factor.pk, [])  # type: ignore[attr-defined]
+
+
+def postmortem_for_detail(user: Any, pk: int) -> Postmortem | None:
+    """One visible postmortem with everything its read view shows, or None.
+
+    The number of queries does not grow with the timeline, factors, actions or comments:
+    action items are loaded once and shared between the postmortem and its factors.
+    """
+    postmortem = (
+        visible_postmortems(user)
+        .select_related("team", "created_by")
+        .prefetch_related(
+            Prefetch(
+                "timeline_events",
+                queryset=TimelineEvent.objects.select_related("created_by"),
+            ),
+            Prefetch("factors", queryset=ContributingFactor.objects.prefetch_related("themes")),
+            Prefetch("action_items", queryset=_action_items()),
+            Prefetch(
+                "comments",
+                queryset=ReviewComment.objects.select_related("author", "resolved_by"),
+            ),
+            "authors",
+            "reviewers",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if postmortem is not None:
+        _link_items_to_factors(list(postmortem.factors.all()), list(postmortem.action_items.all()))
+    return postmortem
+
+
+def postmortem_for_edit(user: Any, pk: int) -> Postmortem | None:
+    """A postmortem ``user`` may edit, or None."""
+    postmortem = visible_postmortems(user).select_related("team").filter(pk=pk).first()
+    if postmortem is None or not permissions.can_edit_postmortem(user, postmortem):
+        return None
+    return postmortem
+
+
+def comment_threads(postmortem: Postmortem) -> list[ReviewComment]:
+    """Top-level comments with ``thread_replies``, from the prefetched comments."""
+    comments = list(postmortem.comments.all())
+    replies: dict[int, list[ReviewComment]] = {}
+    for comment in comments:
+        if comment.parent_id:
+            replies.setdefault(comment.parent_id, []).append(comment)
+    threads = [c for c in comments if not c.parent_id]
+    for thread in threads:
+        thread.thread_replies = replies.get(thread.pk, [])  # type: ignore[attr-defined]
+    return threads
+
+
+def postmortems_awaiting_review(user: Any) -> QuerySet[Postmortem]:
+    """Postmortems in review where ``user`` is a reviewer."""
+    return (
+        visible_postmortems(user)
+        .filter(status=Postmortem.Status.IN_REVIEW, reviewers=user)
+        .select_related("team")
+        .order_by("-updated_at", "-id")
+    )
+
+
+def postmortem_timeline(postmortem: Postmortem) -> list[TimelineEvent]:
+    """The postmortem's timeline events in time order (for the timeline fragment)."""
+    return list(
+        postmortem.timeline_events.select_related("created_by").order_by("occurred_at", "id")
+    )
+
+
+def postmortem_factors(postmortem: Postmortem) -> list[ContributingFactor]:
+    """Contributing factors with their themes and action items (for the factors fragment)."""
+    factors = list(
+        ContributingFactor.objects.filter(postmortem=postmortem)
+        .prefetch_related("themes")
+        .order_by("created_at", "id")
+    )
+    _link_items_to_factors(factors, list(_action_items().filter(postmortem=postmortem)))
+    return factors
+
+
+def postmortem_acknowledgements(postmortem: Postmortem) -> list[BlameAcknowledgement]:
+    """Blame acknowledgements of a postmortem with who made them, newest first."""
+    return list(
+        BlameAcknowledgement.objects.filter(postmortem=postmortem)
+        .select_related("by")
+        .order_by("-created_at", "-id")
+    )

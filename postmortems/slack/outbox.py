@@ -1,0 +1,94 @@
+"""The Slack outbox: every message is a ``SlackMessage`` row first, delivered after commit.
+
+The row is the durable record: if the webhook is missing or failing, the message is still
+there with its state and error, visible in the UI. Delivery (``slack_message_attempt``)
+locks the row, so two workers handed the same message cannot both post it.
+"""
+
+import logging
+from typing import Any
+
+from django.db import transaction
+from django.dispatch import Signal
+from django.utils import timezone
+
+from ..models import SlackMessage, Team
+from . import client
+
+logger = logging.getLogger(__name__)
+
+# Sent once a Slack message reaches a final state (sent, failed, skipped_no_webhook), so
+# other apps (reminder logs) can follow it without this app knowing about them.
+slack_message_finished = Signal()
+
+
+def slack_message_enqueue(*, team: Team, kind: str, payload: dict[str, Any]) -> SlackMessage:
+    """Record a Slack message and deliver it after the surrounding transaction commits."""
+    # Imported here: the task module imports the services, which import this module.
+    from ..tasks import deliver_slack_message
+
+    message = SlackMessage.objects.create(team=team, kind=kind, payload=payload)
+    transaction.on_commit(lambda: deliver_slack_message.delay(message.pk))
+    return message
+
+
+def team_disable_slack_webhook(*, team: Team, reason: str) -> None:
+    """Switch a webhook off after Slack said it is gone; managers see a banner."""
+    Team.objects.filter(pk=team.pk).update(slack_webhook_disabled_reason=reason[:200])
+    team.slack_webhook_disabled_reason = reason[:200]
+    logger.warning("team %s: Slack webhook disabled (%s)", team.slug, reason)
+
+
+def _finish(message: SlackMessage, state: str, error: str = "") -> None:
+    message.state = state
+    message.last_error = error[:500]
+    if state == SlackMessage.State.SENT:
+        message.sent_at = timezone.now()
+    message.save(update_fields=["state", "last_error", "sent_at", "attempts"])
+    slack_message_finished.send(sender=SlackMessage, message=message)
+
+
+def slack_message_attempt(
+    *, message_id: int, final_attempt: bool = False
+) -> client.SlackResult | None:
+    """Try to deliver one pending message once. Returns the SlackResult, or None when
+    there was nothing to send (already final, or no usable webhook)."""
+    with transaction.atomic():
+        message = (
+            SlackMessage.objects.select_for_update()
+            .select_related("team")
+            .filter(pk=message_id, state=SlackMessage.State.PENDING)
+            .first()
+        )
+        if message is None:
+            return None
+        team = message.team
+        if not team.slack_webhook_url:
+            _finish(message, SlackMessage.State.SKIPPED_NO_WEBHOOK, "no webhook configured")
+            return None
+        if team.slack_webhook_disabled_reason:
+            _finish(
+                message,
+                SlackMessage.State.FAILED,
+                f"webhook disabled: {team.slack_webhook_disabled_reason}",
+            )
+            return None
+        message.attempts += 1
+        result = client.post(team.slack_webhook_url, message.payload)
+        if result.ok:
+            _finish(message, SlackMessage.State.SENT)
+        elif result.status == client.DEAD:
+            team_disable_slack_webhook(team=team, reason=result.error)
+            _finish(message, SlackMessage.State.FAILED, result.error)
+        elif result.status == client.INVALID:
+            # Slack refused what we sent: our bug, not the network's. Never retried.
+            logger.error(
+                "Slack refused message %s for team %s: %s", message.pk, team.slug, result.error
+            )
+            _finish(message, SlackMessage.State.FAILED, result.error)
+        elif final_attempt:
+            _finish(message, SlackMessage.State.FAILED, result.error)
+        else:
+            message.last_error = result.error[:500]
+            message.save(update_fields=["attempts", "last_error"])
+        return result

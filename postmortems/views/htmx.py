@@ -1,0 +1,87 @@
+"""The htmx pattern of the inline sections (timeline, contributing factors).
+
+After a write htmx gets the whole section again and a plain form post is redirected back
+to the section; an inline form with errors replaces itself (htmx) or gets a page of its
+own (no JavaScript). ``InlineSection`` holds what differs between the sections.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.functional import Promise
+from django_htmx.http import reswap, retarget
+
+from ..permissions import can_edit_postmortem
+from .errors import add_service_errors
+
+
+@dataclass(frozen=True)
+class InlineSection:
+    name: str  # the section's element id and the page's anchor: "timeline", "factors"
+    partial: str  # the whole section
+    rows_name: str  # the section's list in its context
+    rows: Callable[[Any], list[Any]]  # the selector that reads the list
+    form_partial: str  # one inline form
+    item_name: str  # the form partial's name for the row it edits: "event", "factor"
+    form_id: str  # inline forms are "#<form_id>-<pk or new>"
+    add_heading: str | Promise
+    edit_heading: str | Promise
+    retarget_blank_forms: bool = True  # a blank form asked for by htmx replaces itself too
+
+    def context(self, request, postmortem, **extra):
+        return {
+            "postmortem": postmortem,
+            self.rows_name: self.rows(postmortem),
+            "can_edit": can_edit_postmortem(request.user, postmortem),
+            **extra,
+        }
+
+    def after_write(self, request, postmortem):
+        """htmx: the whole section again (what a change shows may move); else redirect."""
+        if request.htmx:
+            response = render(request, self.partial, self.context(request, postmortem))
+            return reswap(retarget(response, f"#{self.name}"), "outerHTML")
+        return back_to(postmortem, self.name)
+
+    def submit(self, request, postmortem, form, write, item=None):
+        """A valid posted form runs ``write()`` (one service call): then the section
+        again, or the form with the service's errors. Anything else: the form."""
+        if request.method == "POST" and form.is_valid():
+            try:
+                write()
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                return self.after_write(request, postmortem)
+        return self.inline_form(request, postmortem, form, item)
+
+    def form_context(self, postmortem, form, item=None):
+        return {"postmortem": postmortem, "form": form, self.item_name: item}
+
+    def inline_form(self, request, postmortem, form, item=None):
+        """A new form, or one with its errors: htmx swaps it in (200, input kept); without
+        htmx it is a page of its own (400 when the posted form has errors)."""
+        context = self.form_context(postmortem, form, item)
+        if request.htmx:
+            response = render(request, self.form_partial, context)
+            if form.is_bound or self.retarget_blank_forms:
+                target = f"#{self.form_id}-{item.pk if item else 'new'}"
+                response = reswap(retarget(response, target), "outerHTML")
+            return response
+        return render(
+            request,
+            "postmortems/inline_form_page.html",
+            {
+                **context,
+                "heading": self.edit_heading if item else self.add_heading,
+                "partial": self.form_partial,
+            },
+            status=400 if form.is_bound else 200,
+        )
+
+
+def back_to(postmortem, anchor):
+    return redirect(postmortem.get_absolute_url() + "#" + anchor)
