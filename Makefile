@@ -46,12 +46,14 @@ messages: system-packages
 run: export DEBUG ?= true
 # honcho hands PORT to the first process (gunicorn); it would default to 5000.
 run: export PORT ?= 8000
+# Links in Slack messages point at the port the site is served on, unless set.
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: $(RUNTIME) messages
 	@mkdir -p var/broker/queue var/broker/processed
 	$(BIN)/python manage.py migrate --noinput -v 0
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py collectstatic --noinput -v 0
-	@echo "Serving http://127.0.0.1:$$PORT — Ctrl-C stops web, worker and beat."
+	@echo "Serving http://127.0.0.1:$(PORT) (links in Slack: $(SITE_URL)) — Ctrl-C stops web, worker and beat."
 	exec $(BIN)/honcho start -f Procfile
 
 ## make test: set up and run lint, migration and deploy checks, and the whole test suite.

@@ -138,11 +138,15 @@ def _legend(colours):
     ]
 
 
-def bar_chart(series, *, labels, width=640, height=200, pad_left=44, pad_bottom=28, unit=""):
+def bar_chart(
+    series, *, labels, axis_labels=None, width=640, height=200, pad_left=44, pad_bottom=28, unit=""
+):
     """Geometry for a server-rendered grouped bar chart.
 
     ``series`` is a list of (name, values) with one value (or ``None``) per label; returns
-    bars, axis ticks and labels positioned in an SVG of ``width`` x ``height``."""
+    bars, axis ticks and labels positioned in an SVG of ``width`` x ``height``. The x axis
+    shows ``axis_labels`` when given — (first line, second line or "") per label, short
+    enough not to overlap in any language — else ``labels`` (which bars' tooltips use)."""
     values = [v for _, vals in series for v in vals if v is not None]
     top = max(values) if values else 0
     top = nice_ceiling(top)
@@ -171,9 +175,10 @@ def bar_chart(series, *, labels, width=640, height=200, pad_left=44, pad_bottom=
     for k in range(5):
         value = top * k / 4
         ticks.append({"y": round(8 + plot_h - plot_h * k / 4, 1), "value": _fmt(value)})
+    lines = axis_labels or [(label, "") for label in labels]
     x_labels = [
-        {"x": round(pad_left + i * group_w + group_w / 2, 1), "text": label}
-        for i, label in enumerate(labels)
+        {"x": round(pad_left + i * group_w + group_w / 2, 1), "text": top, "sub": sub}
+        for i, (top, sub) in enumerate(lines)
     ]
     return {
         "width": width,

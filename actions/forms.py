@@ -73,12 +73,7 @@ class ActionItemForm(forms.ModelForm):
             teams = teams.filter(pk=postmortem.team_id)
         self.fields["team"].queryset = teams
         if "assignee" in self.fields:
-            self.fields["assignee"].queryset = (
-                User.objects.filter(memberships__isnull=False).distinct().order_by("username")
-            )
-            self.fields["assignee"].label_from_instance = lambda u: (
-                f"{u.get_full_name()} ({u.username})" if u.get_full_name() else u.username
-            )
+            self._offer_owner_team_members(User, teams)
         self.fields["factor"].queryset = postmortem.factors.all()
         if "notes" in self.fields:
             self.fields["notes"].max_length = settings.ACTION_ITEM_NOTES_MAX_CHARS
@@ -106,6 +101,37 @@ class ActionItemForm(forms.ModelForm):
             "Leave empty for the policy default (P1 %(p1)s days … P4 %(p4)s days from "
             "publication or today)."
         ) % {"p1": settings.ACTION_DUE_DAYS["P1"], "p4": settings.ACTION_DUE_DAYS["P4"]}
+
+    def _owner_team_id(self, teams):
+        """The team the form is about to save: the posted one when it is a choice, else the
+        item's, else the postmortem's."""
+        posted = parse_id(self.data.get(self.add_prefix("team"))) if self.is_bound else None
+        if posted is not None and teams.filter(pk=posted).exists():
+            return posted
+        return self.instance.team_id or self.initial.get("team") or self.postmortem.team_id
+
+    def _offer_owner_team_members(self, User, teams):
+        """Only members of the owner team are offered (anyone else would be refused). The
+        members of every offered team ride along for the script that swaps the list when
+        the team changes; without it the list follows the team after a save attempt."""
+        field = self.fields["assignee"]
+        members = (
+            User.objects.filter(memberships__team__in=teams)
+            .order_by("first_name", "username")
+            .values_list("memberships__team_id", "pk", "username", "first_name", "last_name")
+        )
+        by_team = {}
+        for team_id, pk, username, first, last in members:
+            full = f"{first} {last}".strip()
+            by_team.setdefault(str(team_id), []).append(
+                [pk, f"{full} ({username})" if full else username]
+            )
+        # Any member of an offered team validates, so picking someone of another team gets
+        # clean()'s message naming the team rather than "not one of the choices".
+        field.queryset = User.objects.filter(memberships__team__in=teams).distinct()
+        team_id = self._owner_team_id(teams)
+        field.widget.choices = [("", field.empty_label), *by_team.get(str(team_id), [])]
+        field.widget.attrs["data-team-members"] = json.dumps(by_team)
 
     def clean(self):
         cleaned = super().clean()
@@ -166,6 +192,7 @@ class BulkUpdateForm(forms.Form):
 
 
 SORT_LABELS = {
+    "open_first": _("Open first, by due date"),
     "due_date": _("Due"),
     "priority": _("Priority"),
     "status": _("Status"),

@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from actions.views.home import home
+from postmortems.views.favicon import favicon
 from postmortems.views.health import healthz
 from postmortems.views.password_reset import ThrottledPasswordResetView
 from postmortems.views.profile import set_language
@@ -11,6 +12,7 @@ from postmortems.views.profile import set_language
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -12,6 +12,10 @@ many locales, tabs, pipes) or that ignores the quotes can cut ``a;=1+1`` into ``
 import csv
 import re
 
+# Excel opens a CSV without a byte-order mark in the machine's legacy code page, which
+# garbles Korean (and any non-Latin) names; with it, Excel reads UTF-8. Other tools skip it.
+BOM = "\ufeff"
+
 TRIGGERS = "=+-@\t\r\uff1d\uff0b\uff0d\uff20"
 SEPARATORS = ",;|\t\r\n"
 
@@ -42,5 +46,7 @@ class _Writer:
 
 
 def writer(file, **options):
-    """A ``csv.writer`` whose text cells are neutralised; the only one exports should use."""
+    """A ``csv.writer`` whose text cells are neutralised; the only one exports should use.
+    Write ``BOM`` to the file first (``writer`` cannot: a streamed file only keeps what
+    ``writerow`` returns)."""
     return _Writer(file, **options)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from .durations import format_duration
 from .models import Postmortem
+from .timeline import MARKER_LABELS, marker_durations
 
 
 def _cell(value):
@@ -17,6 +18,22 @@ def _when(value):
     if value is None:
         return "—"
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M %Z")
+
+
+def _durations(postmortem):
+    """The read view's time to detect, mitigate and resolve, with where each came from."""
+    found = {d.key: d for d in marker_durations(postmortem, postmortem.timeline_events.all())}
+    rows = []
+    for key, label in MARKER_LABELS.items():
+        marker = found.get(key)
+        if marker is None:
+            rows.append((label, format_duration(None)))
+            continue
+        source = (
+            _("from the timeline") if marker.source == "timeline" else _("from the incident times")
+        )
+        rows.append((label, f"{format_duration(marker.delta)} ({source})"))
+    return rows
 
 
 def _person(user):
@@ -39,9 +56,7 @@ def postmortem_markdown(postmortem):
         (_("Detected"), _when(postmortem.detected_at)),
         (_("Mitigated"), _when(postmortem.mitigated_at)),
         (_("Resolved"), _when(postmortem.resolved_at)),
-        (_("Time to detect"), format_duration(postmortem.time_to_detect)),
-        (_("Time to mitigate"), format_duration(postmortem.time_to_mitigate)),
-        (_("Time to resolve"), format_duration(postmortem.time_to_resolve)),
+        *_durations(postmortem),
         (_("Published"), _when(postmortem.published_at)),
         (_("Link"), link),
     ]

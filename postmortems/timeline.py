@@ -30,14 +30,30 @@ KIND_BADGE_CLASSES = {
     TimelineEvent.Kind.COMMUNICATION: "text-bg-info",
 }
 
-_DATE = r"(?P<date>\d{4}-\d{1,2}-\d{1,2})"
-_TIME = r"(?P<time>\d{1,2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?)"
+_MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+_MONTH = r"(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+# "2026-11-20" (also 2026/11/20, 2026.11.20), "Dec 2, 2026", "2 Dec 2026"
+_DATE = (
+    r"(?P<date>\d{4}[-/.]\d{1,2}[-/.]\d{1,2}"
+    rf"|{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}"
+    rf"|\d{{1,2}}\s+{_MONTH},?\s+\d{{4}})"
+)
+# "14:03", "14:03:07.5", "9:30 AM", "9:30pm"
+_TIME = (
+    r"(?P<time>\d{1,2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?"
+    r"(?:\s?(?i:[ap]\.?m\.?)(?=[\s\]]|$))?)"
+)
 # "Z", "UTC", "GMT", "+09:00", "-0500"; an IANA name ("Asia/Seoul") is recognised
 # separately, only when it is a real zone, so text such as "CI/CD failed" stays text.
 _ZONE = r"(?P<zone>Z|(?i:utc|gmt)|[+-]\d{2}:?\d{2})"
 _REST = r"(?:\s+(?P<rest>.*))?"
-_DATED = re.compile(rf"^{_DATE}(?:T|\s+){_TIME}(?:\s*{_ZONE}(?=\s|$))?{_REST}$")
+_DATED = re.compile(rf"^{_DATE}(?:T|,?\s+(?:at\s+)?){_TIME}(?:\s*{_ZONE}(?=\s|$))?{_REST}$")
 _TIME_ONLY = re.compile(rf"^{_TIME}(?:\s*{_ZONE}(?=\s|$))?{_REST}$")
+# Slack's "Copy" of messages: "[10:02 AM] carol: text" (also "[10:02] carol: text").
+_SLACK = re.compile(rf"^\[{_TIME}\]\s*(?P<who>[^:\]]{{1,80}}):\s*(?P<rest>.*)$")
+# A line earlier than the one before by more than this is taken as the next day (a paste
+# that runs past midnight: 23:50, then 00:10); a smaller step back is a mistake to fix.
+ROLLOVER_GAP = datetime.timedelta(hours=12)
 _KIND_PREFIX = re.compile(r"^\[(?P<word>[^\]]{1,40})\]\s*(?P<text>.*)$")
 # A list pasted from a doc or chat: "- 2026-11-20 14:03 text", "• 14:10 text".
 _BULLET = re.compile(r"^[-*•]\s+")
@@ -137,8 +153,15 @@ def _leading_zone_name(rest):
 
 
 def _time(token):
-    parts = token.split(":")
+    clock = re.match(r"[\d:.]+", token).group(0).rstrip(".")
+    suffix = token[len(clock) :].replace(".", "").strip().lower()
+    half = suffix if suffix in ("am", "pm") else None
+    parts = clock.split(":")
     hour, minute = int(parts[0]), int(parts[1])
+    if half:
+        if not 1 <= hour <= 12:
+            raise ValueError(_("%(time)s is not a valid time of day.") % {"time": token})
+        hour = hour % 12 + (12 if half == "pm" else 0)
     second, micro = 0, 0
     if len(parts) == 3:
         whole, _dot, fraction = parts[2].partition(".")
@@ -152,7 +175,14 @@ def _time(token):
 
 def _date(token):
     try:
-        year, month, day = (int(p) for p in token.split("-"))
+        if token[:4].isdigit():
+            year, month, day = (int(p) for p in re.split(r"[-/.]", token))
+        else:
+            words = token.replace(",", " ").replace(".", " ").split()
+            if words[0].isdigit():  # "2 Dec 2026"
+                words[0], words[1] = words[1], words[0]
+            month = _MONTHS.index(words[0][:3].lower()) + 1
+            day, year = int(words[1]), int(words[2])
         value = datetime.date(year, month, day)
     except ValueError:
         raise ValueError(_("%(date)s is not a real date.") % {"date": token}) from None
@@ -184,17 +214,23 @@ def split_kind(text):
     return TimelineEvent.Kind.NOTE, text
 
 
-def parse_timeline(text, tz):
-    """Parse pasted lines into events; every bad line gets an error with its number.
+def parse_timeline(text, tz, *, first_day=None):
+    """Parse pasted lines into events; every bad line gets an error with its number, and
+    the good lines are still returned (the author may import them and fix the rest).
 
     Accepted, one event a line (blank lines are skipped):
 
     - ``2026-11-20 14:03 UTC  text`` (also ``GMT``, ``Z``, ``+09:00``, ``Asia/Seoul``)
     - ``2026-11-20T14:03:00+09:00 text`` (ISO 8601)
     - ``2026-11-20 14:03 text`` — read in ``tz``, the author's zone
-    - ``14:10 text`` — same date (and zone) as the line before
+    - ``Dec 2, 2026 9:30 AM text``, ``2 Dec 2026 21:30 text``, ``2026/12/02 9:30 pm text``
+    - ``14:10 text`` — same date (and zone) as the line before; a time more than
+      ``ROLLOVER_GAP`` earlier than the line before is the next day (past midnight)
+    - Slack's copied messages: ``[10:02 AM] carol: text`` (kept as ``carol: text``)
     - an optional kind after the time: ``14:10 [detection] Alert fired``
     - list bullets (``-``, ``*``, ``•``) before the time are ignored
+
+    A time before any dated line is on ``first_day`` (the incident's start day) when given.
     """
     result = ParseResult()
     lines = (text or "").splitlines()
@@ -207,7 +243,8 @@ def parse_timeline(text, tz):
             )
         )
         return result
-    last = None  # (date, zone, naive wall time) of the last good line
+    # (date, zone, naive wall time) of the last good line
+    last = (first_day, None, None) if first_day else None
     for number, raw in enumerate(lines, start=1):
         line = _BULLET.sub("", raw.strip(), count=1)
         if not line:
@@ -225,12 +262,13 @@ def parse_timeline(text, tz):
 
 def _parse_line(number, line, last, tz):
     dated = _DATED.match(line)
+    slack = None if dated else _SLACK.match(line)
     if dated:
         day = _date(dated["date"])
         zone = _zone(dated["zone"])
         match = dated
     else:
-        match = _TIME_ONLY.match(line)
+        match = slack or _TIME_ONLY.match(line)
         if not match:
             raise ValueError(
                 _(
@@ -241,14 +279,19 @@ def _parse_line(number, line, last, tz):
         if last is None:
             raise ValueError(_("A time alone needs a full date on an earlier line."))
         day, last_zone, last_wall = last
-        zone = _zone(match["zone"]) if match["zone"] else last_zone
+        zone = _zone(match["zone"]) if not slack and match["zone"] else last_zone
     rest = (match["rest"] or "").strip()
-    if not match["zone"]:
+    if slack:
+        rest = f"{slack['who'].strip()}: {rest}" if rest else ""
+    elif not match["zone"]:
         name, rest = _leading_zone_name(rest)
         if name:
             zone = _zone(name)
     wall = datetime.datetime.combine(day, _time(match["time"]))
-    if not dated and wall < last_wall:
+    if not dated and last_wall is not None and last_wall - wall > ROLLOVER_GAP:
+        day += datetime.timedelta(days=1)
+        wall += datetime.timedelta(days=1)
+    elif not dated and last_wall is not None and wall < last_wall:
         raise ValueError(
             _(
                 "%(time)s is earlier than the line before; if the day changed, "
@@ -305,7 +348,7 @@ class MarkerDuration:
         return self.end.astimezone(datetime.UTC) - self.start.astimezone(datetime.UTC)
 
 
-_MARKER_LABELS = {
+MARKER_LABELS = {
     "detect": gettext_lazy("Time to detect"),
     "mitigate": gettext_lazy("Time to mitigate"),
     "resolve": gettext_lazy("Time to resolve"),
@@ -313,12 +356,14 @@ _MARKER_LABELS = {
 
 
 def marker_durations(postmortem, events):
-    """Time to detect, mitigate and resolve, measured from the incident's start.
+    """Time to detect, mitigate and resolve: the one definition every page shows.
 
-    The start is the postmortem's ``started_at``, else the first event. Detection is the
-    first detection event, else ``detected_at``. Mitigation and resolution are the
-    postmortem's ``mitigated_at`` / ``resolved_at`` when set, else the first (mitigation)
-    and last (resolution) repair events. A marker before the start is left out.
+    Each is measured from the incident's start to its marker. The postmortem's incident
+    times (``started_at``, ``detected_at``, ``mitigated_at``, ``resolved_at``) come first —
+    they are what the metrics page counts — and the timeline fills in what is not set: the
+    first event for the start, the first detection event, the first repair event
+    (mitigation) and the last repair event (resolution). ``source`` says which one each end
+    came from. A marker before the start is left out.
     """
     events = sorted(events, key=lambda e: (e.occurred_at, e.pk or 0))
     start = postmortem.started_at or (events[0].occurred_at if events else None)
@@ -326,22 +371,22 @@ def marker_durations(postmortem, events):
         return []
     detections = [e.occurred_at for e in events if e.kind == TimelineEvent.Kind.DETECTION]
     repairs = [e.occurred_at for e in events if e.kind == TimelineEvent.Kind.REPAIR]
-
-    def pick(timeline_value, postmortem_value, prefer_postmortem):
-        order = [("postmortem", postmortem_value), ("timeline", timeline_value)]
-        if not prefer_postmortem:
-            order.reverse()
-        return next(((source, value) for source, value in order if value is not None), None)
-
-    choices = {
-        "detect": pick(detections[0] if detections else None, postmortem.detected_at, False),
-        "mitigate": pick(repairs[0] if repairs else None, postmortem.mitigated_at, True),
-        "resolve": pick(repairs[-1] if repairs else None, postmortem.resolved_at, True),
+    from_timeline = {
+        "detect": detections[0] if detections else None,
+        "mitigate": repairs[0] if repairs else None,
+        "resolve": repairs[-1] if repairs else None,
+    }
+    from_postmortem = {
+        "detect": postmortem.detected_at,
+        "mitigate": postmortem.mitigated_at,
+        "resolve": postmortem.resolved_at,
     }
     durations = []
-    for key, chosen in choices.items():
-        if chosen is None or chosen[1] < start:
+    for key in MARKER_LABELS:
+        source, end = "postmortem", from_postmortem[key]
+        if end is None:
+            source, end = "timeline", from_timeline[key]
+        if end is None or end < start:
             continue
-        source, end = chosen
-        durations.append(MarkerDuration(key, _MARKER_LABELS[key], start, end, source))
+        durations.append(MarkerDuration(key, MARKER_LABELS[key], start, end, source))
     return durations

@@ -1,6 +1,8 @@
 """Which language a page is in: the user's saved choice (the menu's switcher, remembered on
 the profile), else the browser's Accept-Language, else ``LANGUAGE_CODE``."""
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -87,3 +89,13 @@ def test_the_profile_page_saves_the_language_and_shows_the_next_page_in_it(alice
     )
     assert "설정을 저장했습니다." in response.content.decode()
     assert Profile.objects.get(user=alice).language == "ko"
+
+
+@pytest.mark.django_db
+def test_the_language_menu_applies_on_change_and_keeps_its_button_for_no_javascript(
+    alice_client,
+):
+    html = alice_client.get("/").content.decode()
+    assert 'id="nav-language" class="form-select" data-submit-on-change' in html
+    # app.js hides the button; without JavaScript it still sends the form.
+    assert re.search(r'<button type="submit"[^>]*data-hidden-with-js>Go</button>', html)

@@ -97,3 +97,27 @@ def test_run_starts_web_worker_and_beat_and_ctrl_c_stops_them(tmp_path):
         for pid in _processes_with(token):
             os.kill(pid, signal.SIGKILL)
         log.close()
+
+
+def _make_run_dry(**env):
+    """The "Serving …" line `make run` would print, without running anything."""
+    base = {k: v for k, v in os.environ.items() if k not in ("SITE_URL", "PORT")}
+    result = subprocess.run(
+        ["make", "-n", "run"],
+        cwd=Path(__file__).resolve().parent.parent,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    return next(line for line in result.stdout.splitlines() if "Serving" in line)
+
+
+def test_site_url_follows_the_port_under_make_run():
+    line = _make_run_dry(PORT="8123")
+    assert "http://127.0.0.1:8123 (links in Slack: http://127.0.0.1:8123)" in line
+
+
+def test_a_site_url_of_ones_own_is_kept_under_make_run():
+    line = _make_run_dry(PORT="8123", SITE_URL="https://h.example.com")
+    assert "(links in Slack: https://h.example.com)" in line

@@ -1,6 +1,12 @@
 """The dashboard's item list: sorting and the rows a page shows."""
 
+from django.db.models import Case, IntegerField, Value, When
+
+from ..models import ActionItem
+
 SORTS = {
+    # The default: what still needs doing first, soonest due first; closed items after.
+    "open_first": ("is_closed", "due_date", "id"),
     "due_date": ("due_date", "id"),
     "priority": ("priority", "due_date", "id"),
     "status": ("status", "due_date", "id"),
@@ -9,7 +15,15 @@ SORTS = {
     "created_at": ("created_at", "id"),
     "completed_at": ("completed_at", "id"),
 }
-DEFAULT_SORT = "due_date"
+DEFAULT_SORT = "open_first"
+
+
+def _is_closed():
+    return Case(
+        When(status__in=ActionItem.OPEN_STATUSES, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
 
 
 def sorted_items(queryset, sort):
@@ -18,6 +32,8 @@ def sorted_items(queryset, sort):
     fields = SORTS.get(key, SORTS[DEFAULT_SORT])
     if sort and sort.startswith("-"):
         fields = tuple(name[1:] if name.startswith("-") else f"-{name}" for name in fields)
+    if any(name.lstrip("-") == "is_closed" for name in fields):
+        queryset = queryset.annotate(is_closed=_is_closed())
     return queryset.order_by(*fields)
 
 
@@ -43,8 +59,9 @@ LIST_FIELDS = (
 
 
 def dashboard_list(queryset, sort):
-    """The item list's rows: one query per page, whatever the number of rows. The default
-    order (due date, id) walks the index of the same name instead of sorting every row."""
+    """The item list's rows: one query per page, whatever the number of rows. Sorted by
+    due date alone the list walks the (due_date, id) index; the default (open first) sorts
+    the filtered rows, keeping only the page it needs."""
     return (
         sorted_items(queryset, sort)
         .select_related("team", "assignee", "postmortem")

@@ -1,5 +1,6 @@
-"""Kaizen: weekly theme roll-ups, recurring-theme trends, the Slack digest, theme
-suggestions and the Kaizen page's drill-down, one module each (docs/architecture.md)."""
+"""Kaizen: weekly theme roll-ups, recurring-theme trends, the week in progress, the Slack
+digest, theme suggestions and the Kaizen page's drill-down, one module each
+(docs/architecture.md)."""
 
 from .digest import DIGEST_THEMES, DIGEST_WEEKS, digest_payload, send_digests
 from .drilldown import DRILL_LIMIT, attach_drill_down

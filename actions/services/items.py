@@ -17,7 +17,7 @@ from postmortems import limits, markdown
 from postmortems.models import ContributingFactor, Membership, Postmortem, Team
 from postmortems.services.history import record_as
 
-from .. import events
+from .. import events, history_events
 from ..models import ActionItem
 
 EDITABLE_FIELDS = (
@@ -160,7 +160,7 @@ def action_item_create(
         notes=notes,
         created_by=by,
     )
-    return save_item(item, by=by, reason=_("Created"))
+    return save_item(item, by=by, reason=history_events.stored("created"))
 
 
 @transaction.atomic
@@ -182,4 +182,4 @@ def action_item_update(*, item: ActionItem, by: Any, **changes: Any) -> ActionIt
         check_owner_team(item.postmortem, item.team)
     _check_assignee(item.team, item.assignee)
     _check_factor(item.postmortem, item.factor)
-    return save_item(item, by=by, reason=_("Edited"))
+    return save_item(item, by=by, reason=history_events.stored("edited"))

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from postmortems.models import Membership
 from postmortems.permissions import is_team_manager
 
+from .. import history_events
 from ..models import ActionItem
 from .items import save_item
 
@@ -70,7 +71,7 @@ def action_item_start(*, item: ActionItem, by: Any) -> ActionItem:
     """Open or blocked → in progress."""
     _transition(item, "start")
     item.status_reason = ""
-    return save_item(item, by=by, reason=_("Started"))
+    return save_item(item, by=by, reason=history_events.stored("started"))
 
 
 @transaction.atomic
@@ -79,7 +80,7 @@ def action_item_block(*, item: ActionItem, by: Any, reason: str) -> ActionItem:
     reason = _require_reason(reason, _("Say what the item is waiting for."))
     _transition(item, "block")
     item.status_reason = reason
-    return save_item(item, by=by, reason=_("Blocked: %(reason)s") % {"reason": reason})
+    return save_item(item, by=by, reason=history_events.stored("blocked", reason))
 
 
 @transaction.atomic
@@ -88,7 +89,7 @@ def action_item_complete(*, item: ActionItem, by: Any) -> ActionItem:
     _transition(item, "complete")
     item.status_reason = ""
     item.completed_at = timezone.now()
-    return save_item(item, by=by, reason=_("Completed"))
+    return save_item(item, by=by, reason=history_events.stored("completed"))
 
 
 @transaction.atomic
@@ -99,7 +100,7 @@ def action_item_wont_do(*, item: ActionItem, by: Any, reason: str) -> ActionItem
     _transition(item, "wont_do")
     item.status_reason = reason
     item.completed_at = timezone.now()
-    return save_item(item, by=by, reason=_("Won't do: %(reason)s") % {"reason": reason})
+    return save_item(item, by=by, reason=history_events.stored("wont_do", reason))
 
 
 @transaction.atomic
@@ -108,7 +109,7 @@ def action_item_reopen(*, item: ActionItem, by: Any) -> ActionItem:
     _transition(item, "reopen")
     item.status_reason = ""
     item.completed_at = None
-    return save_item(item, by=by, reason=_("Reopened"))
+    return save_item(item, by=by, reason=history_events.stored("reopened"))
 
 
 UNCHANGED: Any = object()
@@ -226,7 +227,7 @@ def action_items_bulk_update(
                     action_item_transition(item=item, by=by, action=action)
                     changed = False  # the transition saved the assignee change too
                 if changed:
-                    save_item(item, by=by, reason=_("Reassigned in bulk"))
+                    save_item(item, by=by, reason=history_events.stored("reassigned"))
             result.updated.append(item)
         except ValidationError as exc:
             item.refresh_from_db()

@@ -6,7 +6,7 @@ from django import template
 from django.conf import settings
 from django.utils import timezone
 
-from actions import services
+from actions import history_events, services
 from actions.models import ActionItem
 
 register = template.Library()
@@ -32,3 +32,9 @@ def percent(value):
     if value is None:
         return "—"
     return f"{round(value * 100)}%"
+
+
+@register.filter
+def history_event(text):
+    """A stored history event in the reader's language (see ``actions.history_events``)."""
+    return history_events.describe(text)

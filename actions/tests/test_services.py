@@ -134,7 +134,7 @@ def test_create_records_history_with_the_author(postmortem, alice):
     item = create(postmortem, alice)
     record = item.history.get()
     assert record.history_user == alice
-    assert record.history_change_reason == "Created"
+    assert record.history_change_reason == "created"
 
 
 def test_update_changes_fields_and_refuses_a_new_past_due_date(postmortem, alice):
@@ -247,7 +247,7 @@ def test_each_transition_is_in_the_history_with_who_and_why(item, alice, manager
     reasons = [
         (r.history_user, r.history_change_reason) for r in item.history.order_by("history_id")
     ]
-    assert reasons == [(alice, "Created"), (alice, "Blocked: Vendor"), (manager, "Completed")]
+    assert reasons == [(alice, "created"), (alice, "blocked: Vendor"), (manager, "completed")]
 
 
 # --- Bulk update ------------------------------------------------------------------------------

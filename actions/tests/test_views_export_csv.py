@@ -18,7 +18,8 @@ URL = "/actions/export.csv"
 def read(response):
     assert response.streaming
     body = b"".join(response.streaming_content).decode()
-    return list(csv.DictReader(io.StringIO(body)))
+    assert body.startswith("\ufeff")
+    return list(csv.DictReader(io.StringIO(body.removeprefix("\ufeff"))))
 
 
 @pytest.fixture
@@ -119,6 +120,7 @@ def test_export_reads_rows_in_chunks_not_all_at_once(alice_client, postmortem, m
     response = alice_client.get(URL)
     # Nothing is read before the body is consumed: the response is a lazy stream.
     iterator = iter(response.streaming_content)
+    assert next(iterator) == "\ufeff".encode()
     assert next(iterator).startswith(b"id,title,")
     rest = b"".join(iterator).decode().splitlines()
     assert len(rest) == 25
@@ -143,3 +145,14 @@ def test_full_width_and_separated_formulas_are_neutralised_too(
     rows = read(alice_client.get(URL))
     assert rows[0]["title"] == expected
     assert rows[0]["postmortem"] == "Checkout outage"
+
+
+def test_export_starts_with_a_byte_order_mark_so_excel_reads_korean_names(
+    alice_client, alice, postmortem
+):
+    alice.first_name, alice.last_name = "민수", "김"
+    alice.save()
+    ActionItemFactory(postmortem=postmortem, title="경보 임계값 조정", assignee=alice)
+    body = b"".join(alice_client.get(URL).streaming_content)
+    assert body.startswith(b"\xef\xbb\xbfid,title,")
+    assert "경보 임계값 조정" in body.decode("utf-8-sig")

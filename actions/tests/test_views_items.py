@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.template.loader import render_to_string
@@ -330,3 +331,29 @@ def test_item_page_serves_the_notes_html_stored_on_save(alice_client, postmortem
     ActionItem.objects.filter(pk=item.pk).update(notes_html="<p>stored-notes</p>")
     html = alice_client.get(f"/actions/{item.pk}/").content.decode()
     assert "<p>stored-notes</p>" in html and "<strong>source</strong>" not in html
+
+
+def _assignee_options(response):
+    select = re.search(r'<select name="assignee".*?</select>', response.content.decode(), re.S)
+    return re.findall(r'<option value="(\d+)"', select.group(0))
+
+
+def test_the_assignee_list_offers_only_members_of_the_owner_team(
+    alice_client, postmortem, alice, manager, outsider
+):
+    offered = _assignee_options(alice_client.get(create_url(postmortem)))
+    assert str(alice.pk) in offered and str(manager.pk) in offered
+    assert str(outsider.pk) not in offered
+
+
+def test_the_assignee_list_follows_the_posted_team(
+    alice_client, postmortem, team, other_team, outsider, alice
+):
+    response = alice_client.post(create_url(postmortem), form_data(other_team, assignee=alice.pk))
+    assert response.status_code == 400
+    offered = _assignee_options(response)
+    assert str(outsider.pk) in offered and str(alice.pk) not in offered
+
+
+def test_the_members_of_every_team_ride_along_for_the_team_switch(alice_client, postmortem):
+    assert b"data-team-members=" in alice_client.get(create_url(postmortem)).content

@@ -1,6 +1,7 @@
 import csv
 import datetime
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -95,7 +96,8 @@ def test_csv_has_a_row_per_month_and_severity(alice_client, team, django_assert_
 
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert len(rows) == 12 * 5  # twelve months by default, all + four severities
     this_month = timezone.localdate(timezone.now() - datetime.timedelta(days=2)).strftime("%Y-%m")
     sev1 = next(r for r in rows if r["month"] == this_month and r["severity"] == "SEV1")
@@ -112,7 +114,8 @@ def test_csv_has_a_row_per_month_and_severity(alice_client, team, django_assert_
 def _day_rows(client, team, pm):
     day = timezone.localdate(pm.started_at).isoformat()
     response = client.get(CSV_URL, {"team": team.pk, "from": day, "to": day})
-    return [r for r in csv.DictReader(io.StringIO(response.content.decode())) if r["incidents"]]
+    rows = csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))
+    return [r for r in rows if r["incidents"]]
 
 
 @pytest.mark.django_db
@@ -145,3 +148,15 @@ def test_cached_figures_of_a_member_are_not_served_to_an_outsider(
 
     login(client, outsider)
     assert client.get(URL).context["total"].incidents == 0
+
+
+@pytest.mark.django_db
+def test_korean_month_labels_on_the_axis_are_one_short_word_with_the_year_below(alice_client, team):
+    alice_client.post("/i18n/setlang/", {"language": "ko", "next": "/"})
+    html = alice_client.get(URL).content.decode()
+    chart = html[html.index('<svg class="metrics-chart') : html.index("</svg>")]
+    axis = re.findall(r'text-anchor="middle"[^>]*>([^<]*)(?:<tspan[^>]*>(\d{4})</tspan>)?', chart)
+    assert len(axis) == 12
+    # Twelve columns of ~49 px: "12월" fits, "12월 2026" would overlap its neighbour.
+    assert all(len(month) <= 3 and month.endswith("월") for month, _year in axis)
+    assert axis[0][1] and sum(1 for _month, year in axis if year) <= 2

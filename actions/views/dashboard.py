@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from postmortems import csv_cells
@@ -94,6 +94,12 @@ def _summary(request, items, today, form, filters):
             "form": form,
             "filters": filters,
             "sort": filters.get("sort") or selectors.DEFAULT_SORT,
+            # An unticked box or no status is no filter; "due within 0 days" is one.
+            "active_filters": sum(
+                1
+                for name, value in filters.items()
+                if name != "sort" and value is not False and value != []
+            ),
             "team_options": options_html(team_options, filters.get("team")),
             "assignee_options": options_html(people_options, filters.get("assignee")),
         },
@@ -215,7 +221,11 @@ def bulk_update(request):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect(back)
-    messages.success(request, _("%(count)d item(s) updated.") % {"count": len(result.updated)})
+    count = len(result.updated)
+    messages.success(
+        request,
+        ngettext("%(count)d item updated.", "%(count)d items updated.", count) % {"count": count},
+    )
     for item, message in result.skipped:
         messages.warning(
             request, _("Skipped “%(title)s”: %(why)s") % {"title": item.title, "why": message}
@@ -275,6 +285,7 @@ def export_csv(request):
     writer = csv_cells.writer(_Echo())
 
     def lines():
+        yield csv_cells.BOM
         yield writer.writerow(
             [str(CSV_HEADINGS.get(name, name)) for name, _source in selectors.EXPORT_COLUMNS]
         )

@@ -18,6 +18,7 @@ from postmortems.selectors import visible_postmortems, visible_themes
 
 from .. import kaizen, services
 from ..forms import KaizenReviewForm, ReportFilterForm, ThemeForm, ThemeMergeForm
+from ..kaizen import current_week as this_week
 from ..models import ActionItem, KaizenReview
 from ..permissions import can_manage_themes, can_write_kaizen_review, kaizen_review_teams
 from ..selectors import visible_action_items
@@ -51,8 +52,11 @@ def _range(request, form):
             periods = kaizen.periods_between(first, last)[-MAX_CUSTOM_WEEKS:]
             return periods, None, first, last, errors
     weeks = 12 if request.GET.get("weeks") == "12" else 4
+    # The finished weeks, then the week in progress (counted so far, marked on the page).
     periods = kaizen.periods_between(end - datetime.timedelta(weeks=weeks - 1), end)
-    return periods, weeks, periods[0][0], periods[-1][1], errors
+    monday, sunday, today = this_week.current_week()
+    periods.append((monday, sunday))
+    return periods, weeks, periods[0][0], today, errors
 
 
 def kaizen_page(request):
@@ -61,9 +65,14 @@ def kaizen_page(request):
     team_id = form.cleaned_data.get("team") if form.is_valid() else None
     team = next((t for t in teams if t.pk == team_id), None)
     periods, weeks, first, last, errors = _range(request, form)
-    trends = kaizen.trends(
-        periods, team=team, with_restricted=kaizen.reader_sees_all(request.user, team)
-    )
+    with_restricted = kaizen.reader_sees_all(request.user, team)
+    trends = kaizen.trends(periods, team=team, with_restricted=with_restricted)
+    monday, _sunday, today = this_week.current_week()
+    in_progress = periods[-1][0] == monday
+    if in_progress:
+        trends = this_week.add_current_week(
+            trends, periods, team=team, with_restricted=with_restricted, today=today
+        )
     kaizen.attach_drill_down(
         trends, user=request.user, first=periods[0][0], last=periods[-1][1], team=team
     )
@@ -87,6 +96,8 @@ def kaizen_page(request):
         "first": first,
         "last": last,
         "periods": periods,
+        "in_progress": in_progress,
+        "today": today,
         "errors": errors,
         "trends": trends,
         "unprevented": [t for t in trends if t.needs_prevention],

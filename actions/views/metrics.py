@@ -77,6 +77,18 @@ def _month_label(month):
     return date_format(month, pgettext("month and year, a date format", "M Y"))
 
 
+def _month_axis_labels(months):
+    """(month, year) per month for the x axis: the year only under the first month and
+    each January. Twelve "M Y" labels overlap in Korean ("12월 2026"); one short word per
+    column does not."""
+    labels, year = [], None
+    for month in months:
+        name = date_format(month, pgettext("month alone on a chart axis", "M"))
+        labels.append((name, str(month.year) if month.year != year else ""))
+        year = month.year
+    return labels
+
+
 HOURS = pgettext_lazy("unit after a number of hours", "h")
 
 
@@ -176,6 +188,7 @@ MISSING_MESSAGES = {
 
 def _sections(report):
     labels = [_month_label(m) for m in report.months]
+    axis_labels = _month_axis_labels(report.months)
     out = []
     for spec in SECTIONS:
         series = [
@@ -199,7 +212,9 @@ def _sections(report):
             {
                 "key": spec["key"],
                 "title": spec["title"],
-                "chart": charts.bar_chart(series, labels=labels, unit=spec["unit"]),
+                "chart": charts.bar_chart(
+                    series, labels=labels, axis_labels=axis_labels, unit=spec["unit"]
+                ),
                 "columns": [_column_label(s) for s in SEVERITY_COLUMNS],
                 "rows": rows,
                 "total": [
@@ -306,6 +321,7 @@ def metrics_csv(request):
     response["Content-Disposition"] = (
         f'attachment; filename="hindsight-metrics-{first}-{last}{suffix}.csv"'
     )
+    response.write(csv_cells.BOM)
     writer = csv_cells.writer(response)
     writer.writerow([CSV_HEADINGS.get(name, name) for name in CSV_HEADER])
     for month in report.months:

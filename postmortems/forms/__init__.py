@@ -1,8 +1,9 @@
 """The postmortems app's forms, one module per page or fragment."""
 
+from .datetimes import DateTimeTextInput
 from .factors import ContributingFactorForm
 from .filters import PostmortemFilterForm
-from .postmortem import STALE_FORM_MESSAGE, DateTimeLocalInput, NotRequiredForm, PostmortemForm
+from .postmortem import STALE_FORM_MESSAGE, NotRequiredForm, PostmortemForm
 from .review import BlameAcknowledgementForm, BlameDismissalForm, ReviewCommentForm
 from .review_rules import TeamReviewRulesForm
 from .teams import ProfileForm, TeamSlackForm
@@ -13,7 +14,7 @@ __all__ = [
     "BlameAcknowledgementForm",
     "BlameDismissalForm",
     "ContributingFactorForm",
-    "DateTimeLocalInput",
+    "DateTimeTextInput",
     "NotRequiredForm",
     "PostmortemFilterForm",
     "PostmortemForm",

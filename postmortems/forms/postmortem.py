@@ -29,18 +29,7 @@ from ..services.authoring import (
     POSTMORTEM_TIME_FIELDS,
     postmortem_time_errors,
 )
-
-DATETIME_LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
-
-
-class DateTimeLocalInput(forms.DateTimeInput):
-    """``<input type="datetime-local">``: the browser's picker, in the user's zone."""
-
-    input_type = "datetime-local"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs={"step": 60, **(attrs or {})}, format=DATETIME_LOCAL_FORMAT)
-
+from .datetimes import DATETIME_TEXT_INPUT_FORMATS, DateTimeTextInput
 
 STALE_FORM_MESSAGE = _(
     "This form did not say which version of the postmortem it edits, so it was not saved. "
@@ -77,7 +66,7 @@ class PostmortemForm(forms.ModelForm):
             "team": IdModelChoiceField,
         }
         widgets = {
-            **{name: DateTimeLocalInput() for name in POSTMORTEM_TIME_FIELDS},
+            **{name: DateTimeTextInput() for name in POSTMORTEM_TIME_FIELDS},
             "authors": forms.SelectMultiple(attrs={"size": 5}),
             "reviewers": forms.SelectMultiple(attrs={"size": 5}),
             "viewers": forms.SelectMultiple(attrs={"size": 5}),
@@ -110,7 +99,7 @@ class PostmortemForm(forms.ModelForm):
         zone = timezone.get_current_timezone_name()
         for name in POSTMORTEM_TIME_FIELDS:
             field = self.fields[name]
-            field.input_formats = [DATETIME_LOCAL_FORMAT, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+            field.input_formats = DATETIME_TEXT_INPUT_FORMATS
             field.help_text = _("In your time zone, %(zone)s.") % {"zone": zone}
 
         limit = settings.POSTMORTEM_SECTION_MAX_CHARS

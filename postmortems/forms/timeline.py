@@ -10,19 +10,20 @@ from django.utils.translation import gettext_lazy as _
 from ..fields import (
     BoundedDateTimeMixin,
 )
+from ..incident_window import future_error, outside_warning
 from ..models import (
     TimelineEvent,
 )
 from ..timeline import ZoneError, localize
+from .datetimes import DATETIME_TEXT_INPUT_FORMATS, DateTimeTextInput
 
 
 class TimelineDateTimeField(BoundedDateTimeMixin, forms.DateTimeField):
     """A full date and time; without an offset it is read in the author's (active) zone, and
     a time a DST change skipped or repeated is refused with a reason."""
 
-    widget = forms.DateTimeInput(
-        format="%Y-%m-%dT%H:%M:%S", attrs={"type": "datetime-local", "step": 1}
-    )
+    widget = DateTimeTextInput(format="%Y-%m-%d %H:%M:%S")
+    input_formats = DATETIME_TEXT_INPUT_FORMATS
 
     def to_python(self, value):
         try:
@@ -45,15 +46,37 @@ class TimelineEventForm(forms.Form):
         max_length=10_000,
         widget=forms.Textarea(attrs={"rows": 2, "data-lint": "timeline"}),
     )
+    # Shown only after a time far outside the incident was refused once.
+    outside_ok = forms.BooleanField(label=_("The time is right: save it anyway"), required=False)
 
-    def __init__(self, *args, prefix_id="new", **kwargs):
+    def __init__(self, *args, prefix_id="new", postmortem=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.postmortem = postmortem  # the incident whose window the time is checked against
+        self.needs_confirmation = False
         self.auto_id = f"id_event_{prefix_id}_%s"
         self.fields["text"].max_length = settings.TIMELINE_EVENT_MAX_CHARS
         self.fields["text"].validators.append(MaxLengthValidator(settings.TIMELINE_EVENT_MAX_CHARS))
         self.fields["occurred_at"].help_text = _("Times are in %(zone)s.") % {
             "zone": timezone.get_current_timezone_name()
         }
+
+    def clean(self):
+        """A time in the future is refused; one far outside the incident is refused until
+        the author confirms it (``outside_ok``). An edited event whose time is unchanged
+        needs no confirmation."""
+        cleaned = super().clean()
+        occurred_at = cleaned.get("occurred_at")
+        if occurred_at is None or self.postmortem is None:
+            return cleaned
+        if reason := future_error(occurred_at):
+            self.add_error("occurred_at", reason)
+            return cleaned
+        confirmed = cleaned.get("outside_ok") or occurred_at == self.initial.get("occurred_at")
+        warning = None if confirmed else outside_warning(self.postmortem, occurred_at)
+        if warning:
+            self.needs_confirmation = True
+            self.add_error("occurred_at", warning)
+        return cleaned
 
 
 class TimelineImportForm(forms.Form):

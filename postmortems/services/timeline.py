@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from .. import limits, markdown
+from .. import incident_window, limits, markdown
 from ..models import Postmortem, TimelineEvent
 from .history import record_as
 
@@ -21,8 +21,14 @@ from .history import record_as
 # is no request (the request middleware does it otherwise).
 
 
+def _check_not_future(occurred_at: datetime.datetime | None) -> None:
+    if occurred_at is not None and (reason := incident_window.future_error(occurred_at)):
+        raise ValidationError({"occurred_at": reason})
+
+
 def _timeline_event_save(event: TimelineEvent, by: Any, **save_kwargs: Any) -> TimelineEvent:
     limits.check_text(text=(event.text, "TIMELINE_EVENT_MAX_CHARS"))
+    _check_not_future(event.occurred_at)
     event.text_html = markdown.render(event.text)
     event.full_clean(exclude=["postmortem", "created_by"])
     record_as(event, by)
@@ -99,6 +105,7 @@ def timeline_import(
     built = []
     for parsed in events:
         limits.check_text(text=(parsed.text, "TIMELINE_EVENT_MAX_CHARS"))
+        _check_not_future(parsed.occurred_at)
         event = TimelineEvent(
             postmortem=postmortem,
             occurred_at=parsed.occurred_at,

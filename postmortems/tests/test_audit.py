@@ -153,7 +153,8 @@ def test_the_csv_lists_the_teams_events(manager_client, team):
 
     response = manager_client.get(f"/teams/{team.slug}/audit.csv")
 
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert response["Content-Type"].startswith("text/csv")
     assert [row[2] for row in rows[1:]] == ["lockout"]
 

@@ -119,6 +119,66 @@ def test_split_kind_leaves_plain_text_alone():
     assert split_kind("Users report errors") == ("note", "Users report errors")
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Dec 2, 2026 9:30 AM Deploy started",
+        "December 2 2026 09:30 Deploy started",
+        "2 Dec 2026 9:30 am Deploy started",
+        "2026/12/02 9:30 A.M. Deploy started",
+        "2026.12.02 09:30 Deploy started",
+    ],
+)
+def test_dates_with_month_names_slashes_and_twelve_hour_times_are_understood(line):
+    event = only_event(line, UTC)
+    assert event.occurred_at == at(2026, 12, 2, 9, 30)
+    assert event.text == "Deploy started"
+
+
+def test_pm_and_midnight_in_twelve_hour_times():
+    result = parse_timeline("Dec 2, 2026 9:30 PM Late deploy\n12:05 AM Rolled back", UTC)
+    assert [e.occurred_at for e in result.events] == [
+        at(2026, 12, 2, 21, 30),
+        at(2026, 12, 3, 0, 5),
+    ]
+
+
+def test_slacks_copied_messages_keep_who_said_it():
+    text = "2026-12-02 10:00 UTC Incident channel opened\n[10:02 AM] carol: errors climbing"
+    result = parse_timeline(text, UTC)
+    assert result.errors == []
+    assert result.events[1].occurred_at == at(2026, 12, 2, 10, 2)
+    assert result.events[1].text == "carol: errors climbing"
+
+
+def test_slack_lines_alone_fall_on_the_incidents_first_day():
+    result = parse_timeline(
+        "[10:02 AM] carol: errors climbing\n[10:04] dave: rolling back",
+        UTC,
+        first_day=datetime.date(2026, 12, 2),
+    )
+    assert result.errors == []
+    assert [e.occurred_at for e in result.events] == [
+        at(2026, 12, 2, 10, 2),
+        at(2026, 12, 2, 10, 4),
+    ]
+
+
+def test_times_that_roll_past_midnight_continue_on_the_next_day():
+    result = parse_timeline("2026-11-20 23:50 UTC Alert\n00:10 Paged\n01:30 Fixed", UTC)
+    assert result.errors == []
+    assert [e.occurred_at for e in result.events] == [
+        at(2026, 11, 20, 23, 50),
+        at(2026, 11, 21, 0, 10),
+        at(2026, 11, 21, 1, 30),
+    ]
+
+
+def test_a_small_step_back_in_time_is_still_an_error_not_a_new_day():
+    result = parse_timeline("2026-11-20 14:10 UTC Alert\n14:05 Earlier?", UTC)
+    assert [e.line_no for e in result.errors] == [2]
+
+
 # --- Errors --------------------------------------------------------------------------------
 
 

@@ -50,7 +50,7 @@ def test_export_is_a_markdown_download_with_everything(alice_client, alice, team
     assert text.startswith("# Checkout | errors\n")
     assert "| Team | Payments |" in text
     assert "| Started | 2026-03-02 09:00 KST |" in text
-    assert "| Time to detect | 7 min |" in text
+    assert "| Time to detect | 7 min (from the incident times) |" in text
     assert "Checkout failed for **40 minutes**." in text
     assert "12% of payments retried." in text
     assert "**2026-03-02 09:07 KST** · Note — Pager fired" in text

@@ -3,6 +3,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from postmortems.models import Profile, TimelineEvent
 from tests.factories import PostmortemFactory, TimelineEventFactory
@@ -128,7 +129,7 @@ def test_htmx_edit_form_shows_the_time_in_the_readers_zone(alice_client, seoul, 
     response = alice_client.get(url("timeline_edit", postmortem, event.pk), **HTMX)
     assert response.status_code == 200
     body = response.content.decode()
-    assert 'value="2026-11-20T14:03:00"' in body
+    assert 'value="2026-11-20 14:03:00"' in body
     assert f'id="timeline-form-{event.pk}"' in body
     assert "<html" not in body
 
@@ -204,6 +205,43 @@ def test_an_event_of_another_postmortem_is_not_found(alice_client, postmortem, t
         assert alice_client.post(url(name, postmortem, other.pk)).status_code == 404
 
 
+# --- When an event may happen ------------------------------------------------------------------
+
+
+def test_an_event_in_the_future_is_refused_on_the_form(alice_client, postmortem):
+    tomorrow = timezone.now() + datetime.timedelta(days=1)
+    response = alice_client.post(
+        url("timeline_add", postmortem),
+        {"occurred_at": f"{tomorrow:%Y-%m-%dT%H:%M}", "kind": "note", "text": "typo"},
+    )
+    assert response.status_code == 400
+    assert "in the future" in response.content.decode()
+    assert not TimelineEvent.objects.exists()
+
+
+def test_an_event_far_outside_the_incident_needs_confirming_with_the_window_named(
+    alice_client, postmortem
+):
+    data = {"occurred_at": "2020-11-20T13:00", "kind": "note", "text": "six years early"}
+    response = alice_client.post(url("timeline_add", postmortem), data)
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "far outside the incident (2026-11-20 13:00 UTC" in body
+    assert 'name="outside_ok"' in body
+    assert not TimelineEvent.objects.exists()
+    response = alice_client.post(url("timeline_add", postmortem), {**data, "outside_ok": "on"})
+    assert response.status_code == 302
+    assert postmortem.timeline_events.get().text == "six years early"
+
+
+def test_an_event_near_the_incident_needs_no_confirmation(alice_client, postmortem):
+    response = alice_client.post(
+        url("timeline_add", postmortem),
+        {"occurred_at": "2026-11-19T22:00", "kind": "note", "text": "deploy the evening before"},
+    )
+    assert response.status_code == 302
+
+
 # --- Import ----------------------------------------------------------------------------------
 
 PASTE = "2026-11-20 14:03 UTC [detection] Alert fires\n14:10 [repair] Rolled back\n"
@@ -259,18 +297,57 @@ def test_import_of_text_changed_since_the_preview_previews_again(alice_client, p
     assert not TimelineEvent.objects.exists()
 
 
+MIXED = "2026-11-20 14:03 UTC Alert fires\nsomething without a time\n14:01 too early\n"
+
+
 def test_import_errors_name_each_line_keep_the_text_and_save_nothing(alice_client, postmortem):
-    text = "2026-11-20 14:03 UTC Alert fires\nsomething without a time\n14:01 too early\n"
     response = alice_client.post(
-        url("timeline_import", postmortem), {"text": text, "action": "save", "digest": "x"}
+        url("timeline_import", postmortem), {"text": MIXED, "action": "save", "digest": "x"}
     )
     assert response.status_code == 400
     body = response.content.decode()
     assert 'data-line="2"' in body and 'data-line="3"' in body
     assert "Line 2" in body and "Line 3" in body
     assert "something without a time\n14:01 too early" in body
-    assert 'id="timeline-import-preview"' not in body
     assert not TimelineEvent.objects.exists()
+
+
+def test_one_bad_line_does_not_reject_the_paste_the_good_lines_can_be_imported(
+    alice_client, postmortem
+):
+    preview = alice_client.post(url("timeline_import", postmortem), {"text": MIXED})
+    body = preview.content.decode()
+    assert 'id="timeline-import-preview"' in body and "Alert fires" in body
+    assert "Import the 1 good line" in body
+    digest = re.search(r'name="digest" value="([0-9a-f]+)"', body)[1]
+    response = alice_client.post(
+        url("timeline_import", postmortem),
+        {"text": MIXED, "action": "save", "digest": digest},
+        follow=True,
+    )
+    assert list(postmortem.timeline_events.values_list("text", flat=True)) == ["Alert fires"]
+    assert "2 lines with errors were left out." in response.content.decode()
+
+
+def test_a_pasted_event_in_the_future_is_a_bad_line(alice_client, postmortem):
+    tomorrow = timezone.now() + datetime.timedelta(days=1)
+    text = f"2026-11-20 14:03 UTC Alert fires\n{tomorrow:%Y-%m-%d %H:%M} UTC Typo in the date\n"
+    body = alice_client.post(url("timeline_import", postmortem), {"text": text}).content.decode()
+    assert 'data-line="2"' in body and "in the future" in body
+    assert "Import the 1 good line" in body
+
+
+def test_a_pasted_event_far_from_the_incident_is_flagged_in_the_preview(alice_client, postmortem):
+    text = "2020-11-20 14:03 UTC Six years early\n"
+    body = alice_client.post(url("timeline_import", postmortem), {"text": text}).content.decode()
+    assert 'class="table-warning"' in body
+    assert "far outside the incident (2026-11-20 13:00 UTC" in body
+
+
+def test_slack_lines_alone_are_read_on_the_incidents_first_day(alice_client, postmortem):
+    text = "[1:02 PM] carol: errors climbing\n"
+    body = alice_client.post(url("timeline_import", postmortem), {"text": text}).content.decode()
+    assert "2026-11-20 13:02 UTC" in body and "carol: errors climbing" in body
 
 
 def test_import_errors_with_htmx_come_back_as_the_import_fragment(alice_client, postmortem):
@@ -350,18 +427,34 @@ def test_each_event_shows_its_kind_as_text_and_colour(alice_client, postmortem):
     assert re.search(r"badge rounded-pill text-bg-danger[^>]*>.*?Detection", body, re.S)
 
 
-def test_durations_are_shown(alice_client, postmortem):
+def test_durations_without_incident_times_come_from_the_timeline_and_say_so(
+    alice_client, postmortem
+):
     postmortem.detected_at = postmortem.mitigated_at = postmortem.resolved_at = None
     postmortem.save()
     TimelineEventFactory(
         postmortem=postmortem, kind="detection", occurred_at=at(2026, 11, 20, 13, 7)
     )
     TimelineEventFactory(postmortem=postmortem, kind="repair", occurred_at=at(2026, 11, 20, 15, 0))
-    body = alice_client.get(url("timeline_list", postmortem), **HTMX).content.decode()
+    body = alice_client.get(postmortem.get_absolute_url()).content.decode()
     assert re.search(r'data-marker="detect">Time to detect</dt>\s*<dd[^>]*><strong>7 min', body)
     assert re.search(
         r'data-marker="mitigate">Time to mitigate</dt>\s*<dd[^>]*><strong>2 h 0 min', body
     )
+    assert "from the timeline" in body
+
+
+def test_time_to_detect_is_shown_once_from_the_incident_times_when_set(alice_client, postmortem):
+    # The Detected field wins over an earlier detection event: one definition, one figure.
+    postmortem.detected_at = postmortem.started_at + datetime.timedelta(minutes=12)
+    postmortem.save()
+    TimelineEventFactory(postmortem=postmortem, kind="detection", occurred_at=postmortem.started_at)
+    body = alice_client.get(postmortem.get_absolute_url()).content.decode()
+    assert body.count('data-marker="detect"') == 1
+    assert re.search(r'data-marker="detect">Time to detect</dt>\s*<dd[^>]*><strong>12 min', body)
+    assert "<strong>0 s</strong>" not in body
+    timeline = alice_client.get(url("timeline_list", postmortem), **HTMX).content.decode()
+    assert "data-marker" not in timeline
 
 
 def test_a_long_timeline_renders_in_a_fixed_number_of_queries(

@@ -23,6 +23,7 @@ def team_audit_csv(request, slug):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="audit-{team.slug}-{stamp}.csv"'
+    response.write(csv_cells.BOM)
     writer = csv_cells.writer(response)
     writer.writerow([_("When"), _("Who"), _("Action"), _("Target"), _("Target id"), _("Detail")])
     for event in selectors.team_audit_events(team).iterator(chunk_size=2000):

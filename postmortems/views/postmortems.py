@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import markdown, permissions, selectors, services, severity_templates
+from ..comment_places import place_threads
 from ..export import postmortem_markdown
 from ..filters import PostmortemFilter
 from ..forms import NotRequiredForm, PostmortemForm, ReviewCommentForm
@@ -56,12 +57,16 @@ def render_detail(request, postmortem, *, comment_form=None, status=200):
     """The read view for a postmortem loaded by ``selectors.postmortem_for_detail``."""
     user = request.user
     threads = selectors.comment_threads(postmortem)
+    placed = place_threads(
+        threads, events=postmortem.timeline_events.all(), factors=postmortem.factors.all()
+    )
     context = {
         "postmortem": postmortem,
         "timeline_events": postmortem.timeline_events.all(),
         "factors": postmortem.factors.all(),
         "action_items": postmortem.action_items.all(),
-        "threads": threads,
+        "threads": placed.elsewhere,
+        "section_threads": placed.by_section,
         "unresolved_count": sum(1 for t in threads if not t.resolved),
         "can_edit": permissions.can_edit_postmortem(user, postmortem),
         "can_publish": permissions.can_publish_postmortem(user, postmortem),
@@ -74,6 +79,7 @@ def render_detail(request, postmortem, *, comment_form=None, status=200):
                 name,
                 Postmortem._meta.get_field(name).verbose_name,
                 getattr(postmortem, f"{name}_html"),
+                placed.by_section.get(name, []),
             )
             for name in Postmortem.SECTIONS
         ],

@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .. import selectors, services
+from .. import incident_window, selectors, services
 from ..forms import TimelineEventForm, TimelineImportForm
-from ..timeline import parse_timeline
+from ..timeline import LineError, parse_timeline
 from .access import editable_postmortem, readable_postmortem
 from .htmx import InlineSection
 
@@ -51,7 +51,7 @@ def timeline_list(request, pk):
 @require_http_methods(["GET", "POST"])
 def timeline_add(request, pk):
     postmortem = editable_postmortem(request, pk)
-    form = TimelineEventForm(request.POST or None)
+    form = TimelineEventForm(request.POST or None, postmortem=postmortem)
     return TIMELINE.submit(
         request,
         postmortem,
@@ -67,7 +67,9 @@ def timeline_edit(request, pk, event_id):
     postmortem = editable_postmortem(request, pk)
     event = get_object_or_404(postmortem.timeline_events, pk=event_id)
     initial = {"occurred_at": event.occurred_at, "kind": event.kind, "text": event.text}
-    form = TimelineEventForm(request.POST or None, initial=initial, prefix_id=event.pk)
+    form = TimelineEventForm(
+        request.POST or None, initial=initial, prefix_id=event.pk, postmortem=postmortem
+    )
     if request.method == "GET" and request.htmx:
         # The edit form takes the event's place; the client's target says where.
         return render(request, FORM_PARTIAL, TIMELINE.form_context(postmortem, form, event))
@@ -118,13 +120,35 @@ def _digest(text):
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def _screen(result, postmortem):
+    """Future lines become bad lines (the service would refuse them); each good line comes
+    with the warning it would get if it is far outside the incident."""
+    events, errors = [], list(result.errors)
+    for event in result.events:
+        if reason := incident_window.future_error(event.occurred_at):
+            errors.append(LineError(event.line_no, "", reason))
+        else:
+            events.append(event)
+    warn = incident_window.outside_warning
+    rows = [(event, warn(postmortem, event.occurred_at)) for event in events]
+    return rows, sorted(errors, key=lambda e: e.line_no)
+
+
+def _first_day(postmortem):
+    """Lines with a time alone, before any date, fall on the incident's first day."""
+    if postmortem.started_at is None:
+        return None
+    return timezone.localtime(postmortem.started_at).date()
+
+
 @require_http_methods(["GET", "POST"])
 def timeline_import(request, pk):
-    """Paste lines, see a preview (or every bad line with its number), then save.
+    """Paste lines, see a preview (and every bad line with its number), then save.
 
     Saving parses the text again and refuses text that differs from what was previewed,
-    so what is saved is always what the author saw. Nothing is saved while any line has
-    an error, and the textarea keeps its text.
+    so what is saved is always what the author saw. When some lines are bad the good ones
+    can still be imported (the bad ones are listed and left out); the textarea keeps its
+    text either way.
     """
     postmortem = editable_postmortem(request, pk)
     form = TimelineImportForm(request.POST or None)
@@ -132,34 +156,30 @@ def timeline_import(request, pk):
     status = 200
     if request.method == "POST" and form.is_valid():
         text = form.cleaned_data["text"]
-        result = parse_timeline(text, timezone.get_current_timezone())
-        if result.errors:
-            context["parse_errors"] = sorted(result.errors, key=lambda e: e.line_no)
+        result = parse_timeline(
+            text, timezone.get_current_timezone(), first_day=_first_day(postmortem)
+        )
+        rows, errors = _screen(result, postmortem)
+        context["parse_errors"] = errors
+        if errors:
             status = 400
-        elif request.POST.get("action") == "save" and request.POST.get("digest") == _digest(text):
+        save = request.POST.get("action") == "save"
+        if rows and save and request.POST.get("digest") == _digest(text):
             try:
                 created = services.timeline_import(
-                    postmortem=postmortem, by=request.user, events=result.events
+                    postmortem=postmortem, by=request.user, events=[e for e, _w in rows]
                 )
             except ValidationError as exc:
                 context["notice"] = " ".join(exc.messages)
                 status = 400
             else:
                 if not request.htmx:
-                    messages.success(
-                        request,
-                        ngettext(
-                            "%(count)d event was added to the timeline.",
-                            "%(count)d events were added to the timeline.",
-                            len(created),
-                        )
-                        % {"count": len(created)},
-                    )
+                    messages.success(request, _import_message(len(created), len(errors)))
                 return TIMELINE.after_write(request, postmortem)
-        else:
-            if request.POST.get("action") == "save":
+        elif rows:
+            if save:
                 context["notice"] = _("The text changed since the preview; check it again.")
-            context["preview"] = result.events
+            context["preview"] = rows
             context["digest"] = _digest(text)
     elif request.method == "POST":
         status = 400
@@ -171,3 +191,18 @@ def timeline_import(request, pk):
         {**context, "heading": _("Paste a timeline"), "partial": IMPORT_PARTIAL},
         status=status,
     )
+
+
+def _import_message(added, left_out):
+    message = ngettext(
+        "%(count)d event was added to the timeline.",
+        "%(count)d events were added to the timeline.",
+        added,
+    ) % {"count": added}
+    if left_out:
+        message += " " + ngettext(
+            "%(count)d line with an error was left out.",
+            "%(count)d lines with errors were left out.",
+            left_out,
+        ) % {"count": left_out}
+    return message

@@ -32,3 +32,25 @@
     });
   });
 })();
+
+// The assignee list offers the owner team's members only: when the team changes, the list
+// is swapped for the new team's members (carried in data-team-members). Without this
+// script the server offers the saved team's members and explains a mismatch on save.
+(function () {
+  if (window.hindsightAssignees) return;
+  window.hindsightAssignees = true;
+  document.addEventListener("change", function (event) {
+    var team = event.target;
+    if (!team.matches || !team.matches("select[name=team]") || !team.form) return;
+    var assignee = team.form.querySelector("select[data-team-members]");
+    if (!assignee) return;
+    var members = JSON.parse(assignee.dataset.teamMembers)[team.value] || [];
+    var chosen = assignee.value;
+    while (assignee.options.length > 1) assignee.remove(1);
+    members.forEach(function (member) {
+      var option = new Option(member[1], member[0]);
+      option.selected = String(member[0]) === chosen;
+      assignee.add(option);
+    });
+  });
+})();

@@ -6,6 +6,26 @@ document.addEventListener("htmx:configRequest", function (event) {
   }
 });
 
+// A select that applies on change (the language switcher): its form is sent at once, and
+// the submit button that works without JavaScript is hidden.
+document.addEventListener("change", function (event) {
+  var select = event.target.closest("select[data-submit-on-change]");
+  if (select && select.form) {
+    select.form.requestSubmit();
+  }
+});
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("[data-hidden-with-js]").forEach(function (element) {
+    element.hidden = true;
+  });
+  // Folded filters (closed by default, so a phone shows the list first) open on wide screens.
+  if (window.matchMedia("(min-width: 768px)").matches) {
+    document.querySelectorAll("details[data-open-when-wide]").forEach(function (details) {
+      details.open = true;
+    });
+  }
+});
+
 // Print buttons (no inline onclick: the Content-Security-Policy refuses inline handlers).
 document.addEventListener("click", function (event) {
   if (event.target.closest("[data-print]")) {

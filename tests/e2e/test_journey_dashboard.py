@@ -53,7 +53,7 @@ def test_manager_filters_overdue_items_assigns_them_and_downloads_the_csv(
     row.get_by_role("checkbox").check()
     page.get_by_label("Assign to").select_option(label="Alice Kim (alice)")
     page.get_by_role("button", name="Apply to checked").click()
-    expect(page.get_by_text("1 item(s) updated.")).to_be_visible()
+    expect(page.get_by_text("1 item updated.")).to_be_visible()
     expect(page).to_have_url(re.compile(r"[?&]overdue=1"))
     expect(item_list.locator("tbody tr")).to_contain_text("Alice Kim")
     overdue.refresh_from_db()

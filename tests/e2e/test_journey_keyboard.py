@@ -57,16 +57,21 @@ def htmx_targets_without_live_region(page):
 
 
 def type_datetime(page, selector, *, month, day, year, hour, minute, ampm):
-    """A datetime-local field is typed segment by segment (en-US: mm/dd/yyyy, hh:mm:ss AM).
-
-    The year segment takes up to six digits, so Tab moves on to the hour, as a person does.
-    """
+    """A date and time is one box and one Tab stop: typed as "2026-11-20 23:40"."""
     field = tab_to(page, selector)
-    page.keyboard.type(f"{month:02d}{day:02d}{year:04d}")
-    page.keyboard.press("Tab")
-    page.keyboard.type(f"{hour:02d}{minute:02d}00{ampm}")
     hour24 = hour % 12 + (12 if ampm == "P" else 0)
-    expect(field).to_have_value(f"{year:04d}-{month:02d}-{day:02d}T{hour24:02d}:{minute:02d}")
+    page.keyboard.type(f"{year:04d}-{month:02d}-{day:02d} {hour24:02d}:{minute:02d}")
+    expect(field).to_have_value(f"{year:04d}-{month:02d}-{day:02d} {hour24:02d}:{minute:02d}")
+
+
+def tab_stops_between(page, first, second):
+    """How many Tab presses lead from the focused ``first`` to ``second``."""
+    tab_to(page, first)
+    for count in range(1, 20):
+        page.keyboard.press("Tab")
+        if focused(page, second):
+            return count
+    raise AssertionError(f"{second} did not follow {first}")
 
 
 def on(date):
@@ -120,6 +125,8 @@ def test_postmortem_is_written_and_sent_for_review_with_the_keyboard_only(
     postmortem = Postmortem.objects.get(title="Search index lag after a mapping change")
     assert postmortem.severity == "SEV4"
     assert list(postmortem.reviewers.all()) == [manager]
+    # Each date-time box is one Tab stop (datetime-local cost six or seven).
+    assert tab_stops_between(page, "#id_event_new_occurred_at", "#id_event_new_kind") == 1
 
     day = timezone.localdate() - datetime.timedelta(days=3)
     next_day = day + datetime.timedelta(days=1)
@@ -137,6 +144,14 @@ def test_postmortem_is_written_and_sent_for_review_with_the_keyboard_only(
     )
     expect(page.locator("#timeline .timeline-day")).to_have_count(2)
 
+    # The table of contents is early in the page: a few Tabs from the top, then Enter.
+    page.goto(page.url.split("#")[0])
+    stops = 0
+    while not focused(page, ".postmortem-toc a[href='#factor-add-slot']"):
+        page.keyboard.press("Tab")
+        stops += 1
+        assert stops < 30, "the table of contents is more than 30 Tab stops away"
+    page.keyboard.press("Enter")
     tab_to(page, "#factors a")
     page.keyboard.press("Enter")
     tab_to(page, "#id_factor_new_category")

@@ -42,15 +42,15 @@ def screenshots_dir(tmp_path):
     return folder
 
 
-def shoot(page, folder, name):
-    """A full-page PNG at 1280 px wide, cut shorter until it is under MAX_BYTES."""
+def shoot(page, folder, name, *, width=1280):
+    """A full-page PNG ``width`` px wide, cut shorter until it is under MAX_BYTES."""
     path = folder / f"{name}.png"
     height = min(page.evaluate("document.documentElement.scrollHeight"), MAX_HEIGHT)
     while True:
         page.screenshot(
             path=path,
             full_page=True,
-            clip={"x": 0, "y": 0, "width": 1280, "height": height},
+            clip={"x": 0, "y": 0, "width": width, "height": height},
             animations="disabled",
             caret="hide",
         )
@@ -110,3 +110,39 @@ def test_screenshots_of_the_main_pages_with_the_demo_data(page, site, screenshot
         "metrics.png",
         "editor-blame-hint.png",
     ]
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+def page_size(page):
+    return page.evaluate(
+        "() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight]"
+    )
+
+
+def test_phone_width_screenshots_of_the_dashboard_and_the_postmortem(page, site, screenshots_dir):
+    call_command("seed_demo", stdout=io.StringIO())
+    from django.contrib.auth import get_user_model
+
+    alice = get_user_model().objects.get(username="alice")
+    postmortem = Postmortem.objects.get(title="Card payments declined after a certificate rotation")
+    page.set_viewport_size(PHONE)
+    log_in(page, site, alice, password=DEMO_PASSWORD)
+
+    page.goto(f"{site}/actions/")
+    # The filters are folded away and the list comes first; rows are cards, no sideways scroll.
+    expect(page.locator("details.dashboard-filters")).not_to_have_attribute("open", "")
+    expect(page.locator("#item-list thead")).not_to_be_in_viewport()
+    width, height = page_size(page)
+    assert width <= PHONE["width"], f"the dashboard scrolls sideways ({width} px)"
+    print(f"dashboard at 390 px: {height} px tall")
+    dashboard = shoot(page, screenshots_dir, "dashboard-phone", width=PHONE["width"])
+
+    page.goto(f"{site}/postmortems/{postmortem.pk}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(postmortem.title)
+    width, height = page_size(page)
+    assert width <= PHONE["width"], f"the postmortem scrolls sideways ({width} px)"
+    print(f"postmortem at 390 px: {height} px tall")
+    shot = shoot(page, screenshots_dir, "postmortem-phone", width=PHONE["width"])
+    assert [dashboard.name, shot.name] == ["dashboard-phone.png", "postmortem-phone.png"]
