@@ -1,7 +1,7 @@
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-PUBLIC = {"/accounts/login/", "/healthz"}
+PUBLIC = {"/accounts/login/", "/healthz", "/favicon.ico"}
 # The API's schema and its docs page describe no data; everything else under /api/ asks for
 # credentials (a token or the web session) with a 401 instead of a redirect to the login page.
 API_PUBLIC = {"/api/v1/schema/", "/api/v1/docs/"}
