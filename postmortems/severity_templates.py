@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import JSONField, OuterRef, QuerySet, Subquery
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -78,9 +79,31 @@ def template_for(team_id: int, severity: str) -> tuple[list[str], list[str]]:
     return list(row[0]), list(row[1])
 
 
-def required_keys(team_id: int, severity: str, stage: str) -> list[str]:
-    """Requirement keys, in catalogue order, a postmortem needs to pass ``stage``."""
-    review, publish = template_for(team_id, severity)
+def _template_columns(field: str) -> Subquery:
+    rows = SeverityTemplate.objects.filter(team=OuterRef("team"), severity=OuterRef("severity"))
+    return Subquery(rows.values(field)[:1], output_field=JSONField())
+
+
+def annotate(postmortems: QuerySet[Any]) -> QuerySet[Any]:
+    """``postmortems`` with their team's template for their severity in the same row, so a
+    page showing the checklist needs no query of its own."""
+    return postmortems.annotate(
+        template_before_review=_template_columns("before_review"),
+        template_before_publish=_template_columns("before_publish"),
+    )
+
+
+def _template_of(postmortem: Any) -> tuple[list[str], list[str]]:
+    review = getattr(postmortem, "template_before_review", None)
+    publish = getattr(postmortem, "template_before_publish", None)
+    if review is None or publish is None:  # not annotated, or the team has no row
+        return template_for(postmortem.team_id, postmortem.severity)
+    return list(review), list(publish)
+
+
+def required_keys(postmortem: Any, stage: str) -> list[str]:
+    """Requirement keys, in catalogue order, ``postmortem`` needs to pass ``stage``."""
+    review, publish = _template_of(postmortem)
     wanted = set(review) | (set(publish) if stage == PUBLISH else set())
     return [key for key in REQUIREMENTS if key in wanted]
 
@@ -116,7 +139,7 @@ def checklist(postmortem: Any, stage: str) -> list[tuple[Requirement, bool]]:
     facts = _facts(postmortem)
     return [
         (REQUIREMENTS[key], is_met(key, postmortem, facts))
-        for key in required_keys(postmortem.team_id, postmortem.severity, stage)
+        for key in required_keys(postmortem, stage)
     ]
 
 

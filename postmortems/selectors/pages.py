@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
-from .. import permissions
+from .. import permissions, severity_templates
 from ..models import (
     BlameAcknowledgement,
     ContributingFactor,
@@ -38,10 +38,11 @@ def postmortem_for_detail(user: Any, pk: int) -> Postmortem | None:
     """One visible postmortem with everything its read view shows, or None.
 
     The number of queries does not grow with the timeline, factors, actions or comments:
-    action items are loaded once and shared between the postmortem and its factors.
+    action items are loaded once and shared between the postmortem and its factors; the
+    team's severity template comes in the same row (``severity_templates.annotate``).
     """
     postmortem = (
-        visible_postmortems(user)
+        severity_templates.annotate(visible_postmortems(user))
         .select_related("team", "created_by")
         .prefetch_related(
             Prefetch(
