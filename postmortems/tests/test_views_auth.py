@@ -1,7 +1,8 @@
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-PUBLIC = {"/accounts/login/", "/healthz"}
+# /favicon.ico only redirects to the static icon, which is public too.
+PUBLIC = {"/accounts/login/", "/healthz", "/favicon.ico"}
 
 
 def _concrete_paths(resolver=None, prefix=""):
