@@ -5,24 +5,11 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from tests.factories import ActionItemFactory, PostmortemFactory
+from tests.factories import ActionItemFactory
+
+from .support import URL, days, titles
 
 pytestmark = pytest.mark.django_db
-
-URL = "/actions/"
-
-
-def days(n):
-    return timezone.localdate() + datetime.timedelta(days=n)
-
-
-@pytest.fixture
-def postmortem(team):
-    return PostmortemFactory(team=team)
-
-
-def titles(response):
-    return [row.title for row in response.context["rows"]]
 
 
 def test_the_list_opens_on_open_items_by_due_date_with_closed_ones_last(alice_client, postmortem):
