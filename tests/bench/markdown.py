@@ -9,8 +9,6 @@ import statistics
 import time
 
 TARGET_MS = 250.0
-# A Markdown field without a size limit is measured at this size.
-UNLIMITED_CHARS = 100_000
 
 
 def _repeat(unit, size, *, prefix="", suffix=""):
@@ -62,23 +60,20 @@ ADVERSARIAL = {
 
 
 def field_limits():
-    """Every Markdown field with the size its form allows (``UNLIMITED_CHARS`` if none)."""
+    """Every Markdown field with the size its form and service allow.
+
+    The caps are settings the forms apply when they are built, so the class-level fields
+    carry no ``max_length``; read the settings themselves.
+    """
     from django.conf import settings
-
-    from actions.forms import ActionItemForm, KaizenReviewForm
-    from postmortems.forms import ContributingFactorForm, TimelineEventForm
-
-    def limit(form, name):
-        return form.base_fields[name].max_length or UNLIMITED_CHARS
 
     return {
         "postmortem section": settings.POSTMORTEM_SECTION_MAX_CHARS,
-        "timeline event": limit(TimelineEventForm, "text"),
-        "contributing factor": limit(ContributingFactorForm, "description"),
-        # ReviewCommentForm.clean_body refuses longer comments.
-        "review comment": 10_000,
-        "action item notes": limit(ActionItemForm, "notes"),
-        "Kaizen review notes": limit(KaizenReviewForm, "notes"),
+        "timeline event": settings.TIMELINE_EVENT_MAX_CHARS,
+        "contributing factor": settings.FACTOR_MAX_CHARS,
+        "review comment": settings.COMMENT_MAX_CHARS,
+        "action item notes": settings.ACTION_ITEM_NOTES_MAX_CHARS,
+        "Kaizen review notes": settings.KAIZEN_REVIEW_NOTES_MAX_CHARS,
     }
 
 
