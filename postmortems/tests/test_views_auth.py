@@ -3,6 +3,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 # /favicon.ico only redirects to the static icon, which is public too.
 PUBLIC = {"/accounts/login/", "/healthz", "/favicon.ico"}
+# The API's schema and its docs page describe no data; everything else under /api/ asks for
+# credentials (a token or the web session) with a 401 instead of a redirect to the login page.
+API_PUBLIC = {"/api/v1/schema/", "/api/v1/docs/"}
 
 
 def _concrete_paths(resolver=None, prefix=""):
@@ -30,6 +33,9 @@ def test_every_page_but_login_and_healthz_requires_login(client, db):
         if path in PUBLIC or path.startswith("/accounts/") or path.startswith("/static/"):
             continue
         response = client.get(path)
+        if path.startswith("/api/"):
+            assert response.status_code == (200 if path in API_PUBLIC else 401), path
+            continue
         assert response.status_code in (302, 405), path
         if response.status_code == 302:
             assert response["Location"].startswith("/accounts/login/"), path
