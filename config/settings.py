@@ -15,38 +15,10 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from config.env import env_bool, env_int, env_list, parse_cache_url, parse_due_days
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("HINDSIGHT_VAR_DIR", BASE_DIR / "var"))
-
-
-def env_bool(name, default=False):
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name, default=""):
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
-
-def env_int(name, default):
-    value = os.environ.get(name, "")
-    return int(value) if value.strip() else default
-
-
-def parse_due_days(value):
-    """``"P1=7,P2=30"`` -> ``{"P1": 7, "P2": 30}``; unknown keys or bad numbers are refused."""
-    policy = {"P1": 7, "P2": 30, "P3": 60, "P4": 90}
-    for part in filter(None, (p.strip() for p in value.split(","))):
-        key, sep, days = part.partition("=")
-        key = key.strip().upper()
-        if not sep or key not in policy or not days.strip().isdigit():
-            raise ImproperlyConfigured(
-                f"ACTION_DUE_DAYS: cannot read {part!r} (expected e.g. P1=7)"
-            )
-        policy[key] = int(days)
-    return policy
 
 
 DEBUG = env_bool("DEBUG", False)
@@ -169,22 +141,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env
 CACHE_URL = os.environ.get("CACHE_URL", "")
 
 
-def parse_cache_url(url, var_dir):
-    if url.startswith(("redis://", "rediss://")):
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
-    if url.startswith("locmem://"):
-        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": url[9:]}
-    if url and not url.startswith("file://"):
-        raise ImproperlyConfigured(f"CACHE_URL must be redis://, file:// or locmem://, not {url!r}")
-    folder = Path(url[len("file://") :]) if url else var_dir / "cache" / "web"
-    return {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": str(folder if folder.is_absolute() else BASE_DIR / folder),
-        "OPTIONS": {"MAX_ENTRIES": 2000},
-    }
-
-
-CACHES = {"default": parse_cache_url(CACHE_URL, VAR_DIR)}
+CACHES = {"default": parse_cache_url(CACHE_URL, VAR_DIR, BASE_DIR)}
 DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from config.settings import parse_due_days
+from config.env import parse_due_days
 
 ROOT = Path(__file__).resolve().parents[2]
 
