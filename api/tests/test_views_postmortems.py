@@ -5,6 +5,7 @@ from tests.factories import (
     ActionItemFactory,
     ContributingFactorFactory,
     PostmortemFactory,
+    ReadyPostmortemFactory,
     TimelineEventFactory,
 )
 
@@ -179,7 +180,9 @@ def test_a_visible_postmortem_of_another_team_cannot_be_edited(api, outsider, te
 
 
 def test_review_workflow_follows_the_web_rules(api, alice, manager, team):
-    postmortem = PostmortemFactory(team=team, summary="The cache node was replaced.")
+    postmortem = ReadyPostmortemFactory(team=team, summary="The cache node was replaced.")
+    postmortem.authors.set([alice])
+    postmortem.reviewers.set([manager])
     author, reviewer = api(alice), api(manager)
     assert author.post(detail(postmortem.pk) + "submit/").json()["status"] == "in_review"
     # Only reviewers and managers publish.
@@ -192,7 +195,9 @@ def test_review_workflow_follows_the_web_rules(api, alice, manager, team):
 
 
 def test_publishing_with_blame_findings_is_409_with_the_findings(api, alice, manager, team):
-    postmortem = PostmortemFactory(team=team, summary="Bob should have checked the dashboard.")
+    postmortem = ReadyPostmortemFactory(team=team, summary="Bob should have checked the dashboard.")
+    postmortem.authors.set([alice])
+    postmortem.reviewers.set([manager])
     api(alice).post(detail(postmortem.pk) + "submit/")
     response = api(manager).post(detail(postmortem.pk) + "publish/", {}, format="json")
     assert response.status_code == 409

@@ -34,8 +34,17 @@ def test_each_event_arrives_once_signed(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         postmortem = postmortem_services.postmortem_create(
-            data={"title": "Checkout errors", "team": team, "summary": "Errors rose."}, by=alice
+            data={
+                "title": "Checkout errors",
+                "team": team,
+                "severity": "SEV4",
+                "summary": "Errors rose.",
+                "impact": "Some checkouts failed.",
+            },
+            by=alice,
         )
+    # A reviewer who is not the author (the review rule), set without an event of its own.
+    postmortem.reviewers.set([manager])
     with django_capture_on_commit_callbacks(execute=True):
         postmortem_services.postmortem_submit_for_review(postmortem=postmortem, by=alice)
     with django_capture_on_commit_callbacks(execute=True):
