@@ -26,7 +26,7 @@ def test_a_suggested_theme_is_ticked_by_the_static_script(page: Page, site, team
     pm.authors.add(alice)
     log_in(page, site, alice)
     page.goto(f"{site}/postmortems/{pm.pk}/")
-    page.get_by_role("link", name="Add a contributing factor").click()
+    page.locator("#factors").get_by_role("link", name="Add a contributing factor").click()
     form = page.locator("#factor-form-new")
     form.locator("textarea[name$=description]").fill("The pager was noisy all night")
     suggestion = form.locator(f'[data-theme-suggestion="{theme.pk}"]')
