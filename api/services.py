@@ -208,7 +208,7 @@ def webhook_delivery_attempt(*, delivery_id, final_attempt=False):
 
     with transaction.atomic():
         delivery = (
-            WebhookDelivery.objects.select_for_update()
+            WebhookDelivery.objects.select_for_update(of=("self",))
             .select_related("webhook__team", "postmortem")
             .filter(pk=delivery_id, state=WebhookDelivery.State.PENDING)
             .first()

@@ -221,7 +221,7 @@ def message_attempt(*, message_id, final_attempt=False):
     The row is locked while sending, so a redelivered task cannot send it twice."""
     with transaction.atomic():
         message = (
-            TrackerMessage.objects.select_for_update()
+            TrackerMessage.objects.select_for_update(of=("self",))
             .select_related("link__connection", "link__item")
             .filter(pk=message_id, state=TrackerMessage.State.PENDING)
             .first()
