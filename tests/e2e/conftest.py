@@ -93,6 +93,16 @@ def log_in(page: Page, site: str, user, *, password=PASSWORD):
     return page
 
 
+def htmx_settled(page: Page):
+    """Wait until htmx has swapped, settled and wired what it loaded: a person cannot type
+    into a form in the few milliseconds before its triggers are attached, a script can."""
+    page.wait_for_function(
+        "() => window.htmx && !document.querySelector("
+        "'.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
+    )
+    return page
+
+
 # Every page of every journey reports Content-Security-Policy violations to the test: the
 # listener is installed in each document before the page's own scripts run, and calls a
 # function exposed on the browser context, so reports survive navigations.

@@ -5,7 +5,7 @@ from playwright.sync_api import Page, expect
 
 from tests.factories import PostmortemFactory, ThemeFactory
 
-from .conftest import log_in
+from .conftest import htmx_settled, log_in
 
 pytestmark = pytest.mark.e2e
 
@@ -28,6 +28,8 @@ def test_a_suggested_theme_is_ticked_by_the_static_script(page: Page, site, team
     page.goto(f"{site}/postmortems/{pm.pk}/")
     page.locator("#factors").get_by_role("link", name="Add a contributing factor").click()
     form = page.locator("#factor-form-new")
+    expect(form).to_be_visible()
+    htmx_settled(page)
     form.locator("textarea[name$=description]").fill("The pager was noisy all night")
     suggestion = form.locator(f'[data-theme-suggestion="{theme.pk}"]')
     suggestion.click()

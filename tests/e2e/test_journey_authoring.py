@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from postmortems.models import Postmortem
 
-from .conftest import log_in
+from .conftest import htmx_settled, log_in
 
 pytestmark = pytest.mark.e2e
 
@@ -67,6 +67,8 @@ def test_engineer_writes_a_postmortem_and_sends_it_for_review(page, site, alice,
     # A contributing factor: the blame hint appears while typing, and goes once reworded.
     page.locator("#factors").get_by_role("link", name="Add a contributing factor").click()
     factor_form = page.locator("#factor-form-new")
+    expect(factor_form).to_be_visible()
+    htmx_settled(page)
     factor_form.get_by_label("Category").select_option("process")
     description = factor_form.get_by_label("Description (Markdown)")
     description.press_sequentially(BLAMING, delay=5)
