@@ -131,6 +131,13 @@ def can_approve_postmortem(user: Any, postmortem: Postmortem) -> bool:
     return postmortem.team.allow_self_review or not review_is_self_review(user, postmortem)
 
 
+def can_mark_not_required(user: Any, postmortem: Postmortem) -> bool:
+    """Deciding that no write-up is needed closes the review like publishing does, so the
+    same rule holds: a reviewer or team manager who is not an author, unless the team
+    allows self-review (then the use is recorded in the history)."""
+    return can_approve_postmortem(user, postmortem)
+
+
 def can_send_for_review(postmortem: Postmortem) -> bool:
     """A review needs a reviewer who is not an author (any reviewer where the team allows
     self-review)."""

@@ -1,5 +1,6 @@
 import pytest
 
+from postmortems import services
 from postmortems.models import Postmortem, TimelineEvent
 from tests.factories import (
     ActionItemFactory,
@@ -212,6 +213,34 @@ def test_not_required_needs_a_reason(api, manager, team):
         detail(postmortem.pk) + "not-required/", {"reason": "A test alert."}, format="json"
     )
     assert response.json()["status"] == "not_required"
+
+
+def test_an_author_cannot_mark_their_own_postmortem_not_required_through_the_api(
+    api, manager, team
+):
+    postmortem = PostmortemFactory(team=team)
+    postmortem.authors.set([manager])
+    response = api(manager).post(
+        detail(postmortem.pk) + "not-required/", {"reason": "A test alert."}, format="json"
+    )
+    assert response.status_code == 409
+    assert "you are an author" in response.json()["detail"]
+    assert Postmortem.objects.get(pk=postmortem.pk).status == Postmortem.Status.DRAFT
+
+
+def test_with_self_review_allowed_the_api_marks_it_and_the_history_records_it(
+    api, manager, team
+):
+    team.allow_self_review = True
+    team.save()
+    postmortem = PostmortemFactory(team=team)
+    postmortem.authors.set([manager])
+    response = api(manager).post(
+        detail(postmortem.pk) + "not-required/", {"reason": "A test alert."}, format="json"
+    )
+    assert response.json()["status"] == "not_required"
+    latest = postmortem.history.order_by("-history_id").first()
+    assert latest.history_change_reason == services.SELF_REVIEW_REASON
 
 
 # --- Timeline and factors -----------------------------------------------------------------

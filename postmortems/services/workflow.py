@@ -205,7 +205,9 @@ def postmortem_publish(
 
 
 def postmortem_mark_not_required(*, postmortem: Postmortem, by: Any, reason: str) -> Postmortem:
-    """Draft or in review -> not required, with the reason recorded."""
+    """Draft or in review -> not required, with the reason recorded. Like publishing, it is
+    decided by a reviewer or manager who is not an author, unless the team allows
+    self-review (then the history records it)."""
     if not permissions.can_publish_postmortem(by, postmortem):
         raise PostmortemTransitionError(
             _("Only reviewers and team managers can decide that no write-up is needed.")
@@ -223,6 +225,15 @@ def postmortem_mark_not_required(*, postmortem: Postmortem, by: Any, reason: str
             raise PostmortemTransitionError(
                 _("Only a draft or a postmortem in review can be marked not required.")
             )
+        if not permissions.can_mark_not_required(by, locked):
+            raise PostmortemTransitionError(
+                _(
+                    "Not marked as not required: you are an author, and that is decided by "
+                    "a reviewer who did not write it."
+                )
+            )
+        if permissions.review_is_self_review(by, locked):
+            record_as(locked, by, SELF_REVIEW_REASON)
         _postmortem_set_status(
             locked,
             postmortem,

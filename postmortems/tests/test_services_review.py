@@ -172,3 +172,44 @@ def test_an_unknown_requirement_is_refused(team, manager):
         services.team_set_review_rules(
             team=team, allow_self_review=False, templates={"SEV1": (["x"], [])}, by=manager
         )
+
+
+# --- "Not required" closes the review like publishing: same rule for authors -------------------
+
+
+def test_an_author_cannot_mark_their_own_postmortem_not_required_even_as_a_manager(
+    team, manager, reviewer
+):
+    pm = PostmortemFactory(team=team)
+    pm.authors.add(manager)
+    pm.reviewers.add(reviewer)
+    assert not permissions.can_mark_not_required(manager, pm)
+    with pytest.raises(services.PostmortemTransitionError) as exc:
+        services.postmortem_mark_not_required(postmortem=pm, by=manager, reason="A test page.")
+    assert "you are an author" in exc.value.message
+    pm.refresh_from_db()
+    assert (pm.status, pm.not_required_reason) == (Postmortem.Status.DRAFT, "")
+
+
+def test_a_reviewer_who_did_not_write_it_marks_it_not_required(team, manager, reviewer):
+    pm = PostmortemFactory(team=team, status=Postmortem.Status.IN_REVIEW)
+    pm.authors.add(manager)
+    pm.reviewers.add(reviewer)
+    services.postmortem_mark_not_required(postmortem=pm, by=reviewer, reason="A test page.")
+    assert Postmortem.objects.get(pk=pm.pk).status == Postmortem.Status.NOT_REQUIRED
+    assert not pm.history.filter(history_change_reason=services.SELF_REVIEW_REASON).exists()
+
+
+def test_with_self_review_allowed_an_author_marks_it_not_required_and_history_says_so(
+    team, manager
+):
+    _allow_self_review(team)
+    pm = PostmortemFactory(team=team)
+    pm.authors.add(manager)
+    services.postmortem_mark_not_required(postmortem=pm, by=manager, reason="A test page.")
+    assert Postmortem.objects.get(pk=pm.pk).status == Postmortem.Status.NOT_REQUIRED
+    latest = pm.history.order_by("-history_id").first()
+    assert (latest.status, latest.history_change_reason) == (
+        Postmortem.Status.NOT_REQUIRED,
+        services.SELF_REVIEW_REASON,
+    )

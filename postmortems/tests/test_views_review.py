@@ -66,6 +66,27 @@ def test_an_author_sees_why_there_is_no_publish_button(manager_client, manager, 
     assert "You are an author, so a reviewer who did not write it publishes it." in html
 
 
+def test_an_author_manager_gets_no_not_required_button_and_a_post_is_refused(
+    manager_client, manager, team
+):
+    pm = PostmortemFactory(team=team)
+    pm.authors.add(manager)
+    url = reverse("postmortems:not_required", args=[pm.pk])
+    assert url not in manager_client.get(pm.get_absolute_url()).content.decode()
+    response = manager_client.post(url, {"reason": "A test page."}, follow=True)
+    assert "you are an author" in response.content.decode()
+    assert Postmortem.objects.get(pk=pm.pk).status == Postmortem.Status.DRAFT
+
+
+def test_a_manager_who_did_not_write_it_sees_the_not_required_button(
+    manager_client, alice, team
+):
+    pm = PostmortemFactory(team=team)
+    pm.authors.add(alice)
+    html = manager_client.get(pm.get_absolute_url()).content.decode()
+    assert reverse("postmortems:not_required", args=[pm.pk]) in html
+
+
 def test_the_draft_page_lists_what_the_template_asks_for_before_review(alice_client, team):
     pm = PostmortemFactory(team=team, severity="SEV3", impact="")
     html = alice_client.get(pm.get_absolute_url()).content.decode()
