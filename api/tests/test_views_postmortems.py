@@ -228,9 +228,7 @@ def test_an_author_cannot_mark_their_own_postmortem_not_required_through_the_api
     assert Postmortem.objects.get(pk=postmortem.pk).status == Postmortem.Status.DRAFT
 
 
-def test_with_self_review_allowed_the_api_marks_it_and_the_history_records_it(
-    api, manager, team
-):
+def test_with_self_review_allowed_the_api_marks_it_and_the_history_records_it(api, manager, team):
     team.allow_self_review = True
     team.save()
     postmortem = PostmortemFactory(team=team)

@@ -22,7 +22,7 @@ def recent_incidents(team, limit=20):
 
 
 def rejected_deliveries(team):
-    return RejectedDelivery.objects.filter(team=team).select_related("source")[
+    return RejectedDelivery.objects.filter(team=team).select_related("source", "tracker")[
         : RejectedDelivery.KEEP
     ]
 

@@ -19,8 +19,8 @@ from integrations.models import (
     RejectedDelivery,
     SeverityRule,
 )
-from postmortems.models import Severity, TimelineEvent
-from postmortems.services import postmortem_sync_from_incident
+from postmortems.models import AuditEvent, Severity, TimelineEvent
+from postmortems.services import audit_record, postmortem_sync_from_incident
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +73,11 @@ def _set_secret(source, secret):
     )
 
 
+def _source_detail(source):
+    # What identifies the endpoint in the audit log; never its secret.
+    return {"kind": source.kind, "name": source.label}
+
+
 def alert_source_create(*, team, kind, by=None, name="", secret=""):
     """A new endpoint and its secret (returned once, never stored in clear). ``secret``:
     one the tool generated (PagerDuty makes its own signing secrets), else a new one."""
@@ -82,15 +87,31 @@ def alert_source_create(*, team, kind, by=None, name="", secret=""):
     source.full_clean()
     with transaction.atomic():
         source.save()
+        audit_record(
+            action=AuditEvent.Action.ALERT_SOURCE_ADDED,
+            actor=by,
+            team=team,
+            target=source,
+            detail=_source_detail(source),
+        )
     logger.info("team %s: %s alert source %s added by %s", team.slug, kind, source.pk, by)
     return source, secret
 
 
 def alert_source_rotate_secret(*, source, by=None, secret=""):
+    """A new secret for ``source``; the audit log says that it changed, never what to."""
+    given = bool(secret.strip())
     secret = secret.strip() or secrets.generate()
     _set_secret(source, secret)
     with transaction.atomic():
         source.save(update_fields=["secret_digest", "signing_key_encrypted"])
+        audit_record(
+            action=AuditEvent.Action.ALERT_SOURCE_SECRET_ROTATED,
+            actor=by,
+            team=source.team,
+            target=source,
+            detail={**_source_detail(source), "generated": not given},
+        )
     logger.info("alert source %s: secret replaced by %s", source.pk, by)
     return secret
 
@@ -98,19 +119,60 @@ def alert_source_rotate_secret(*, source, by=None, secret=""):
 def alert_source_delete(*, source, by=None):
     logger.info("alert source %s (%s) deleted by %s", source.pk, source.kind, by)
     with transaction.atomic():
+        audit_record(
+            action=AuditEvent.Action.ALERT_SOURCE_REMOVED,
+            actor=by,
+            team=source.team,
+            target=source,
+            detail=_source_detail(source),
+        )
         source.delete()
 
 
-def severity_rules_save(*, team, rules):
-    """Replace the team's table with ``rules`` ({their value: SEVn})."""
+def severity_rules_save(*, team, rules, by=None):
+    """Replace the team's table with ``rules`` ({their value: SEVn}); what changed goes to
+    the team's audit log."""
     built = []
     for value, severity in rules.items():
         rule = SeverityRule(team=team, value=value.strip().lower(), severity=severity)
         rule.full_clean(exclude=["team"], validate_unique=False)
         built.append(rule)
+    new = {rule.value: rule.severity for rule in built}
     with transaction.atomic():
+        old = dict(
+            SeverityRule.objects.select_for_update()
+            .filter(team=team)
+            .values_list("value", "severity")
+        )
         SeverityRule.objects.filter(team=team).delete()
         SeverityRule.objects.bulk_create(built)
+        changes = _table_changes(old, new)
+        if changes:
+            audit_record(
+                action=AuditEvent.Action.SEVERITY_TABLE_CHANGED,
+                actor=by,
+                team=team,
+                target=team,
+                detail=changes,
+            )
+
+
+def _table_changes(old, new):
+    changes = {}
+    added = {value: new[value] for value in sorted(new.keys() - old.keys())}
+    changed = {
+        value: f"{old[value]} → {new[value]}"
+        for value in sorted(new.keys() & old.keys())
+        if old[value] != new[value]
+    }
+    removed = sorted(old.keys() - new.keys())
+    if added:
+        changes["added"] = added
+    if changed:
+        changes["changed"] = changed
+    if removed:
+        changes["removed"] = removed
+    return changes
 
 
 def severity_for(team, vendor_value, rules=None):
@@ -123,13 +185,16 @@ def severity_for(team, vendor_value, rules=None):
 # --- Refusals ------------------------------------------------------------------------------
 
 
-def delivery_reject(*, team, source, status_code, reason, excerpt=""):
-    """Record a refused delivery; the team keeps the last ``RejectedDelivery.KEEP``."""
+def delivery_reject(*, team, source=None, tracker=None, status_code, reason, excerpt=""):
+    """Record a refused delivery (to an alert ``source`` or a ``tracker``'s webhook); the
+    team keeps the last ``RejectedDelivery.KEEP``."""
+    origin = source or tracker
     with transaction.atomic():
         RejectedDelivery.objects.create(
             team=team,
             source=source,
-            kind=source.kind if source else "",
+            tracker=tracker,
+            kind=origin.kind if origin else "",
             status_code=status_code,
             reason=no_nul(reason)[:500],
             excerpt=no_nul(excerpt)[:500],

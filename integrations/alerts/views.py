@@ -111,6 +111,6 @@ def severity_table_save(request, slug):
     form = SeverityTableForm(request.POST)
     if not form.is_valid():
         return _page(request, team, severity_form=form, status=400)
-    services.severity_rules_save(team=team, rules=form.cleaned_data["rules"])
+    services.severity_rules_save(team=team, rules=form.cleaned_data["rules"], by=request.user)
     messages.success(request, _("Severity table saved."))
     return redirect(reverse("integrations:team", args=[team.slug]))

@@ -143,13 +143,21 @@ class AlertLogEntry(models.Model):
 
 
 class RejectedDelivery(models.Model):
-    """A delivery that was refused, with the reason, for the team's integration page."""
+    """A delivery that was refused, with the reason, for the team's integration page: from
+    an alert source or from an issue tracker's webhook (one list, the last 100 a team)."""
 
     KEEP = 100
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="rejected_deliveries")
     source = models.ForeignKey(
         AlertSource, on_delete=models.SET_NULL, null=True, blank=True, related_name="rejections"
+    )
+    tracker = models.ForeignKey(
+        "integrations.TrackerConnection",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="rejections",
     )
     kind = models.CharField(max_length=20, blank=True, default="")
     status_code = models.PositiveSmallIntegerField()
@@ -165,3 +173,15 @@ class RejectedDelivery(models.Model):
 
     def __str__(self):
         return f"{self.status_code} {self.reason}"
+
+    @property
+    def origin(self):
+        """Who the delivery was for: the source or tracker, or its kind once removed."""
+        if self.source_id:
+            return self.source.label
+        if self.tracker_id:
+            return str(self.tracker)
+        from .trackers import TrackerConnection
+
+        names = dict(AlertSource.Kind.choices) | dict(TrackerConnection.Kind.choices)
+        return names.get(self.kind, self.kind)

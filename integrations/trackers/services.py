@@ -16,7 +16,9 @@ from django.utils.translation import gettext as _
 from actions.services import action_item_follow_tracker, action_item_update
 from integrations import secrets
 from integrations.models import TrackerConnection, TrackerLink, TrackerMessage
+from postmortems.models import AuditEvent
 from postmortems.permissions import can_edit_postmortem
+from postmortems.services import audit_record
 
 from . import http
 from .kinds import CLIENTS
@@ -64,6 +66,16 @@ def connection_create(*, team, kind, project, site_url="", account_email="", tok
     connection.full_clean()
     with transaction.atomic():
         connection.save()
+        audit_record(
+            action=AuditEvent.Action.TRACKER_CONNECTED,
+            actor=by,
+            team=team,
+            target=connection,
+            detail={
+                **_connection_detail(connection),
+                "token": "stored" if token else "environment",
+            },
+        )
     # The token is never logged; only that there is one.
     logger.info(
         "team %s: %s tracker %s connected by %s (token %s)",
@@ -79,7 +91,22 @@ def connection_create(*, team, kind, project, site_url="", account_email="", tok
 def connection_delete(*, connection, by=None):
     logger.info("tracker connection %s deleted by %s", connection.pk, by)
     with transaction.atomic():
+        audit_record(
+            action=AuditEvent.Action.TRACKER_REMOVED,
+            actor=by,
+            team=connection.team,
+            target=connection,
+            detail=_connection_detail(connection),
+        )
         connection.delete()
+
+
+def _connection_detail(connection):
+    # Which tracker, for the audit log; the token and the webhook secret never appear.
+    detail = {"kind": connection.kind, "project": connection.project}
+    if connection.site_url:
+        detail["site"] = connection.site_url
+    return detail
 
 
 # --- From an action item -------------------------------------------------------------------

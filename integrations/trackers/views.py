@@ -4,7 +4,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from actions.selectors import action_item_for_detail
 from integrations.alerts.incident import PayloadError
+from integrations.alerts.services import delivery_reject
 from integrations.alerts.views import _managed_team_or_404, _page
 from integrations.models import TrackerConnection
 
@@ -94,22 +95,42 @@ def item_issue_link(request, pk):
     return redirect(item)
 
 
+def _refuse(connection, status, reason, excerpt=""):
+    """Answer a refused webhook delivery and keep it in the team's "rejected deliveries"."""
+    delivery_reject(
+        team=connection.team,
+        tracker=connection,
+        status_code=status,
+        reason=reason,
+        excerpt=excerpt,
+    )
+    return JsonResponse({"error": reason}, status=status)
+
+
 @login_not_required
 @csrf_exempt
 @require_POST
 def tracker_webhook(request, public_id):
-    connection = TrackerConnection.objects.filter(public_id=public_id).first()
+    connection = (
+        TrackerConnection.objects.select_related("team").filter(public_id=public_id).first()
+    )
     if connection is None:
         return JsonResponse({"error": "unknown endpoint"}, status=404)
     webhook = WEBHOOKS[connection.kind]
-    if not webhook.authenticate(request, connection):
-        return JsonResponse({"error": "signature does not match"}, status=401)
     try:
-        change = webhook.parse(request, json.loads(request.body))
+        body = request.body
+    except RequestDataTooBig:
+        return _refuse(connection, 413, "the delivery is too large")
+    if not webhook.authenticate(request, connection):
+        return _refuse(connection, 401, "signature does not match")
+    # Only a signed delivery's bytes are kept (never a stranger's).
+    excerpt = body[:500].decode("utf-8", "replace")
+    try:
+        change = webhook.parse(request, json.loads(body))
     except PayloadError as exc:
-        return JsonResponse({"error": f"malformed payload: {exc}"}, status=400)
+        return _refuse(connection, 400, f"malformed payload: {exc}", excerpt)
     except (ValueError, RecursionError):
-        return JsonResponse({"error": "the body is not JSON"}, status=400)
+        return _refuse(connection, 400, "the body is not JSON", excerpt)
     if change is None:
         return JsonResponse({"status": "ignored"})
     change.description = change.description.replace("\x00", "")
@@ -118,7 +139,7 @@ def tracker_webhook(request, public_id):
     try:
         item = services.remote_change_apply(connection=connection, change=change)
     except ValidationError as exc:
-        return JsonResponse({"error": " ".join(exc.messages)}, status=400)
+        return _refuse(connection, 400, "rejected: " + " ".join(exc.messages), excerpt)
     if item is None:
         return JsonResponse({"status": "not followed"})
     return JsonResponse({"status": "applied", "item": item.pk, "item_status": item.status})

@@ -23,6 +23,16 @@ class AuditEvent(models.Model):
         EXPORT_CSV = "export_csv", _("CSV export")
         EXPORT_MARKDOWN = "export_markdown", _("Markdown export")
         LOCKOUT = "lockout", _("Sign-in locked out")
+        # Integration settings (the integrations app records them; secrets never appear).
+        ALERT_SOURCE_ADDED = "alert_source_added", _("Alert source added")
+        ALERT_SOURCE_SECRET_ROTATED = (
+            "alert_source_secret_rotated",
+            _("Alert source secret replaced"),
+        )
+        ALERT_SOURCE_REMOVED = "alert_source_removed", _("Alert source removed")
+        SEVERITY_TABLE_CHANGED = "severity_table_changed", _("Severity table changed")
+        TRACKER_CONNECTED = "tracker_connected", _("Issue tracker connected")
+        TRACKER_REMOVED = "tracker_removed", _("Issue tracker removed")
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

@@ -78,9 +78,7 @@ def test_an_author_manager_gets_no_not_required_button_and_a_post_is_refused(
     assert Postmortem.objects.get(pk=pm.pk).status == Postmortem.Status.DRAFT
 
 
-def test_a_manager_who_did_not_write_it_sees_the_not_required_button(
-    manager_client, alice, team
-):
+def test_a_manager_who_did_not_write_it_sees_the_not_required_button(manager_client, alice, team):
     pm = PostmortemFactory(team=team)
     pm.authors.add(alice)
     html = manager_client.get(pm.get_absolute_url()).content.decode()

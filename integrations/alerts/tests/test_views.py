@@ -52,3 +52,17 @@ def test_a_bad_severity_line_is_pointed_out(manager_client):
     answer = manager_client.post(URL + "severities/", {"rules": "P1 -> SEV1"})
     assert answer.status_code == 400
     assert "Line 1" in answer.content.decode()
+
+
+def test_integration_changes_appear_in_the_teams_audit_log(manager_client, manager):
+    manager_client.post(URL + "alert-sources/", {"kind": "opsgenie", "name": "Ops"})
+    manager_client.post(URL + "severities/", {"rules": "P1 = SEV1"})
+    source = AlertSource.objects.get()
+    rotated = manager_client.post(f"{URL}alert-sources/{source.pk}/secret/", {"secret": ""})
+    new_secret = rotated.context["new_secret"][1]
+
+    page = manager_client.get("/teams/payments/audit/").content.decode()
+    for label in ("Alert source added", "Severity table changed", "Alert source secret replaced"):
+        assert label in page
+    assert new_secret not in page
+    assert new_secret not in manager_client.get("/teams/payments/audit.csv").content.decode()
