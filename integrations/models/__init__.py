@@ -1,5 +1,5 @@
 from .alerts import AlertIncident, AlertLogEntry, AlertSource, RejectedDelivery, SeverityRule
-from .slack_import import SlackImport
+from .slack_import import SlackImport, SlackImportedMessage
 from .trackers import TrackerConnection, TrackerLink, TrackerMessage
 
 __all__ = [
@@ -9,6 +9,7 @@ __all__ = [
     "RejectedDelivery",
     "SeverityRule",
     "SlackImport",
+    "SlackImportedMessage",
     "TrackerConnection",
     "TrackerLink",
     "TrackerMessage",

@@ -7,7 +7,7 @@ from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from postmortems.models import Postmortem
+from postmortems.models import Postmortem, TimelineEvent
 
 
 class PrivateUploadStorage(FileSystemStorage):
@@ -53,3 +53,29 @@ class SlackImport(models.Model):
     @property
     def is_paste(self):
         return not self.archive
+
+
+class SlackImportedMessage(models.Model):
+    """A Slack message already on a postmortem's timeline: importing it again skips it.
+
+    ``ts`` is Slack's id of the message in its channel; for pasted lines (which have none)
+    a digest of their time, author and text. Deleting the event it became forgets it, so a
+    message removed from the timeline by mistake can be imported again."""
+
+    postmortem = models.ForeignKey(Postmortem, on_delete=models.CASCADE, related_name="+")
+    channel = models.CharField(max_length=255)
+    ts = models.CharField(max_length=64)
+    event = models.ForeignKey(TimelineEvent, on_delete=models.CASCADE, related_name="+")
+    imported_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["postmortem", "channel", "ts"], name="slackimportedmessage_unique_message"
+            )
+        ]
+        verbose_name = _("imported Slack message")
+        verbose_name_plural = _("imported Slack messages")
+
+    def __str__(self):
+        return f"#{self.channel} {self.ts} → event {self.event_id}"

@@ -88,15 +88,18 @@ def slack_import_pick(request, pk, import_id):
                 created = services.slack_import_commit(
                     slack_import=upload, by=request.user, picks=picks, **window
                 )
-                messages.success(
-                    request,
-                    ngettext(
-                        "%(count)d timeline event imported from Slack.",
-                        "%(count)d timeline events imported from Slack.",
-                        len(created),
-                    )
-                    % {"count": len(created)},
-                )
+                said = ngettext(
+                    "%(count)d timeline event imported from Slack.",
+                    "%(count)d timeline events imported from Slack.",
+                    len(created),
+                ) % {"count": len(created)}
+                if created.skipped:
+                    said += " " + ngettext(
+                        "%(count)d message was skipped: it was already imported.",
+                        "%(count)d messages were skipped: they were already imported.",
+                        created.skipped,
+                    ) % {"count": created.skipped}
+                messages.success(request, said)
                 return redirect(postmortem.get_absolute_url() + "#timeline")
             preview = services.slack_preview(upload, **window)
         except ValidationError as exc:

@@ -131,3 +131,41 @@ def test_another_persons_upload_is_not_found(alice_client, manager, login, clien
     )
     url = f"/postmortems/{postmortem.pk}/slack-import/{upload_row.pk}/"
     assert alice_client.get(url).status_code == 404
+
+
+def test_importing_the_same_messages_again_skips_them_and_says_how_many(
+    alice_client, postmortem, export_bytes
+):
+    pick_url = upload(alice_client, postmortem, export_bytes)
+    rows = alice_client.get(pick_url, WINDOW).context["preview"].rows
+    parent, reply, other = rows[0].message, rows[1].message, rows[3].message
+    alice_client.post(pick_url, {**WINDOW, "pick": [parent.ts, reply.ts]})
+
+    pick_url = upload(alice_client, postmortem, export_bytes)
+    page = alice_client.get(pick_url, WINDOW)
+    assert [row.imported for row in page.context["preview"].rows[:4]] == [True, True, False, False]
+    assert "already imported" in page.content.decode()
+    answer = alice_client.post(
+        pick_url, {**WINDOW, "pick": [parent.ts, reply.ts, other.ts]}, follow=True
+    )
+    assert (
+        "1 timeline event imported from Slack. 2 messages were skipped: they were already "
+        "imported." in answer.content.decode()
+    )
+    assert postmortem.timeline_events.count() == 2
+
+
+def test_ticking_only_imported_messages_shows_why_nothing_was_imported(
+    alice_client, postmortem, export_bytes
+):
+    pick_url = upload(alice_client, postmortem, export_bytes)
+    ts = alice_client.get(pick_url, WINDOW).context["preview"].rows[0].message.ts
+    alice_client.post(pick_url, {**WINDOW, "pick": [ts]})
+
+    pick_url = upload(alice_client, postmortem, export_bytes)
+    answer = alice_client.post(pick_url, {**WINDOW, "pick": [ts]})
+    assert answer.status_code == 400
+    assert "Nothing imported: the ticked message is already on the timeline." in (
+        answer.content.decode()
+    )
+    assert postmortem.timeline_events.count() == 1
