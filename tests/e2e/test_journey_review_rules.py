@@ -36,6 +36,8 @@ def test_an_author_cannot_review_or_publish_their_own_postmortem(page, site, tea
         "You are an author, so a reviewer who did not write it publishes it."
     )
     expect(page.get_by_role("button", name="Publish", exact=True)).to_have_count(0)
+    # Nor can they close it as "not required": that decides the review just the same.
+    expect(page.get_by_role("button", name="Mark not required")).to_have_count(0)
     assert Postmortem.objects.get(pk=own.pk).status == Postmortem.Status.IN_REVIEW
 
 
