@@ -13,7 +13,7 @@ from pathlib import Path
 DEFAULT_OUTPUT = Path("var/bench.json")
 
 # Keys that describe the run rather than measure something.
-_NOT_FIGURES = {"requests", "status", "postmortems", "actions", "pass"}
+_NOT_FIGURES = {"requests", "status", "postmortems", "actions", "pass", "clients", "workers"}
 _COLD_COPIES = {"queries", "sql_ms", "template_ms", "p50_ms", "p95_ms", "ratio_p50", "ratio_p95"}
 # Figures where a larger value is better (everything else: smaller is better).
 _HIGHER_IS_BETTER = ("ratio_copy", "req_per_s", "precision", "recall", "f1", "csv_copy.ratio")

@@ -158,7 +158,14 @@ def figures(user, pages, *, clients, requests, database_url, say=print):
     session = _session_for(user)
     count = workers()
     log_path = VAR_DIR / "gunicorn.log"
-    results = {"clients": clients, "workers": count, "pages": []}
+    results = {
+        "clients": clients,
+        "workers": count,
+        # 0 (the default): a new database connection per request, a large part of a short
+        # page's time under load; DATABASE_CONN_MAX_AGE=60 make bench … shows the difference.
+        "conn_max_age": int(env.get("DATABASE_CONN_MAX_AGE") or 0),
+        "pages": [],
+    }
     with open(log_path, "w") as log:
         say(f"starting gunicorn ({count} workers, bench URLs) for {clients} concurrent clients")
         with Gunicorn(env, workers=count, app="tests.bench.wsgi", log=log) as server:
@@ -186,7 +193,8 @@ def render(figures):
         return [f"under load: {figures.get('error')}"]
     lines = [
         f"under load: {figures['clients']} concurrent clients, gunicorn with "
-        f"{figures['workers']} workers (production settings)",
+        f"{figures['workers']} workers (production settings, "
+        f"DATABASE_CONN_MAX_AGE={figures.get('conn_max_age', 0)})",
         f"{'page':<19}{'requests':>9}{'errors':>7}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}"
         f"{'×bare p95':>11}",
     ]
