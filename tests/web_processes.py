@@ -79,6 +79,8 @@ class Gunicorn:
             self.process.wait(timeout=10)
 
     def __enter__(self):
+        if self.process is not None:  # started already
+            return self
         try:
             return self.start()
         except BaseException:
