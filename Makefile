@@ -14,7 +14,7 @@ export CELERY_BROKER_URL ?= redis://127.0.0.1:6379/0
 export CACHE_URL ?= redis://127.0.0.1:6379/1
 endif
 
-.PHONY: run test fuzz lint bench worker screenshots messages clean-venv system-packages
+.PHONY: run test fuzz lint bench bench-compare worker screenshots messages clean-venv system-packages
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -81,9 +81,15 @@ lint: $(DEV)
 	DEBUG=true $(BIN)/lint-imports
 	DEBUG=true $(BIN)/mypy
 
-## make bench: figures at scale on PostgreSQL (see README); prints a table, writes var/bench.json.
+## make bench: figures at scale on PostgreSQL (see README); prints a table, writes var/bench.json
+## (the run before is kept as var/bench.previous.json). BENCH_ARGS="--concurrent 4" adds the
+## page set under 4 concurrent clients against gunicorn; --compare prints the change.
 bench: $(DEV)
 	$(BIN)/python -m tests.bench $(BENCH_ARGS)
+
+## make bench-compare: the change of every figure between the last two `make bench` runs.
+bench-compare:
+	$(BIN)/python -m tests.bench.compare
 
 ## make screenshots: writes docs/screenshots/*.png from a live server in Chromium.
 screenshots: export WITH_BROWSER := 1

@@ -13,6 +13,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from . import compare
 from .data import DEFAULT_DATABASE_URL
 from .report import evaluate_targets, render_text
 
@@ -36,6 +37,21 @@ def parse_args(argv):
         help="only these pages (names as printed, comma-separated, e.g. dashboard,metrics); "
         "the bare view is always measured, the jobs (roll-up, sweep, export memory, "
         "blame detector) are skipped",
+    )
+    parser.add_argument(
+        "--concurrent",
+        type=int,
+        metavar="N",
+        default=0,
+        help="also run the page set with N concurrent clients against gunicorn (production "
+        "settings, WEB_CONCURRENCY workers, at least 2): throughput and p95 under load; each "
+        "client sends --requests requests per page",
+    )
+    parser.add_argument(
+        "--compare",
+        action="store_true",
+        help="print the change of every figure against the previous saved run "
+        "(the output's .previous.json; `make bench-compare` prints it without a run)",
     )
     parser.add_argument(
         "--blame",
@@ -120,7 +136,7 @@ def pages_for(postmortem):
     ]
 
 
-def run_size(postmortems, actions, requests, pages=None):
+def run_size(postmortems, actions, requests, pages=None, concurrent=0):
     from . import data, jobs
     from .pages import PageBench
 
@@ -145,6 +161,10 @@ def run_size(postmortems, actions, requests, pages=None):
         figures["pages"] = _measure_pages(bench, postmortem, pages)
         if "metrics" in pages:
             figures["metrics_range"] = _guarded(bench.metrics_widest_range)
+        if "CSV export" in pages:
+            figures["csv_copy"] = _csv_copy(bench)
+        if concurrent:
+            figures["concurrent"] = _concurrent(user, postmortem, concurrent, requests, pages)
         return figures
 
     say("theme roll-up")
@@ -158,6 +178,10 @@ def run_size(postmortems, actions, requests, pages=None):
 
     say("CSV export memory")
     figures["export_memory"] = _guarded(bench.export_memory, "/actions/export.csv")
+    figures["csv_copy"] = _csv_copy(bench)
+
+    if concurrent:
+        figures["concurrent"] = _concurrent(user, postmortem, concurrent, requests)
 
     say("reminder sweep scenario: every item open, spread over 200 teams")
     open_items, sweep_teams = data.spread_for_sweep()
@@ -165,6 +189,34 @@ def run_size(postmortems, actions, requests, pages=None):
     say(f"sweep over {open_items} open items in {sweep_teams} teams")
     figures["sweep"] = _guarded(jobs.sweep_figures)
     return figures
+
+
+def _csv_copy(bench):
+    """The CSV export's throughput against PostgreSQL's ``COPY`` of the same rows, taken by
+    ``tests/bench/csv_copy.py`` (``figures(bench, path)`` returning at least ``ratio``:
+    export rows/s over COPY rows/s) when that module is there."""
+    try:
+        from . import csv_copy
+    except ImportError:
+        return None
+    say("CSV export against COPY of the same rows")
+    return _guarded(csv_copy.figures, bench, "/actions/export.csv")
+
+
+def _concurrent(user, postmortem, clients, requests, only=None):
+    from . import concurrent
+
+    pages = [p for p in pages_for(postmortem) if not only or p[0] in only]
+    say(f"under load: {clients} concurrent clients against gunicorn")
+    return _guarded(
+        concurrent.figures,
+        user,
+        pages,
+        clients=clients,
+        requests=requests,
+        database_url=os.environ["DATABASE_URL"],
+        say=say,
+    )
 
 
 def _measure_pages(bench, postmortem, only=None):
@@ -177,9 +229,14 @@ def _measure_pages(bench, postmortem, only=None):
         results.append(result if "name" in result else {"name": name, **result})
     bare = next(p for p in results if p["name"] == "bare view")
     for page in results:
-        if "p50_ms" in page and "p50_ms" in bare:
-            page["ratio_p50"] = page["p50_ms"] / bare["p50_ms"]
-            page["ratio_p95"] = page["p95_ms"] / bare["p95_ms"]
+        # Cold to the bare view cold, warm to the bare view warm.
+        for phase in ("cold", "warm"):
+            if phase in page and phase in bare:
+                page[phase]["ratio_p50"] = page[phase]["p50_ms"] / bare[phase]["p50_ms"]
+                page[phase]["ratio_p95"] = page[phase]["p95_ms"] / bare[phase]["p95_ms"]
+        if "cold" in page:
+            page["ratio_p50"] = page["cold"].get("ratio_p50")
+            page["ratio_p95"] = page["cold"].get("ratio_p95")
         if "sql" in page:
             page["repeated_sql"] = repeated_sql(page.pop("sql"))
     return results
@@ -226,8 +283,15 @@ def main(argv=None):
 
             say("Slack export import: 100k messages")
             results["slack_import"] = _guarded(slack_import.figures)
+    if not args.blame:
+        from .instrument import clear_app_caches
+
+        # What "cold" empties before each timed request.
+        results["cold_clears"] = clear_app_caches()
     for postmortems, actions in () if args.blame else args.sizes:
-        results["sizes"].append(run_size(postmortems, actions, args.requests, args.pages))
+        results["sizes"].append(
+            run_size(postmortems, actions, args.requests, args.pages, args.concurrent)
+        )
     results["targets"] = evaluate_targets(results)
     results["seconds"] = time.perf_counter() - began
     text = render_text(results)
@@ -235,8 +299,17 @@ def main(argv=None):
     print(text)
     output = Path(args.output)
     output.parent.mkdir(parents=True, exist_ok=True)
+    previous = compare.previous_path(output)
+    if output.exists():
+        output.replace(previous)
     output.write_text(json.dumps(results, indent=2, default=str, ensure_ascii=False) + "\n")
-    print(f"\nwrote {output} ({results['seconds']:.0f} s)")
+    print(
+        f"\nwrote {output} ({results['seconds']:.0f} s)"
+        + (f"; the run before is {previous}" if previous.exists() else "")
+    )
+    if args.compare:
+        print()
+        print(compare.render_changes(compare.load(previous), results))
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""Page figures through Django's test client: SQL queries, p50/p95, ratio to the bare view."""
+"""Page figures through Django's test client, cold and warm: SQL queries and time, template
+time, p50/p95 (the ratios to the bare view are taken in ``__main__``)."""
 
 # The apps' code is imported inside the functions: ``__main__`` chooses the database and
 # calls django.setup() before any of them runs (a module-level import would be too early).
@@ -9,12 +10,10 @@ import statistics
 import time
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import connection, reset_queries
 from django.test import Client, override_settings
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from .instrument import clear_app_caches, install_template_timer, metering
 from .memory import PeakRss
 
 LINT_BYTES = 10 * 1024
@@ -49,6 +48,7 @@ class PageBench:
         self.username = user.get_username()
         self.requests = requests
         self.warmup = warmup
+        install_template_timer()
 
     def _send(self, method, path, data=None):
         if method == "post":
@@ -56,6 +56,10 @@ class PageBench:
         return self.client.get(path)
 
     def measure(self, name, path, *, method="get", data=None, requests=None):
+        """``requests`` timed requests *cold* (every cache emptied before each, see
+        ``instrument.clear_app_caches``), then as many *warm* (caches as the previous
+        request left them). Queries, SQL and template time are per request: the most
+        queries seen, the median times."""
         requests = requests or self.requests
         with override_settings(ROOT_URLCONF="tests.bench.urls"):
             response = self._send(method, path, data)
@@ -65,30 +69,49 @@ class PageBench:
                 return {"name": name, "path": path, "status": status, "error": f"HTTP {status}"}
             for _ in range(self.warmup - 1):
                 _body(self._send(method, path, data))
-            # The debug query log is a bounded deque: full after seeding, it would hide them.
-            reset_queries()
-            with CaptureQueriesContext(connection) as capture:
-                _body(self._send(method, path, data))
-            # Read now: captured_queries slices the live log, which the next request resets.
-            queries = [q["sql"] for q in capture.captured_queries]
-            sql_ms = sum(float(q["time"]) for q in capture.captured_queries) * 1000
-            times = []
-            gc.collect()
-            for _ in range(requests):
-                began = time.perf_counter()
-                _body(self._send(method, path, data))
-                times.append((time.perf_counter() - began) * 1000)
+            cold = self._timed(method, path, data, requests, cold=True)
+            warm = self._timed(method, path, data, requests, cold=False)
+        statements = cold.pop("statements")
+        warm.pop("statements")
         return {
             "name": name,
             "path": path,
             "status": status,
             "bytes": len(body),
-            "queries": len(queries),
-            "sql_ms": sql_ms,
-            "sql": queries,
             "requests": requests,
+            # The headline figures are the cold ones.
+            "queries": cold["queries"],
+            "sql_ms": cold["sql_ms"],
+            "template_ms": cold["template_ms"],
+            "p50_ms": cold["p50_ms"],
+            "p95_ms": cold["p95_ms"],
+            "sql": statements,
+            "cold": cold,
+            "warm": warm,
+        }
+
+    def _timed(self, method, path, data, requests, *, cold):
+        times, meters, statements = [], [], []
+        if not cold:
+            _body(self._send(method, path, data))  # whatever the last cold one left, filled
+        gc.collect()
+        for index in range(requests):
+            if cold:
+                clear_app_caches()
+            with metering(keep_statements=index == 0) as meter:
+                began = time.perf_counter()
+                _body(self._send(method, path, data))
+                times.append((time.perf_counter() - began) * 1000)
+            meters.append(meter)
+            if index == 0:
+                statements = meter.statements
+        return {
             "p50_ms": statistics.median(times),
             "p95_ms": _percentile(times, 0.95),
+            "queries": max(m.queries for m in meters),
+            "sql_ms": statistics.median(m.sql_ms for m in meters),
+            "template_ms": statistics.median(m.template_ms for m in meters),
+            "statements": statements,
         }
 
     def metrics_widest_range(self, runs=3):
@@ -101,7 +124,7 @@ class PageBench:
         for path in ("/metrics/", "/metrics/export.csv"):
             times = []
             for _ in range(runs):
-                cache.clear()
+                clear_app_caches()
                 began = time.perf_counter()
                 response = self.client.get(path, query)
                 body = _body(response)

@@ -1,0 +1,93 @@
+"""The bench's bookkeeping (``tests/bench``): what a cold request empties, how template
+time is counted, and how two saved runs are compared."""
+
+from types import SimpleNamespace
+
+import pytest
+from django.core.cache import cache
+from django.template import engines
+
+from postmortems.blame import morph_en
+from tests.bench import compare, instrument
+from tests.bench.instrument import clear_app_caches, install_template_timer, metering
+
+
+def _run(started_at, p95, sweep_seconds, req_per_s):
+    return {
+        "started_at": started_at,
+        "sizes": [
+            {
+                "postmortems": 10,
+                "actions": 100,
+                "pages": [
+                    {"name": "dashboard", "p95_ms": p95, "cold": {"p95_ms": p95}},
+                ],
+                "sweep": {"seconds": sweep_seconds},
+                "concurrent": {"pages": [{"name": "dashboard", "req_per_s": req_per_s}]},
+            }
+        ],
+    }
+
+
+def test_compare_names_each_changed_figure_and_marks_what_got_worse():
+    header, *rows = compare.render_changes(
+        _run("a", 10.0, 2.0, 50.0), _run("b", 20.0, 2.0, 25.0)
+    ).splitlines()
+    text = "\n".join(rows)
+
+    assert "10/100 · dashboard · cold.p95_ms" in text
+    assert "+100%" in text
+    assert "10/100 · concurrent.pages · dashboard · req_per_s" in text
+    assert "-50%" in text
+    assert text.count("▲") == 2  # slower page and fewer requests per second
+    assert "sweep.seconds" not in text  # unchanged
+    assert "1 figures unchanged" in text
+    assert "(a → b)" in header
+
+
+def test_compare_says_better_without_a_mark():
+    _header, *rows = compare.render_changes(
+        _run("a", 20.0, 2.0, 25.0), _run("b", 10.0, 2.0, 50.0)
+    ).splitlines()
+    text = "\n".join(rows)
+
+    assert "-50%" in text
+    assert "▲" not in text
+
+
+def test_compare_without_a_previous_run_says_so():
+    assert "No previous run" in compare.render_changes(None, _run("a", 1.0, 1.0, 1.0))
+
+
+def test_the_previous_run_is_kept_beside_the_output(tmp_path):
+    assert compare.previous_path(tmp_path / "bench.json") == tmp_path / "bench.previous.json"
+
+
+def test_a_cold_request_finds_the_cache_and_the_memo_caches_empty(db):
+    cache.set("bench-test", 1)
+    morph_en.verb_lemma.cache_clear()
+    morph_en.verb_lemma("overlooked")
+
+    cleared = clear_app_caches()
+
+    assert cache.get("bench-test") is None
+    assert morph_en.verb_lemma.cache_info().currsize == 0
+    assert "postmortems.blame.morph_en.verb_lemma" in cleared
+    # Argument-less ones build a constant once per process (here the library): left alone.
+    assert morph_en._lemminflect.cache_info().currsize == 1
+
+
+def test_template_time_counts_the_outermost_render_once(monkeypatch):
+    install_template_timer()
+    clock = iter(range(1000))  # seconds: each reading one later than the one before
+    monkeypatch.setattr(instrument, "time", SimpleNamespace(perf_counter=lambda: next(clock)))
+    engine = engines["django"]
+    template = engine.from_string("{% for i in items %}{% include inner %}{% endfor %}")
+    inner = engine.engine.from_string("{{ i }}")
+
+    with metering() as meter:
+        html = template.render({"items": [1, 2, 3], "inner": inner})
+
+    assert html == "123"
+    # Nested renders read no clock: one start and one end, a second apart.
+    assert meter.template_ms == pytest.approx(1000)
