@@ -8,6 +8,9 @@ from .finding import Hit
 from .morph_ko import NOUN_TAGS, eojeol_span, noun_phrase_before
 from .rules import BLAME_VERB, CARELESSNESS, HUMAN_ERROR, PERSON_AS_CAUSE
 
+# Nouns that name a cause or a fault ("X의 잘못", "X 때문에", "X 탓", "책임은 X에 있다").
+CAUSE_NOUNS = frozenset(("잘못", "탓", "때문", "책임"))
+
 
 def word_span(analysis, first, last):
     return eojeol_span(analysis.text, analysis.morphs[first].start, analysis.morphs[last].end)
@@ -44,7 +47,7 @@ def noun_hits(analysis):
             if owner is not None and owner.kind in (PERSON, NAME) and not denied_after(analysis, i):
                 rule = PERSON_AS_CAUSE if owner.kind == NAME else BLAME_VERB
                 hits.append(Hit(*word_span(analysis, i, i), rule, owner))
-        elif form in ("잘못", "탓", "때문", "책임") and m.tag in ("NNG", "NNB"):
+        elif form in CAUSE_NOUNS and m.tag in ("NNG", "NNB"):
             hit = _cause_noun(analysis, i)
             if hit is not None:
                 hits.append(hit)

@@ -27,7 +27,8 @@ def prose_sample(language, size=SAMPLE_BYTES):
     for i, sentence in enumerate(neutral):
         parts.append(sentence)
         if i % 9 == 8:
-            parts.append(blaming[(i // 9) % len(blaming)])
+            # A space first: glued to the sentence before, "….담당자가 …" would read as one.
+            parts.append(" " + blaming[(i // 9) % len(blaming)])
         parts.append("\n\n" if i % 6 == 5 else " ")
     text = ""
     for part in parts * 4:
@@ -38,9 +39,12 @@ def prose_sample(language, size=SAMPLE_BYTES):
 
 
 def _clear_caches():
-    from postmortems.blame import morph_ko, rules_en, rules_ko
+    """Forget every sentence seen: the per-sentence rule results, Kiwi's analyses and the
+    English lemma look-ups (the compiled word lists stay: they are built once a process)."""
+    from postmortems.blame import morph_en, morph_ko, rules_en, rules_ko
 
     morph_ko.morphemes.cache_clear()
+    morph_en.verb_lemma.cache_clear()
     rules_en.find.cache_clear()
     rules_ko.find.cache_clear()
 
