@@ -196,7 +196,7 @@ def _copula(analysis, pred, feats, question):
     if any(m.form in ("원인", "책임", "탓") for m in before) and not denied_after(
         analysis, pred.first
     ):
-        return Hit(*span, PERSON_AS_CAUSE if kind == NAME else BLAME_VERB, actor)
+        return Hit(*span, PERSON_AS_CAUSE, actor)  # "근본 원인은 … 엔지니어였다"
     return None
 
 

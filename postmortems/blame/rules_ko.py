@@ -9,7 +9,7 @@ is written and is not a person, role, team or company is a system.
 """
 
 from . import triggers_ko
-from .actors_en import NAME, SYSTEM, UNKNOWN, Actor
+from .actors_en import NAME, PERSON, SYSTEM, UNKNOWN, Actor
 from .actors_ko import Analysis
 from .cues_ko import (
     _CARELESS,
@@ -100,6 +100,8 @@ def _caused_by_person(analysis):
         actor, phrase = analysis.actor(pred.first)
         if phrase is None or (analysis.clauses[pred.first] != pred.clause and actor.kind != NAME):
             continue
-        if actor.kind == NAME:
+        # A named person, or a role, team or company whose action led to the incident
+        # ("CDN 업체가 잘못된 규칙을 배포해 장애가 났다").
+        if actor.kind == NAME or (actor.kind == PERSON and causal):
             hits.append(Hit(actor.start, actor.end, PERSON_AS_CAUSE, Actor(UNKNOWN)))
     return hits

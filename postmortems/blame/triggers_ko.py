@@ -162,13 +162,11 @@ _WORD = re.compile(r"[0-9A-Za-z@_.\-가-힣]+")
 _LATIN_WORD = re.compile(r"[A-Za-z@][A-Za-z0-9_.\-]*")
 
 
-def _person_word(word, people, named=False):
+def _person_word(word, people):
     if word.lower() in people:
         return True
     if _LATIN_WORD.fullmatch(word):
-        return classify_latin(word, people) in ((NAME,) if named else (PERSON, NAME))
-    if named:
-        return False
+        return classify_latin(word, people) in (PERSON, NAME)
     if word in W.PERSON or word in W.PRONOUNS:
         return True
     if word in W.NOT_PERSON or word in W.SYSTEM:
@@ -176,21 +174,20 @@ def _person_word(word, people, named=False):
     return len(word) >= 2 and word.endswith(W.ROLE_SUFFIXES)
 
 
-def someone_written(text, people, named=False):
-    """Could a word of ``text`` be a person, role, team or company (or, ``named``, only a
-    name: in ``people``, with an honorific or an @) as the analyser would read it: the
-    word without its particle?"""
+def someone_written(text, people):
+    """Could a word of ``text`` be a person, role, team or company (or a name in
+    ``people``) as the analyser would read it: the word without its particle?"""
     if "님" in text or "씨" in text or "@" in text:
         return True
     for m in _WORD.finditer(text):
         word = m.group()
-        if _person_word(word, people, named):
+        if _person_word(word, people):
             return True
         for cut in range(len(word) - 1, 0, -1):
             if (
                 word[cut] in _PARTICLE_FIRST
                 and _PARTICLE.match(word, cut)
-                and _person_word(word[:cut], people, named)
+                and _person_word(word[:cut], people)
             ):
                 return True
     return False
@@ -210,5 +207,5 @@ def could_fire(text, people):
         return True
     if _with_someone().search(text) and someone_written(text, people):
         return True
-    # A named person acting before an incident: "현우 씨가 … 재시작하는 바람에 장애가 났다".
-    return bool(_OUTCOME.search(text)) and someone_written(text, people, named=True)
+    # Someone acting before an incident: "현우 씨가 … 재시작하는 바람에 장애가 났다".
+    return bool(_OUTCOME.search(text)) and someone_written(text, people)
