@@ -125,6 +125,7 @@ def bad_inputs():
         "100 kB of '.'": "." * size,
         "100 kB of '`'": "`" * size,
         "100 kB of quotes": "'\"‘“" * (size // 10),
+        "opening quotes, one close": "“" * (size // 3) + "”",
         "mixed scripts": ("Bob 실수로 ошибка 人为错误 خطأ " * 2000)[: size // 2],
         "emoji": "🔥💥 the deploy 🙈 broke prod 🚒 " * 1500,
         "RTL marks": ("\u200fthe engineer forgot\u200e 담당자가 누락했다 \u202e" * 2000),
