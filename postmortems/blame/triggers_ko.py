@@ -107,6 +107,27 @@ def _mood():
     return re.compile(r"([가-힣])(?:" + _words(endings) + ")")
 
 
+# A noun with its subject or topic particle: "체크섬이", "단계가", "런북은".
+_SUBJECT_END = frozenset("이가은는도")
+
+
+def _existence(text, at):
+    """Is the past tense at ``at`` that of 있다/없다 as a verb of its own ("단계가
+    있었다면"), not the auxiliary of another verb ("적혀 있었다면")?"""
+    if at < 1 or text[at - 1] not in "있없" or text[at] != "었":
+        return False
+    start = at - 1
+    if start > 0 and not text[start - 1].isspace():
+        return False
+    before = text[:start].rstrip()
+    return bool(before) and before[-1] in _SUBJECT_END
+
+
+def _passive(text, at):
+    """Is the past tense at ``at`` that of a passive (되다, 지다): "표시되었다면", "됐다면"?"""
+    return text[at] in "됐졌" or (text[at] == "었" and at > 0 and text[at - 1] == "되")
+
+
 def _past(char):
     parts = _syllable(char)
     return parts is not None and parts[2] == _PAST_FINAL
@@ -126,10 +147,11 @@ def _omission():
         [stem_pattern(lemma) for lemma in W.DUTY if lemma != "하다"]
         + [re.escape(noun) for noun in W.DUTY_NOUNS]
     )
+    # A passive ("갱신되지 않았다") is no one's omission.
     return re.compile(
         "(?:"
         + duty
-        + r")[^.!?;,]{0,10}?"
+        + r")(?!\s?(?:되|됐|돼|된))[^.!?;,]{0,10}?"
         + _NEGATION
         + r"|(?<![가-힣])(?:안|못)\s?(?:"
         + duty
@@ -198,12 +220,21 @@ def could_fire(text, people):
     is left alone without analysing it."""
     if _always().search(text):
         return True
+    passive_condition = False
     if any(regex.search(text) for regex in _PHRASES):
         return True
     for m in _mood().finditer(text):
-        if _past(m.group(1)) or m.group(0).endswith("더라면"):
-            return True
+        if not (_past(m.group(1)) or m.group(0).endswith("더라면")):
+            continue
+        if _existence(text, m.start()):
+            continue  # "체크섬이 있었다면": 있다 and 없다 are no one's choice
+        if _passive(text, m.start()) and not m.group(0).endswith(("어야", "아야", "여야")):
+            passive_condition = True  # "표시되었다면": only with a person written
+            continue
+        return True
     if _omission().search(text) or _outcome_caused().search(text):
+        return True
+    if passive_condition and someone_written(text, people):
         return True
     if _with_someone().search(text) and someone_written(text, people):
         return True

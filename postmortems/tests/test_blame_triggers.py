@@ -103,3 +103,18 @@ def test_a_rule_that_needs_a_person_is_skipped_without_one():
     assert not triggers_ko.could_fire("무엇이 잘못된 리전을 고르기 쉽게 만들었나요?", PEOPLE)
     assert triggers_ko.could_fire("작업자가 잘못된 리전을 골랐다.", PEOPLE)
     assert triggers_ko.could_fire("현우 씨가 재시작하는 바람에 장애가 났다.", PEOPLE)
+
+
+@pytest.mark.parametrize(
+    ("text", "could"),
+    [
+        ("백업 작업에 체크섬이 있었다면 이를 잡았을 것이다.", False),
+        ("런북에 클러스터가 적혀 있었다면 스크립트는 스테이징으로 갔을 것이다.", True),
+        ("콘솔에 리전이 표시되었다면 명령은 스테이징으로 갔을 것이다.", False),
+        ("담당자에게 경보가 전달되었다면 바로 대응했을 것이다.", True),
+        ("런북은 2021년 이후 갱신되지 않았다.", False),
+        ("담당자가 런북을 갱신하지 않았다.", True),
+    ],
+)
+def test_existence_and_passives_need_more_than_a_past_tense(text, could):
+    assert triggers_ko.could_fire(text, PEOPLE) is could
