@@ -83,8 +83,8 @@ def postmortem_findings(
 ) -> list[Any]:
     """Every finding in the postmortem, in reading order, each with its acknowledgement.
 
-    Hints a user dismissed as "Not blame" (same rule, same sentence, this postmortem) are
-    left out unless ``include_dismissed``.
+    Hints a user dismissed as "Not blame" (same rule, same sentence, same place in this
+    postmortem) are left out unless ``include_dismissed``.
     """
     if people is None:
         people = selectors.lint_people()
@@ -97,7 +97,9 @@ def postmortem_findings(
     for location, label, text in _sources(postmortem):
         for finding in find_blame(text or "", people=people):
             sentence = sentence_at(text, finding.start)
-            if dismissed and (finding.rule, sentence_key(sentence)) in dismissed:
+            if dismissed and selectors.dismissal_covers(
+                dismissed, location, finding.rule, sentence_key(sentence)
+            ):
                 continue
             key = acknowledgement_key(location, finding.rule, finding.phrase)
             located.append(

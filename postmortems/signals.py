@@ -1,3 +1,6 @@
+import threading
+import weakref
+
 from axes.signals import user_locked_out
 from django.conf import settings
 from django.db import transaction
@@ -20,28 +23,61 @@ def create_profile(sender, instance, created, raw=False, **kwargs):
 @receiver(post_save, sender=ContributingFactor)
 @receiver(post_delete, sender=TimelineEvent)
 @receiver(post_delete, sender=ContributingFactor)
-def record_blame_hints(sender, instance, raw=False, **kwargs):
+def record_blame_hints(sender, instance, raw=False, using=None, **kwargs):
     """After a save, note which hints the text shows and which are gone (fixed): the
     "dismissed vs fixed" figures of /metrics/. Once per postmortem per transaction."""
     if raw:
         return
     postmortem_id = instance.pk if sender is Postmortem else instance.postmortem_id
-    connection = transaction.get_connection()
-    if any(
-        getattr(entry[1], "blame_postmortem_id", None) == postmortem_id and not entry[1].done
-        for entry in connection.run_on_commit
-    ):
-        return  # already queued in this transaction (a rollback drops it with the rest)
+    _RecordHints.once_after_commit(postmortem_id, using or "default")
 
-    def record():
-        record.done = True
-        postmortem = Postmortem.objects.filter(pk=postmortem_id).first()
+
+class _RecordHints:
+    """The after-commit recording of one postmortem's hints, queued at most once per
+    transaction.
+
+    Each thread (a connection belongs to one) keeps the recordings it queued, by database
+    and postmortem, as weak references: the callback clears its entry when it runs, and a
+    rollback drops the queued callback itself, so its entry is dead at once and the next
+    save queues a new one. A callback holds no reference to itself, so dropping it frees
+    it immediately.
+    """
+
+    _queued = threading.local()
+
+    def __init__(self, postmortem_id, using):
+        self.postmortem_id = postmortem_id
+        self.using = using
+
+    @classmethod
+    def once_after_commit(cls, postmortem_id, using):
+        queued = cls._pending()
+        for dead in [k for k, ref in queued.items() if ref() is None]:
+            del queued[dead]  # queued in a transaction that was rolled back
+        key = (using, postmortem_id)
+        current = queued.get(key)
+        if current is not None and current() is not None:
+            return  # already queued in this transaction
+        record = cls(postmortem_id, using)
+        queued[key] = weakref.ref(record)
+        # Robust: the save is committed whatever happens to the figures of /metrics/.
+        transaction.on_commit(record, using=using, robust=True)
+
+    @classmethod
+    def _pending(cls):
+        if not hasattr(cls._queued, "entries"):
+            cls._queued.entries = {}
+        return cls._queued.entries
+
+    def __call__(self):
+        queued = self._pending()
+        key = (self.using, self.postmortem_id)
+        current = queued.get(key)
+        if current is not None and current() in (self, None):
+            del queued[key]
+        postmortem = Postmortem.objects.using(self.using).filter(pk=self.postmortem_id).first()
         if postmortem is not None:
             services.blame_hints_record(postmortem=postmortem)
-
-    record.blame_postmortem_id = postmortem_id
-    record.done = False
-    transaction.on_commit(record)
 
 
 @receiver(post_save, sender="postmortems.Team")

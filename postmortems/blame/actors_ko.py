@@ -10,6 +10,8 @@ from .actors_en import classify as classify_latin
 from .morph_ko import NOUN_TAGS, Phrase, clause_ids, morphemes, subjects
 
 _LATIN = re.compile(r"^[A-Za-z@][A-Za-z0-9_.\-]*$")
+# A compound that ends in a system word is a system ("결제게이트웨이"): one C-level test.
+_SYSTEM_SUFFIXES = tuple(sorted(word for word in W.SYSTEM if len(word) >= 2))
 
 
 def classify(phrase, people):
@@ -38,7 +40,7 @@ def classify(phrase, people):
         return SYSTEM
     if len(bare) >= 2 and bare.endswith(W.ROLE_SUFFIXES):
         return PERSON
-    if any(bare.endswith(word) for word in W.SYSTEM if len(word) >= 2):
+    if bare.endswith(_SYSTEM_SUFFIXES):
         return SYSTEM
     return UNKNOWN
 

@@ -236,7 +236,7 @@ def cues():
                 r"root\s+cause\s+(?:is|was)|reason\s+(?:is|was)|culprit\s+(?:is|was)|"
                 r"(?:is|was)\s+(?:all\s+)?on|lies\s+(?:squarely\s+)?with)\b"
             ),
-            triggers=_words("because due thanks caused down root reason culprit is was lies"),
+            triggers=_words("because due thanks caused down root reason culprit on lies"),
         ),
         Cue(
             PERSON_AS_CAUSE,

@@ -1,29 +1,8 @@
-"""Korean cues: the stems a sentence must contain to be analysed at all, the phrases found
-by regular expression (human error, carelessness, hindsight), and the small word sets the
-Korean judgement uses."""
+"""Korean cues: the phrases found by regular expression (human error, carelessness,
+hindsight), and the small word sets the Korean judgement uses (``triggers_ko`` derives
+from them what a sentence must contain to be analysed at all)."""
 
 import re
-
-# A sentence is analysed only when it has a lexical cue, a duty or failure verb before a
-# negation, or a past tense before a conditional or obligation ending (see
-# ``prefilter``); everything else is left alone without loading the analyser.
-_LEXICAL = re.compile(
-    r"아니|실수|잘못|과실|착오|오타|인재|휴먼|인적|탓|책임|바람에|원인|"
-    r"부주의|안일|태만|소홀|경솔|무책임|방심|해이|불감증|허술|무모|미숙|부실|기강|대충|귀찮|"
-    r"대수롭|손을\s?놓|아마추어|둔\s?채|놓은\s?채|조심성|꼼꼼|졸면서|멋대로|임의로|뻔|당연|상식|"
-    r"누가\s?봐도|명백|분명|만\s?하면|한\s?줄|나와\s?있|누구나|라면|깜빡|잊|누락|빠뜨|빼먹|놓치|"
-    r"놓쳤|놓친|무시|간과|어기|어겨|어긴|위반|건너뛰|건너뛴|우회|방치|망가|헷갈|하드코딩|생략|착각|"
-    r"오판|내버려|엉뚱|외면|등한시|묵살|도장|밀어붙|사람\s?문제|사람이\s?문제|없이|신경|"
-    r"장애를\s?(?:냈|내|일으|유발)"
-    r"|의\s?(?:[가-힣]+\s)?(?:오류|에러|판단|오판|조작|결정|변경|마이그레이션|스크립트|배포|작업|"
-    r"설정|명령|코드|커밋|푸시|지시|대응|조치)"
-)
-# "확인하지 않았다", "읽지도 않고", "발견 못 했다", "안 했다": the word before the negation.
-_NEGATION = re.compile(r"(\S{1,12}?)지\s?(?:도\s?|조차\s?)?(?:않|못)|(\S{1,12})\s?못\s?하|안\s\S")
-# "했어야", "봤더라면", "멈췄어도", "했다면", "확인했으면": a past tense (final ㅆ) first.
-_MOOD = re.compile(r"([가-힣])(?:어야|아야|여야|더라면|다면|으면|어도|아도|여도)")
-_BECAUSE = re.compile(r"(\S{1,12})\s?때문")
-
 
 # Writing about blame, not blaming.
 _META = re.compile(
@@ -120,27 +99,3 @@ _ACTION_NOUNS = frozenset(
 _CAUSE_WORDS = re.compile(
     r"원인|때문|탓|책임|막았|막혔|멈췄|망가|잠근|잠갔|늦었|늦어|장애가|중단|만료|끊|다운|부족했|미흡"
 )
-
-
-def _past_syllable(char):
-    """Does the Hangul syllable end in ㅆ (했, 봤, 었, 였 …)?"""
-    code = ord(char) - 0xAC00
-    return 0 <= code <= 11171 and code % 28 == 20
-
-
-def prefilter(text, stems, maybe_person):
-    """Should this Korean sentence go through the analyser? ``stems`` are the stems of
-    the duty and failure verbs ("확인하", "읽"), ``maybe_person`` a cheap test of a word."""
-    if _LEXICAL.search(text):
-        return True
-    for m in _MOOD.finditer(text):
-        if _past_syllable(m.group(1)) or m.group(0).endswith("더라면"):
-            return True
-    for m in _NEGATION.finditer(text):
-        word = m.group(1) or m.group(2)
-        if word is None:
-            return True  # "안 했다": cheap to analyse, rare in prose
-        word = word.rstrip("을를은는이가도만조차")
-        if word == "하" or word.endswith(stems) or (word + "하").endswith(stems):
-            return True
-    return any(maybe_person(m.group(1)) for m in _BECAUSE.finditer(text))

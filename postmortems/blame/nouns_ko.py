@@ -8,6 +8,11 @@ from .finding import Hit
 from .morph_ko import NOUN_TAGS, eojeol_span, noun_phrase_before
 from .rules import BLAME_VERB, CARELESSNESS, HUMAN_ERROR, PERSON_AS_CAUSE
 
+# Cause words that say an action fell short rather than caused the incident.
+_SHORTFALLS = frozenset(("늦었", "늦어", "부족했", "미흡"))
+# Nouns that name a cause or a fault ("X의 잘못", "X 때문에", "X 탓", "책임은 X에 있다").
+CAUSE_NOUNS = frozenset(("잘못", "탓", "때문", "책임"))
+
 
 def word_span(analysis, first, last):
     return eojeol_span(analysis.text, analysis.morphs[first].start, analysis.morphs[last].end)
@@ -42,9 +47,14 @@ def noun_hits(analysis):
         elif form in _ACTION_NOUNS and m.tag == "NNG" and _CAUSE_WORDS.search(analysis.text):
             owner = _possessor(analysis, i)
             if owner is not None and owner.kind in (PERSON, NAME) and not denied_after(analysis, i):
-                rule = PERSON_AS_CAUSE if owner.kind == NAME else BLAME_VERB
+                # "보안팀의 방화벽 변경이 … 막았다" names who caused it; "온콜의 대응이
+                # 늦었다" judges how someone did their part.
+                caused = any(
+                    c.group() not in _SHORTFALLS for c in _CAUSE_WORDS.finditer(analysis.text)
+                )
+                rule = PERSON_AS_CAUSE if caused else BLAME_VERB
                 hits.append(Hit(*word_span(analysis, i, i), rule, owner))
-        elif form in ("잘못", "탓", "때문", "책임") and m.tag in ("NNG", "NNB"):
+        elif form in CAUSE_NOUNS and m.tag in ("NNG", "NNB"):
             hit = _cause_noun(analysis, i)
             if hit is not None:
                 hits.append(hit)
@@ -138,7 +148,7 @@ def _cause_noun(analysis, i):
                 if kind in (PERSON, NAME):
                     return Hit(
                         *word_span(analysis, i, i),
-                        BLAME_VERB,
+                        PERSON_AS_CAUSE,
                         Actor(kind, phrase.start, phrase.end),
                     )
                 return None
@@ -148,7 +158,7 @@ def _cause_noun(analysis, i):
         return None
     if form == "때문" and not _OUTCOME.search(analysis.text, morphs[i].end):
         return None
-    rule = PERSON_AS_CAUSE if owner.kind == NAME else BLAME_VERB
+    rule = PERSON_AS_CAUSE  # "승인한 사람의 잘못이다", "DBA 때문에": a person as the cause
     start, end = (
         (owner.start, morphs[i].end) if form in ("때문", "탓") else word_span(analysis, i, i)
     )

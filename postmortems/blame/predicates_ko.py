@@ -19,6 +19,9 @@ from .morph_ko import eojeol_span, noun_phrase_before
 from .nouns_ko import denied_after
 from .rules import BLAME_VERB, CARELESSNESS, COUNTERFACTUAL, PERSON_AS_CAUSE
 
+# Verbs that make their object an incident: "장애를 냈다", "오류를 일으켰다".
+OUTCOME_VERBS = frozenset(("내다", "일으키다", "유발하다", "유발시키다"))
+
 
 def word_span(analysis, first, last):
     return eojeol_span(analysis.text, analysis.morphs[first].start, analysis.morphs[last].end)
@@ -131,7 +134,7 @@ def predicate_hits(analysis, question):
             if not (feats["negated"] or denied or thing or nominal):
                 hits.append(Hit(*span, BLAME_VERB, actor))
             continue
-        if lemma in ("내다", "일으키다", "유발하다", "유발시키다") and obj in W.BAD_OUTCOMES:
+        if lemma in OUTCOME_VERBS and obj in W.BAD_OUTCOMES:
             if not (feats["negated"] or thing):
                 hits.append(Hit(*span, BLAME_VERB, actor))
             continue
@@ -193,7 +196,7 @@ def _copula(analysis, pred, feats, question):
     if any(m.form in ("원인", "책임", "탓") for m in before) and not denied_after(
         analysis, pred.first
     ):
-        return Hit(*span, PERSON_AS_CAUSE if kind == NAME else BLAME_VERB, actor)
+        return Hit(*span, PERSON_AS_CAUSE, actor)  # "근본 원인은 … 엔지니어였다"
     return None
 
 

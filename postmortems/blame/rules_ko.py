@@ -8,10 +8,8 @@ check. An unwritten subject counts as a person for verbs only people do; a subje
 is written and is not a person, role, team or company is a system.
 """
 
-from functools import cache
-
-from . import words_ko as W
-from .actors_en import NAME, SYSTEM, UNKNOWN, Actor
+from . import triggers_ko
+from .actors_en import NAME, PERSON, SYSTEM, UNKNOWN, Actor
 from .actors_ko import Analysis
 from .cues_ko import (
     _CARELESS,
@@ -21,7 +19,6 @@ from .cues_ko import (
     _HUMAN_ERROR,
     _META,
     _OUTCOME,
-    prefilter,
 )
 from .finding import Hit
 from .memo import per_sentence
@@ -30,27 +27,11 @@ from .predicates_ko import predicate_hits
 from .rules import BLAME_VERB, CARELESSNESS, HINDSIGHT_BIAS, HUMAN_ERROR, PERSON_AS_CAUSE
 
 
-@cache
-def _stems():
-    """Surface stems of the duty and failure verbs: "확인하다" → "확인하"."""
-    stems = {lemma[:-1] for lemma in W.DUTY | W.FAILURE if lemma != "하다"}
-    stems |= {noun + "하" for noun in W.DUTY_NOUNS}
-    return tuple(sorted(stems))
-
-
-def _maybe_person(word, people):
-    """A cheap look at a word before 때문: a name, an honorific, a role or a team."""
-    word = word.rstrip("의")
-    if word.endswith(("님", "씨")) or word.lower() in people:
-        return True
-    return word in W.PERSON or (word not in W.NOT_PERSON and word.endswith(W.ROLE_SUFFIXES))
-
-
 @per_sentence()
 def find(text, people):
     """Every hit in one Korean sentence, offsets into ``text``: a tuple, cached per
     sentence, so re-checking a text while it is typed analyses only what changed."""
-    if not prefilter(text, _stems(), lambda word: _maybe_person(word, people)):
+    if not triggers_ko.could_fire(text, people):
         return ()
     if _META.search(text):
         return ()
@@ -119,6 +100,8 @@ def _caused_by_person(analysis):
         actor, phrase = analysis.actor(pred.first)
         if phrase is None or (analysis.clauses[pred.first] != pred.clause and actor.kind != NAME):
             continue
-        if actor.kind == NAME:
+        # A named person, or a role, team or company whose action led to the incident
+        # ("CDN 업체가 잘못된 규칙을 배포해 장애가 났다").
+        if actor.kind == NAME or (actor.kind == PERSON and causal):
             hits.append(Hit(actor.start, actor.end, PERSON_AS_CAUSE, Actor(UNKNOWN)))
     return hits

@@ -55,6 +55,9 @@ class ContributingFactorForm(forms.Form):
     def __init__(self, *args, user, prefix_id="new", **kwargs):
         super().__init__(*args, **kwargs)
         self.auto_id = f"id_factor_{prefix_id}_%s"
+        if prefix_id != "new":
+            # The place a "Not blame" on this factor's hints is remembered for.
+            self.fields["description"].widget.attrs["data-lint-location"] = f"factor:{prefix_id}"
         # A theme typed only on a restricted postmortem is no choice for its outsiders.
         self.fields["themes"].queryset = visible_themes(user).order_by("name")
         self.fields["description"].max_length = settings.FACTOR_MAX_CHARS

@@ -54,6 +54,9 @@ class TimelineEventForm(forms.Form):
         self.postmortem = postmortem  # the incident whose window the time is checked against
         self.needs_confirmation = False
         self.auto_id = f"id_event_{prefix_id}_%s"
+        if prefix_id != "new":
+            # The place a "Not blame" on this event's hints is remembered for.
+            self.fields["text"].widget.attrs["data-lint-location"] = f"event:{prefix_id}"
         self.fields["text"].max_length = settings.TIMELINE_EVENT_MAX_CHARS
         self.fields["text"].validators.append(MaxLengthValidator(settings.TIMELINE_EVENT_MAX_CHARS))
         self.fields["occurred_at"].help_text = _("Times are in %(zone)s.") % {

@@ -13,9 +13,10 @@ class BlameDismissal(NulFreeTextMixin, models.Model):
     """A hint a user said is not blame ("Not blame", with an optional reason).
 
     It stops that hint in that place: the same rule on the same sentence in the same
-    postmortem is not shown again, in the live hints or at the publish gate. Team managers
-    see their team's dismissals; ``export_blame_dismissals`` writes them out so real cases
-    reach the evaluation corpus.
+    section, timeline event or contributing factor of the postmortem is not shown again
+    (a dismissal made on text with no place yet covers the whole postmortem), in the live
+    hints or at the publish gate. Team managers see their team's dismissals;
+    ``export_blame_dismissals`` writes them out so real cases reach the evaluation corpus.
     """
 
     postmortem = models.ForeignKey(
@@ -38,7 +39,8 @@ class BlameDismissal(NulFreeTextMixin, models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["postmortem", "rule", "sentence_key"], name="dismissal_unique_hint"
+                fields=["postmortem", "location", "rule", "sentence_key"],
+                name="dismissal_unique_hint_place",
             )
         ]
         indexes = [models.Index(fields=["created_at"], name="dismissal_created_idx")]

@@ -6,6 +6,7 @@ One module per page or concern; other apps import these names from
 
 from .conflicts import Conflict, postmortem_conflict
 from .dismissals import (
+    dismissal_covers,
     dismissals_for_export,
     dismissed_keys,
     hint_outcomes,
@@ -39,6 +40,7 @@ from .visibility import visible_postmortem_or_404, visible_postmortems, visible_
 __all__ = [
     "Conflict",
     "comment_threads",
+    "dismissal_covers",
     "dismissals_for_export",
     "dismissed_keys",
     "hint_outcomes",

@@ -11,11 +11,21 @@ from ..models import BlameDismissal, BlameHint, Postmortem, Team
 from .visibility import visible_postmortems
 
 
-def dismissed_keys(postmortem: Postmortem) -> set[tuple[str, str]]:
-    """(rule, sentence_key) of every hint dismissed in ``postmortem``."""
+def dismissed_keys(postmortem: Postmortem) -> set[tuple[str, str, str]]:
+    """(location, rule, sentence_key) of every hint dismissed in ``postmortem``."""
     return set(
-        BlameDismissal.objects.filter(postmortem=postmortem).values_list("rule", "sentence_key")
+        BlameDismissal.objects.filter(postmortem=postmortem).values_list(
+            "location", "rule", "sentence_key"
+        )
     )
+
+
+def dismissal_covers(
+    dismissed: set[tuple[str, str, str]], location: str, rule: str, key: str
+) -> bool:
+    """Whether a dismissal stops this hint here: one made in this place (a section, an
+    event, a factor), or one made on text that had no place yet (location "")."""
+    return (location, rule, key) in dismissed or ("", rule, key) in dismissed
 
 
 def team_dismissals(user: Any, team: Team) -> QuerySet[BlameDismissal]:

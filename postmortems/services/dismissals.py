@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import gates
+from .. import gates, selectors
 from ..anchors import anchor_exists, parse_anchor
 from ..language import RULE_IDS, sentence_key
 from ..models import BlameDismissal, BlameHint, Postmortem
@@ -36,8 +36,10 @@ def blame_dismiss(
     reason: str,
     by: Any,
 ) -> BlameDismissal:
-    """Say a hint is not blame. The same rule on the same sentence of this postmortem is
-    not shown again; dismissing it twice keeps the first dismissal and its reason."""
+    """Say a hint is not blame. The same rule on the same sentence in the same place of
+    this postmortem ("section:summary", "event:<pk>", "factor:<pk>"; "" for text with no
+    place yet, which covers every place) is not shown again; dismissing it twice keeps the
+    first dismissal and its reason."""
     sentence = (sentence or "").strip()[:SENTENCE_MAX]
     phrase = (phrase or "").strip()[: BlameDismissal._meta.get_field("phrase").max_length]
     errors: dict[str, str] = {}
@@ -65,10 +67,15 @@ def blame_dismiss(
         with transaction.atomic():
             dismissal.save()
     except IntegrityError:
-        dismissal = BlameDismissal.objects.get(postmortem=postmortem, rule=rule, sentence_key=key)
-    BlameHint.objects.filter(
+        dismissal = BlameDismissal.objects.get(
+            postmortem=postmortem, location=location or "", rule=rule, sentence_key=key
+        )
+    hints = BlameHint.objects.filter(
         postmortem=postmortem, rule=rule, sentence_key=key, outcome=BlameHint.Outcome.OPEN
-    ).update(outcome=BlameHint.Outcome.DISMISSED, resolved_at=timezone.now())
+    )
+    if location:
+        hints = hints.filter(location=location)
+    hints.update(outcome=BlameHint.Outcome.DISMISSED, resolved_at=timezone.now())
     logger.info("postmortem %s: %s hint dismissed by %s", postmortem.pk, rule, by)
     return dismissal
 
@@ -81,9 +88,7 @@ def blame_hints_record(*, postmortem: Postmortem) -> None:
     save of the postmortem, a timeline event or a contributing factor.
     """
     now = timezone.now()
-    dismissed = set(
-        BlameDismissal.objects.filter(postmortem=postmortem).values_list("rule", "sentence_key")
-    )
+    dismissed = selectors.dismissed_keys(postmortem)
     current: dict[tuple[str, str, str], str] = {}
     for item in gates.postmortem_findings(postmortem, include_dismissed=True):
         key = (item.location, item.rule, sentence_key(item.sentence))
@@ -96,7 +101,7 @@ def blame_hints_record(*, postmortem: Postmortem) -> None:
     for key, hint in existing.items():
         if hint.outcome != BlameHint.Outcome.OPEN:
             continue
-        if (key[1], key[2]) in dismissed:
+        if selectors.dismissal_covers(dismissed, *key):
             hint.outcome = BlameHint.Outcome.DISMISSED
         elif key not in current:
             hint.outcome = BlameHint.Outcome.FIXED
@@ -113,9 +118,9 @@ def blame_hints_record(*, postmortem: Postmortem) -> None:
             sentence_key=key,
             phrase=phrase[:200],
             outcome=BlameHint.Outcome.DISMISSED
-            if (rule, key) in dismissed
+            if selectors.dismissal_covers(dismissed, location, rule, key)
             else BlameHint.Outcome.OPEN,
-            resolved_at=now if (rule, key) in dismissed else None,
+            resolved_at=now if selectors.dismissal_covers(dismissed, location, rule, key) else None,
         )
         for (location, rule, key), phrase in current.items()
         if (location, rule, key) not in existing

@@ -48,8 +48,10 @@ def test_rule_ids_are_the_stable_six():
         ("배포 전에 설정을 확인했어야 했다.", "counterfactual"),
         ("런북만 읽었더라면 바로 복구했을 것이다.", "counterfactual"),
         ("부주의한 설정 변경이었다.", "carelessness"),
-        ("담당자의 잘못으로 장애가 발생했다.", "blame-verb"),
-        ("담당자 때문에 장애가 발생했다.", "blame-verb"),
+        # A role named as the cause is a person as the cause, as with a name.
+        ("담당자의 잘못으로 장애가 발생했다.", "person-as-cause"),
+        ("담당자 때문에 장애가 발생했다.", "person-as-cause"),
+        ("담당자가 설정을 확인하지 않았다.", "blame-verb"),
     ],
 )
 def test_each_rule_catches_its_phrases(text, rule):

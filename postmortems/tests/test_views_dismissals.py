@@ -5,7 +5,7 @@ from django.core.management import call_command
 
 from postmortems import services as dismissal_services
 from postmortems.models import BlameDismissal, BlameHint
-from tests.factories import PostmortemFactory
+from tests.factories import ContributingFactorFactory, PostmortemFactory, TimelineEventFactory
 
 SENTENCE = "Root cause: human error during the failover."
 
@@ -224,3 +224,98 @@ def test_metrics_show_dismissed_versus_fixed_per_rule(alice_client, alice, team)
     assert "dismissed or fixed" in html
     assert '<tr data-rule="human-error">' in html
     assert "50%" in html
+
+
+EVENT_SENTENCE = "The on-call engineer forgot to drain the node."
+
+
+def lint_at(client, postmortem, location, text=EVENT_SENTENCE):
+    return client.post(
+        "/postmortems/lint/",
+        {"text": text, "field": "timeline", "postmortem": postmortem.pk, "location": location},
+        HTTP_ACCEPT="application/json",
+    ).json()["findings"]
+
+
+def test_an_event_edit_form_posts_its_place_with_the_hints(alice_client, postmortem):
+    event = TimelineEventFactory(postmortem=postmortem, text=EVENT_SENTENCE)
+    html = alice_client.get(
+        f"/postmortems/{postmortem.pk}/timeline/{event.pk}/edit/", HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert f'data-lint-location="event:{event.pk}"' in html
+
+
+def test_a_factor_edit_form_posts_its_place_with_the_hints(alice_client, postmortem):
+    factor = ContributingFactorFactory(postmortem=postmortem, description=EVENT_SENTENCE)
+    html = alice_client.get(
+        f"/postmortems/{postmortem.pk}/factors/{factor.pk}/edit/"
+    ).content.decode()
+    assert f'data-lint-location="factor:{factor.pk}"' in html
+
+
+def test_a_new_event_form_has_no_place_yet(alice_client, postmortem):
+    html = alice_client.get(f"/postmortems/{postmortem.pk}/timeline/").content.decode()
+    assert 'data-lint-location="event:' not in html.split('id="id_event_new_text"')[1][:300]
+
+
+@pytest.mark.parametrize("kind", ["event", "factor"])
+def test_a_dismissal_in_an_event_or_factor_stops_the_hint_in_that_place_only(
+    alice_client, alice, postmortem, kind
+):
+    if kind == "event":
+        first, second = (
+            TimelineEventFactory(postmortem=postmortem, text=EVENT_SENTENCE) for _ in range(2)
+        )
+    else:
+        first, second = (
+            ContributingFactorFactory(postmortem=postmortem, description=EVENT_SENTENCE)
+            for _ in range(2)
+        )
+    response = dismiss(
+        alice_client,
+        postmortem,
+        location=f"{kind}:{first.pk}",
+        rule="blame-verb",
+        phrase="forgot",
+        sentence=EVENT_SENTENCE,
+    )
+    assert response.status_code == 302
+    assert BlameDismissal.objects.get().location == f"{kind}:{first.pk}"
+    assert lint_at(alice_client, postmortem, f"{kind}:{first.pk}") == []
+    assert lint_at(alice_client, postmortem, f"{kind}:{second.pk}") != []
+    assert lint_at(alice_client, postmortem, "section:summary") != []
+    from postmortems import gates
+
+    places = {item.location for item in gates.postmortem_findings(postmortem)}
+    assert f"{kind}:{first.pk}" not in places
+    assert f"{kind}:{second.pk}" in places
+
+
+def test_the_same_sentence_may_be_dismissed_in_two_places(alice, postmortem):
+    events = [TimelineEventFactory(postmortem=postmortem, text=EVENT_SENTENCE) for _ in range(2)]
+    for event in events:
+        dismissal_services.blame_dismiss(
+            postmortem=postmortem,
+            location=f"event:{event.pk}",
+            rule="blame-verb",
+            phrase="forgot",
+            sentence=EVENT_SENTENCE,
+            reason="",
+            by=alice,
+        )
+    assert BlameDismissal.objects.count() == 2
+
+
+def test_a_dismissal_of_text_with_no_place_yet_covers_the_postmortem(
+    alice_client, alice, postmortem
+):
+    event = TimelineEventFactory(postmortem=postmortem, text=EVENT_SENTENCE)
+    dismiss(
+        alice_client,
+        postmortem,
+        location="",
+        rule="blame-verb",
+        phrase="forgot",
+        sentence=EVENT_SENTENCE,
+    )
+    assert lint_at(alice_client, postmortem, f"event:{event.pk}") == []

@@ -8,9 +8,9 @@ guide, inside an ``aria-live`` region) or, with ``Accept: application/json``,
 ``{"findings": [{start, end, phrase, rule, message, suggestion}, …]}``. Bodies over
 ``settings.LINT_MAX_BYTES`` answer 413. Login and CSRF apply as everywhere.
 
-With ``postmortem`` (a pk the user may read) and optional ``location``, hints dismissed as
-"Not blame" in that postmortem are left out, and people who may edit it get a "Not blame"
-button under each hint (``views/dismissals.py``).
+With ``postmortem`` (a pk the user may read) and optional ``location`` ("section:<field>",
+"event:<pk>", "factor:<pk>"), hints dismissed as "Not blame" in that place are left out,
+and people who may edit it get a "Not blame" button under each hint (``views/dismissals.py``).
 
 Attaching hints to a textarea (the contract for forms):
 
@@ -90,11 +90,18 @@ def lint(request):
         return _too_large(request, field)
     findings = find_blame(text, people=selectors.lint_people())
     postmortem = _postmortem(request)
+    location = _location(request, field)
     sentences = {f: sentence_at(text, f.start) for f in findings} if postmortem else {}
     if postmortem is not None and findings:
-        # "Not blame" said earlier for this rule on this sentence: not shown again.
+        # "Not blame" said earlier for this rule on this sentence in this place: not shown.
         dismissed = selectors.dismissed_keys(postmortem)
-        findings = [f for f in findings if (f.rule, sentence_key(sentences[f])) not in dismissed]
+        findings = [
+            f
+            for f in findings
+            if not selectors.dismissal_covers(
+                dismissed, location, f.rule, sentence_key(sentences[f])
+            )
+        ]
     if _wants_json(request):
         return JsonResponse({"field": field, "findings": [f.as_dict() for f in findings]})
     can_dismiss = postmortem is not None and permissions.can_edit_postmortem(
@@ -111,7 +118,7 @@ def lint(request):
             ],
             "pieces": highlight(text, findings) if findings else [],
             "postmortem": postmortem if can_dismiss else None,
-            "location": _location(request, field),
+            "location": location,
         },
     )
 

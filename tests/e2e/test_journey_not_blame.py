@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from postmortems.models import BlameDismissal
-from tests.factories import PostmortemFactory
+from tests.factories import PostmortemFactory, TimelineEventFactory
 
 from .conftest import log_in
 
@@ -33,3 +33,22 @@ def test_author_marks_a_hint_not_blame_and_it_stays_away_while_typing(page, site
     expect(hints).to_contain_text("No blaming language found.")
     dismissal = BlameDismissal.objects.get()
     assert (dismissal.sentence, dismissal.reason) == (QUOTE, "We quote the vendor.")
+
+
+def test_not_blame_on_a_timeline_event_is_kept_for_that_event(page, site, alice, team):
+    postmortem = PostmortemFactory(team=team, summary="Checkout timed out.")
+    postmortem.authors.add(alice)
+    event = TimelineEventFactory(postmortem=postmortem, text="Rolled back the deploy.")
+    log_in(page, site, alice)
+    page.goto(f"{site}/postmortems/{postmortem.pk}/timeline/")
+
+    page.locator(f"#timeline-event-{event.pk}").get_by_role("link", name="Edit").click()
+    text = page.locator(f"#id_event_{event.pk}_text")
+    expect(text).to_be_visible()
+    text.fill("")
+    text.press_sequentially(QUOTE, delay=5)
+    hints = page.locator(f"#hints-id_event_{event.pk}_text")
+    expect(hints.locator("mark").first).to_contain_text("human error")
+    hints.get_by_role("button", name="Not blame").click()
+    expect(hints).to_contain_text("Marked as not blame")
+    assert BlameDismissal.objects.get().location == f"event:{event.pk}"

@@ -1,0 +1,242 @@
+"""Which Korean sentences can fire a rule at all — decided without the analyser.
+
+Kiwi costs about 20 µs per character, so a sentence goes through it only when it holds
+what some rule needs before it can report anything: a failure verb, a judgement noun, a
+past tense before a counterfactual ending, a negation next to a duty verb, and, for the
+rules that need someone to blame, a word that can name a person. Every surface form here
+is derived from the rules' own word lists (``words_ko``, ``cues_ko``), so a verb added to
+a list is a trigger too; ``tests`` check on the whole corpus that the findings are the
+same with this filter as without it.
+
+Conjugation changes only the last syllable of a stem, and keeps its first consonant:
+잊/잊었, 놓치/놓쳐/놓쳤, 따르/따라, 보/봐/봤, 하/해/했. So a stem is matched as its syllables
+but the last, then any syllable with the same first consonant and the same (or the
+contracted) vowel.
+"""
+
+import re
+from functools import cache
+
+from . import words_ko as W
+from .actors_en import NAME, PERSON
+from .actors_en import classify as classify_latin
+from .cues_ko import (
+    _ACTION_NOUNS,
+    _CARELESS,
+    _CONCESSIVE_ENDINGS,
+    _CONDITIONAL_ENDINGS,
+    _FAILURE_PHRASES,
+    _HINDSIGHT,
+    _HUMAN_ERROR,
+    _OUTCOME,
+    _POSSESSED_ERRORS,
+)
+from .nouns_ko import CAUSE_NOUNS
+from .predicates_ko import OUTCOME_VERBS
+
+_BASE = 0xAC00
+_VOWELS = 21
+_FINALS = 28
+_PAST_FINAL = 20  # ㅆ
+# Vowel index → the vowels it contracts to before 어/아 (ㅣ+어 → ㅕ, ㅗ+아 → ㅘ, …).
+_CONTRACTED = {8: (9,), 13: (14,), 20: (6,), 18: (4, 0), 0: (1,), 11: (10,)}
+
+
+def _syllable(char):
+    code = ord(char) - _BASE
+    if not 0 <= code < 11172:
+        return None
+    return code // (_VOWELS * _FINALS), (code // _FINALS) % _VOWELS, code % _FINALS
+
+
+def _class(initial, vowels, finals):
+    chars = [
+        chr(_BASE + (initial * _VOWELS + vowel) * _FINALS + final)
+        for vowel in vowels
+        for final in finals
+    ]
+    return "[" + "".join(chars) + "]"
+
+
+def stem_pattern(lemma):
+    """A regular expression for the conjugated forms of a verb lemma ("놓치다" →
+    "놓[치친칠...쳐쳤...]"); a 하다 verb by its noun ("확인하다" → "확인")."""
+    stem = lemma[:-1] if lemma.endswith("다") else lemma
+    if stem.endswith("하") and len(stem) > 1:
+        return re.escape(stem[:-1])
+    parts = _syllable(stem[-1])
+    if parts is None:
+        return re.escape(stem)
+    initial, vowel, final = parts
+    if final:
+        # Regular stems keep a final consonant; ㄷ, ㅂ, ㅅ and ㅎ may change or drop it.
+        finals = (final, 8, 0) if final in (7, 17, 19, 27) else (final,)
+        body = _class(initial, (vowel,), finals)
+    else:
+        # An open stem takes ㄴ, ㄹ, ㅁ, ㅂ or ㅆ of an ending: 본, 볼, 봄, 봅니다, 봤다.
+        body = _class(initial, (vowel, *_CONTRACTED.get(vowel, ())), (0, 4, 8, 16, 17, 20))
+    return re.escape(stem[:-1]) + body
+
+
+def _alternation(patterns):
+    return "|".join(sorted(set(patterns), key=lambda p: (-len(p), p)))
+
+
+def _words(words):
+    return _alternation(re.escape(w) for w in words)
+
+
+@cache
+def _always():
+    """Words that can make a finding whoever acts (or with nobody written). "잘못" before
+    a verb ("잘못 입력했다") is one; "잘못된 X" needs someone who did it."""
+    failure = [stem_pattern(lemma) for lemma in W.FAILURE]
+    words = W.CARELESS_NOUNS | W.ERROR_NOUNS | {"더라면"}
+    return re.compile(_alternation(failure) + "|" + _words(words) + r"|잘못(?!\s?되|\s?된)")
+
+
+# The rules' own phrase expressions, searched one by one (joined into one alternation
+# they lose the literal-prefix scans that make each of them quick).
+_PHRASES = (_HUMAN_ERROR, _FAILURE_PHRASES, _CARELESS, _HINDSIGHT)
+
+
+@cache
+def _mood():
+    """A counterfactual ending: 어야 (must) or a conditional or concessive one."""
+    endings = {"어야", "아야", "여야"} | _CONDITIONAL_ENDINGS | _CONCESSIVE_ENDINGS
+    return re.compile(r"([가-힣])(?:" + _words(endings) + ")")
+
+
+# A noun with its subject or topic particle: "체크섬이", "단계가", "런북은".
+_SUBJECT_END = frozenset("이가은는도")
+
+
+def _existence(text, at):
+    """Is the past tense at ``at`` that of 있다/없다 as a verb of its own ("단계가
+    있었다면"), not the auxiliary of another verb ("적혀 있었다면")?"""
+    if at < 1 or text[at - 1] not in "있없" or text[at] != "었":
+        return False
+    start = at - 1
+    if start > 0 and not text[start - 1].isspace():
+        return False
+    before = text[:start].rstrip()
+    return bool(before) and before[-1] in _SUBJECT_END
+
+
+def _passive(text, at):
+    """Is the past tense at ``at`` that of a passive (되다, 지다): "표시되었다면", "됐다면"?"""
+    return text[at] in "됐졌" or (text[at] == "었" and at > 0 and text[at - 1] == "되")
+
+
+def _past(char):
+    parts = _syllable(char)
+    return parts is not None and parts[2] == _PAST_FINAL
+
+
+# The negations the rules read: 않다, 못하다, and the adverbs 못 and 안 (a word of its own,
+# not the noun of "5분 안에").
+_NEGATION = r"(?:않|못|(?<![가-힣])안(?![에의으]))"
+
+
+@cache
+def _omission():
+    """A duty verb (or a duty noun with 하다) and a negation close after it, as the
+    analyser finds them in one predicate: "확인하지 않았다", "점검을 하지 못했다",
+    "확인 안 했다" — or the adverb before it: "안 봤다"."""
+    duty = _alternation(
+        [stem_pattern(lemma) for lemma in W.DUTY if lemma != "하다"]
+        + [re.escape(noun) for noun in W.DUTY_NOUNS]
+    )
+    # A passive ("갱신되지 않았다") is no one's omission.
+    return re.compile(
+        "(?:"
+        + duty
+        + r")(?!\s?(?:되|됐|돼|된))[^.!?;,]{0,10}?"
+        + _NEGATION
+        + r"|(?<![가-힣])(?:안|못)\s?(?:"
+        + duty
+        + ")"
+    )
+
+
+@cache
+def _outcome_caused():
+    """An incident as the object of a verb that makes one: "장애를 냈다"."""
+    verbs = _alternation(stem_pattern(lemma) for lemma in OUTCOME_VERBS)
+    return re.compile("(?:" + _words(W.BAD_OUTCOMES) + r")[을를]?\s?(?:" + verbs + ")")
+
+
+@cache
+def _with_someone():
+    """Cues that are blame only when a person, role, team or company is written."""
+    return re.compile(
+        _words(CAUSE_NOUNS | {"원인", "엉뚱"})
+        + r"|의\s?[^.!?]*?(?:"
+        + _words(_POSSESSED_ERRORS | _ACTION_NOUNS)
+        + ")"
+    )
+
+
+# What may follow a noun inside its word: particles, the copula, honorifics, plural.
+_PARTICLE = re.compile(r"(?:께서는|께서|에게|한테|이었|이다|입니|였|이|가|은|는|도|의|에|들|님|씨)")
+_PARTICLE_FIRST = frozenset("께에한이입였가은는도의들님씨")
+_WORD = re.compile(r"[0-9A-Za-z@_.\-가-힣]+")
+_LATIN_WORD = re.compile(r"[A-Za-z@][A-Za-z0-9_.\-]*")
+
+
+def _person_word(word, people):
+    if word.lower() in people:
+        return True
+    if _LATIN_WORD.fullmatch(word):
+        return classify_latin(word, people) in (PERSON, NAME)
+    if word in W.PERSON or word in W.PRONOUNS:
+        return True
+    if word in W.NOT_PERSON or word in W.SYSTEM:
+        return False
+    return len(word) >= 2 and word.endswith(W.ROLE_SUFFIXES)
+
+
+def someone_written(text, people):
+    """Could a word of ``text`` be a person, role, team or company (or a name in
+    ``people``) as the analyser would read it: the word without its particle?"""
+    if "님" in text or "씨" in text or "@" in text:
+        return True
+    for m in _WORD.finditer(text):
+        word = m.group()
+        if _person_word(word, people):
+            return True
+        for cut in range(len(word) - 1, 0, -1):
+            if (
+                word[cut] in _PARTICLE_FIRST
+                and _PARTICLE.match(word, cut)
+                and _person_word(word[:cut], people)
+            ):
+                return True
+    return False
+
+
+def could_fire(text, people):
+    """Can any Korean rule report something in this sentence? When False, the sentence
+    is left alone without analysing it."""
+    if _always().search(text):
+        return True
+    passive_condition = False
+    if any(regex.search(text) for regex in _PHRASES):
+        return True
+    for m in _mood().finditer(text):
+        if not (_past(m.group(1)) or m.group(0).endswith("더라면")):
+            continue
+        if _existence(text, m.start()):
+            continue  # "체크섬이 있었다면": 있다 and 없다 are no one's choice
+        if _passive(text, m.start()) and not m.group(0).endswith(("어야", "아야", "여야")):
+            passive_condition = True  # "표시되었다면": only with a person written
+            continue
+        return True
+    if _omission().search(text) or _outcome_caused().search(text):
+        return True
+    if passive_condition and someone_written(text, people):
+        return True
+    if _with_someone().search(text) and someone_written(text, people):
+        return True
+    # Someone acting before an incident: "현우 씨가 … 재시작하는 바람에 장애가 났다".
+    return bool(_OUTCOME.search(text)) and someone_written(text, people)

@@ -1,0 +1,120 @@
+"""The Korean pre-filter: a sentence skips the analyser only when no rule could fire in it."""
+
+import re
+
+import pytest
+
+from postmortems.blame import (
+    find_blame,
+    morph_en,
+    morph_ko,
+    normalise_people,
+    rules_en,
+    rules_ko,
+    triggers_ko,
+)
+from tests.bench import blame_eval
+
+PEOPLE = normalise_people(blame_eval.CORPUS_PEOPLE)
+
+
+def _corpus_sentences():
+    sentences = []
+    for language in blame_eval.LANGUAGES:
+        for split in blame_eval.SPLITS:
+            path = blame_eval.split_path(language, split)
+            sentences += [e.sentence for e in blame_eval.load_corpus(path)]
+        sentences += [e.sentence for e in blame_eval.load_corpus(blame_eval.CORPORA[language])]
+    return sentences
+
+
+def _findings(sentences):
+    for cached in (morph_ko.morphemes, morph_en.verb_lemma, rules_en.find, rules_ko.find):
+        cached.cache_clear()
+    return [
+        [(f.start, f.end, f.rule) for f in find_blame(sentence, people=PEOPLE)]
+        for sentence in sentences
+    ]
+
+
+def test_the_pre_filter_changes_no_finding_on_the_whole_corpus(monkeypatch):
+    sentences = _corpus_sentences()
+    filtered = _findings(sentences)
+    monkeypatch.setattr(triggers_ko, "could_fire", lambda text, people: True)
+    unfiltered = _findings(sentences)
+    differences = [
+        (sentence, a, b)
+        for sentence, a, b in zip(sentences, filtered, unfiltered, strict=True)
+        if a != b
+    ]
+    assert not differences
+    assert sum(map(len, filtered)) > 500  # the comparison is about real findings
+
+
+def test_the_pre_filter_lets_most_neutral_korean_sentences_skip_the_analyser():
+    examples = blame_eval.load_corpus(blame_eval.split_path("ko", "dev"))
+    neutral = [e.sentence for e in examples if not e.is_blame]
+    skipped = [s for s in neutral if not triggers_ko.could_fire(s, PEOPLE)]
+    assert len(skipped) > len(neutral) / 3
+
+
+def test_a_sentence_without_a_trigger_is_not_analysed(monkeypatch):
+    def refuse(sentence):
+        raise AssertionError(f"analysed: {sentence}")
+
+    monkeypatch.setattr(rules_ko, "Analysis", refuse)
+    rules_ko.find.cache_clear()
+    assert find_blame("배포는 10시 5분에 끝났고 오류율은 0.1%로 돌아왔다.") == []
+
+
+@pytest.mark.parametrize(
+    ("lemma", "forms", "not_forms"),
+    [
+        ("놓치다", ["놓쳤다", "놓친", "놓치고"], ["놓았다"]),
+        ("보다", ["봤다", "보지", "본", "봅니다"], ["복제", "북"]),
+        ("따르다", ["따라", "따랐다", "따르지"], []),
+        ("잊다", ["잊었다", "잊고"], ["있었다", "이었다"]),
+        ("확인하다", ["확인했다", "확인 안 했다"], []),
+    ],
+)
+def test_a_verb_is_matched_in_its_conjugations(lemma, forms, not_forms):
+    pattern = re.compile(triggers_ko.stem_pattern(lemma))
+    for form in forms:
+        assert pattern.match(form), form
+    for form in not_forms:
+        assert not pattern.match(form), form
+
+
+def test_a_verb_added_to_the_word_lists_is_a_trigger_too(monkeypatch):
+    from postmortems.blame import words_ko
+
+    sentence = "그는 점검표를 흘려보냈다."
+    assert not triggers_ko.could_fire(sentence, PEOPLE)
+    monkeypatch.setattr(words_ko, "FAILURE", words_ko.FAILURE | {"흘려보내다"})
+    triggers_ko._always.cache_clear()
+    try:
+        assert triggers_ko.could_fire(sentence, PEOPLE)
+    finally:
+        monkeypatch.undo()
+        triggers_ko._always.cache_clear()
+
+
+def test_a_rule_that_needs_a_person_is_skipped_without_one():
+    assert not triggers_ko.could_fire("무엇이 잘못된 리전을 고르기 쉽게 만들었나요?", PEOPLE)
+    assert triggers_ko.could_fire("작업자가 잘못된 리전을 골랐다.", PEOPLE)
+    assert triggers_ko.could_fire("현우 씨가 재시작하는 바람에 장애가 났다.", PEOPLE)
+
+
+@pytest.mark.parametrize(
+    ("text", "could"),
+    [
+        ("백업 작업에 체크섬이 있었다면 이를 잡았을 것이다.", False),
+        ("런북에 클러스터가 적혀 있었다면 스크립트는 스테이징으로 갔을 것이다.", True),
+        ("콘솔에 리전이 표시되었다면 명령은 스테이징으로 갔을 것이다.", False),
+        ("담당자에게 경보가 전달되었다면 바로 대응했을 것이다.", True),
+        ("런북은 2021년 이후 갱신되지 않았다.", False),
+        ("담당자가 런북을 갱신하지 않았다.", True),
+    ],
+)
+def test_existence_and_passives_need_more_than_a_past_tense(text, could):
+    assert triggers_ko.could_fire(text, PEOPLE) is could
