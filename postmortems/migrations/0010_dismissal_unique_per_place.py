@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('postmortems', '0008_review_rules'),
+        ('postmortems', '0009_auditevent_integration_actions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
