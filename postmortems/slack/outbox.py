@@ -6,6 +6,7 @@ locks the row, so two workers handed the same message cannot both post it.
 """
 
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
@@ -30,6 +31,27 @@ def slack_message_enqueue(*, team: Team, kind: str, payload: dict[str, Any]) -> 
     message = SlackMessage.objects.create(team=team, kind=kind, payload=payload)
     transaction.on_commit(lambda: deliver_slack_message.delay(message.pk))
     return message
+
+
+def slack_messages_enqueue(
+    *, teams: Sequence[Team], kind: str, payload: dict[str, Any]
+) -> list[SlackMessage]:
+    """One message per team in one INSERT, each delivered after the surrounding transaction
+    commits. The caller may fill in the payloads, or delete a message it has no use for,
+    before then (a deleted message's delivery finds nothing to send)."""
+    from ..tasks import deliver_slack_message
+
+    messages = SlackMessage.objects.bulk_create(
+        [SlackMessage(team=team, kind=kind, payload=payload) for team in teams]
+    )
+    message_ids = [message.pk for message in messages]
+
+    def deliver():
+        for message_id in message_ids:
+            deliver_slack_message.delay(message_id)
+
+    transaction.on_commit(deliver)
+    return messages
 
 
 def team_disable_slack_webhook(*, team: Team, reason: str) -> None:
