@@ -10,8 +10,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from postmortems.models import SlackMessage, Team
-from postmortems.services import slack_messages_enqueue
-from postmortems.tasks import deliver_slack_message
+from postmortems.services import slack_messages_enqueue, slack_messages_redispatch
 
 from .. import events
 from ..models import ActionItem, ReminderLog
@@ -70,20 +69,12 @@ def sweep(today=None):
 
 
 def _redispatch_stale_messages(report):
-    now = timezone.now()
-    stale = SlackMessage.objects.filter(
-        kind=SlackMessage.Kind.REMINDERS,
-        state=SlackMessage.State.PENDING,
-        # Never tried: its task was lost. (A message with tries is in a retry chain.)
-        attempts=0,
-        created_at__lt=now - STALE_AFTER,
-        created_at__gte=now - STALE_GIVE_UP,
-    ).values_list("pk", flat=True)
-    for message_id in stale:
-        # Safe even if the first task is alive after all: the attempt locks the row and
-        # sends only while it is pending.
-        deliver_slack_message.delay(message_id)
-        report.messages_requeued += 1
+    requeued = slack_messages_redispatch(
+        never_tried_for=STALE_AFTER,
+        kinds=[SlackMessage.Kind.REMINDERS],
+        not_older_than=STALE_GIVE_UP,
+    )
+    report.messages_requeued += len(requeued)
 
 
 def _claim_and_compose(teams, wanted_by_team, today, report):
