@@ -8,9 +8,9 @@ every candidate, and no look-back of earlier reminders is read into memory.
 """
 
 from datetime import date, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from django.db.models import DateField, Exists, F, Func, IntegerField, OuterRef, Value
+from django.db.models import DateField, Exists, F, Func, IntegerField, OuterRef, QuerySet, Value
 from django.db.models.functions import Mod, TruncDate
 from django.db.models.lookups import Exact
 from django.utils import timezone
@@ -61,7 +61,7 @@ def _claimed(kind: str, on: date, **extra) -> Exists:
     return Exists(ReminderLog.objects.filter(item=OuterRef("pk"), kind=kind, for_date=on, **extra))
 
 
-def due_querysets(today: date, soon_days: int) -> dict[str, object]:
+def due_querysets(today: date, soon_days: int) -> dict[str, QuerySet[Any]]:
     """``{kind: queryset of the open items due for it today}``, each annotated with
     ``claimed_today``."""
     yesterday = today - timedelta(days=1)
@@ -113,7 +113,7 @@ def due_querysets(today: date, soon_days: int) -> dict[str, object]:
 def due_reminders(today: date, soon_days: int) -> list[Due]:
     """Every reminder due today, in (item, kind) order: the order every sweep inserts its
     claims in, so two sweeps at the same time never deadlock."""
-    due = []
+    due: list[Due] = []
     for kind, queryset in due_querysets(today, soon_days).items():
         due.extend(
             Due(item_id, team_id, kind, claimed)

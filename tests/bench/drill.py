@@ -307,6 +307,9 @@ def _seed(args, data, timeline):
 
     have = ActionItem.objects.count() if _migrated() else 0
     if args.reuse and have == args.items:
+        from django.core.management import call_command
+
+        call_command("migrate", interactive=False, verbosity=0)
         timeline.say(f"reusing {have} action items")
     else:
         data.reset()
