@@ -42,8 +42,7 @@ again, for up to a day. A team whose message cannot be built (an error is logged
 claims and does not stop the other teams; the next hourly sweep tries it again.
 
 Cost: the due sets are computed by the database, one query per kind (``due``); the rest is
-a fixed number of bulk statements whatever the number of items and teams, plus one lookup
-per team with overdue items (the outgoing webhooks that hear about them).
+a fixed number of bulk statements whatever the number of items and teams.
 
 Modules: ``schedule`` (which kinds an item is due for), ``due`` (the same rules as
 queries), ``claims`` (the exactly-once rows), ``sweep`` (the hourly run), ``message``

@@ -35,9 +35,10 @@ def sweep(today=None):
     """Claim today's reminders and queue one Slack message per team. Safe to run again and
     concurrently: every (item, kind, day) is reminded at most once.
 
-    A fixed number of queries whatever the number of items or teams (the due sets, one per
-    kind; the claims of every team in one INSERT; their message lines in one SELECT), plus
-    one per team with overdue items for the outgoing webhooks that hear about them."""
+    A fixed number of queries whatever the number of items or teams: the due sets, one per
+    kind; the claims of every team in one INSERT; their message lines in one SELECT; the
+    payloads in one UPDATE; one look-up of the outgoing webhooks that hear about overdue
+    items."""
     today = today or timezone.localdate()
     soon_days = settings.REMINDER_DUE_SOON_DAYS
     report = SweepReport(today=today)
@@ -120,12 +121,15 @@ def _claim_and_compose(teams, wanted_by_team, today, report):
             ReminderLog.objects.filter(message_id__in=dropped).delete()
             SlackMessage.objects.filter(pk__in=dropped).delete()
         SlackMessage.objects.bulk_update([message for _t, message, _c in composed], ["payload"])
-        for team, _message, claims in composed:
-            overdue = [row.item_id for row in claims if row.kind == ReminderLog.Kind.OVERDUE]
-            if overdue:
-                events.action_items_overdue.send(
-                    sender=ActionItem, item_ids=overdue, team=team, for_date=today
-                )
+        overdue = {
+            team: [row.item_id for row in claims if row.kind == ReminderLog.Kind.OVERDUE]
+            for team, _message, claims in composed
+        }
+        overdue = {team: item_ids for team, item_ids in overdue.items() if item_ids}
+        if overdue:
+            events.action_items_overdue.send(
+                sender=ActionItem, item_ids_by_team=overdue, for_date=today
+            )
     for team, message, claims in composed:
         won_by_kind = defaultdict(int)
         for row in claims:
