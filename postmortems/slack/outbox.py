@@ -7,7 +7,7 @@ locks the row, so two workers handed the same message cannot both post it.
 
 import logging
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -122,44 +122,64 @@ def slack_message_attempt(
         message.save(update_fields=["attempts", "sending_since"])
     result = client.post(team.slack_webhook_url, message.payload)
     with transaction.atomic():
-        # Still ours only while our lease holds: after it expired, a re-dispatched task
-        # may have taken the message (and posted it too).
-        held = (
-            SlackMessage.objects.select_for_update()
-            .filter(pk=message_id, state=SlackMessage.State.PENDING, sending_since=now)
-            .exists()
-        )
-        if not held:
-            logger.warning(
-                "Slack message %s: answer %s came after the lease expired; not recorded",
-                message_id,
-                result.status,
-            )
-            return result
-        _record(message, team, result, final_attempt)
+        _record(message, team, result, final_attempt, leased=now)
     return result
 
 
-def _record(
+def _outcome(
     message: SlackMessage, team: Team, result: client.SlackResult, final_attempt: bool
-) -> None:
+) -> tuple[str, str]:
+    """(state, error) the answer leaves the message in."""
     if result.ok:
-        _finish(message, SlackMessage.State.SENT)
-    elif result.status == client.DEAD:
-        team_disable_slack_webhook(team=team, reason=result.error)
-        _finish(message, SlackMessage.State.FAILED, result.error)
-    elif result.status == client.INVALID:
+        return SlackMessage.State.SENT, ""
+    if result.status == client.DEAD:
+        return SlackMessage.State.FAILED, result.error
+    if result.status == client.INVALID:
         # Slack refused what we sent: our bug, not the network's. Never retried.
         logger.error(
             "Slack refused message %s for team %s: %s", message.pk, team.slug, result.error
         )
-        _finish(message, SlackMessage.State.FAILED, result.error)
-    elif final_attempt:
-        _finish(message, SlackMessage.State.FAILED, result.error)
-    else:
-        message.last_error = result.error[:500]
-        message.sending_since = None
-        message.save(update_fields=["last_error", "sending_since"])
+        return SlackMessage.State.FAILED, result.error
+    if final_attempt:
+        return SlackMessage.State.FAILED, result.error
+    return SlackMessage.State.PENDING, result.error
+
+
+def _record(
+    message: SlackMessage,
+    team: Team,
+    result: client.SlackResult,
+    final_attempt: bool,
+    *,
+    leased: datetime,
+) -> None:
+    state, error = _outcome(message, team, result, final_attempt)
+    message.state = state
+    message.last_error = error[:500]
+    message.sending_since = None
+    if state == SlackMessage.State.SENT:
+        message.sent_at = timezone.now()
+    # Only while our lease holds: once it expired, a re-dispatched task may have taken the
+    # message over (and posted it too). One conditional UPDATE, no read first.
+    held = SlackMessage.objects.filter(
+        pk=message.pk, state=SlackMessage.State.PENDING, sending_since=leased
+    ).update(
+        state=message.state,
+        last_error=message.last_error,
+        sending_since=None,
+        sent_at=message.sent_at,
+    )
+    if not held:
+        logger.warning(
+            "Slack message %s: answer %s came after the lease expired; not recorded",
+            message.pk,
+            result.status,
+        )
+        return
+    if result.status == client.DEAD:
+        team_disable_slack_webhook(team=team, reason=result.error)
+    if state != SlackMessage.State.PENDING:
+        slack_message_finished.send(sender=SlackMessage, message=message)
 
 
 def slack_messages_redispatch(
