@@ -4,6 +4,7 @@ import logging
 from celery import shared_task
 from celery.utils.time import get_exponential_backoff_interval
 from django.conf import settings
+from django.db import OperationalError
 
 from . import services
 from .slack import client as slack
@@ -37,6 +38,10 @@ def _backoff_countdown(failures):
     max_retries=FAILURE_TRIES - 1 + RATE_LIMIT_RETRIES,
     # Safe: a redelivered task finds the message sent, or held by a fresh lease.
     acks_late=True,
+    # The database busy or away: before the post nothing was taken, so a later try sends
+    # it; after the post the lease stays, and the re-dispatch takes over once it expires.
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
 )
 def deliver_slack_message(self, message_id, failures=0):
     """Deliver one outbox message: five tries for failures, then ``failed``.

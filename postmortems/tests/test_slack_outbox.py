@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 import time_machine
-from django.db import connection
+from django.db import OperationalError, connection
 from django.utils import timezone
 
 from postmortems import services
@@ -145,4 +145,26 @@ def test_a_redelivered_task_for_a_sent_message_posts_nothing(
     deliver_slack_message.delay(message.pk)
     # The broker hands the same task out again (its worker died before acknowledging).
     deliver_slack_message.delay(message.pk)
+    assert len(slack_receiver.requests) == 1
+
+
+def test_a_busy_database_before_the_post_is_tried_again(
+    hooked_team, slack_receiver, celery_eager, monkeypatch
+):
+    celery_eager.conf.task_eager_propagates = False  # let the retry run inline
+    message = _message(hooked_team)
+    real_attempt = services.slack_message_attempt
+    calls = []
+
+    def attempt(**kwargs):
+        calls.append(kwargs)
+        if len(calls) == 1:
+            raise OperationalError("database table is locked")
+        return real_attempt(**kwargs)
+
+    monkeypatch.setattr(services, "slack_message_attempt", attempt)
+    deliver_slack_message.delay(message.pk)
+    message.refresh_from_db()
+    assert len(calls) == 2
+    assert message.state == SlackMessage.State.SENT
     assert len(slack_receiver.requests) == 1
