@@ -14,7 +14,7 @@ export CELERY_BROKER_URL ?= redis://127.0.0.1:6379/0
 export CACHE_URL ?= redis://127.0.0.1:6379/1
 endif
 
-.PHONY: run test fuzz lint bench bench-compare worker screenshots messages clean-venv system-packages
+.PHONY: run test fuzz lint bench bench-compare drill worker screenshots messages clean-venv system-packages
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -96,6 +96,11 @@ screenshots: export WITH_BROWSER := 1
 screenshots: export SCREENSHOTS_DIR := docs/screenshots
 screenshots: $(DEV) system-packages messages
 	$(BIN)/pytest -m e2e tests/e2e/test_screenshots.py -p no:randomly -q
+
+## make drill: the fault drill of the reminder sweep (kill -9 a worker, restart a private Redis);
+## DRILL_ARGS=--items 10000 for a smaller one (see README, "Fault drill").
+drill: $(DEV)
+	$(BIN)/python -m tests.bench.drill $(DRILL_ARGS)
 
 worker: $(RUNTIME)
 	$(BIN)/celery -A config worker --loglevel INFO

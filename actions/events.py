@@ -3,8 +3,9 @@ transaction of the change.
 
 - ``action_item_created(item, by)``
 - ``action_item_status_changed(item, old_status, by)`` — ``item.status`` is the new one
-- ``action_items_overdue(item_ids, team, for_date)`` — the reminder sweep claimed "overdue"
-  reminders for these items of ``team`` (day 1 overdue, then weekly)
+- ``action_items_overdue(item_ids_by_team, for_date)`` — the reminder sweep claimed "overdue"
+  reminders (day 1 overdue, then weekly) for these items, ``{team: [item id, …]}`` by
+  owning team; once per sweep for every team, so a receiver can look up in bulk
 """
 
 from django.dispatch import Signal

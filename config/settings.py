@@ -249,6 +249,9 @@ SLACK_TIMEOUT_SECONDS = float(os.environ.get("SLACK_TIMEOUT_SECONDS", "5"))
 # Base of the exponential back-off between Slack delivery tries after a 5xx or timeout
 # (about 5, 10, 20, 40 s with jitter); 0 retries at once (tests).
 SLACK_RETRY_BACKOFF_SECONDS = env_int("SLACK_RETRY_BACKOFF_SECONDS", 5)
+# How long a worker holds a Slack message it is posting; longer than SLACK_TIMEOUT_SECONDS.
+# A message whose lease expired (its worker died) is posted again by the re-dispatch.
+SLACK_SEND_LEASE_SECONDS = env_int("SLACK_SEND_LEASE_SECONDS", 60)
 ACTION_DUE_DAYS = parse_due_days(os.environ.get("ACTION_DUE_DAYS", ""))
 REMINDER_DUE_SOON_DAYS = env_int("REMINDER_DUE_SOON_DAYS", 3)
 # Fernet key (urlsafe base64 of 32 bytes) for integration secrets kept encrypted (PagerDuty
@@ -353,7 +356,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 else:
     # Redis redelivers unacknowledged messages after this long; we never schedule
     # long countdowns (due dates are stored and swept), so one hour is plenty.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT_SECONDS", 3600)
+    }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "hindsight")
 CELERY_TASK_SERIALIZER = "json"
@@ -377,6 +382,11 @@ CELERY_BEAT_SCHEDULE = {
     "slack-uploads-cleanup": {
         "task": "integrations.slack_import.tasks.discard_stale_slack_uploads",
         "schedule": crontab(minute=20, hour=3),
+    },
+    "slack-outbox-redispatch": {
+        "task": "postmortems.tasks.redispatch_slack_messages",
+        "schedule": crontab(minute="*/10"),
+        "options": {"expires": int(timedelta(minutes=9).total_seconds())},
     },
     "tracker-outbox-resend": {
         "task": "integrations.trackers.tasks.resend_stalled_tracker_messages",

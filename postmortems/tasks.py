@@ -1,8 +1,10 @@
+import datetime
 import logging
 
 from celery import shared_task
 from celery.utils.time import get_exponential_backoff_interval
 from django.conf import settings
+from django.db import OperationalError
 
 from . import services
 from .slack import client as slack
@@ -34,7 +36,12 @@ def _backoff_countdown(failures):
 @shared_task(
     bind=True,
     max_retries=FAILURE_TRIES - 1 + RATE_LIMIT_RETRIES,
-    acks_late=True,  # safe: the message row is claimed under a lock and sent at most once
+    # Safe: a redelivered task finds the message sent, or held by a fresh lease.
+    acks_late=True,
+    # The database busy or away: before the post nothing was taken, so a later try sends
+    # it; after the post the lease stays, and the re-dispatch takes over once it expires.
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
 )
 def deliver_slack_message(self, message_id, failures=0):
     """Deliver one outbox message: five tries for failures, then ``failed``.
@@ -59,3 +66,15 @@ def deliver_slack_message(self, message_id, failures=0):
             countdown=_backoff_countdown(failures),
             kwargs={"message_id": message_id, "failures": failures + 1},
         )
+
+
+@shared_task(ignore_result=True)
+def redispatch_slack_messages(never_tried_for_seconds=3600):
+    """Every ten minutes (beat): queue again the Slack messages whose delivery task was
+    lost (never tried for an hour: the broker lost it) or whose worker died mid-post (its
+    lease expired). Returns how many."""
+    return len(
+        services.slack_messages_redispatch(
+            never_tried_for=datetime.timedelta(seconds=never_tried_for_seconds)
+        )
+    )

@@ -146,7 +146,12 @@ class SlackReceiver:
                 body = self.rfile.read(length)
                 with receiver._lock:
                     receiver.requests.append(
-                        {"path": self.path, "body": body, "json": _json_or_none(body)}
+                        {
+                            "path": self.path,
+                            "body": body,
+                            "json": _json_or_none(body),
+                            "at": time.monotonic(),
+                        }
                     )
                     answer = receiver.responses.pop(0) if receiver.responses else (200, "ok", {})
                     hang = receiver.hang_seconds

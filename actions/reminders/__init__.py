@@ -29,19 +29,24 @@ next day is ``overdue`` day 1. Reminders recorded without a webhook (``skipped_n
 count as done: the item page lists them; they are not re-recorded daily.
 
 Exactly once: each reminder is a ``ReminderLog(item, kind, for_date)`` row, unique in the
-database. Per team, inside one transaction, the sweep creates the team's ``SlackMessage``
-(the outbox row), inserts its claims with ``ON CONFLICT DO NOTHING`` marked with that
-message, and re-selects the rows carrying the message: only those are listed. A second
-sweep, or one running at the same time in another worker, finds the rows taken (on
-PostgreSQL it waits for the first transaction, then skips them) and sends nothing for them.
-The message is delivered by ``postmortems.tasks.deliver_slack_message`` after commit, and
-``actions.signals`` copies its final state onto the reminder rows. A reminder message still
-pending an hour later lost its delivery task (the broker was down when it was queued): the
-next sweep queues it again, for up to a day. A team whose sweep fails (an error is logged)
-claims nothing and does not stop the other teams; the next hourly sweep tries it aga
+database. Inside one transaction the sweep creates one ``SlackMessage`` (the outbox row) per
+team with something due, inserts every team's claims in one statement with ``ON CONFLICT DO
+NOTHING``, each marked with its team's message, and re-selects the rows carrying its
+messages: only those are listed. A second sweep, or one running at the same time in another
+worker, finds the rows taken (on PostgreSQL it waits for the first transaction, then skips
+them) and sends nothing for them. The messages are delivered by
+``postmortems.tasks.deliver_slack_message`` after commit, and ``actions.signals`` copies each
+message's final state onto its reminder rows. A reminder message still pending an hour later
+lost its delivery task (the broker was down when it was queued): the next sweep queues it
+again, for up to a day. A team whose message cannot be built (an error is logged) keeps no
+claims and does not stop the other teams; the next hourly sweep tries it again.
 
-Modules: ``schedule`` (which kinds an item is due for), ``claims`` (the exactly-once
-rows), ``sweep`` (the hourly run), ``message`` (the Slack message), ``report``.
+Cost: the due sets are computed by the database, one query per kind (``due``); the rest is
+a fixed number of bulk statements whatever the number of items and teams.
+
+Modules: ``schedule`` (which kinds an item is due for), ``due`` (the same rules as
+queries), ``claims`` (the exactly-once rows), ``sweep`` (the hourly run), ``message``
+(the Slack message), ``report``.
 """
 
 from .message import MAX_LISTED_ITEMS, build_payload

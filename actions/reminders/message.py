@@ -28,10 +28,6 @@ KIND_ORDER = {Kind.OVERDUE: 0, Kind.DUE_TODAY: 1, Kind.DUE_SOON: 2, Kind.UNASSIG
 _SLACK_MEMBER_ID = re.compile(r"^[UW][A-Z0-9]{2,30}$")
 
 
-def item_url(item_id):
-    return f"{settings.SITE_URL}/actions/{item_id}/"
-
-
 def dashboard_url(team):
     return f"{settings.SITE_URL}/actions/?team={team.pk}&status=open"
 
@@ -56,13 +52,35 @@ def _kind_label(kind, row, today):
     return _("nobody assigned")
 
 
-def _item_line(row, kinds, today):
+class _Words:
+    """The translated bits of item lines, looked up once per message rather than once per
+    line (a team's message has up to hundreds of lines, a sweep hundreds of messages)."""
+
+    def __init__(self, today):
+        self.today = today
+        self.site_url = settings.SITE_URL
+        self._due = _("due %(date)s")
+        self._labels = {}
+
+    def due(self, due_date):
+        return self._due % {"date": due_date.isoformat()}
+
+    def label(self, kind, row):
+        days = abs((self.today - row.due_date).days)
+        key = (kind, days if kind in (Kind.OVERDUE, Kind.DUE_SOON) else 0)
+        if key not in self._labels:
+            self._labels[key] = _kind_label(kind, row, self.today)
+        return self._labels[key]
+
+
+def _item_line(row, kinds, today, words=None):
+    words = words or _Words(today)
     title = row.title if len(row.title) <= MAX_TITLE_CHARS else row.title[:MAX_TITLE_CHARS] + "…"
     parts = [
-        f"<{item_url(row.item_id)}|{escape(title)}>",
+        f"<{words.site_url}/actions/{row.item_id}/|{escape(title)}>",
         row.priority,
-        _("due %(date)s") % {"date": row.due_date.isoformat()},
-        *(_kind_label(kind, row, today) for kind in sorted(kinds, key=KIND_ORDER.get)),
+        words.due(row.due_date),
+        *(words.label(kind, row) for kind in sorted(kinds, key=KIND_ORDER.get)),
     ]
     return "• " + " · ".join(parts)
 
@@ -89,6 +107,7 @@ def _groups(rows, today):
         return (0, items[people[assignee_id][0]].person_name.casefold(), assignee_id)
 
     groups = []
+    words = _Words(today)
     for assignee_id in sorted(people, key=person_key):
         ids = sorted(people[assignee_id], key=urgency)
         if assignee_id is None:
@@ -96,7 +115,7 @@ def _groups(rows, today):
         else:
             heading = _who(items[ids[0]])
         # Lines are made as the message takes them: most of a big team's are never shown.
-        lines = (_item_line(items[i], kinds_by_item[i], today) for i in ids)
+        lines = (_item_line(items[i], kinds_by_item[i], today, words) for i in ids)
         groups.append((heading, lines))
     return groups, kinds_by_item
 

@@ -62,10 +62,6 @@ def kinds_due(
     return kinds
 
 
-def lookback_days(soon_days: int) -> int:
-    return max(1, soon_days)
-
-
 def candidate_items(today: date, soon_days: int | None = None) -> QuerySet[ActionItem]:
     """Open items that may need a reminder today (the schedule then decides)."""
     soon_days = settings.REMINDER_DUE_SOON_DAYS if soon_days is None else soon_days

@@ -6,16 +6,16 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count
 from django.utils import timezone
 
 from postmortems.models import SlackMessage, Team
-from postmortems.services import slack_message_enqueue
-from postmortems.tasks import deliver_slack_message
+from postmortems.services import slack_messages_enqueue, slack_messages_redispatch
 
 from .. import events
 from ..models import ActionItem, ReminderLog
-from .claims import CLAIMED_FIELDS, Claimed, insert_claims, recent_reminders, wanted_reminders
+from .claims import insert_claims, won_claims
+from .due import due_reminders
 from .message import build_payload
 from .report import SweepReport
 from .schedule import candidate_items
@@ -33,24 +33,26 @@ STALE_GIVE_UP = timedelta(days=1)
 
 def sweep(today=None):
     """Claim today's reminders and queue one Slack message per team. Safe to run again and
-    concurrently: every (item, kind, day) is reminded at most once."""
+    concurrently: every (item, kind, day) is reminded at most once.
+
+    A fixed number of queries whatever the number of items or teams: the due sets, one per
+    kind; the claims of every team in one INSERT; their message lines in one SELECT; the
+    payloads in one UPDATE; one look-up of the outgoing webhooks that hear about overdue
+    items."""
     today = today or timezone.localdate()
     soon_days = settings.REMINDER_DUE_SOON_DAYS
     report = SweepReport(today=today)
     _redispatch_stale_messages(report)
-    candidates = candidate_items(today, soon_days)
-    teams = list(
-        Team.objects.filter(Exists(candidates.filter(team_id=OuterRef("pk")))).order_by("pk")
-    )
-    recent = recent_reminders(today, soon_days)
-    for team in teams:
-        try:
-            _sweep_team(team, candidates.filter(team_id=team.pk), today, soon_days, recent, report)
-        except Exception:
-            # One team's trouble must not silence the others. Its transaction rolled back:
-            # nothing is claimed, so the next hourly sweep tries that team again.
-            logger.exception("reminder sweep %s: team %s failed", today, team.slug)
-            report.teams_failed.append(team.slug)
+    report.items_considered = candidate_items(today, soon_days).count()
+    wanted_by_team = defaultdict(list)
+    for due in due_reminders(today, soon_days):
+        if due.claimed_today:
+            report.kinds[due.kind].already_reminded += 1
+        else:
+            wanted_by_team[due.team_id].append((due.item_id, due.kind))
+    if wanted_by_team:
+        teams = list(Team.objects.filter(pk__in=wanted_by_team).order_by("pk"))
+        _claim_and_compose(teams, wanted_by_team, today, report)
     _collect_outcomes(report)
     logger.info(
         "reminder sweep %s: %s items considered, %s reminders in %s messages "
@@ -68,62 +70,77 @@ def sweep(today=None):
 
 
 def _redispatch_stale_messages(report):
-    now = timezone.now()
-    stale = SlackMessage.objects.filter(
-        kind=SlackMessage.Kind.REMINDERS,
-        state=SlackMessage.State.PENDING,
-        # Never tried: its task was lost. (A message with tries is in a retry chain.)
-        attempts=0,
-        created_at__lt=now - STALE_AFTER,
-        created_at__gte=now - STALE_GIVE_UP,
-    ).values_list("pk", flat=True)
-    for message_id in stale:
-        # Safe even if the first task is alive after all: the attempt locks the row and
-        # sends only while it is pending.
-        deliver_slack_message.delay(message_id)
-        report.messages_requeued += 1
+    requeued = slack_messages_redispatch(
+        never_tried_for=STALE_AFTER,
+        kinds=[SlackMessage.Kind.REMINDERS],
+        not_older_than=STALE_GIVE_UP,
+    )
+    report.messages_requeued += len(requeued)
 
 
-def _sweep_team(team, items, today, soon_days, recent, report):
-    wanted = wanted_reminders(items, today, soon_days, recent, report)
-    if not wanted:
-        return
+def _claim_and_compose(teams, wanted_by_team, today, report):
+    """One transaction for every team: the outbox rows first (the claims carry their ids,
+    which is how this sweep finds out which claims it won), then every claim in one
+    INSERT, the won ones read back in one SELECT, the messages built in Python and stored
+    in one UPDATE. Deliveries are queued for after the commit."""
     with transaction.atomic():
-        # The outbox row first: the claims carry its id, which is how this sweep finds out
-        # which claims it won. Its delivery is queued for after the commit.
-        message = slack_message_enqueue(
-            team=team, kind=SlackMessage.Kind.REMINDERS, payload={"text": ""}
+        messages = slack_messages_enqueue(
+            teams=teams, kind=SlackMessage.Kind.REMINDERS, payload={"text": ""}
         )
-        insert_claims(message, wanted, today)
-        won = [
-            Claimed(*row)
-            for row in ReminderLog.objects.filter(message=message)
-            .order_by("item_id", "kind")
-            .values_list(*CLAIMED_FIELDS)
-        ]
-        if won:
-            payload = build_payload(team, won, today)
-            SlackMessage.objects.filter(pk=message.pk).update(payload=payload)
-            message.payload = payload
-            overdue = [row.item_id for row in won if row.kind == ReminderLog.Kind.OVERDUE]
-            if overdue:
-                events.action_items_overdue.send(
-                    sender=ActionItem, item_ids=overdue, team=team, for_date=today
-                )
-        else:
-            # Another sweep holds every claim: drop the empty message (and its queued send).
-            transaction.set_rollback(True)
-    won_by_kind = defaultdict(int)
-    for row in won:
-        won_by_kind[row.kind] += 1
-    wanted_by_kind = defaultdict(int)
-    for _item_id, kind in wanted:
-        wanted_by_kind[kind] += 1
-    for kind, count in wanted_by_kind.items():
-        report.kinds[kind].claimed += won_by_kind[kind]
-        # Taken meanwhile by a sweep running at the same time.
-        report.kinds[kind].already_reminded += count - won_by_kind[kind]
-    if won:
+        message_for_team = {message.team_id: message for message in messages}
+        rows = sorted(
+            (
+                (item_id, kind, message_for_team[team_id].pk)
+                for team_id, wanted in wanted_by_team.items()
+                for item_id, kind in wanted
+            ),
+            key=lambda row: (row[0], row[1]),
+        )
+        insert_claims(rows, today)
+        won = won_claims([message.pk for message in messages])
+        composed, dropped = [], []
+        for team, message in zip(teams, messages, strict=True):
+            claims = won.get(message.pk, [])
+            if not claims:
+                # Another sweep holds every claim of this team.
+                for _item_id, kind in wanted_by_team[team.pk]:
+                    report.kinds[kind].already_reminded += 1
+                dropped.append(message.pk)
+                continue
+            try:
+                message.payload = build_payload(team, claims, today)
+            except Exception:
+                # One team's trouble must not silence the others: its claims go (below),
+                # so the next hourly sweep tries that team again.
+                logger.exception("reminder sweep %s: team %s failed", today, team.slug)
+                report.teams_failed.append(team.slug)
+                dropped.append(message.pk)
+                continue
+            composed.append((team, message, claims))
+        if dropped:
+            ReminderLog.objects.filter(message_id__in=dropped).delete()
+            SlackMessage.objects.filter(pk__in=dropped).delete()
+        SlackMessage.objects.bulk_update([message for _t, message, _c in composed], ["payload"])
+        overdue = {
+            team: [row.item_id for row in claims if row.kind == ReminderLog.Kind.OVERDUE]
+            for team, _message, claims in composed
+        }
+        overdue = {team: item_ids for team, item_ids in overdue.items() if item_ids}
+        if overdue:
+            events.action_items_overdue.send(
+                sender=ActionItem, item_ids_by_team=overdue, for_date=today
+            )
+    for team, message, claims in composed:
+        won_by_kind = defaultdict(int)
+        for row in claims:
+            won_by_kind[row.kind] += 1
+        wanted_by_kind = defaultdict(int)
+        for _item_id, kind in wanted_by_team[team.pk]:
+            wanted_by_kind[kind] += 1
+        for kind, count in wanted_by_kind.items():
+            report.kinds[kind].claimed += won_by_kind[kind]
+            # Taken meanwhile by a sweep running at the same time.
+            report.kinds[kind].already_reminded += count - won_by_kind[kind]
         report.teams += 1
         report.messages_queued += 1
         report.message_ids.append(message.pk)

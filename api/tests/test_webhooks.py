@@ -190,6 +190,36 @@ def test_overdue_items_are_announced_once_per_reminder_day(
     assert [p["data"]["id"] for p in overdue] == [item.pk]
 
 
+def test_one_sweep_announces_each_teams_overdue_items_to_that_teams_hook_only(
+    hook,
+    webhook_receiver,
+    team,
+    other_team,
+    alice,
+    celery_eager,
+    django_capture_on_commit_callbacks,
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from actions.models import ActionItem
+
+    mine = ActionItemFactory(postmortem=PostmortemFactory(team=team), team=team, assignee=alice)
+    theirs = ActionItemFactory(
+        postmortem=PostmortemFactory(team=other_team), team=other_team, assignee=alice
+    )
+    today = timezone.localdate()
+    ActionItem.objects.filter(pk__in=[mine.pk, theirs.pk]).update(
+        due_date=today - datetime.timedelta(days=1)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        report = reminders.sweep(today)
+    assert report.kinds["overdue"].claimed == 2
+    overdue = [p for p in _verified(webhook_receiver, hook) if p["type"] == "action_item.overdue"]
+    assert [p["data"]["id"] for p in overdue] == [mine.pk]
+
+
 def test_urls_outside_the_allow_list_are_refused(team, manager, settings):
     settings.WEBHOOK_ALLOWED_HOSTS = ["hooks.example.com"]
     from django.core.exceptions import ValidationError

@@ -64,12 +64,14 @@ def action_item_status_changed(sender, item, old_status, **kwargs):
 
 
 @receiver(action_events.action_items_overdue, dispatch_uid="api.webhooks.action_items_overdue")
-def action_items_overdue(sender, item_ids, team, for_date, **kwargs):
-    # Once per team and sweep, mostly for teams without webhooks: one query then.
+def action_items_overdue(sender, item_ids_by_team, for_date, **kwargs):
+    # Once per sweep for every team, mostly without webhooks: one query then.
+    item_ids = [pk for ids in item_ids_by_team.values() for pk in ids]
+    postmortem_teams = ActionItem.objects.filter(pk__in=item_ids).values("postmortem__team_id")
     hooks = list(
-        Webhook.objects.filter(disabled_reason="")
-        .filter(Q(team=team) | Q(team__postmortems__action_items__pk__in=item_ids))
-        .distinct()
+        Webhook.objects.filter(disabled_reason="").filter(
+            Q(team__in=list(item_ids_by_team)) | Q(team__in=postmortem_teams)
+        )
     )
     if not any(Event.ACTION_ITEM_OVERDUE in hook.events for hook in hooks):
         return

@@ -33,6 +33,10 @@ class SlackMessage(NulFreeTextMixin, models.Model):
     last_error = models.CharField(max_length=500, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Set while a worker posts the message (a lease of SLACK_SEND_LEASE_SECONDS): another
+    # task handed the same message leaves it alone; once the lease has expired (the worker
+    # died mid-post) the message is dispatched again.
+    sending_since = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

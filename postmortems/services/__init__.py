@@ -8,6 +8,8 @@ from ..slack.outbox import (
     slack_message_attempt,
     slack_message_enqueue,
     slack_message_finished,
+    slack_messages_enqueue,
+    slack_messages_redispatch,
     team_disable_slack_webhook,
 )
 from .acknowledgements import blame_acknowledge
@@ -81,6 +83,8 @@ __all__ = [
     "slack_message_attempt",
     "slack_message_enqueue",
     "slack_message_finished",
+    "slack_messages_enqueue",
+    "slack_messages_redispatch",
     "team_disable_slack_webhook",
     "team_send_test_message",
     "team_set_review_rules",

@@ -26,13 +26,21 @@ def counting_queries():
 
 
 def sweep_figures(runs=3):
-    """``actions.reminders.sweep`` with every team's webhook on a loopback Slack and Celery
-    eager, so each team's message is really delivered during the sweep. Run ``runs`` times
-    from a clean slate (no reminders sent yet today); the time is the median."""
+    """``actions.reminders.sweep`` with every team's webhook on a loopback Slack, run
+    ``runs`` times from a clean slate (no reminders sent yet today); times are medians.
+
+    ``seconds`` is the sweep as the worker running ``reminder_sweep`` spends it: due sets,
+    claims, messages built and queued. Their deliveries (one task per message, spread over
+    the workers in production) are then run here one after the other, Celery eager, and
+    timed apart (``delivery_seconds``); ``with_delivery_seconds`` is the sum, the figure
+    earlier runs printed as the sweep's."""
+    from unittest import mock
+
     from actions.models import ActionItem, ReminderLog
     from actions.reminders import candidate_items, sweep
     from config.celery import app
     from postmortems.models import SlackMessage, Team
+    from postmortems.tasks import deliver_slack_message
     from tests.fixtures import SlackReceiver
 
     receiver = SlackReceiver()
@@ -45,21 +53,31 @@ def sweep_figures(runs=3):
         open_items = ActionItem.objects.filter(status__in=ActionItem.OPEN_STATUSES)
         candidates = candidate_items(_today())
         teams_with_candidates = candidates.values("team_id").distinct().count()
-        times = []
+        times, delivery_times = [], []
         for _ in range(runs):
             ReminderLog.objects.all().delete()
             SlackMessage.objects.filter(kind=SlackMessage.Kind.REMINDERS).delete()
             receiver.requests.clear()
-            with (
-                override_settings(
-                    SLACK_WEBHOOK_ALLOWED_HOSTS=["hooks.slack.com", receiver.origin],
-                    SLACK_RETRY_BACKOFF_SECONDS=0,
-                ),
-                counting_queries() as counter,
+            queued = []
+            with override_settings(
+                SLACK_WEBHOOK_ALLOWED_HOSTS=["hooks.slack.com", receiver.origin],
+                SLACK_RETRY_BACKOFF_SECONDS=0,
             ):
-                began = time.perf_counter()
-                report = sweep()
-                times.append(time.perf_counter() - began)
+                with (
+                    mock.patch.object(deliver_slack_message, "delay", queued.append),
+                    counting_queries() as counter,
+                ):
+                    began = time.perf_counter()
+                    report = sweep()
+                    times.append(time.perf_counter() - began)
+                with counting_queries() as delivery_counter:
+                    began = time.perf_counter()
+                    for message_id in queued:
+                        deliver_slack_message.delay(message_id)
+                    delivery_times.append(time.perf_counter() - began)
+        sent = SlackMessage.objects.filter(
+            pk__in=report.message_ids, state=SlackMessage.State.SENT
+        ).count()
         return {
             "open_items": open_items.count(),
             "teams_with_open_items": open_items.values("team_id").distinct().count(),
@@ -69,12 +87,19 @@ def sweep_figures(runs=3):
             "reminders_claimed": report.reminders_claimed,
             "teams_with_due_items": report.teams,
             "messages_queued": report.messages_queued,
-            "messages_sent": report.messages_sent,
-            "messages_failed": report.messages_failed,
+            "messages_sent": sent,
+            "messages_failed": SlackMessage.objects.filter(
+                pk__in=report.message_ids, state=SlackMessage.State.FAILED
+            ).count(),
             "slack_requests_received": len(receiver.requests),
             "seconds": statistics.median(times),
             "runs_seconds": times,
             "queries": counter["queries"],
+            "delivery_seconds": statistics.median(delivery_times),
+            "delivery_queries": delivery_counter["queries"],
+            "with_delivery_seconds": statistics.median(
+                [a + b for a, b in zip(times, delivery_times, strict=True)]
+            ),
         }
     finally:
         app.conf.task_always_eager, app.conf.task_eager_propagates = eager

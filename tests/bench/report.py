@@ -289,6 +289,12 @@ def render_text(results):
                 f"to {sweep['teams_with_due_items']} teams with due items "
                 f"({sweep['slack_requests_received']} received by the loopback Slack)"
             )
+            if "delivery_seconds" in sweep:
+                lines.append(
+                    f"  its deliveries, one after the other: {sweep['delivery_seconds']:.2f} s, "
+                    f"{sweep['delivery_queries']} queries "
+                    f"(sweep and deliveries: {sweep['with_delivery_seconds']:.2f} s)"
+                )
         for key in ("rollup", "sweep", "export_memory"):
             if "error" in size.get(key, {}):
                 lines.append(f"{key}: {size[key]['error']}")
