@@ -10,7 +10,6 @@ from postmortems.selectors import (
 
 from .. import selectors
 
-
 # What the home page's postmortem lists show: not the Markdown sections and their HTML.
 LISTED = ("title", "severity", "status", "published_at", "team__name")
 

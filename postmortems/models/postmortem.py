@@ -164,9 +164,7 @@ class Postmortem(NulFreeTextMixin, models.Model):
                 name="postmortem_started_desc_idx",
             ),
             # Home's "recently published": read backwards, ten rows.
-            models.Index(
-                fields=["status", "published_at", "id"], name="postmortem_published_idx"
-            ),
+            models.Index(fields=["status", "published_at", "id"], name="postmortem_published_idx"),
             # When an incident happened (Kaizen weeks, metrics months): a range of this
             # expression, not a scan of every postmortem.
             models.Index(Coalesce("started_at", "created_at"), name="postmortem_incident_at_idx"),
