@@ -78,9 +78,10 @@ def rollup(period_end: datetime.date | str | None = None) -> RollupResult:
     return RollupResult(start, end, len(rows))
 
 
-def _counts(start, end, *, with_restricted):
+def _counts(start, end, *, with_restricted, with_actions=True):
     """``{(theme_id, team_id or None): _Counts}`` of one week, with or without restricted
-    postmortems. Two grouped queries."""
+    postmortems. Two grouped queries (one without ``with_actions``: postmortems and factors
+    only, for a caller that counts the items its own way)."""
     start_at, end_at = day_start(start), day_start(end + datetime.timedelta(days=1))
     previous_at = start_at - WEEK
     through = ContributingFactor.themes.through
@@ -114,6 +115,8 @@ def _counts(start, end, *, with_restricted):
     )
 
     counts = defaultdict(_Counts)
+    if not with_actions:
+        action_rows = ()
     for row in factor_rows:
         for key in ((row["theme_id"], row["team_id"]), (row["theme_id"], None)):
             c = counts[key]
