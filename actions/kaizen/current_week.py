@@ -28,10 +28,14 @@ def add_current_week(trends, periods, *, team=None, with_restricted=True, today,
     start = periods[-1][0]
     last = len(periods) - 1
     team_id = team.pk if team is not None else None
-    if open_items is None:
-        counts = _counts(start, today, with_restricted=with_restricted)
-    else:
-        counts = _counts(start, today, with_restricted=with_restricted, with_actions=False)
+    counts = _counts(
+        start,
+        today,
+        with_restricted=with_restricted,
+        with_actions=open_items is None,
+        team_id=team_id,
+    )
+    if open_items is not None:
         for theme_id, items in open_items.items():
             week_open, week_overdue = (
                 (items.week_open, items.week_overdue)

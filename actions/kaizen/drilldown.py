@@ -4,7 +4,7 @@ reader may see."""
 import datetime
 
 from django.db.models import F, Window
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.functions import Coalesce, DenseRank, RowNumber
 from django.utils import timezone
 
 from postmortems.selectors import visible_postmortems
@@ -38,16 +38,27 @@ def attach_drill_down(theme_trends, *, user, first, last, team=None, open_items=
     )
     if team is not None:
         pms = pms.filter(team=team)
+    # A postmortem is one row per factor with the theme: dense ranks give its rows one
+    # number, newest first and oldest first, so the first DRILL_LIMIT come to Python and
+    # each row knows how many postmortems its theme has (newest rank + oldest rank - 1).
+    theme = F("factors__themes")
+    newest = [F("at").desc(), F("pk").desc()]
+    oldest = [F("at").asc(), F("pk").asc()]
+    pms = pms.annotate(
+        theme_id=theme,
+        newest=Window(DenseRank(), partition_by=[theme], order_by=newest),
+        oldest=Window(DenseRank(), partition_by=[theme], order_by=oldest),
+    ).filter(newest__lte=DRILL_LIMIT)
     seen = set()
-    for theme_id, pk, title, severity, at in pms.values_list(
-        "factors__themes", "pk", "title", "severity", "at"
+    for theme_id, pk, title, severity, at, rank, reverse_rank in pms.values_list(
+        "theme_id", "pk", "title", "severity", "at", "newest", "oldest"
     ).order_by("-at", "-pk"):
         if (theme_id, pk) in seen:
             continue
         seen.add((theme_id, pk))
-        trends_by_id[theme_id].postmortems.append(
-            {"pk": pk, "title": title, "severity": severity, "at": at}
-        )
+        t = trends_by_id[theme_id]
+        t.postmortem_count = rank + reverse_rank - 1
+        t.postmortems.append({"pk": pk, "title": title, "severity": severity, "at": at})
 
     if open_items is None:
         open_items = open_item_counts(user=user, today=timezone.localdate(), team=team)

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from actions import kaizen
 from actions.kaizen import current_week
+from actions.kaizen.rollup import _counts
 from actions.models import ActionItem
 from postmortems.selectors import visible_postmortems
 from tests.factories import (
@@ -118,11 +119,14 @@ def test_the_week_in_progress_shows_the_figures_it_counted_itself(
 
 
 @pytest.mark.django_db
-def test_the_drill_down_lists_the_first_visible_items_of_each_theme(mixed, outsider):
+def test_the_drill_down_lists_the_first_visible_items_and_postmortems_of_each_theme(
+    mixed, outsider
+):
     today = timezone.localdate()
+    first = today - datetime.timedelta(days=9)
     trends = [kaizen.ThemeTrend(t.pk, t.name, [1]) for t in mixed]
 
-    kaizen.attach_drill_down(trends, user=outsider, first=today, last=today)
+    kaizen.attach_drill_down(trends, user=outsider, first=first, last=today)
 
     visible = set(visible_postmortems(outsider).values_list("pk", flat=True))
     for trend in trends:
@@ -137,3 +141,28 @@ def test_the_drill_down_lists_the_first_visible_items_of_each_theme(mixed, outsi
         )
         assert [i["pk"] for i in trend.action_items] == list(items[: kaizen.DRILL_LIMIT])
         assert trend.action_item_count == items.count()
+        pms = list(
+            visible_postmortems(outsider)
+            .filter(factors__themes=trend.theme_id, started_at__date__gte=first)
+            .order_by("-started_at", "-pk")
+            .values_list("pk", flat=True)
+            .distinct()
+        )
+        assert [p["pk"] for p in trend.postmortems] == pms[: kaizen.DRILL_LIMIT]
+        assert trend.postmortem_count == len(pms)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("with_restricted", [True, False])
+@pytest.mark.parametrize("by_team", [False, True])
+def test_one_scopes_week_counts_are_its_rows_of_the_roll_up_counts(
+    mixed, team, with_restricted, by_team
+):
+    monday, _sunday, today = current_week.current_week()
+    team_id = team.pk if by_team else None
+
+    scoped = _counts(monday, today, with_restricted=with_restricted, team_id=team_id)
+
+    every = _counts(monday, today, with_restricted=with_restricted)
+    assert dict(scoped) == {key: c for key, c in every.items() if key[1] == team_id}
+    assert scoped
