@@ -4,7 +4,6 @@ posted value can reach the database or date arithmetic in a shape that fails the
 import re
 
 from django import forms
-from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +23,20 @@ def parse_id(value):
     return number if 0 < number <= MAX_PK else None
 
 
+def _attrs(attrs):
+    """Attributes as Django's ``attrs.html`` writes them: in order, ``True`` as a bare
+    name, ``False`` left out."""
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value),)
+            for name, value in attrs.items()
+            if value is not False
+        ),
+    )
+
+
 class CompactSelect(forms.Select):
     """A ``<select>`` written out in Python: the same markup as Django's template, without
     its two template includes per option (a team filter has one option per team, and a
@@ -36,7 +49,7 @@ class CompactSelect(forms.Select):
             rendered = format_html_join(
                 "",
                 '<option value="{}"{}>{}</option>',
-                ((str(o["value"]), flatatt(o["attrs"]), o["label"]) for o in options),
+                ((str(o["value"]), _attrs(o["attrs"]), o["label"]) for o in options),
             )
             if group_name:
                 rendered = format_html('<optgroup label="{}">{}</optgroup>', group_name, rendered)
@@ -44,7 +57,7 @@ class CompactSelect(forms.Select):
         return format_html(
             '<select name="{}"{}>{}</select>',
             widget["name"],
-            flatatt(widget["attrs"]),
+            _attrs(widget["attrs"]),
             mark_safe("".join(groups)),  # noqa: S308 -- each part built by format_html
         )
 
