@@ -4,6 +4,7 @@ digest, theme suggestions and the Kaizen page's drill-down, one module each
 
 from .digest import DIGEST_THEMES, DIGEST_WEEKS, digest_payload, send_digests
 from .drilldown import DRILL_LIMIT, attach_drill_down
+from .open_items import OpenItems, open_item_counts
 from .periods import WEEK, day_start, last_completed_week_end, periods_between, week_of
 from .rollup import REFRESH_WEEKS, RollupResult, restricted_filter, rollup, rollup_weeks
 from .suggestions import Suggestion, suggest_themes, tokens
@@ -17,6 +18,7 @@ __all__ = [
     "RECURRING_PERIODS",
     "REFRESH_WEEKS",
     "WEEK",
+    "OpenItems",
     "RollupResult",
     "Suggestion",
     "ThemeTrend",
@@ -24,6 +26,7 @@ __all__ = [
     "day_start",
     "digest_payload",
     "last_completed_week_end",
+    "open_item_counts",
     "periods_between",
     "reader_sees_all",
     "restricted_filter",

@@ -19,13 +19,32 @@ def current_week(now=None):
     return monday, sunday, today
 
 
-def add_current_week(trends, periods, *, team=None, with_restricted=True, today):
+def add_current_week(trends, periods, *, team=None, with_restricted=True, today, open_items=None):
     """``trends`` (ranked ``ThemeTrend``) with the last period — the week in
-    progress — counted from Monday through ``today``. Returns the list re-ranked."""
+    progress — counted from Monday through ``today``. Returns the list re-ranked.
+
+    ``open_items`` (``open_item_counts`` of the same team and day), when the caller has
+    them, give the action counts, so the open items are not counted a second time."""
     start = periods[-1][0]
     last = len(periods) - 1
-    counts = _counts(start, today, with_restricted=with_restricted)
     team_id = team.pk if team is not None else None
+    counts = _counts(
+        start,
+        today,
+        with_restricted=with_restricted,
+        with_actions=open_items is None,
+        team_id=team_id,
+    )
+    if open_items is not None:
+        for theme_id, items in open_items.items():
+            week_open, week_overdue = (
+                (items.week_open, items.week_overdue)
+                if with_restricted
+                else (items.week_open_unrestricted, items.week_overdue_unrestricted)
+            )
+            if week_open:
+                c = counts[(theme_id, team_id)]
+                c.open, c.overdue = week_open, week_overdue
     live = {theme_id: c for (theme_id, t_id), c in counts.items() if t_id == team_id}
     by_theme = {t.theme_id: t for t in trends}
     missing = [t for t, c in live.items() if c.postmortems and t not in by_theme]

@@ -3,20 +3,23 @@ reader may see."""
 
 import datetime
 
-from django.db.models import BooleanField, Case, Count, F, Max, Value, When, Window
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models import F, Window
+from django.db.models.functions import Coalesce, DenseRank, RowNumber
+from django.utils import timezone
 
 from postmortems.selectors import visible_postmortems
 
 from ..models import ActionItem
+from .open_items import open_item_counts, visible_items
 from .periods import day_start
 
 DRILL_LIMIT = 5
 
 
-def attach_drill_down(theme_trends, *, user, first, last, team=None):
+def attach_drill_down(theme_trends, *, user, first, last, team=None, open_items=None):
     """Give each trend the postmortems (of [first, last]) and open action items that ``user``
-    may see, and whether any open preventive item exists. Two queries for all themes.
+    may see, and whether any open preventive item exists. Two queries for all themes, and
+    ``open_item_counts`` when the caller has not counted them yet (``open_items``).
 
     Titles come only from ``visible_postmortems(user)`` (and items of those postmortems);
     the preventive-item check looks at every item but reads no title."""
@@ -35,60 +38,62 @@ def attach_drill_down(theme_trends, *, user, first, last, team=None):
     )
     if team is not None:
         pms = pms.filter(team=team)
+    # A postmortem is one row per factor with the theme: dense ranks give its rows one
+    # number, newest first and oldest first, so the first DRILL_LIMIT come to Python and
+    # each row knows how many postmortems its theme has (newest rank + oldest rank - 1).
+    theme = F("factors__themes")
+    newest = [F("at").desc(), F("pk").desc()]
+    oldest = [F("at").asc(), F("pk").asc()]
+    pms = pms.annotate(
+        theme_id=theme,
+        newest=Window(DenseRank(), partition_by=[theme], order_by=newest),
+        oldest=Window(DenseRank(), partition_by=[theme], order_by=oldest),
+    ).filter(newest__lte=DRILL_LIMIT)
     seen = set()
-    for theme_id, pk, title, severity, at in pms.values_list(
-        "factors__themes", "pk", "title", "severity", "at"
+    for theme_id, pk, title, severity, at, rank, reverse_rank in pms.values_list(
+        "theme_id", "pk", "title", "severity", "at", "newest", "oldest"
     ).order_by("-at", "-pk"):
         if (theme_id, pk) in seen:
             continue
         seen.add((theme_id, pk))
-        trends_by_id[theme_id].postmortems.append(
-            {"pk": pk, "title": title, "severity": severity, "at": at}
-        )
+        t = trends_by_id[theme_id]
+        t.postmortem_count = rank + reverse_rank - 1
+        t.postmortems.append({"pk": pk, "title": title, "severity": severity, "at": at})
 
-    # Only the first DRILL_LIMIT visible items per theme travel to Python; window functions
-    # give each theme's count of visible items and whether any open item prevents.
-    visible = Case(
-        When(postmortem__in=visible_postmortems(user).values("pk"), then=Value(True)),
-        default=Value(False),
-        output_field=BooleanField(),
-    )
+    if open_items is None:
+        open_items = open_item_counts(user=user, today=timezone.localdate(), team=team)
+    for theme_id, t in trends_by_id.items():
+        counted = open_items.get(theme_id)
+        if counted is not None:
+            t.has_open_prevent = counted.prevents
+            t.action_item_count = counted.visible
+            t.hidden_action_items = counted.hidden
+
+    # Only the first DRILL_LIMIT visible items per theme travel to Python (the counts
+    # came from ``open_item_counts``).
     theme = F("factor__themes")
     items = (
         ActionItem.objects.filter(status__in=ActionItem.OPEN_STATUSES, factor__themes__in=ids)
+        .filter(visible_items(user))
         .annotate(
             theme_id=theme,
-            visible=visible,
-            rank=Window(
-                RowNumber(), partition_by=[theme, visible], order_by=[F("due_date"), F("pk")]
-            ),
-            in_group=Window(Count("pk"), partition_by=[theme, visible]),
-            prevents=Window(
-                Max(Case(When(kind=ActionItem.Kind.PREVENT, then=Value(1)), default=Value(0))),
-                partition_by=[theme],
-            ),
+            rank=Window(RowNumber(), partition_by=[theme], order_by=[F("due_date"), F("pk")]),
         )
         .filter(rank__lte=DRILL_LIMIT)
     )
     if team is not None:
         items = items.filter(team=team)
-    rows = items.values_list(
-        "theme_id", "pk", "title", "kind", "due_date", "visible", "in_group", "prevents"
-    ).order_by("due_date", "pk")
-    for theme_id, pk, title, kind, due, is_visible, in_group, prevents in rows:
-        t = trends_by_id[theme_id]
-        t.has_open_prevent = t.has_open_prevent or bool(prevents)
-        if is_visible:
-            t.action_item_count = in_group
-            t.action_items.append(
-                {
-                    "pk": pk,
-                    "title": title,
-                    "kind": kind,
-                    "kind_label": ActionItem.Kind(kind).label,
-                    "due_date": due,
-                }
-            )
-        else:
-            t.hidden_action_items = in_group
+    rows = items.values_list("theme_id", "pk", "title", "kind", "due_date").order_by(
+        "due_date", "pk"
+    )
+    for theme_id, pk, title, kind, due in rows:
+        trends_by_id[theme_id].action_items.append(
+            {
+                "pk": pk,
+                "title": title,
+                "kind": kind,
+                "kind_label": ActionItem.Kind(kind).label,
+                "due_date": due,
+            }
+        )
     return theme_trends

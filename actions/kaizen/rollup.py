@@ -78,9 +78,17 @@ def rollup(period_end: datetime.date | str | None = None) -> RollupResult:
     return RollupResult(start, end, len(rows))
 
 
-def _counts(start, end, *, with_restricted):
+# ``_counts`` for every team and overall (what the roll-up stores).
+EACH_TEAM = object()
+
+
+def _counts(start, end, *, with_restricted, with_actions=True, team_id=EACH_TEAM):
     """``{(theme_id, team_id or None): _Counts}`` of one week, with or without restricted
-    postmortems. Two grouped queries."""
+    postmortems. Two grouped queries (one without ``with_actions``: postmortems and factors
+    only, for a caller that counts the items its own way).
+
+    ``team_id`` None or a team's id: only that key per theme (overall, or the team's), the
+    rows grouped by theme in the database rather than by team and summed here."""
     start_at, end_at = day_start(start), day_start(end + datetime.timedelta(days=1))
     previous_at = start_at - WEEK
     through = ContributingFactor.themes.through
@@ -88,11 +96,25 @@ def _counts(start, end, *, with_restricted):
         "contributingfactor__postmortem__started_at", "contributingfactor__postmortem__created_at"
     )
     current = Q(at__gte=start_at)
+    each = team_id is EACH_TEAM
     factor_rows = (
         through.objects.annotate(at=at, team_id=F("contributingfactor__postmortem__team_id"))
         .filter(at__gte=previous_at, at__lt=end_at)
         .filter(restricted_filter("contributingfactor__postmortem__", with_restricted))
-        .values("theme_id", "team_id")
+    )
+    # Open when the week ended: created by then, and not closed by then (status is only
+    # known as of now, so an item still open now counts; one closed later counted then).
+    open_then = Q(created_at__lt=end_at) & (
+        Q(status__in=ActionItem.OPEN_STATUSES) | Q(completed_at__gte=end_at)
+    )
+    action_rows = ActionItem.objects.filter(open_then, factor__themes__isnull=False).filter(
+        restricted_filter("postmortem__", with_restricted)
+    )
+    if not each and team_id is not None:
+        factor_rows = factor_rows.filter(team_id=team_id)
+        action_rows = action_rows.filter(team_id=team_id)
+    factor_rows = (
+        factor_rows.values("theme_id", *(("team_id",) if each else ()))
         .annotate(
             postmortems=Count("contributingfactor__postmortem_id", distinct=True, filter=current),
             previous=Count("contributingfactor__postmortem_id", distinct=True, filter=~current),
@@ -100,28 +122,26 @@ def _counts(start, end, *, with_restricted):
         )
         .order_by()
     )
-    # Open when the week ended: created by then, and not closed by then (status is only
-    # known as of now, so an item still open now counts; one closed later counted then).
-    open_then = Q(created_at__lt=end_at) & (
-        Q(status__in=ActionItem.OPEN_STATUSES) | Q(completed_at__gte=end_at)
-    )
     action_rows = (
-        ActionItem.objects.filter(open_then, factor__themes__isnull=False)
-        .filter(restricted_filter("postmortem__", with_restricted))
-        .values("team_id", theme_id=F("factor__themes"))
+        action_rows.values(*(("team_id",) if each else ()), theme_id=F("factor__themes"))
         .annotate(open=Count("id"), overdue=Count("id", filter=Q(due_date__lte=end)))
         .order_by()
     )
 
+    def keys(row):
+        if each:
+            return ((row["theme_id"], row["team_id"]), (row["theme_id"], None))
+        return ((row["theme_id"], team_id),)
+
     counts = defaultdict(_Counts)
     for row in factor_rows:
-        for key in ((row["theme_id"], row["team_id"]), (row["theme_id"], None)):
+        for key in keys(row):
             c = counts[key]
             c.postmortems += row["postmortems"]
             c.previous += row["previous"]
             c.factors += row["factors"]
-    for row in action_rows:
-        for key in ((row["theme_id"], row["team_id"]), (row["theme_id"], None)):
+    for row in action_rows if with_actions else ():
+        for key in keys(row):
             c = counts[key]
             c.open += row["open"]
             c.overdue += row["overdue"]

@@ -22,7 +22,8 @@ class ThemeTrend:
     open_actions: int = 0
     overdue_actions: int = 0
     seen_before: bool = False  # postmortems in an earlier period than the latest one
-    postmortems: list = field(default_factory=list)
+    postmortems: list = field(default_factory=list)  # the first few the reader may open
+    postmortem_count: int = 0  # all the reader may open
     action_items: list = field(default_factory=list)
     hidden_action_items: int = 0
     action_item_count: int = 0  # open items visible to the user (only a few are listed)

@@ -10,16 +10,19 @@ from postmortems.selectors import (
 
 from .. import selectors
 
+# What the home page's postmortem lists show: not the Markdown sections and their HTML.
+LISTED = ("title", "severity", "status", "published_at", "team__name")
+
 
 def home(request):
     visible = visible_postmortems(request.user).select_related("team")
     context = {
-        "my_drafts": my_drafts(request.user)[:10],
-        "my_in_review": my_postmortems_in_review(request.user)[:10],
-        "recent": visible.filter(status=Postmortem.Status.PUBLISHED).order_by(
-            "-published_at", "-id"
-        )[:10],
-        "my_actions": selectors.my_open_actions(request.user)[:15],
-        "awaiting_my_review": postmortems_awaiting_review(request.user)[:10],
+        "my_drafts": my_drafts(request.user).only(*LISTED)[:10],
+        "my_in_review": my_postmortems_in_review(request.user).only(*LISTED)[:10],
+        "recent": visible.filter(status=Postmortem.Status.PUBLISHED)
+        .only(*LISTED)
+        .order_by("-published_at", "-id")[:10],
+        "my_actions": selectors.my_open_actions(request.user, limit=15),
+        "awaiting_my_review": postmortems_awaiting_review(request.user).only(*LISTED)[:10],
     }
     return render(request, "home.html", context)

@@ -69,12 +69,24 @@ def kaizen_page(request):
     trends = kaizen.trends(periods, team=team, with_restricted=with_restricted)
     monday, _sunday, today = this_week.current_week()
     in_progress = periods[-1][0] == monday
+    # The open items are counted once: for the week in progress and for the drill-down.
+    open_items = kaizen.open_item_counts(user=request.user, today=today, team=team)
     if in_progress:
         trends = this_week.add_current_week(
-            trends, periods, team=team, with_restricted=with_restricted, today=today
+            trends,
+            periods,
+            team=team,
+            with_restricted=with_restricted,
+            today=today,
+            open_items=open_items,
         )
     kaizen.attach_drill_down(
-        trends, user=request.user, first=periods[0][0], last=periods[-1][1], team=team
+        trends,
+        user=request.user,
+        first=periods[0][0],
+        last=periods[-1][1],
+        team=team,
+        open_items=open_items,
     )
     reviews = (
         KaizenReview.objects.select_related("team", "created_by")

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from ..dates import day_start
 from ..fields import (
     BoundedDateField,
+    CompactSelect,
     IdModelChoiceField,
 )
 from ..models import (
@@ -23,18 +24,21 @@ class PostmortemFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     team = IdModelChoiceField(
         label=_("Team"),
-        queryset=Team.objects.order_by("name"),
+        queryset=Team.objects.only("name").order_by("name"),
         required=False,
         empty_label=_("All teams"),
+        widget=CompactSelect,
     )
     severity = forms.ChoiceField(
         label=_("Severity"),
         required=False,
+        widget=CompactSelect,
         choices=[("", _("All severities")), *[(s.value, s.value) for s in Severity]],
     )
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
+        widget=CompactSelect,
         choices=[("", _("All statuses")), *Postmortem.Status.choices],
     )
     started_from = BoundedDateField(
@@ -50,6 +54,7 @@ class PostmortemFilterForm(forms.Form):
     sort = forms.ChoiceField(
         label=_("Sort"),
         required=False,
+        widget=CompactSelect,
         choices=[
             ("-started_at", _("Newest incident first")),
             ("started_at", _("Oldest incident first")),

@@ -1,7 +1,15 @@
+import re
+
 import pytest
 from django import forms
 
-from postmortems.fields import BoundedDateField, BoundedDateTimeField, IdField, parse_id
+from postmortems.fields import (
+    BoundedDateField,
+    BoundedDateTimeField,
+    CompactSelect,
+    IdField,
+    parse_id,
+)
 
 
 @pytest.mark.parametrize("value", ["²", "١٢", "0", "-1", "9" * 30, str(2**63), " ", "1e3"])
@@ -29,3 +37,24 @@ def test_a_time_outside_the_window_is_refused_before_its_zone_conversion(value, 
     settings.TIME_ZONE = "Asia/Seoul"
     with pytest.raises(forms.ValidationError, match="Pick a date between"):
         BoundedDateTimeField().clean(value)
+
+
+def _between_tags(html):
+    return re.sub(r">\s+<", "><", str(html)).strip()
+
+
+@pytest.mark.parametrize(
+    "choices, value",
+    [
+        ([("", "All"), ("a", "Ann & Bob"), ("b", "<b>")], "a"),
+        ([("", "All"), ("a", "A")], None),
+        ([("Group", [("x", "X"), ("y", "Y")]), ("z", "Z")], "y"),
+        ([(1, "One"), (2, "Two")], 2),
+    ],
+)
+def test_compact_select_writes_what_djangos_select_template_writes(choices, value):
+    attrs = {"id": "id_team", "class": "form-select"}
+    compact = CompactSelect(attrs=attrs, choices=choices).render("team", value)
+    django = forms.Select(attrs=attrs, choices=choices).render("team", value)
+
+    assert _between_tags(compact) == _between_tags(django)

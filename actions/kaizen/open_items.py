@@ -1,0 +1,81 @@
+"""The open action items of each theme, counted once for the whole Kaizen page: the week in
+progress reads its open and overdue counts from here, the drill-down its visible and hidden
+counts and whether any open item prevents. One grouped query instead of one scan of every
+open item for each of them."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Q
+
+from postmortems.selectors import visible_postmortems
+
+from ..models import ActionItem
+from .periods import day_start
+
+
+@dataclass
+class OpenItems:
+    """One theme's items. ``week_open``/``week_overdue`` follow the roll-up's definition for
+    a week ending today (open when the day ends, due by today), split by whether their
+    postmortem is restricted; the rest count items open now."""
+
+    week_open: int = 0
+    week_overdue: int = 0
+    week_open_unrestricted: int = 0
+    week_overdue_unrestricted: int = 0
+    visible: int = 0
+    hidden: int = 0
+    prevents: bool = False
+
+
+def visible_items(user) -> Q:
+    """Items of postmortems ``user`` may read, as a filter for a query over many items: the
+    postmortems that are not restricted (every signed-in reader's), or one of the few
+    restricted ones ``visible_postmortems`` lets ``user`` read. Written so PostgreSQL checks
+    a small set per item instead of joining every item to the visibility rule."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    restricted = visible_postmortems(user).filter(restricted=True).values("pk")
+    return Q(postmortem__restricted=False) | Q(postmortem__in=restricted)
+
+
+def open_item_counts(*, user, today: datetime.date, team=None) -> dict[int, OpenItems]:
+    """``{theme_id: OpenItems}`` for the items of ``team`` (every team: None) linked to a
+    themed factor. Titles are not read here; ``visible`` counts only items of postmortems
+    ``user`` may read (``visible_postmortems``)."""
+    end_at = day_start(today + datetime.timedelta(days=1))
+    is_open = Q(status__in=ActionItem.OPEN_STATUSES)
+    # As the roll-up counts a week: created by its end, and open then (a later close
+    # still counts).
+    in_week = Q(created_at__lt=end_at)
+    overdue = in_week & Q(due_date__lte=today)
+    visible = visible_items(user)
+    items = ActionItem.objects.filter(is_open | Q(completed_at__gte=end_at)).filter(
+        factor__themes__isnull=False
+    )
+    if team is not None:
+        items = items.filter(team=team)
+    rows = (
+        items.values_list(F("factor__themes"), F("postmortem__restricted"))
+        .annotate(
+            week_open=Count("pk", filter=in_week),
+            week_overdue=Count("pk", filter=overdue),
+            open_now=Count("pk", filter=is_open),
+            visible=Count("pk", filter=is_open & visible),
+            prevents=Count("pk", filter=is_open & Q(kind=ActionItem.Kind.PREVENT)),
+        )
+        .order_by()
+    )
+    counts: dict[int, OpenItems] = {}
+    for theme_id, restricted, week_open, week_overdue, open_now, seen, prevents in rows:
+        c = counts.setdefault(theme_id, OpenItems())
+        c.week_open += week_open
+        c.week_overdue += week_overdue
+        if not restricted:
+            c.week_open_unrestricted += week_open
+            c.week_overdue_unrestricted += week_overdue
+        c.visible += seen
+        c.hidden += open_now - seen
+        c.prevents = c.prevents or bool(prevents)
+    return counts
