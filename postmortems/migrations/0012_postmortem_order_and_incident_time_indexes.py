@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("postmortems", "0008_review_rules"),
+        ("postmortems", "0011_slackmessage_sending_lease"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
