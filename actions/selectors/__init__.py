@@ -7,7 +7,12 @@ from ..dashboard.cache import (
     dashboard_cache_version,
     visibility_scope,
 )
-from ..dashboard.export import EXPORT_COLUMNS, export_rows
+from ..dashboard.export import (
+    EXPORT_COLUMNS,
+    export_csv_chunks,
+    export_rows,
+    python_csv_chunks,
+)
 from ..dashboard.figures import dashboard_figures, dashboard_team_rows
 from ..dashboard.filters import dashboard_items, filter_action_items
 from ..dashboard.listing import DEFAULT_SORT, SORTS, dashboard_list, sorted_items
@@ -40,9 +45,11 @@ __all__ = [
     "dashboard_items",
     "dashboard_list",
     "dashboard_team_rows",
+    "export_csv_chunks",
     "export_rows",
     "filter_action_items",
     "my_open_actions",
+    "python_csv_chunks",
     "sorted_items",
     "team_members",
     "teams_with_dead_webhook",
