@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from postmortems import csv_cells
 
+from ..models import ActionItem
 from .export import EXPORT_COLUMNS, EXPORT_KINDS
 from .listing import sorted_items
 
@@ -27,31 +28,50 @@ _SPACES = " \u3000"
 _TRIGGERS = "".join(c for c in csv_cells.TRIGGERS if c != "-") + "-"
 _LEADING = f"^[{_SPACES}]*[{_TRIGGERS}]"
 _SEPARATED = f"[{csv_cells.SEPARATORS}][{_SPACES}]*[{_TRIGGERS}]"
+_EITHER = f"{_LEADING}|{_SEPARATED}"
 _AFTER_SEPARATOR = f"([{csv_cells.SEPARATORS}][{_SPACES}]*)(?=[{_TRIGGERS}])"
 _DATETIME = 'YYYY-MM-DD"T"HH24:MI:SSTZH:TZM'
 
 
 class CsvText(Func):
-    """A text column as ``csv_cells.neutralise`` leaves it; NULL (an empty cell) when empty."""
+    """A text column as ``csv_cells.neutralise`` leaves it; NULL (an empty cell) when empty.
+
+    One regular expression per cell tells whether either rule applies (rarely); only then
+    are the rules applied. ``known`` values (a choice column's, none of which a rule
+    touches) skip even that: comparing short strings is cheaper than a regular expression.
+    """
 
     output_field = TextField()
+
+    def __init__(self, expression, *, known=()):
+        super().__init__(expression)
+        self.known = tuple(known)
 
     def as_sql(self, compiler, connection, **extra_context):
         sql, params = compiler.compile(self.source_expressions[0])
         value = f"({sql})::text"
         neutralised = (
-            f"CASE WHEN {value} ~ %s THEN '''' ELSE '' END || "
-            f"CASE WHEN {value} ~ %s THEN regexp_replace({value}, %s, %s, 'g') ELSE {value} END"
+            f"NULLIF(CASE WHEN {value} ~ %s "
+            f"THEN CASE WHEN {value} ~ %s THEN '''' ELSE '' END"
+            f" || regexp_replace({value}, %s, %s, 'g') "
+            f"ELSE {value} END, '')"
         )
-        return f"NULLIF({neutralised}, '')", (
+        neutralised_params = (
+            *params,
+            _EITHER,
             *params,
             _LEADING,
-            *params,
-            _SEPARATED,
             *params,
             _AFTER_SEPARATOR,
             "\\1'",
             *params,
+        )
+        if not self.known:
+            return neutralised, neutralised_params
+        marks = ", ".join(["%s"] * len(self.known))
+        return (
+            f"CASE WHEN {value} IN ({marks}) THEN {value} ELSE {neutralised} END",
+            (*params, *self.known, *params, *neutralised_params),
         )
 
 
@@ -76,7 +96,17 @@ def _column(name, source):
         return F(source)
     if kind in ("date", "datetime"):
         return CsvDate(F(source), with_time=kind == "datetime")
-    return CsvText(F(source))
+    return CsvText(F(source), known=_choices(source))
+
+
+def _choices(source):
+    """The stored values of a choice column, when neutralising leaves every one alone."""
+    model = ActionItem
+    *relations, name = source.split("__")
+    for relation in relations:
+        model = model._meta.get_field(relation).related_model
+    values = [value for value, _label in model._meta.get_field(name).choices or ()]
+    return values if all(csv_cells.neutralise(v) == v for v in values) else []
 
 
 def copy_statement(queryset, sort):

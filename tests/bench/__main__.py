@@ -121,7 +121,7 @@ def pages_for(postmortem):
 
 
 def run_size(postmortems, actions, requests, pages=None):
-    from . import data, jobs
+    from . import csv_copy, data, jobs
     from .pages import PageBench
 
     figures = {"postmortems": postmortems, "actions": actions}
@@ -143,6 +143,9 @@ def run_size(postmortems, actions, requests, pages=None):
     if pages:
         bench = PageBench(user, requests=requests)
         figures["pages"] = _measure_pages(bench, postmortem, pages)
+        if "CSV export" in pages:
+            say("CSV export beside COPY of the same rows")
+            figures["csv_copy"] = _guarded(csv_copy.figures, user)
         if "metrics" in pages:
             figures["metrics_range"] = _guarded(bench.metrics_widest_range)
         return figures
@@ -155,6 +158,9 @@ def run_size(postmortems, actions, requests, pages=None):
     figures["pages"] = _measure_pages(bench, postmortem)
     say("metrics over the widest allowed range, cold cache")
     figures["metrics_range"] = _guarded(bench.metrics_widest_range)
+
+    say("CSV export beside COPY of the same rows")
+    figures["csv_copy"] = _guarded(csv_copy.figures, user)
 
     say("CSV export memory")
     figures["export_memory"] = _guarded(bench.export_memory, "/actions/export.csv")

@@ -1,5 +1,7 @@
 """The bench's targets, how each figure is checked against them, and the printed table."""
 
+from . import csv_copy
+
 # Targets (bench.json carries them next to each figure).
 MAX_QUERIES = {"detail": 12, "dashboard": 10, "kaizen": 10, "metrics": 10, "api": 5}
 DASHBOARD_MAX_RATIO = 4.0
@@ -61,6 +63,8 @@ def evaluate_targets(results):
             if ratio is not None
             else dash.get("error", "not measured"),
         )
+    for size in sizes:
+        csv_copy.check(size, check)
     if len(sizes) > 1:
         first, last = sizes[0], sizes[-1]
         last_pages = {p["name"]: p for p in last["pages"]}
@@ -197,6 +201,7 @@ def render_text(results):
                 f"{_fmt(fresh.get('baseline_mb'), '.0f')} MB (fresh process), "
                 f"Python heap peak {mem['python_heap_peak_mb']:.1f} MB"
             )
+        lines += csv_copy.render(size)
         roll = size.get("rollup", {})
         if "seconds" in roll:
             lines.append(

@@ -152,3 +152,12 @@ def test_rows_arrive_in_several_chunks_when_large(postmortem, alice, monkeypatch
     assert b"".join(chunks).decode() == "".join(
         selectors.python_csv_chunks(selectors.visible_action_items(alice), "due_date")
     )
+
+
+def test_a_stored_value_outside_the_choices_is_still_neutralised(postmortem, alice):
+    item = ActionItemFactory(postmortem=postmortem, title="Odd status")
+    ActionItem.objects.filter(pk=item.pk).update(status="=1+1", kind="@x")
+    python, copied = both(selectors.visible_action_items(alice))
+    assert copied == python
+    assert ",'=1+1," in copied
+    assert ",'@x," in copied
