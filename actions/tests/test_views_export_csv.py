@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from actions import selectors
-from actions.models import ActionItem
 from actions.dashboard import export as export_module
+from actions.models import ActionItem
 from tests.factories import ActionItemFactory, PostmortemFactory
 
 pytestmark = pytest.mark.django_db

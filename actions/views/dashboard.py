@@ -107,8 +107,8 @@ def _summary(request, items, today, form, filters):
         request,
     )
     items = items()
-    figures = selectors.dashboard_figures(items, today=today)
-    team_rows = selectors.dashboard_team_rows(items, today=today)
+    figures, team_rows = selectors.dashboard_summary(items, today=today)
+    _add_team_links(team_rows, request.GET)
     html = render_to_string(
         "actions/partials/_dashboard_summary.html",
         {
@@ -117,7 +117,6 @@ def _summary(request, items, today, form, filters):
             "age_chart": charts.age_chart(figures["age_chart"]),
             "week_chart": charts.week_chart(figures["week_chart"]),
             "age_priorities": ActionItem.Priority.values,
-            "open_statuses": list(ActionItem.OPEN_STATUSES),
         },
         request,
     )
@@ -128,6 +127,45 @@ def _summary(request, items, today, form, filters):
         "filters_html": filters_html,
         "as_of": timezone.now(),
     }
+
+
+_TEAM = "team"
+_OPEN_STATUSES = [str(status) for status in ActionItem.OPEN_STATUSES]
+# Each link of a team's row: what it changes in the page's query string, in the order
+# ``{% querystring %}`` would apply it (the team first, the page dropped).
+TEAM_LINKS = {
+    "team": {},
+    "open": {"status": _OPEN_STATUSES, "overdue": None},
+    "overdue": {"overdue": "1", "status": None},
+    "done": {"status": "done", "overdue": None},
+    "oldest": {"status": _OPEN_STATUSES, "overdue": None, "sort": "created_at"},
+}
+
+
+def _add_team_links(team_rows, query):
+    """``row["links"]``: the per-team table's links, each keeping the page's filters.
+
+    Built as ``{% querystring %}`` builds them, but once per kind of link rather than five
+    times per team: the team's own parameter is the one piece that changes per row."""
+    templates = {}
+    for name, changes in TEAM_LINKS.items():
+        params = query.copy()
+        params[_TEAM] = "0"
+        for key, value in {**changes, "page": None}.items():
+            if value is None:
+                params.pop(key, None)
+            elif isinstance(value, list):
+                params.setlist(key, value)
+            else:
+                params[key] = value
+        parts = params.urlencode().split("&")
+        templates[name] = (parts, parts.index(f"{_TEAM}=0"))
+    for row in team_rows:
+        links = {}
+        for name, (parts, at) in templates.items():
+            parts[at] = f"{_TEAM}={row['team_id']}"
+            links[name] = "?" + "&".join(parts)
+        row["links"] = links
 
 
 def _listing(request, items, sort, total, managed, today):

@@ -121,9 +121,12 @@ def test_dashboard_filters_reach_the_copy_as_bound_parameters(mixed, alice):
     filtered = selectors.dashboard_items(alice, {"q": "full width", "status": ["open", "done"]})
     python, copied = both(filtered)
     assert copied == python
-    assert copied.count("\r\n") == ActionItem.objects.filter(
-        title__icontains="full width", status__in=["open", "done"]
-    ).count()
+    assert (
+        copied.count("\r\n")
+        == ActionItem.objects.filter(
+            title__icontains="full width", status__in=["open", "done"]
+        ).count()
+    )
 
 
 def test_an_abandoned_copy_leaves_the_connection_usable(mixed, alice):
