@@ -10,6 +10,7 @@ Parameters are bound on the client by psycopg (COPY takes none of its own).
 
 from collections.abc import Iterator
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, transaction
 from django.db.models import F, Func, TextField
 from django.utils import timezone
@@ -123,7 +124,10 @@ def copy_csv_chunks(queryset, sort) -> Iterator[bytes]:
     PostgreSQL sends one message per row, ending in a line feed; the Python writer (and so
     the export, since the first version) ends rows with CRLF, so each row's last byte is
     swapped. Line breaks inside a quoted cell stay as they are, as in the Python writer."""
-    statement, params = copy_statement(queryset, sort)
+    try:
+        statement, params = copy_statement(queryset, sort)
+    except EmptyResultSet:  # e.g. ``.none()``: no rows
+        return
     using = queryset.db
     with transaction.atomic(using=using), connections[using].cursor() as cursor:
         # Times in the reader's zone: to_char uses the session's, for this transaction only.

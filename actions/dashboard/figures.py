@@ -3,6 +3,7 @@ whatever the number of items or teams."""
 
 import datetime
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, connections, transaction
 from django.db.models import Case, FloatField, IntegerField, Q, Value, When
 from django.db.models.expressions import Col
@@ -162,7 +163,11 @@ def dashboard_summary(queryset, *, today=None, now=None):
     """
     today = today or timezone.localdate()
     now = now or timezone.now()
-    sql, params, using = _grouped_sql(queryset, today, now)
+    try:
+        sql, params, using = _grouped_sql(queryset, today, now)
+    except EmptyResultSet:  # e.g. ``.none()``: nothing to count, nothing to ask
+        totals = dict.fromkeys(_count_conditions(), 0)
+        return _figures(totals, None, today), []
     postgres = connections[using].vendor == "postgresql"
     with transaction.atomic(using=using, savepoint=False), connections[using].cursor() as cursor:
         if postgres:

@@ -164,3 +164,7 @@ def test_a_stored_value_outside_the_choices_is_still_neutralised(postmortem, ali
     assert copied == python
     assert ",'=1+1," in copied
     assert ",'@x," in copied
+
+
+def test_an_empty_queryset_copies_nothing(mixed):
+    assert list(copy_csv_chunks(ActionItem.objects.none(), "due_date")) == []

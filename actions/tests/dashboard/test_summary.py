@@ -178,3 +178,9 @@ def test_team_links_keep_the_filters_and_set_the_team():
         "oldest": "?q=db+pool&team=7&status=open&status=in_progress&status=blocked&sort=created_at",
     }
     assert rows[1]["links"]["team"] == "?q=db+pool&team=12&status=done&sort=-due_date"
+
+
+def test_an_empty_queryset_asks_nothing(mixed):
+    with CaptureQueriesContext(connection) as queries:
+        figures, rows = selectors.dashboard_summary(ActionItem.objects.none())
+    assert (figures["total"], figures["done"], rows, len(queries)) == (0, 0, [], 0)
