@@ -17,6 +17,21 @@ class ActionItemQuerySet(models.QuerySet["ActionItem"]):
         return self.filter(postmortem__in=Postmortem.objects.visible_to(user))
 
 
+# The statuses that count as open; ``ActionItem.OPEN_STATUSES`` (a class attribute cannot be
+# read in the class body's Meta).
+_OPEN_STATUSES = ("open", "in_progress", "blocked")
+
+
+def is_closed_key() -> models.Case:
+    """0 for an open item, 1 for a closed one: the dashboard's default order sorts on it
+    first, and an index on exactly this expression serves that order."""
+    return models.Case(
+        models.When(status__in=_OPEN_STATUSES, then=models.Value(0)),
+        default=models.Value(1),
+        output_field=models.IntegerField(),
+    )
+
+
 class ActionItem(NulFreeTextMixin, models.Model):
     class Kind(models.TextChoices):
         PREVENT = "prevent", _("Prevent")
@@ -119,6 +134,25 @@ class ActionItem(NulFreeTextMixin, models.Model):
                 fields=["team", "due_date", "id"],
                 condition=Q(status__in=["open", "in_progress", "blocked"]),
                 name="actionitem_open_team_idx",
+            ),
+            # The dashboard's default order (open first, then by due date): its first page
+            # reads 50 rows of this index instead of sorting every visible item.
+            models.Index(
+                is_closed_key(), models.F("due_date"), models.F("id"), name="actionitem_open_first"
+            ),
+            # The dashboard's figures per team: on PostgreSQL every column they read is in
+            # the index (INCLUDE), so a team's figures never touch the table.
+            models.Index(
+                fields=["team"],
+                include=[
+                    "postmortem",
+                    "status",
+                    "priority",
+                    "due_date",
+                    "created_at",
+                    "completed_at",
+                ],
+                name="actionitem_team_figures",
             ),
         ]
         verbose_name = _("action item")

@@ -1,8 +1,6 @@
 """The dashboard's item list: sorting and the rows a page shows."""
 
-from django.db.models import Case, IntegerField, Value, When
-
-from ..models import ActionItem
+from ..models import is_closed_key
 
 SORTS = {
     # The default: what still needs doing first, soonest due first; closed items after.
@@ -18,14 +16,6 @@ SORTS = {
 DEFAULT_SORT = "open_first"
 
 
-def _is_closed():
-    return Case(
-        When(status__in=ActionItem.OPEN_STATUSES, then=Value(0)),
-        default=Value(1),
-        output_field=IntegerField(),
-    )
-
-
 def sorted_items(queryset, sort):
     """``sort`` is a key of SORTS, optionally prefixed with ``-``."""
     key = sort.lstrip("-") if sort else DEFAULT_SORT
@@ -33,7 +23,7 @@ def sorted_items(queryset, sort):
     if sort and sort.startswith("-"):
         fields = tuple(name[1:] if name.startswith("-") else f"-{name}" for name in fields)
     if any(name.lstrip("-") == "is_closed" for name in fields):
-        queryset = queryset.annotate(is_closed=_is_closed())
+        queryset = queryset.annotate(is_closed=is_closed_key())
     return queryset.order_by(*fields)
 
 

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db.models import CharField, F, Value
-from django.utils.html import format_html_join
+from django.utils.html import escape
 from django.utils.safestring import SafeString
 
 from postmortems.models import Team
@@ -25,11 +25,16 @@ def dashboard_filter_options() -> tuple[Choices, Choices]:
 
 
 def options_html(choices: Choices, selected: int | None) -> SafeString:
-    """``<option>`` elements for ``choices`` with ``selected`` marked, labels escaped."""
-    return format_html_join(
-        "",
-        '<option value="{}"{}>{}</option>',
-        ((pk, " selected" if pk == selected else "", label) for pk, label in choices),
+    """``<option>`` elements for ``choices`` with ``selected`` marked, labels escaped.
+
+    Hundreds of people, three times per page: ``escape`` per label rather than
+    ``format_html`` per option (which escapes every part and builds a SafeString each)."""
+    return SafeString(
+        "".join(
+            f'<option value="{int(pk)}"{" selected" if pk == selected else ""}>'
+            f"{escape(label)}</option>"
+            for pk, label in choices
+        )
     )
 
 

@@ -7,8 +7,13 @@ from ..dashboard.cache import (
     dashboard_cache_version,
     visibility_scope,
 )
-from ..dashboard.export import EXPORT_COLUMNS, export_rows
-from ..dashboard.figures import dashboard_figures, dashboard_team_rows
+from ..dashboard.export import (
+    EXPORT_COLUMNS,
+    export_csv_chunks,
+    export_rows,
+    python_csv_chunks,
+)
+from ..dashboard.figures import dashboard_summary
 from ..dashboard.filters import dashboard_items, filter_action_items
 from ..dashboard.listing import DEFAULT_SORT, SORTS, dashboard_list, sorted_items
 from ..dashboard.options import dashboard_filter_choices, dashboard_filter_options
@@ -34,15 +39,16 @@ __all__ = [
     "dashboard_cache_invalidate",
     "dashboard_cache_key",
     "dashboard_cache_version",
-    "dashboard_figures",
     "dashboard_filter_choices",
     "dashboard_filter_options",
     "dashboard_items",
     "dashboard_list",
-    "dashboard_team_rows",
+    "dashboard_summary",
+    "export_csv_chunks",
     "export_rows",
     "filter_action_items",
     "my_open_actions",
+    "python_csv_chunks",
     "sorted_items",
     "team_members",
     "teams_with_dead_webhook",

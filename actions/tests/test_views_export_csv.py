@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from actions import selectors
+from actions.dashboard import export as export_module
 from actions.models import ActionItem
-from actions.views import dashboard as dashboard_views
 from tests.factories import ActionItemFactory, PostmortemFactory
 
 pytestmark = pytest.mark.django_db
@@ -99,7 +99,26 @@ def test_cells_that_spreadsheets_would_run_as_formulas_are_neutralised(alice_cli
     assert rows[0]["title"].startswith("'=")
 
 
-def test_export_reads_rows_in_chunks_not_all_at_once(alice_client, postmortem, monkeypatch):
+def test_export_is_a_lazy_stream_of_bom_header_and_rows(alice_client, postmortem):
+    ActionItem.objects.bulk_create(
+        ActionItem(
+            postmortem=postmortem,
+            team=postmortem.team,
+            title=f"Item {n}",
+            due_date=timezone.localdate(),
+        )
+        for n in range(25)
+    )
+    response = alice_client.get(URL)
+    # Nothing is read before the body is consumed: the response is a lazy stream.
+    iterator = iter(response.streaming_content)
+    assert next(iterator) == "\ufeff".encode()
+    assert next(iterator).startswith(b"id,title,")
+    rest = b"".join(iterator).decode().splitlines()
+    assert len(rest) == 25
+
+
+def test_python_path_reads_rows_in_chunks_not_all_at_once(alice, postmortem, monkeypatch):
     ActionItem.objects.bulk_create(
         ActionItem(
             postmortem=postmortem,
@@ -110,20 +129,16 @@ def test_export_reads_rows_in_chunks_not_all_at_once(alice_client, postmortem, m
         for n in range(25)
     )
     seen = {}
-    real = dashboard_views.selectors.export_rows
+    real = export_module.export_rows
 
     def spy(queryset, sort, *, chunk_size=2000):
         seen["chunk_size"] = chunk_size
         return real(queryset, sort, chunk_size=10)
 
-    monkeypatch.setattr(dashboard_views.selectors, "export_rows", spy)
-    response = alice_client.get(URL)
-    # Nothing is read before the body is consumed: the response is a lazy stream.
-    iterator = iter(response.streaming_content)
-    assert next(iterator) == "\ufeff".encode()
-    assert next(iterator).startswith(b"id,title,")
-    rest = b"".join(iterator).decode().splitlines()
-    assert len(rest) == 25
+    monkeypatch.setattr(export_module, "export_rows", spy)
+    chunks = selectors.python_csv_chunks(selectors.visible_action_items(alice), "due_date")
+    assert not isinstance(chunks, list)
+    assert len("".join(chunks).splitlines()) == 25
     assert seen["chunk_size"] == 2000
 
 

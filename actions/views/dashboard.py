@@ -21,6 +21,7 @@ from postmortems.permissions import managed_team_ids
 
 from .. import charts, selectors, services
 from ..dashboard.cache import cached
+from ..dashboard.export import Echo
 from ..dashboard.options import options_html
 from ..forms import BulkUpdateForm, DashboardFilterForm
 from ..models import ActionItem
@@ -106,8 +107,8 @@ def _summary(request, items, today, form, filters):
         request,
     )
     items = items()
-    figures = selectors.dashboard_figures(items, today=today)
-    team_rows = selectors.dashboard_team_rows(items, today=today)
+    figures, team_rows = selectors.dashboard_summary(items, today=today)
+    _add_team_links(team_rows, request.GET)
     html = render_to_string(
         "actions/partials/_dashboard_summary.html",
         {
@@ -116,7 +117,6 @@ def _summary(request, items, today, form, filters):
             "age_chart": charts.age_chart(figures["age_chart"]),
             "week_chart": charts.week_chart(figures["week_chart"]),
             "age_priorities": ActionItem.Priority.values,
-            "open_statuses": list(ActionItem.OPEN_STATUSES),
         },
         request,
     )
@@ -127,6 +127,45 @@ def _summary(request, items, today, form, filters):
         "filters_html": filters_html,
         "as_of": timezone.now(),
     }
+
+
+_TEAM = "team"
+_OPEN_STATUSES = [str(status) for status in ActionItem.OPEN_STATUSES]
+# Each link of a team's row: what it changes in the page's query string, in the order
+# ``{% querystring %}`` would apply it (the team first, the page dropped).
+TEAM_LINKS = {
+    "team": {},
+    "open": {"status": _OPEN_STATUSES, "overdue": None},
+    "overdue": {"overdue": "1", "status": None},
+    "done": {"status": "done", "overdue": None},
+    "oldest": {"status": _OPEN_STATUSES, "overdue": None, "sort": "created_at"},
+}
+
+
+def _add_team_links(team_rows, query):
+    """``row["links"]``: the per-team table's links, each keeping the page's filters.
+
+    Built as ``{% querystring %}`` builds them, but once per kind of link rather than five
+    times per team: the team's own parameter is the one piece that changes per row."""
+    templates = {}
+    for name, changes in TEAM_LINKS.items():
+        params = query.copy()
+        params[_TEAM] = "0"
+        for key, value in {**changes, "page": None}.items():
+            if value is None:
+                params.pop(key, None)
+            elif isinstance(value, list):
+                params.setlist(key, value)
+            else:
+                params[key] = value
+        parts = params.urlencode().split("&")
+        templates[name] = (parts, parts.index(f"{_TEAM}=0"))
+    for row in team_rows:
+        links = {}
+        for name, (parts, at) in templates.items():
+            parts[at] = f"{_TEAM}={row['team_id']}"
+            links[name] = "?" + "&".join(parts)
+        row["links"] = links
 
 
 def _listing(request, items, sort, total, managed, today):
@@ -253,44 +292,27 @@ CSV_HEADINGS = {
 }
 
 
-class _Echo:
-    """A file-like object whose write returns the line, for streaming csv.writer output."""
-
-    def write(self, value):
-        return value
-
-
-def _cell(value):
-    if value is None:
-        return ""
-    if hasattr(value, "isoformat"):
-        if hasattr(value, "hour"):
-            return timezone.localtime(value).isoformat(timespec="seconds")
-        return value.isoformat()
-    return value
-
-
 def export_csv(request):
-    """``/actions/export.csv``: the filtered list, streamed in chunks (fine for 100k rows)."""
+    """``/actions/export.csv``: the filtered list, streamed in chunks (fine for 100k rows);
+    on PostgreSQL the database writes the CSV (``actions.dashboard.export_copy``)."""
     form = DashboardFilterForm(request.GET)
     filters = form.filters()
     items = selectors.dashboard_items(request.user, filters)
-    rows = selectors.export_rows(items, filters.get("sort") or selectors.DEFAULT_SORT)
     services.export_audit_record(
         by=request.user,
         export="action_items",
         team_id=filters.get("team"),
         query=request.GET.urlencode(),
     )
-    writer = csv_cells.writer(_Echo())
+    body = selectors.export_csv_chunks(items, filters.get("sort") or selectors.DEFAULT_SORT)
+    header = csv_cells.writer(Echo()).writerow(
+        [str(CSV_HEADINGS.get(name, name)) for name, _source in selectors.EXPORT_COLUMNS]
+    )
 
     def lines():
         yield csv_cells.BOM
-        yield writer.writerow(
-            [str(CSV_HEADINGS.get(name, name)) for name, _source in selectors.EXPORT_COLUMNS]
-        )
-        for row in rows:
-            yield writer.writerow([_cell(value) for value in row])
+        yield header
+        yield from body
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()

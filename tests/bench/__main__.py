@@ -137,7 +137,7 @@ def pages_for(postmortem):
 
 
 def run_size(postmortems, actions, requests, pages=None, concurrent=0):
-    from . import data, jobs
+    from . import csv_copy, data, jobs
     from .pages import PageBench
 
     figures = {"postmortems": postmortems, "actions": actions}
@@ -159,10 +159,11 @@ def run_size(postmortems, actions, requests, pages=None, concurrent=0):
     if pages:
         bench = PageBench(user, requests=requests)
         figures["pages"] = _measure_pages(bench, postmortem, pages)
+        if "CSV export" in pages:
+            say("CSV export beside COPY of the same rows")
+            figures["csv_copy"] = _guarded(csv_copy.figures, user)
         if "metrics" in pages:
             figures["metrics_range"] = _guarded(bench.metrics_widest_range)
-        if "CSV export" in pages:
-            figures["csv_copy"] = _csv_copy(bench)
         if concurrent:
             figures["concurrent"] = _concurrent(user, postmortem, concurrent, requests, pages)
         return figures
@@ -176,9 +177,11 @@ def run_size(postmortems, actions, requests, pages=None, concurrent=0):
     say("metrics over the widest allowed range, cold cache")
     figures["metrics_range"] = _guarded(bench.metrics_widest_range)
 
+    say("CSV export beside COPY of the same rows")
+    figures["csv_copy"] = _guarded(csv_copy.figures, user)
+
     say("CSV export memory")
     figures["export_memory"] = _guarded(bench.export_memory, "/actions/export.csv")
-    figures["csv_copy"] = _csv_copy(bench)
 
     if concurrent:
         figures["concurrent"] = _concurrent(user, postmortem, concurrent, requests)
@@ -189,18 +192,6 @@ def run_size(postmortems, actions, requests, pages=None, concurrent=0):
     say(f"sweep over {open_items} open items in {sweep_teams} teams")
     figures["sweep"] = _guarded(jobs.sweep_figures)
     return figures
-
-
-def _csv_copy(bench):
-    """The CSV export's throughput against PostgreSQL's ``COPY`` of the same rows, taken by
-    ``tests/bench/csv_copy.py`` (``figures(bench, path)`` returning at least ``ratio``:
-    export rows/s over COPY rows/s) when that module is there."""
-    try:
-        from . import csv_copy
-    except ImportError:
-        return None
-    say("CSV export against COPY of the same rows")
-    return _guarded(csv_copy.figures, bench, "/actions/export.csv")
 
 
 def _concurrent(user, postmortem, clients, requests, only=None):

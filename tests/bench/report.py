@@ -1,5 +1,7 @@
 """The bench's targets, how each figure is checked against them, and the printed table."""
 
+from . import csv_copy
+
 # Targets (bench.json carries them next to each figure).
 MAX_QUERIES = {"detail": 12, "dashboard": 10, "kaizen": 10, "metrics": 10, "api": 5}
 # Ratios are p95 to the bare view's p95 in the same run: cold to cold, warm to warm.
@@ -9,8 +11,6 @@ DASHBOARD_MAX_RATIO_COLD = 6.0
 DASHBOARD_MAX_RATIO_WARM = 3.0
 PAGES_MAX_RATIO_COLD = 10.0
 PAGES_WITH_RATIO_TARGET = ("home", "postmortem list", "kaizen", "metrics")
-# CSV export throughput over PostgreSQL's COPY of the same rows (tests/bench/csv_copy.py).
-CSV_COPY_MIN_RATIO = 0.5
 SWEEP_MAX_SECONDS = 3.0
 # O(teams), not O(items): at most this many statements per team with due items, plus a few.
 SWEEP_QUERIES_PER_TEAM = 10
@@ -72,7 +72,8 @@ def evaluate_targets(results):
             if "bytes" in detail
             else detail.get("error", "not measured"),
         )
-        _csv_copy_check(size, tag, check)
+    for size in sizes:
+        csv_copy.check(size, check)
     if len(sizes) > 1:
         first, last = sizes[0], sizes[-1]
         last_pages = {p["name"]: p for p in last["pages"]}
@@ -185,19 +186,6 @@ def _ratio_checks(pages, tag, check):
         )
 
 
-def _csv_copy_check(size, tag, check):
-    """The CSV export against PostgreSQL's COPY of the same rows, when
-    ``tests/bench/csv_copy.py`` took the figure (``size["csv_copy"]["ratio"]``)."""
-    figures = size.get("csv_copy")
-    label = f"CSV export ≥{CSV_COPY_MIN_RATIO:g}× COPY throughput ({tag})"
-    if not figures:
-        check(label, None, "not measured (no tests/bench/csv_copy.py)")
-    elif "ratio" in figures:
-        check(label, figures["ratio"] >= CSV_COPY_MIN_RATIO, f"{figures['ratio']:.2f}×")
-    else:
-        check(label, False, figures.get("error", "no ratio"))
-
-
 def _fmt(value, spec):
     return format(value, spec) if isinstance(value, int | float) else "—"
 
@@ -271,6 +259,7 @@ def render_text(results):
                 f"{_fmt(fresh.get('baseline_mb'), '.0f')} MB (fresh process), "
                 f"Python heap peak {mem['python_heap_peak_mb']:.1f} MB"
             )
+        lines += csv_copy.render(size)
         roll = size.get("rollup", {})
         if "seconds" in roll:
             lines.append(

@@ -73,3 +73,9 @@ def test_bulk_changes_report_their_count_in_words(manager_client, postmortem, co
     )
     assert text in response.content.decode()
     assert "item(s)" not in response.content.decode()
+
+
+def test_the_open_first_index_follows_the_open_statuses():
+    from actions import models
+
+    assert tuple(models.ActionItem.OPEN_STATUSES) == models._OPEN_STATUSES

@@ -1,0 +1,24 @@
+"""The filter form's ``<option>`` lists."""
+
+from django.utils.html import format_html_join
+
+from actions.dashboard.options import options_html
+
+CHOICES = [(1, "Payments"), (2, '<script>alert("x")</script> & co'), (3, "김민수 (kim)")]
+
+
+def test_options_escape_labels_and_mark_the_selected_one():
+    html = options_html(CHOICES, 2)
+    assert '<option value="2" selected>&lt;script&gt;alert(&quot;x&quot;)' in html
+    assert "<script>" not in html
+    assert html.count(" selected") == 1
+
+
+def test_options_are_what_format_html_would_give():
+    expected = format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((pk, " selected" if pk == 3 else "", label) for pk, label in CHOICES),
+    )
+    assert options_html(CHOICES, 3) == expected
+    assert options_html([], None) == ""
