@@ -20,6 +20,7 @@ from .home import my_drafts, my_postmortems_in_review
 from .pages import (
     comment_threads,
     postmortem_acknowledgements,
+    postmortem_factor,
     postmortem_factors,
     postmortem_for_detail,
     postmortem_for_edit,
@@ -48,6 +49,7 @@ __all__ = [
     "people_names",
     "postmortem_acknowledgements",
     "postmortem_conflict",
+    "postmortem_factor",
     "postmortem_factors",
     "postmortem_for_detail",
     "postmortem_for_edit",

@@ -115,6 +115,18 @@ def postmortem_factors(postmortem: Postmortem) -> list[ContributingFactor]:
     return factors
 
 
+def postmortem_factor(postmortem: Postmortem, pk: int) -> ContributingFactor | None:
+    """One factor of ``postmortem`` with its themes and action items (for its row alone)."""
+    factor = (
+        ContributingFactor.objects.filter(postmortem=postmortem, pk=pk)
+        .prefetch_related("themes")
+        .first()
+    )
+    if factor is not None:
+        _link_items_to_factors([factor], list(_action_items().filter(factor=factor)))
+    return factor
+
+
 def postmortem_acknowledgements(postmortem: Postmortem) -> list[BlameAcknowledgement]:
     """Blame acknowledgements of a postmortem with who made them, newest first."""
     return list(

@@ -3,7 +3,7 @@
 from django import template
 
 from .. import timeline
-from ..forms import TimelineEventForm, TimelineImportForm
+from ..forms import TimelineEventForm
 
 register = template.Library()
 
@@ -26,20 +26,13 @@ def kind_badge(kind):
 
 @register.inclusion_tag("postmortems/partials/_timeline_event_form.html", takes_context=True)
 def timeline_add_form(context, postmortem):
+    form = TimelineEventForm()
+    # Shown again right after an event was added: the next one is typed at once.
+    form.fields["occurred_at"].widget.attrs["autofocus"] = True
     return {
         "postmortem": postmortem,
-        "form": TimelineEventForm(),
+        "form": form,
         "event": None,
-        "csrf_token": context.get("csrf_token"),
-        "request": context.get("request"),
-    }
-
-
-@register.inclusion_tag("postmortems/partials/_timeline_import.html", takes_context=True)
-def timeline_import_form(context, postmortem):
-    return {
-        "postmortem": postmortem,
-        "form": TimelineImportForm(),
         "csrf_token": context.get("csrf_token"),
         "request": context.get("request"),
     }

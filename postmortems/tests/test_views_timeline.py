@@ -346,4 +346,4 @@ def test_a_long_timeline_renders_in_a_fixed_number_of_queries(
     with django_assert_max_num_queries(12):
         response = alice_client.get(url("timeline_list", postmortem))
     assert response.status_code == 200
-    assert response.content.decode().count('class="timeline-event ') == 200
+    assert response.content.decode().count('<li id="timeline-event-') == 200

@@ -84,6 +84,7 @@ def render_detail(request, postmortem, *, comment_form=None, status=200):
             for name in Postmortem.SECTIONS
         ],
         "findings_url": reverse("postmortems:findings", args=[postmortem.pk]),
+        "comments_url": reverse("postmortems:comment_create", args=[postmortem.pk]),
     }
     return render(request, "postmortems/detail.html", context, status=status)
 
