@@ -35,18 +35,24 @@ class InlineSection:
     edit_partial: str = ""  # a row being edited, in place of its read-only markup (htmx)
     tools_partial: str = ""  # what else an edited row offers (pin, delete), under its form
 
-    def context(self, request, postmortem, **extra):
+    def context(self, request, postmortem, *, editing=False, **extra):
+        """The section's context; ``editing`` (only for those who may edit) gives each row
+        its Edit link."""
+        can_edit = can_edit_postmortem(request.user, postmortem)
         return {
             "postmortem": postmortem,
             self.rows_name: self.rows(postmortem),
-            "can_edit": can_edit_postmortem(request.user, postmortem),
+            "can_edit": can_edit,
+            "editing": editing and can_edit,
             **extra,
         }
 
     def after_write(self, request, postmortem, **extra):
         """htmx: the whole section again (what a change shows may move); else redirect."""
         if request.htmx:
-            response = render(request, self.partial, self.context(request, postmortem, **extra))
+            # The one who wrote is editing: the section comes back with its Edit links.
+            context = self.context(request, postmortem, editing=True, **extra)
+            response = render(request, self.partial, context)
             return reswap(retarget(response, f"#{self.name}"), "outerHTML")
         return back_to(postmortem, self.name)
 

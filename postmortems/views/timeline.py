@@ -49,9 +49,16 @@ def _event_fields(form):
 
 
 def timeline_list(request, pk):
+    """The timeline section (htmx; ``?edit=1``: with each row's Edit link), or the timeline
+    on a page of its own, where editors find the Edit links without JavaScript."""
     postmortem = readable_postmortem(request, pk)
-    template = PARTIAL if request.htmx else "postmortems/timeline.html"
-    return render(request, template, TIMELINE.context(request, postmortem))
+    if request.htmx:
+        editing = request.GET.get("edit") == "1"
+        # The focus stays on the toggle, which the swap replaced with "Done editing".
+        context = TIMELINE.context(request, postmortem, editing=editing, focus_done=editing)
+        return render(request, PARTIAL, context)
+    context = TIMELINE.context(request, postmortem, editing=True)
+    return render(request, "postmortems/timeline.html", context)
 
 
 @require_http_methods(["GET", "POST"])

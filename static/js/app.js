@@ -75,27 +75,3 @@ document.addEventListener("keydown", function (event) {
     next.focus();
   }
 });
-
-// Edit links of timeline events and contributing factors: htmx loads the edit form in place
-// of the row (which gets the focus through the form's autofocus). The links carry no htmx
-// attributes of their own: a long postmortem has hundreds of them. Without htmx, and for a
-// click that opens a new tab, the link opens the form's own page.
-document.addEventListener("click", function (event) {
-  var link = event.target.closest("a.edit[href]");
-  if (!link || !window.htmx || event.button !== 0) {
-    return;
-  }
-  if (event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) {
-    return;
-  }
-  var row = link.closest("li[id]");
-  if (!row) {
-    return;
-  }
-  event.preventDefault();
-  window.htmx.ajax("GET", link.getAttribute("href"), {
-    source: link,
-    target: row,
-    swap: "outerHTML",
-  });
-});
