@@ -3,14 +3,14 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import redirect
-from django.utils.translation import gettext as _
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .. import permissions, selectors, services
-from ..forms import ReviewCommentForm
 from ..fields import parse_id
+from ..forms import ReviewCommentForm
 from ..models import Postmortem, ReviewComment
 from .postmortems import render_detail
 
