@@ -47,11 +47,11 @@ class InlineSection:
             **extra,
         }
 
-    def after_write(self, request, postmortem, **extra):
-        """htmx: the whole section again (what a change shows may move); else redirect."""
+    def after_write(self, request, postmortem, *, editing=True, **extra):
+        """htmx: the whole section again (what a change shows may move); else redirect.
+        After a row was changed the rows keep their Edit links (``editing``)."""
         if request.htmx:
-            # The one who wrote is editing: the section comes back with its Edit links.
-            context = self.context(request, postmortem, editing=True, **extra)
+            context = self.context(request, postmortem, editing=editing, **extra)
             response = render(request, self.partial, context)
             return reswap(retarget(response, f"#{self.name}"), "outerHTML")
         return back_to(postmortem, self.name)
@@ -66,7 +66,10 @@ class InlineSection:
                 add_service_errors(form, exc)
             else:
                 # After an add the section keeps a blank add form open for the next row.
-                return self.after_write(request, postmortem, show_add_form=item is None)
+                adding = item is None
+                return self.after_write(
+                    request, postmortem, editing=not adding, show_add_form=adding
+                )
         return self.inline_form(request, postmortem, form, item)
 
     def form_context(self, postmortem, form, item=None):
