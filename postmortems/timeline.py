@@ -12,6 +12,7 @@ import re
 import zoneinfo
 from dataclasses import dataclass, field
 
+from django.template.defaultfilters import linebreaksbr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -351,6 +352,34 @@ def timeline_row(event, tz=None, *, new_day=False, kind_labels=None):
         kind_label=labels.get(event.kind, event.kind),
         badge=KIND_BADGE_CLASSES.get(event.kind, "text-bg-secondary"),
     )
+
+
+def day_groups(events, tz=None):
+    """The read view's timeline: one group per day in ``tz`` (default: the reader's zone),
+    ``{"local": first row's local time, "rows": [...]}``, each row a flat dict of what its
+    template prints (a dict: the template engine finds its keys at the first try, and a
+    timeline has hundreds of rows). ``html`` is the stored rendering, or the escaped plain text
+    with line breaks for an event saved before rendering was stored."""
+    groups = []
+    for row in with_day_dividers(events, tz):
+        event = row.event
+        if row.new_day:
+            groups.append({"local": row.local, "day": row.day, "rows": []})
+        groups[-1]["rows"].append(
+            {
+                "pk": str(event.pk),
+                "pinned": event.pinned,
+                "source": event.source,
+                "iso": row.iso,
+                "clock": row.clock,
+                "badge": row.badge,
+                "kind_label": row.kind_label,
+                # Stored HTML was sanitised when saved (markdown.render); the template
+                # prints it as it prints every stored rendering, with |safe.
+                "html": event.text_html or linebreaksbr(event.text),
+            }
+        )
+    return groups
 
 
 def with_day_dividers(events, tz=None):

@@ -14,6 +14,13 @@ def day_rows(events):
     return timeline.with_day_dividers(events)
 
 
+@register.filter
+def day_groups(events):
+    """``{% for group in timeline_events|day_groups %}``: days in the reader's zone, each
+    with its rows ready to print (see ``timeline.day_groups``)."""
+    return timeline.day_groups(events)
+
+
 @register.simple_tag
 def marker_durations(postmortem, events):
     return timeline.marker_durations(postmortem, events)

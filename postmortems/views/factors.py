@@ -94,7 +94,7 @@ def factor_row(request, pk, factor_id):
     factor = selectors.postmortem_factor(postmortem, factor_id)
     if factor is None:
         raise Http404
-    return FACTORS.row(request, postmortem, factor)
+    return FACTORS.row(request, postmortem, factor, factor_alone=[factor])
 
 
 @require_http_methods(["GET", "POST"])

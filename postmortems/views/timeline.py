@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from .. import incident_window, selectors, services
 from ..forms import TimelineEventForm, TimelineImportForm
-from ..timeline import LineError, parse_timeline, timeline_row
+from ..timeline import LineError, day_groups, parse_timeline
 from .access import editable_postmortem, readable_postmortem
 from .htmx import InlineSection
 
@@ -100,7 +100,7 @@ def timeline_event(request, pk, event_id):
     """One event read-only: what the edit form's Cancel swaps back in (htmx)."""
     postmortem = readable_postmortem(request, pk)
     event = get_object_or_404(postmortem.timeline_events, pk=event_id)
-    return TIMELINE.row(request, postmortem, event, row=timeline_row(event))
+    return TIMELINE.row(request, postmortem, event, rows=day_groups([event])[0]["rows"])
 
 
 @require_http_methods(["GET", "POST"])
