@@ -324,7 +324,6 @@ class TimelineRow:
     # What the read view prints, formatted here once per row rather than by template
     # filters (a 200-event timeline would pay for each filter and label lookup 200 times).
     clock: str = ""  # "14:03 KST": the time and zone in the reader's zone
-    stamp: str = ""  # "2026-11-20 14:03:07 KST": the full time, as a tooltip
     iso: str = ""  # the <time> element's machine-readable value
     kind_label: str = ""
     badge: str = ""
@@ -347,7 +346,6 @@ def timeline_row(event, tz=None, *, new_day=False, kind_labels=None):
         local.date(),
         new_day,
         clock=f"{local:%H:%M} {zone}".rstrip(),
-        stamp=f"{local:%Y-%m-%d %H:%M:%S} {zone}".rstrip(),
         iso=event.occurred_at.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         kind_label=labels.get(event.kind, event.kind),
         badge=KIND_BADGE_CLASSES.get(event.kind, "text-bg-secondary"),
