@@ -58,7 +58,8 @@ def postmortem_rows(items, today):
                 "priority": item.priority,
                 "status": str(status_labels.get(item.status, item.status)),
                 "kind": str(kind_labels.get(item.kind, item.kind)),
-                "team": item.team.name,
+                # The read view's selector brings the name alone (``team_name``).
+                "team": getattr(item, "team_name", None) or item.team.name,
                 "assignee": (assignee.get_full_name() or assignee.get_username())
                 if assignee
                 else "",

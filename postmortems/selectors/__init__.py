@@ -24,6 +24,7 @@ from .pages import (
     postmortem_factors,
     postmortem_for_detail,
     postmortem_for_edit,
+    postmortem_for_page,
     postmortem_timeline,
     postmortems_awaiting_review,
 )
@@ -53,6 +54,7 @@ __all__ = [
     "postmortem_factors",
     "postmortem_for_detail",
     "postmortem_for_edit",
+    "postmortem_for_page",
     "postmortem_history",
     "postmortem_history_entries",
     "postmortem_history_people",

@@ -95,7 +95,7 @@ def comment_create(request, pk):
         else:
             messages.success(request, _("Comment added."))
             return redirect(_comment_url(postmortem, comment))
-    detailed = selectors.postmortem_for_detail(request.user, pk)
+    detailed = selectors.postmortem_for_page(request.user, pk)
     return render_detail(request, detailed, comment_form=form, status=400)
 
 
