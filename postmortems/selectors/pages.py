@@ -37,7 +37,7 @@ def _link_items_to_factors(factors: list[ContributingFactor], items: list[Any]) 
 def _page_action_items() -> QuerySet[Any]:
     """The action items as the read view prints them: the columns its rows show, the owner
     team's name alone (not a Team object per row) and the assignee's names."""
-    return (
+    items: QuerySet[Any] = (
         _action_items()
         .select_related(None)
         .select_related("assignee")
@@ -58,6 +58,7 @@ def _page_action_items() -> QuerySet[Any]:
         )
         .annotate(team_name=F("team__name"))
     )
+    return items
 
 
 def _postmortem_with_contents(
