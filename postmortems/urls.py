@@ -59,6 +59,11 @@ urlpatterns = [
     path("postmortems/<int:pk>/timeline/add/", timeline.timeline_add, name="timeline_add"),
     path("postmortems/<int:pk>/timeline/import/", timeline.timeline_import, name="timeline_import"),
     path(
+        "postmortems/<int:pk>/timeline/<int:event_id>/",
+        timeline.timeline_event,
+        name="timeline_event",
+    ),
+    path(
         "postmortems/<int:pk>/timeline/<int:event_id>/edit/",
         timeline.timeline_edit,
         name="timeline_edit",
@@ -75,6 +80,11 @@ urlpatterns = [
     ),
     path("postmortems/<int:pk>/factors/", factors.factor_list, name="factor_list"),
     path("postmortems/<int:pk>/factors/add/", factors.factor_add, name="factor_add"),
+    path(
+        "postmortems/<int:pk>/factors/<int:factor_id>/",
+        factors.factor_row,
+        name="factor",
+    ),
     path(
         "postmortems/<int:pk>/factors/<int:factor_id>/edit/",
         factors.factor_edit,

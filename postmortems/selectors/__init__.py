@@ -21,9 +21,11 @@ from .home import my_drafts, my_postmortems_in_review
 from .pages import (
     comment_threads,
     postmortem_acknowledgements,
+    postmortem_factor,
     postmortem_factors,
     postmortem_for_detail,
     postmortem_for_edit,
+    postmortem_for_page,
     postmortem_timeline,
     postmortems_awaiting_review,
 )
@@ -50,9 +52,11 @@ __all__ = [
     "people_names",
     "postmortem_acknowledgements",
     "postmortem_conflict",
+    "postmortem_factor",
     "postmortem_factors",
     "postmortem_for_detail",
     "postmortem_for_edit",
+    "postmortem_for_page",
     "postmortem_history",
     "postmortem_history_entries",
     "postmortem_history_people",

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 
 from .. import permissions, severity_templates
 from ..models import (
@@ -34,23 +34,43 @@ def _link_items_to_factors(factors: list[ContributingFactor], items: list[Any]) 
         factor.linked_action_items = by_factor.get(factor.pk, [])  # type: ignore[attr-defined]
 
 
-def postmortem_for_detail(user: Any, pk: int) -> Postmortem | None:
-    """One visible postmortem with everything its read view shows, or None.
+def _page_action_items() -> QuerySet[Any]:
+    """The action items as the read view prints them: the columns its rows show, the owner
+    team's name alone (not a Team object per row) and the assignee's names."""
+    items: QuerySet[Any] = (
+        _action_items()
+        .select_related(None)
+        .select_related("assignee")
+        .only(
+            "id",
+            "postmortem_id",
+            "factor_id",
+            "title",
+            "kind",
+            "priority",
+            "status",
+            "due_date",
+            "team_id",
+            "assignee__id",
+            "assignee__username",
+            "assignee__first_name",
+            "assignee__last_name",
+        )
+        .annotate(team_name=F("team__name"))
+    )
+    return items
 
-    The number of queries does not grow with the timeline, factors, actions or comments:
-    action items are loaded once and shared between the postmortem and its factors; the
-    team's severity template comes in the same row (``severity_templates.annotate``).
-    """
+
+def _postmortem_with_contents(
+    user: Any, pk: int, *, events: QuerySet[Any], items: QuerySet[Any]
+) -> Postmortem | None:
     postmortem = (
         severity_templates.annotate(visible_postmortems(user))
         .select_related("team", "created_by")
         .prefetch_related(
-            Prefetch(
-                "timeline_events",
-                queryset=TimelineEvent.objects.select_related("created_by"),
-            ),
+            Prefetch("timeline_events", queryset=events),
             Prefetch("factors", queryset=ContributingFactor.objects.prefetch_related("themes")),
-            Prefetch("action_items", queryset=_action_items()),
+            Prefetch("action_items", queryset=items),
             Prefetch(
                 "comments",
                 queryset=ReviewComment.objects.select_related("author", "resolved_by"),
@@ -64,6 +84,32 @@ def postmortem_for_detail(user: Any, pk: int) -> Postmortem | None:
     if postmortem is not None:
         _link_items_to_factors(list(postmortem.factors.all()), list(postmortem.action_items.all()))
     return postmortem
+
+
+def postmortem_for_detail(user: Any, pk: int) -> Postmortem | None:
+    """One visible postmortem with everything it holds (the API, the Markdown export), or
+    None.
+
+    The number of queries does not grow with the timeline, factors, actions or comments:
+    action items are loaded once and shared between the postmortem and its factors; the
+    team's severity template comes in the same row (``severity_templates.annotate``).
+    """
+    return _postmortem_with_contents(
+        user,
+        pk,
+        events=TimelineEvent.objects.select_related("created_by"),
+        items=_action_items(),
+    )
+
+
+def postmortem_for_page(user: Any, pk: int) -> Postmortem | None:
+    """``postmortem_for_detail`` for the read view: the same queries, without what the page
+    does not print (who wrote each event, every column of every action item). A long
+    postmortem makes hundreds of objects; fewer and smaller ones are most of the view's
+    database time."""
+    return _postmortem_with_contents(
+        user, pk, events=TimelineEvent.objects.all(), items=_page_action_items()
+    )
 
 
 def postmortem_for_edit(user: Any, pk: int) -> Postmortem | None:
@@ -113,6 +159,18 @@ def postmortem_factors(postmortem: Postmortem) -> list[ContributingFactor]:
     )
     _link_items_to_factors(factors, list(_action_items().filter(postmortem=postmortem)))
     return factors
+
+
+def postmortem_factor(postmortem: Postmortem, pk: int) -> ContributingFactor | None:
+    """One factor of ``postmortem`` with its themes and action items (for its row alone)."""
+    factor = (
+        ContributingFactor.objects.filter(postmortem=postmortem, pk=pk)
+        .prefetch_related("themes")
+        .first()
+    )
+    if factor is not None:
+        _link_items_to_factors([factor], list(_action_items().filter(factor=factor)))
+    return factor
 
 
 def postmortem_acknowledgements(postmortem: Postmortem) -> list[BlameAcknowledgement]:

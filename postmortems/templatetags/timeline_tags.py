@@ -3,7 +3,7 @@
 from django import template
 
 from .. import timeline
-from ..forms import TimelineEventForm, TimelineImportForm
+from ..forms import TimelineEventForm
 
 register = template.Library()
 
@@ -12,6 +12,13 @@ register = template.Library()
 def day_rows(events):
     """``{% for row in timeline_events|day_rows %}``: rows with ``new_day`` in the reader's zone."""
     return timeline.with_day_dividers(events)
+
+
+@register.filter
+def day_groups(events):
+    """``{% for group in timeline_events|day_groups %}``: days in the reader's zone, each
+    with its rows ready to print (see ``timeline.day_groups``)."""
+    return timeline.day_groups(events)
 
 
 @register.simple_tag
@@ -26,20 +33,13 @@ def kind_badge(kind):
 
 @register.inclusion_tag("postmortems/partials/_timeline_event_form.html", takes_context=True)
 def timeline_add_form(context, postmortem):
+    form = TimelineEventForm()
+    # Shown again right after an event was added: the next one is typed at once.
+    form.fields["occurred_at"].widget.attrs["autofocus"] = True
     return {
         "postmortem": postmortem,
-        "form": TimelineEventForm(),
+        "form": form,
         "event": None,
-        "csrf_token": context.get("csrf_token"),
-        "request": context.get("request"),
-    }
-
-
-@register.inclusion_tag("postmortems/partials/_timeline_import.html", takes_context=True)
-def timeline_import_form(context, postmortem):
-    return {
-        "postmortem": postmortem,
-        "form": TimelineImportForm(),
         "csrf_token": context.get("csrf_token"),
         "request": context.get("request"),
     }

@@ -98,3 +98,12 @@ def test_login_throttling_and_password_reset_come_from_the_environment():
     )
     assert chosen.returncode == 0, chosen.stderr
     assert chosen.stdout.split() == ["5", "5400.0", "True"]
+
+
+def test_templates_are_compiled_once_per_process():
+    # Django caches compiled templates when no loaders are configured (development too);
+    # naming loaders in settings would turn that off unless the cached loader wraps them.
+    from django.template import engines
+    from django.template.loaders.cached import Loader
+
+    assert isinstance(engines["django"].engine.template_loaders[0], Loader)

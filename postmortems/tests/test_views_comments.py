@@ -1,9 +1,13 @@
+import re
+
 import pytest
 from django.urls import reverse
 
 from postmortems import services
 from postmortems.models import ReviewComment
-from tests.factories import ContributingFactorFactory, PostmortemFactory
+from tests.factories import ContributingFactorFactory, PostmortemFactory, TimelineEventFactory
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
 
 pytestmark = pytest.mark.django_db
 
@@ -114,3 +118,79 @@ def test_comment_author_may_resolve_their_own_thread(outsider_client, outsider, 
     assert outsider_client.post(url, {"resolved": "1"}).status_code == 302
     comment.refresh_from_db()
     assert comment.resolved
+
+
+# --- The forms, loaded on demand ---------------------------------------------------------------
+
+
+def _form(client, pm, **params):
+    return client.get(reverse("postmortems:comment_create", args=[pm.pk]), params, **HTMX)
+
+
+def test_the_page_has_no_comment_form_until_asked(alice_client, manager, team):
+    pm = PostmortemFactory(team=team)
+    services.review_comment_create(postmortem=pm, by=manager, body="Why?")
+    html = alice_client.get(pm.get_absolute_url()).content.decode()
+    assert 'name="body"' not in html
+    assert 'id="id_anchor"' not in html
+    url = reverse("postmortems:comment_create", args=[pm.pk])
+    assert f'hx-get="{url}"' in html
+
+
+def test_the_comment_form_names_every_part_and_takes_the_focus(alice_client, team):
+    pm = PostmortemFactory(team=team)
+    factor = ContributingFactorFactory(postmortem=pm, description="Threshold too high")
+    event = TimelineEventFactory(postmortem=pm, text="Pager fired")
+    response = _form(alice_client, pm)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "<html" not in body
+    assert f'value="factor:{factor.pk}"' in body and f'value="event:{event.pk}"' in body
+    assert 'value="section:impact"' in body
+    assert 'name="csrfmiddlewaretoken"' in body
+    assert re.search(r'<textarea[^>]*id="id_body"[^>]*autofocus', body)
+
+
+def test_the_reply_form_belongs_to_its_thread(alice_client, manager, team):
+    pm = PostmortemFactory(team=team)
+    root = services.review_comment_create(postmortem=pm, by=manager, body="Why?")
+    body = _form(alice_client, pm, parent=root.pk).content.decode()
+    assert f'name="parent" value="{root.pk}"' in body
+    assert 'id="id_anchor"' not in body
+    assert re.search(r"<textarea[^>]*autofocus", body)
+
+
+def test_without_javascript_the_form_is_a_page(alice_client, team):
+    pm = PostmortemFactory(team=team)
+    url = reverse("postmortems:comment_create", args=[pm.pk])
+    response = alice_client.get(url)
+    assert response.status_code == 200
+    assert "<html" in response.content.decode() and 'name="body"' in response.content.decode()
+
+
+def test_a_reply_form_for_another_postmortems_thread_is_404(alice_client, manager, team):
+    pm = PostmortemFactory(team=team)
+    other = services.review_comment_create(
+        postmortem=PostmortemFactory(team=team), by=manager, body="x"
+    )
+    assert _form(alice_client, pm, parent=other.pk).status_code == 404
+    assert _form(alice_client, pm, parent="x").status_code == 404
+
+
+def test_an_outsider_gets_no_comment_form_on_a_restricted_postmortem(
+    outsider_client, manager, team
+):
+    pm = PostmortemFactory(team=team, restricted=True)
+    root = services.review_comment_create(postmortem=pm, by=manager, body="x")
+    assert _form(outsider_client, pm).status_code == 404
+    assert _form(outsider_client, pm, parent=root.pk).status_code == 404
+
+
+def test_a_comment_with_an_error_shows_the_form_again_with_the_text(alice_client, team):
+    pm = PostmortemFactory(team=team)
+    long = "x" * 20_000
+    response = _add(alice_client, pm, body=long, anchor="section:impact")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'id="id_anchor"' in html
+    assert '<option value="section:impact" selected>' in html

@@ -156,6 +156,43 @@ def test_htmx_edit_form_is_filled_in_and_saving_replaces_themes(
     assert [t.name for t in factor.themes.all()] == ["Headroom"]
 
 
+def test_htmx_edit_form_takes_the_cards_place_with_the_focus_and_its_tools(
+    alice_client, postmortem
+):
+    factor = ContributingFactorFactory(postmortem=postmortem, description="Old text")
+    response = alice_client.get(url("factor_edit", postmortem, factor.pk), **HTMX)
+    body = response.content.decode()
+    assert body.lstrip().startswith(f'<li id="factor-{factor.pk}"')
+    assert re.search(r'<select[^>]*name="category"[^>]*autofocus', body)
+    assert f'href="/postmortems/{postmortem.pk}/actions/new/?factor={factor.pk}"' in body
+    assert f'hx-post="{url("factor_delete", postmortem, factor.pk)}"' in body
+    cancel = url("factor", postmortem, factor.pk)
+    assert f'hx-get="{cancel}" hx-target="#factor-{factor.pk}"' in body
+
+
+def test_the_card_alone_comes_back_read_only_with_its_action_items(alice_client, postmortem):
+    factor = ContributingFactorFactory(postmortem=postmortem, description="Back to reading")
+    item = ActionItemFactory(postmortem=postmortem, factor=factor, title="Warm the cache")
+    response = alice_client.get(url("factor", postmortem, factor.pk), **HTMX)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert body.strip().startswith(f'<li id="factor-{factor.pk}"')
+    assert "Back to reading" in body and "<form" not in body
+    assert f'<a href="/actions/{item.pk}/">Warm the cache</a>' in body
+    assert re.search(r'<a class="edit" href="[^"]+/edit/" hx-get="[^"]+"[^>]*autofocus', body)
+    plain = alice_client.get(url("factor", postmortem, factor.pk))
+    assert plain.status_code == 302
+    assert plain.url == f"/postmortems/{postmortem.pk}/#factor-{factor.pk}"
+
+
+def test_a_reader_gets_the_card_without_an_edit_link(outsider_client, postmortem):
+    factor = ContributingFactorFactory(postmortem=postmortem)
+    response = outsider_client.get(url("factor", postmortem, factor.pk), **HTMX)
+    assert response.status_code == 200
+    assert url("factor_edit", postmortem, factor.pk) not in response.content.decode()
+    assert outsider_client.get(url("factor_edit", postmortem, factor.pk)).status_code == 403
+
+
 def test_plain_delete_asks_first_and_says_action_items_stay(alice_client, postmortem):
     factor = ContributingFactorFactory(postmortem=postmortem)
     item = ActionItemFactory(postmortem=postmortem, factor=factor)
@@ -185,6 +222,10 @@ def test_a_factor_of_another_postmortem_is_not_found(alice_client, postmortem, t
 def test_an_outsider_gets_404_on_a_restricted_postmortem(outsider_client, restricted):
     factor = ContributingFactorFactory(postmortem=restricted)
     assert outsider_client.get(url("factor_list", restricted)).status_code == 404
+    for name in ("factor", "factor_edit"):
+        for headers in ({}, HTMX):
+            response = outsider_client.get(url(name, restricted, factor.pk), **headers)
+            assert response.status_code == 404
     data = {"category": "monitoring", "description": "x"}
     assert outsider_client.post(url("factor_add", restricted), data).status_code == 404
     assert outsider_client.post(url("factor_edit", restricted, factor.pk), data).status_code == 404
@@ -217,4 +258,4 @@ def test_many_factors_render_in_a_fixed_number_of_queries(
     with django_assert_max_num_queries(12):
         response = alice_client.get(url("factor_list", postmortem))
     assert response.status_code == 200
-    assert response.content.decode().count('class="card mb-2 contributing-factor"') == 50
+    assert response.content.decode().count('class="card card-body contributing-factor"') == 50

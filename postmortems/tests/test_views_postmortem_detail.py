@@ -244,3 +244,69 @@ def test_detail_serves_the_html_stored_on_save_without_rendering(alice_client, t
     for name in ("summary", "impact", "event", "factor", "comment"):
         assert f"<p>stored-{name}</p>" in html
     assert "<strong>source</strong>" not in html
+
+
+def _rows(team, n, *, tag):
+    """A postmortem with ``n`` timeline events, factors and action items (no comments)."""
+    pm = PostmortemFactory(team=team, title=f"Rows {tag}")
+    start = timezone.now() - datetime.timedelta(days=2)
+    TimelineEvent.objects.bulk_create(
+        TimelineEvent(
+            postmortem=pm,
+            occurred_at=start + datetime.timedelta(minutes=i),
+            text=f"event {i}",
+            text_html=f"<p>event {i}</p>",
+        )
+        for i in range(n)
+    )
+    factors = ContributingFactor.objects.bulk_create(
+        ContributingFactor(
+            postmortem=pm,
+            category="monitoring",
+            description=f"f{i}",
+            description_html=f"<p>f{i}</p>",
+        )
+        for i in range(n)
+    )
+    ActionItemFactory._meta.model.objects.bulk_create(
+        ActionItemFactory.build(postmortem=pm, factor=factors[i], team=team, title=f"a{i}")
+        for i in range(n)
+    )
+    return pm
+
+
+def test_rows_carry_no_forms_and_the_page_grows_by_their_content_only(alice_client, team):
+    # An editor's view, where every row used to carry its edit markup.
+    pages = {}
+    for n in (1, 101):
+        pm = _rows(team, n, tag=n)
+        response = alice_client.get(reverse("postmortems:detail", args=[pm.pk]))
+        assert response.context["can_edit"]
+        pages[n] = (pm, response.content.decode())
+    small, large = pages[1][1], pages[101][1]
+    for marker in ("<form", "<textarea", "<select", "csrfmiddlewaretoken", "hx-post"):
+        assert large.count(marker) == small.count(marker), marker
+    pm = pages[101][0]
+    event = pm.timeline_events.first()
+    assert reverse("postmortems:timeline_edit", args=[pm.pk, event.pk]) not in large
+    # 100 more events, factors and action items (300 rows): each row's own markup is its
+    # content and one link, not a form.
+    assert (len(large) - len(small)) / 300 < 400
+
+
+def test_rows_link_to_the_urls_their_views_answer(alice_client, team):
+    pm = _rows(team, 2, tag="links")
+    factor = pm.factors.first()
+    item = pm.action_items.first()
+    html = alice_client.get(reverse("postmortems:detail", args=[pm.pk])).content.decode()
+    factor_edit = reverse("postmortems:factor_edit", args=[pm.pk, factor.pk])
+    assert f'href="{factor_edit}" hx-get="{factor_edit}"' in html
+    assert f'href="{reverse("actions:detail", args=[item.pk])}"' in html
+    assert f'hx-get="{reverse("postmortems:timeline_list", args=[pm.pk])}?edit=1"' in html
+
+
+def test_a_reader_sees_no_edit_links(outsider_client, team):
+    pm = _rows(team, 2, tag="reader")
+    html = outsider_client.get(reverse("postmortems:detail", args=[pm.pk])).content.decode()
+    assert "/edit/" not in html
+    assert "?edit=1" not in html

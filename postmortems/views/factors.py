@@ -5,10 +5,11 @@ them for the Kaizen roll-up and can be picked or created by typing a name.
 """
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from .. import selectors, services
 from ..forms import ContributingFactorForm
@@ -30,6 +31,10 @@ FACTORS = InlineSection(
     add_heading=gettext_lazy("Add a contributing factor"),
     edit_heading=gettext_lazy("Edit contributing factor"),
     retarget_blank_forms=False,
+    row_anchor="factor",
+    row_partial="postmortems/partials/_factor_row.html",
+    edit_partial="postmortems/partials/_factor_edit.html",
+    tools_partial="postmortems/partials/_factor_tools.html",
 )
 
 
@@ -70,6 +75,9 @@ def factor_edit(request, pk, factor_id):
     form = ContributingFactorForm(
         request.POST or None, user=request.user, initial=initial, prefix_id=factor.pk
     )
+    if request.method == "GET":
+        # htmx: the edit form takes the factor's place (its card is the client's target).
+        return FACTORS.edit_form(request, postmortem, form, factor)
     return FACTORS.submit(
         request,
         postmortem,
@@ -77,6 +85,16 @@ def factor_edit(request, pk, factor_id):
         lambda: services.factor_update(**_save(form, factor=factor, by=request.user)),
         factor,
     )
+
+
+@require_GET
+def factor_row(request, pk, factor_id):
+    """One factor read-only: what the edit form's Cancel swaps back in (htmx)."""
+    postmortem = readable_postmortem(request, pk)
+    factor = selectors.postmortem_factor(postmortem, factor_id)
+    if factor is None:
+        raise Http404
+    return FACTORS.row(request, postmortem, factor, factor_alone=[factor])
 
 
 @require_http_methods(["GET", "POST"])

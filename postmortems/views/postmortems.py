@@ -58,7 +58,7 @@ def postmortem_list(request):
 
 
 def render_detail(request, postmortem, *, comment_form=None, status=200):
-    """The read view for a postmortem loaded by ``selectors.postmortem_for_detail``."""
+    """The read view for a postmortem loaded by ``selectors.postmortem_for_page``."""
     user = request.user
     threads = selectors.comment_threads(postmortem)
     placed = place_threads(
@@ -88,6 +88,7 @@ def render_detail(request, postmortem, *, comment_form=None, status=200):
             for name in Postmortem.SECTIONS
         ],
         "findings_url": reverse("postmortems:findings", args=[postmortem.pk]),
+        "comments_url": reverse("postmortems:comment_create", args=[postmortem.pk]),
     }
     return render(request, "postmortems/detail.html", context, status=status)
 
@@ -105,7 +106,7 @@ def _next_step(postmortem):
 
 
 def postmortem_detail(request, pk):
-    postmortem = selectors.postmortem_for_detail(request.user, pk)
+    postmortem = selectors.postmortem_for_page(request.user, pk)
     if postmortem is None:
         raise Http404
     return render_detail(request, postmortem)

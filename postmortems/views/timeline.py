@@ -12,16 +12,17 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .. import incident_window, selectors, services
 from ..forms import TimelineEventForm, TimelineImportForm
-from ..timeline import LineError, parse_timeline
+from ..timeline import LineError, day_groups, parse_timeline
 from .access import editable_postmortem, readable_postmortem
 from .htmx import InlineSection
 
 PARTIAL = "postmortems/partials/_timeline.html"
 FORM_PARTIAL = "postmortems/partials/_timeline_event_form.html"
+ROW_PARTIAL = "postmortems/partials/_timeline_event_row.html"
 IMPORT_PARTIAL = "postmortems/partials/_timeline_import.html"
 
 
@@ -35,6 +36,11 @@ TIMELINE = InlineSection(
     form_id="timeline-form",
     add_heading=gettext_lazy("Add a timeline event"),
     edit_heading=gettext_lazy("Edit timeline event"),
+    retarget_blank_forms=False,
+    row_anchor="timeline-event",
+    row_partial=ROW_PARTIAL,
+    edit_partial="postmortems/partials/_timeline_event_edit.html",
+    tools_partial="postmortems/partials/_timeline_event_tools.html",
 )
 
 
@@ -43,9 +49,16 @@ def _event_fields(form):
 
 
 def timeline_list(request, pk):
+    """The timeline section (htmx; ``?edit=1``: with each row's Edit link), or the timeline
+    on a page of its own, where editors find the Edit links without JavaScript."""
     postmortem = readable_postmortem(request, pk)
-    template = PARTIAL if request.htmx else "postmortems/timeline.html"
-    return render(request, template, TIMELINE.context(request, postmortem))
+    if request.htmx:
+        editing = request.GET.get("edit") == "1"
+        # The focus stays on the toggle, which the swap replaced with "Done editing".
+        context = TIMELINE.context(request, postmortem, editing=editing, focus_done=editing)
+        return render(request, PARTIAL, context)
+    context = TIMELINE.context(request, postmortem, editing=True)
+    return render(request, "postmortems/timeline.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -70,9 +83,9 @@ def timeline_edit(request, pk, event_id):
     form = TimelineEventForm(
         request.POST or None, initial=initial, prefix_id=event.pk, postmortem=postmortem
     )
-    if request.method == "GET" and request.htmx:
-        # The edit form takes the event's place; the client's target says where.
-        return render(request, FORM_PARTIAL, TIMELINE.form_context(postmortem, form, event))
+    if request.method == "GET":
+        # htmx: the edit form takes the event's place (its row is the client's target).
+        return TIMELINE.edit_form(request, postmortem, form, event)
     return TIMELINE.submit(
         request,
         postmortem,
@@ -80,6 +93,14 @@ def timeline_edit(request, pk, event_id):
         lambda: services.timeline_event_update(event=event, by=request.user, **_event_fields(form)),
         event,
     )
+
+
+@require_GET
+def timeline_event(request, pk, event_id):
+    """One event read-only: what the edit form's Cancel swaps back in (htmx)."""
+    postmortem = readable_postmortem(request, pk)
+    event = get_object_or_404(postmortem.timeline_events, pk=event_id)
+    return TIMELINE.row(request, postmortem, event, rows=day_groups([event])[0]["rows"])
 
 
 @require_http_methods(["GET", "POST"])

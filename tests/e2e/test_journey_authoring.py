@@ -22,6 +22,12 @@ BLAMELESS = (
 
 def add_timeline_event(page, *, when, kind, text):
     form = page.locator("#timeline-form-new")
+    if not form.is_visible():
+        # The add form loads when asked; after an event is added it stays open.
+        page.locator("#timeline").get_by_role("link", name="Add an event").click()
+        expect(form).to_be_visible()
+        htmx_settled(page)
+        expect(form.locator("input[name=occurred_at]")).to_be_focused()
     form.locator("input[name=occurred_at]").fill(when)
     form.locator("select[name=kind]").select_option(kind)
     form.locator("textarea[name=text]").fill(text)
@@ -64,6 +70,34 @@ def test_engineer_writes_a_postmortem_and_sends_it_for_review(page, site, alice,
     expect(days.nth(0)).to_contain_text(day.isoformat())
     expect(days.nth(1)).to_contain_text(next_day.isoformat())
 
+    # Editing an event: the rows get their Edit links when asked, the form takes the row's
+    # place with the focus in it, Cancel brings the row back, Save changes it.
+    timeline = page.locator("#timeline")
+    timeline.get_by_role("link", name="Edit events").click()
+    expect(timeline.get_by_role("link", name="Done editing")).to_be_focused()
+    htmx_settled(page)
+    first = timeline.locator(".timeline-events > li").first
+    first_id = first.get_attribute("id")
+    first.get_by_role("link", name="Edit").click()
+    row = page.locator(f"#{first_id}")
+    edit_form = row.locator("form.timeline-event-form")
+    expect(edit_form).to_be_visible()
+    htmx_settled(page)
+    expect(row.locator("input[name=occurred_at]")).to_be_focused()
+    row.locator("textarea[name=text]").fill("Typed, then cancelled.")
+    row.get_by_role("link", name="Cancel").click()
+    expect(edit_form).to_have_count(0)
+    expect(row).to_contain_text("Cache node swapped.")
+    expect(row.get_by_role("link", name="Edit")).to_be_focused()
+    htmx_settled(page)
+    row.get_by_role("link", name="Edit").click()
+    expect(edit_form).to_be_visible()
+    htmx_settled(page)
+    row.locator("textarea[name=text]").fill("Cache node **swapped** at 23:10.")
+    row.get_by_role("button", name="Save event").click()
+    expect(timeline.locator("strong", has_text="swapped")).to_be_visible()
+    expect(timeline.locator("form#timeline-form-" + first_id.rsplit("-", 1)[1])).to_have_count(0)
+
     # A contributing factor: the blame hint appears while typing, and goes once reworded.
     page.locator("#factors").get_by_role("link", name="Add a contributing factor").click()
     factor_form = page.locator("#factor-form-new")
@@ -85,13 +119,26 @@ def test_engineer_writes_a_postmortem_and_sends_it_for_review(page, site, alice,
     expect(page.locator("#factors")).to_contain_text("nothing alerts when the warmer is stopped")
     expect(page.locator("#factors")).not_to_contain_text("forgot")
 
+    # Editing the factor in place.
+    factor = page.locator("#factors .contributing-factor").first
+    factor_id = factor.get_attribute("id")
+    factor.get_by_role("link", name="Edit").click()
+    card = page.locator(f"#{factor_id}")
+    expect(card.locator("form.factor-form")).to_be_visible()
+    htmx_settled(page)
+    expect(card.get_by_label("Category")).to_be_focused()
+    card.get_by_label("Category").select_option("monitoring")
+    card.get_by_role("button", name="Save factor").click()
+    expect(page.locator(f"#{factor_id}")).to_contain_text("Monitoring")
+    expect(page.locator(f"#{factor_id} form")).to_have_count(0)
+
     # Two action items from the inline form.
     actions = page.locator("#postmortem-actions")
     for title in ("Add the cache warmer to the node swap runbook", "Alert when the warmer stops"):
         actions.get_by_label("Title").fill(title)
         actions.get_by_role("button", name="Add", exact=True).click()
         expect(page.locator("#postmortem-actions").get_by_role("link", name=title)).to_be_visible()
-    expect(page.locator("#postmortem-actions li.list-group-item")).to_have_count(2)
+    expect(page.locator("#postmortem-actions tbody tr")).to_have_count(2)
 
     page.get_by_role("button", name="Send for review").click()
     expect(page.get_by_text("Sent for review to Mona Park")).to_be_visible()
@@ -102,3 +149,5 @@ def test_engineer_writes_a_postmortem_and_sends_it_for_review(page, site, alice,
     assert postmortem.status == Postmortem.Status.IN_REVIEW
     assert postmortem.timeline_events.count() == 3
     assert postmortem.action_items.count() == 2
+    assert postmortem.timeline_events.filter(text__contains="**swapped**").count() == 1
+    assert postmortem.factors.get().category == "monitoring"

@@ -9,6 +9,8 @@ from playwright.sync_api import expect
 
 from postmortems.models import Postmortem
 
+from .conftest import htmx_settled
+
 pytestmark = pytest.mark.e2e
 
 MAX_TABS = 250
@@ -125,6 +127,11 @@ def test_postmortem_is_written_and_sent_for_review_with_the_keyboard_only(
     postmortem = Postmortem.objects.get(title="Search index lag after a mapping change")
     assert postmortem.severity == "SEV4"
     assert list(postmortem.reviewers.all()) == [manager]
+    # The event form loads when asked, with the focus in its first box.
+    tab_to(page, "#timeline-add-slot a")
+    page.keyboard.press("Enter")
+    expect(page.locator("#id_event_new_occurred_at")).to_be_focused()
+    htmx_settled(page)
     # Each date-time box is one Tab stop (datetime-local cost six or seven).
     assert tab_stops_between(page, "#id_event_new_occurred_at", "#id_event_new_kind") == 1
 

@@ -74,7 +74,7 @@ def test_screenshots_of_the_main_pages_with_the_demo_data(page, site, screenshot
 
     page.goto(f"{site}/postmortems/{postmortem.pk}/")
     expect(page.get_by_role("heading", level=1)).to_have_text(postmortem.title)
-    expect(page.locator("#timeline .timeline-event").first).to_be_visible()
+    expect(page.locator("#timeline .timeline-events > li").first).to_be_visible()
     shots.append(shoot(page, screenshots_dir, "postmortem"))
 
     page.goto(f"{site}/actions/")
