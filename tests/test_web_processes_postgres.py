@@ -19,7 +19,6 @@ from urllib.parse import quote
 
 import pytest
 from django.conf import settings
-from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
 
 from actions.models import ActionItem
@@ -33,7 +32,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.fixtures import ON_CI, require_service
-from tests.web_processes import Gunicorn
+from tests.web_processes import Gunicorn, session_key_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -48,15 +47,6 @@ def _database_url():
     if db["PASSWORD"]:
         auth += ":" + quote(db["PASSWORD"], safe="")
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-def _session(user):
-    store = SessionStore()
-    store["_auth_user_id"] = str(user.pk)
-    store["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
-    store["_auth_user_hash"] = user.get_session_auth_hash()
-    store.create()
-    return store.session_key
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -148,7 +138,7 @@ def world(transactional_db):
         "postmortem": postmortem,
         "item": item,
         "manager": manager,
-        "sessions": {"manager": _session(manager), "outsider": _session(outsider)},
+        "sessions": {"manager": session_key_for(manager), "outsider": session_key_for(outsider)},
     }
 
 

@@ -20,7 +20,7 @@ import time
 
 from django.conf import settings
 
-from tests.web_processes import ROOT, Gunicorn
+from tests.web_processes import ROOT, Gunicorn, session_key_for
 
 from .pages import _percentile
 
@@ -49,17 +49,6 @@ def server_env(database_url):
 
 def workers():
     return max(2, int(os.environ.get("WEB_CONCURRENCY") or 2))
-
-
-def _session_for(user):
-    from django.contrib.sessions.backends.db import SessionStore
-
-    store = SessionStore()
-    store["_auth_user_id"] = str(user.pk)
-    store["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
-    store["_auth_user_hash"] = user.get_session_auth_hash()
-    store.create()
-    return store.session_key
 
 
 class _Client:
@@ -155,7 +144,7 @@ def figures(user, pages, *, clients, requests, database_url, say=print):
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     say("collectstatic for the production static storage")
     _collectstatic(env)
-    session = _session_for(user)
+    session = session_key_for(user)
     count = workers()
     log_path = VAR_DIR / "gunicorn.log"
     results = {
