@@ -2,15 +2,19 @@
 reader may see."""
 
 import datetime
+from collections.abc import Iterator
 
-from django.db.models import F, Window
-from django.db.models.functions import Coalesce, DenseRank, RowNumber
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connection
+from django.db.models import F, OuterRef, Window
+from django.db.models.functions import Coalesce, DenseRank, JSONObject, RowNumber
 from django.utils import timezone
 
+from postmortems.models import Theme
 from postmortems.selectors import visible_postmortems
 
 from ..models import ActionItem
-from .open_items import open_item_counts, visible_items
+from .open_items import not_hidden_items, open_item_counts, visible_items
 from .periods import day_start
 
 DRILL_LIMIT = 5
@@ -71,9 +75,54 @@ def attach_drill_down(theme_trends, *, user, first, last, team=None, open_items=
 
     # Only the first DRILL_LIMIT visible items per theme travel to Python (the counts
     # came from ``open_item_counts``).
+    for theme_id, item in _first_open_items(ids, user=user, team=team):
+        trends_by_id[theme_id].action_items.append(item)
+    return theme_trends
+
+
+def _item(pk, title, kind, due_date) -> dict:
+    return {
+        "pk": pk,
+        "title": title,
+        "kind": kind,
+        "kind_label": ActionItem.Kind(kind).label,
+        "due_date": due_date,
+    }
+
+
+def _first_open_items(theme_ids, *, user, team=None) -> Iterator[tuple[int, dict]]:
+    """(theme id, item) for the first ``DRILL_LIMIT`` open items, by due date, of each theme
+    that ``user`` may see, in that order within a theme. One query.
+
+    On PostgreSQL each theme reads its own first items: a subquery per theme walks the open
+    items in due-date order (``actionitem_open_due``, or ``actionitem_open_team_idx`` for a
+    team) and stops after ``DRILL_LIMIT`` of the theme, instead of sorting every visible
+    open item. SQLite numbers the rows of every theme and keeps the first ones."""
+    if connection.vendor == "postgresql":
+        first = (
+            ActionItem.objects.filter(
+                not_hidden_items(user),
+                status__in=ActionItem.OPEN_STATUSES,
+                factor__themes=OuterRef("pk"),
+            )
+            .order_by("due_date", "pk")
+            .values(
+                row=JSONObject(pk="pk", title="title", kind="kind", due_date="due_date"),
+            )
+        )
+        if team is not None:
+            first = first.filter(team=team)
+        themes = Theme.objects.filter(pk__in=theme_ids).annotate(
+            first=ArraySubquery(first[:DRILL_LIMIT])
+        )
+        for theme_id, rows in themes.values_list("pk", "first"):
+            for row in rows:
+                due = datetime.date.fromisoformat(row["due_date"])
+                yield theme_id, _item(row["pk"], row["title"], row["kind"], due)
+        return
     theme = F("factor__themes")
     items = (
-        ActionItem.objects.filter(status__in=ActionItem.OPEN_STATUSES, factor__themes__in=ids)
+        ActionItem.objects.filter(status__in=ActionItem.OPEN_STATUSES, factor__themes__in=theme_ids)
         .filter(visible_items(user))
         .annotate(
             theme_id=theme,
@@ -87,13 +136,4 @@ def attach_drill_down(theme_trends, *, user, first, last, team=None, open_items=
         "due_date", "pk"
     )
     for theme_id, pk, title, kind, due in rows:
-        trends_by_id[theme_id].action_items.append(
-            {
-                "pk": pk,
-                "title": title,
-                "kind": kind,
-                "kind_label": ActionItem.Kind(kind).label,
-                "due_date": due,
-            }
-        )
-    return theme_trends
+        yield theme_id, _item(pk, title, kind, due)
