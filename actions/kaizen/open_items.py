@@ -46,7 +46,8 @@ def visible_items(user) -> Q:
 def hidden_postmortems(user):
     """The restricted postmortems ``user`` may not read (ids), usually a few hundred."""
     readable = visible_postmortems(user).filter(restricted=True).values("pk")
-    return Postmortem.objects.filter(restricted=True).exclude(pk__in=readable).values("pk")
+    hidden = Postmortem.objects.filter(restricted=True).exclude(pk__in=readable)
+    return hidden.order_by().values("pk")
 
 
 def not_hidden_items(user) -> Q:
@@ -122,7 +123,7 @@ def _grouped_postgresql(*, user, today, end_at, team) -> Rows:
     hashed for nothing), and whether a postmortem is restricted or hidden from ``user`` is
     a check against a small set hashed once rather than a join to every postmortem."""
     restricted_sql, restricted_params = _sql(
-        Postmortem.objects.filter(restricted=True).values("pk")
+        Postmortem.objects.filter(restricted=True).order_by().values("pk")
     )
     hidden_sql, hidden_params = _sql(hidden_postmortems(user))
     open_statuses = [str(s) for s in ActionItem.OPEN_STATUSES]

@@ -168,6 +168,14 @@ class Postmortem(NulFreeTextMixin, models.Model):
             # When an incident happened (Kaizen weeks, metrics months): a range of this
             # expression, not a scan of every postmortem.
             models.Index(Coalesce("started_at", "created_at"), name="postmortem_incident_at_idx"),
+            # The few restricted postmortems (and their teams, for the visibility rule): the
+            # sets "restricted" and "restricted but not readable by this user" read these
+            # rows instead of every postmortem.
+            models.Index(
+                fields=["team", "id"],
+                condition=Q(restricted=True),
+                name="postmortem_restricted_idx",
+            ),
         ]
         verbose_name = _("postmortem")
         verbose_name_plural = _("postmortems")
