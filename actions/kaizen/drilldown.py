@@ -115,8 +115,8 @@ def _first_open_items(theme_ids, *, user, team=None) -> Iterator[tuple[int, dict
         themes = Theme.objects.filter(pk__in=theme_ids).annotate(
             first=ArraySubquery(first[:DRILL_LIMIT])
         )
-        for theme_id, rows in themes.values_list("pk", "first"):
-            for row in rows:
+        for theme_id, found in themes.values_list("pk", "first"):
+            for row in found:
                 due = datetime.date.fromisoformat(row["due_date"])
                 yield theme_id, _item(row["pk"], row["title"], row["kind"], due)
         return
