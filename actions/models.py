@@ -136,10 +136,11 @@ class ActionItem(NulFreeTextMixin, models.Model):
                 name="actionitem_open_team_idx",
             ),
             # The Kaizen drill-down's first open items of each theme: walked in due-date
-            # order, a theme stops after a few rows (factor and postmortem read from here).
+            # order, a theme stops after a few rows (factor and postmortem read from here);
+            # the Kaizen counts read every open item from this index alone.
             models.Index(
                 fields=["due_date", "id"],
-                include=["factor", "postmortem"],
+                include=["factor", "postmortem", "created_at", "kind"],
                 condition=Q(status__in=["open", "in_progress", "blocked"]),
                 name="actionitem_open_due",
             ),

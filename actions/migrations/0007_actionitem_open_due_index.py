@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
             index=models.Index(
                 condition=models.Q(("status__in", ["open", "in_progress", "blocked"])),
                 fields=["due_date", "id"],
-                include=("factor", "postmortem"),
+                include=("factor", "postmortem", "created_at", "kind"),
                 name="actionitem_open_due",
             ),
         ),
