@@ -254,7 +254,7 @@ def test_a_factor_edit_form_posts_its_place_with_the_hints(alice_client, postmor
 
 
 def test_a_new_event_form_has_no_place_yet(alice_client, postmortem):
-    html = alice_client.get(f"/postmortems/{postmortem.pk}/timeline/").content.decode()
+    html = alice_client.get(f"/postmortems/{postmortem.pk}/timeline/add/").content.decode()
     assert 'data-lint-location="event:' not in html.split('id="id_event_new_text"')[1][:300]
 
 
