@@ -101,10 +101,8 @@ def factor_rows(
             parts.append(
                 f' <span class="badge text-bg-light border">#&nbsp;{esc(theme.name)}</span>'
             )
-        if factor.description_html:
-            description = factor.description_html
-        else:
-            description = linebreaksbr(factor.description, autoescape=True)
+        # Stored HTML was sanitised when saved; a factor saved before that: its plain text.
+        description = factor.description_html or linebreaksbr(factor.description, autoescape=True)
         parts.append(f'</div><div class="rendered-md">{description}</div>')
         linked = factor.linked_action_items
         if linked:
