@@ -97,10 +97,12 @@ def factor_rows(
             f'<div class="factor-meta"><span class="badge text-bg-dark">'
             f"{esc(categories.get(factor.category, factor.category))}</span>"
         ]
-        for theme in factor.themes.all():
-            parts.append(
-                f' <span class="badge text-bg-light border">#&nbsp;{esc(theme.name)}</span>'
-            )
+        # The read view's selector brings the names alone; the fragments, the themes.
+        names = getattr(factor, "theme_names", None)
+        if names is None:
+            names = [theme.name for theme in factor.themes.all()]
+        for name in names:
+            parts.append(f' <span class="badge text-bg-light border">#&nbsp;{esc(name)}</span>')
         # Stored HTML was sanitised when saved; a factor saved before that: its plain text.
         description = factor.description_html or linebreaksbr(factor.description, autoescape=True)
         parts.append(f'</div><div class="rendered-md">{description}</div>')
