@@ -53,7 +53,14 @@ def postmortem_rows(items, today):
     kind_labels = {value: str(label) for value, label in ActionItem.Kind.choices}
     rows = []
     for item in items:
-        assignee = item.assignee
+        if hasattr(item, "assignee_username"):
+            # The read view's selector brings the names alone (``User.get_full_name``, or
+            # the username when it is blank).
+            full = f"{item.assignee_first_name or ''} {item.assignee_last_name or ''}".strip()
+            assignee = (full or item.assignee_username) if item.assignee_id else ""
+        else:
+            user = item.assignee
+            assignee = (user.get_full_name() or user.get_username()) if user else ""
         rows.append(
             {
                 "pk": str(item.pk),
@@ -63,9 +70,7 @@ def postmortem_rows(items, today):
                 "kind": kind_labels.get(item.kind, item.kind),
                 # The read view's selector brings the name alone (``team_name``).
                 "team": getattr(item, "team_name", None) or item.team.name,
-                "assignee": (assignee.get_full_name() or assignee.get_username())
-                if assignee
-                else "",
+                "assignee": assignee,
                 "due": item.due_date.isoformat() if item.due_date else "",
                 "overdue": item.is_open and item.due_date is not None and item.due_date < today,
                 "factor": str(item.factor_id) if item.factor_id else "",

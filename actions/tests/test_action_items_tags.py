@@ -6,7 +6,9 @@ import datetime
 import pytest
 from django.template import Context
 
+from actions.models import ActionItem
 from actions.templatetags.action_items import postmortem_item_rows
+from postmortems.selectors import postmortem_for_page
 from tests.factories import ActionItemFactory, ContributingFactorFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -53,3 +55,18 @@ def test_an_unassigned_item_due_later_has_no_badge():
     assert "<td>unassigned</td>" in html
     assert "Overdue" not in html
     assert "#factor-" not in html
+
+
+def test_the_read_views_items_print_the_same_rows_as_full_items():
+    factor = ContributingFactorFactory()
+    pm = factor.postmortem
+    ActionItemFactory(postmortem=pm, assignee=UserFactory(first_name="Ada", last_name=""))
+    ActionItemFactory(postmortem=pm, assignee=UserFactory(first_name="", last_name=""))
+    ActionItemFactory(postmortem=pm, assignee=None, factor=factor)
+    page = postmortem_for_page(UserFactory(is_superuser=True), pm.pk)
+    assert page is not None
+    from_page = postmortem_item_rows(CONTEXT, page.action_items.all(), TODAY)
+    full = ActionItem.objects.filter(postmortem=pm).order_by("status", "due_date", "id")
+    assert from_page == postmortem_item_rows(CONTEXT, full, TODAY)
+    assert "<td>Ada</td>" in from_page
+    assert "<td>unassigned</td>" in from_page

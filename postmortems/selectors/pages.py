@@ -36,11 +36,10 @@ def _link_items_to_factors(factors: list[ContributingFactor], items: list[Any]) 
 
 def _page_action_items() -> QuerySet[Any]:
     """The action items as the read view prints them: the columns its rows show, the owner
-    team's name alone (not a Team object per row) and the assignee's names."""
+    team's name and the assignee's names alone (not a Team and a User object per row)."""
     items: QuerySet[Any] = (
         _action_items()
         .select_related(None)
-        .select_related("assignee")
         .only(
             "id",
             "postmortem_id",
@@ -51,12 +50,14 @@ def _page_action_items() -> QuerySet[Any]:
             "status",
             "due_date",
             "team_id",
-            "assignee__id",
-            "assignee__username",
-            "assignee__first_name",
-            "assignee__last_name",
+            "assignee_id",
         )
-        .annotate(team_name=F("team__name"))
+        .annotate(
+            team_name=F("team__name"),
+            assignee_username=F("assignee__username"),
+            assignee_first_name=F("assignee__first_name"),
+            assignee_last_name=F("assignee__last_name"),
+        )
     )
     return items
 
