@@ -94,10 +94,14 @@ def annotate(postmortems: QuerySet[Any]) -> QuerySet[Any]:
 
 
 def _template_of(postmortem: Any) -> tuple[list[str], list[str]]:
-    review = getattr(postmortem, "template_before_review", None)
-    publish = getattr(postmortem, "template_before_publish", None)
-    if review is None or publish is None:  # not annotated, or the team has no row
+    if not hasattr(postmortem, "template_before_review"):  # not loaded through ``annotate``
         return template_for(postmortem.team_id, postmortem.severity)
+    review = postmortem.template_before_review
+    publish = postmortem.template_before_publish
+    if review is None or publish is None:
+        # Annotated, and the team has no row for this severity: ``template_for`` would ask
+        # the database again only to fall back to the defaults.
+        review, publish = DEFAULTS[postmortem.severity]
     return list(review), list(publish)
 
 

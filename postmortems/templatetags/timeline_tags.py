@@ -2,7 +2,7 @@
 
 from django import template
 
-from .. import timeline
+from .. import page_rows, timeline
 from ..forms import TimelineEventForm
 
 register = template.Library()
@@ -43,3 +43,33 @@ def timeline_add_form(context, postmortem):
         "csrf_token": context.get("csrf_token"),
         "request": context.get("request"),
     }
+
+
+@register.simple_tag(takes_context=True)
+def timeline_rows(context, rows):
+    """``{% timeline_rows rows %}``: the rows of ``_timeline_rows.html`` (see
+    ``page_rows.timeline_rows``), with the flags and labels its includer set."""
+    return page_rows.timeline_rows(
+        rows,
+        editing=bool(context.get("editing")),
+        focus_edit=bool(context.get("focus_edit")),
+        timeline_url=context.get("timeline_url") or "",
+        edit_label=context.get("edit_label") or "",
+        pinned_label=context.get("pinned_label") or "",
+        imported_label=context.get("imported_label") or "",
+    )
+
+
+@register.simple_tag(takes_context=True)
+def factor_rows(context, factors):
+    """``{% factor_rows factors %}``: the cards of ``_factor_rows.html`` (see
+    ``page_rows.factor_rows``), with the flags, URLs and labels its includer set."""
+    return page_rows.factor_rows(
+        factors,
+        can_edit=bool(context.get("can_edit")),
+        focus_edit=bool(context.get("focus_edit")),
+        factors_url=context.get("factors_url") or "",
+        actions_url=context.get("actions_url") or "",
+        edit_label=context.get("edit_label") or "",
+        items_label=context.get("items_label") or "",
+    )

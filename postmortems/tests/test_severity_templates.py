@@ -1,8 +1,8 @@
 import pytest
 
 from postmortems import gates, services
-from postmortems.models import SeverityTemplate, TimelineEvent
-from postmortems.severity_templates import DEFAULTS, PUBLISH, REVIEW, seed_team
+from postmortems.models import Postmortem, SeverityTemplate, TimelineEvent
+from postmortems.severity_templates import DEFAULTS, PUBLISH, REVIEW, annotate, seed_team
 from tests.factories import (
     ActionItemFactory,
     ContributingFactorFactory,
@@ -95,6 +95,31 @@ def test_a_team_without_template_rows_gets_the_defaults(team):
     SeverityTemplate.objects.filter(team=team).delete()
     pm = PostmortemFactory(team=team, severity="SEV4", summary="")
     assert _missing(pm, REVIEW) == ["summary"]
+
+
+def test_an_annotated_postmortem_of_a_team_without_rows_gets_the_defaults_without_a_query(
+    team, django_assert_num_queries
+):
+    SeverityTemplate.objects.filter(team=team).delete()
+    pm = PostmortemFactory(team=team, severity="SEV4", summary="", impact="")
+    loaded = annotate(
+        Postmortem.objects.prefetch_related("timeline_events", "factors", "action_items")
+    ).get(pk=pm.pk)
+    with django_assert_num_queries(0):
+        assert _missing(loaded, REVIEW) == ["summary"]
+        assert _missing(loaded, PUBLISH) == ["summary", "impact"]
+
+
+def test_an_annotated_postmortem_follows_the_teams_adjusted_template(team, manager):
+    services.team_set_review_rules(
+        team=team,
+        allow_self_review=False,
+        templates={"SEV4": (["summary", "went_well"], ["surprises"])},
+        by=manager,
+    )
+    pm = PostmortemFactory(team=team, severity="SEV4")
+    loaded = annotate(Postmortem.objects.all()).get(pk=pm.pk)
+    assert _missing(loaded, PUBLISH) == ["went_well", "surprises"]
 
 
 def test_the_missing_list_reads_as_a_sentence(team):
