@@ -247,9 +247,6 @@ def render_text(results):
             from .concurrent import render as render_concurrent
 
             lines += render_concurrent(size["concurrent"])
-        copy = size.get("csv_copy") or {}
-        if "ratio" in copy:
-            lines.append(f"CSV export / COPY throughput: {copy['ratio']:.2f}×")
         mem = size.get("export_memory", {})
         if "rows" in mem:
             fresh = mem.get("fresh_process", {})
