@@ -14,6 +14,7 @@ html5ever (inside nh3) slows down sharply on thousands of nested elements (2.5 s
 ``MAX_NESTING`` elements is shown as plain text instead.
 """
 
+import operator
 import re
 from html import escape
 
@@ -84,31 +85,72 @@ _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "me
 # "[^<>]" rather than "[^>]": a scan from one "<" stops at the next, so text full of
 # unclosed "<" is still read in linear time.
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)[^<>]*?(/?)>")
+_TAG_PARTS = operator.methodcaller("groups")
 
 
-def _too_deep(html):
-    """Whether the HTML nests deeper than ``MAX_NESTING``, following the parser's stack of
-    open elements closely enough: an end tag pops up to its element, an end tag with no
-    open element of its name is ignored (``<span></x>`` repeated still nests)."""
-    if html.count("<") <= MAX_NESTING:
-        return False
-    stack, open_names = [], {}
-    for closing, name, self_closing in _TAG.findall(html):
+# An element opened and closed with no tag in between, and one that never nests (void or
+# self-closing), leave the stack of open elements as they found it. Dropping them first
+# leaves the walk below a few tags per table row or paragraph instead of one per cell or
+# word. Each is replaced with "<>", which is no tag and cannot join the text on either
+# side into one ("<b" + "<>" + ">" is not "<b>"); the walk reads "<>" as text. Names and
+# the rest of a tag are read as ``_TAG`` reads them (a name is as long as it goes).
+_NAME_END = r"(?![A-Za-z0-9-])"
+_INNERMOST = re.compile(
+    r"<(?:([A-Za-z][A-Za-z0-9-]*+)[^<>]*+"
+    r"(?:(?<=/)>|>(?:[^<]++|<>)*+</(?i:\1)" + _NAME_END + r"[^<>]*+>)"
+    r"|(?i:" + "|".join(sorted(_VOID)) + r")" + _NAME_END + r"[^<>]*+>)"
+)
+# At most this many passes of ``_INNERMOST`` (the second drops a table row once its cells
+# are gone); a pass that drops little ends them.
+_PASSES = 2
+
+
+def _deepest(html, limit):
+    """How deep the parser's stack of open elements gets, followed closely enough: an end
+    tag pops up to its element, an end tag with no open element of its name is ignored
+    (``<span></x>`` repeated still nests). Stops as soon as it passes ``limit``."""
+    stack, open_names, deepest = [], {}, 0
+    for closing, name, self_closing in map(_TAG_PARTS, _TAG.finditer(html)):
         name = name.lower()
         if not closing:
             if self_closing or name in _VOID:
                 continue
             stack.append(name)
             open_names[name] = open_names.get(name, 0) + 1
-            if len(stack) > MAX_NESTING:
-                return True
+            if len(stack) > deepest:
+                deepest = len(stack)
+                if deepest > limit:
+                    break
         elif open_names.get(name):
             while True:
                 popped = stack.pop()
                 open_names[popped] -= 1
                 if popped == name:
                     break
-    return False
+    return deepest
+
+
+def _too_deep(html):
+    """Whether the HTML nests deeper than ``MAX_NESTING``.
+
+    Dropping innermost elements changes no depth but theirs, so a pass of ``_INNERMOST``
+    lowers the deepest point by at most one: the reduced text decides unless its depth is
+    within the number of passes of the limit, and then the full text does.
+    """
+    if html.count("<") <= MAX_NESTING:
+        return False
+    reduced, passes = html, 0
+    while passes < _PASSES:
+        reduced, dropped = _INNERMOST.subn("<>", reduced)
+        passes += 1
+        if dropped <= MAX_NESTING:
+            break
+    depth = _deepest(reduced, MAX_NESTING)
+    if depth > MAX_NESTING:
+        return True
+    if depth + passes <= MAX_NESTING:
+        return False
+    return _deepest(html, MAX_NESTING) > MAX_NESTING
 
 
 def _keep_attribute(element, attribute, value):
