@@ -6,12 +6,13 @@ locks the row, so two workers handed the same message cannot both post it.
 """
 
 import logging
+import time
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import Q
 from django.dispatch import Signal
 from django.utils import timezone
@@ -121,9 +122,43 @@ def slack_message_attempt(
         message.sending_since = now
         message.save(update_fields=["attempts", "sending_since"])
     result = client.post(team.slack_webhook_url, message.payload)
-    with transaction.atomic():
-        _record(message, team, result, final_attempt, leased=now)
+    _record_answer(message, team, result, final_attempt, leased=now)
     return result
+
+
+# Pauses between tries of recording an answer after a database error (seconds).
+RECORD_RETRY_PAUSES = (0.1, 0.5, 1, 2)
+
+
+def _record_answer(
+    message: SlackMessage,
+    team: Team,
+    result: client.SlackResult,
+    final_attempt: bool,
+    *,
+    leased: datetime,
+) -> None:
+    """Record the answer, trying again on a fresh connection after a database error while
+    the lease holds. Slack has the post by now: an answer left unrecorded keeps the lease
+    until it expires, and the message is then posted again."""
+    pauses = iter(RECORD_RETRY_PAUSES)
+    while True:
+        try:
+            with transaction.atomic():
+                _record(message, team, result, final_attempt, leased=leased)
+            return
+        except OperationalError:
+            pause = next(pauses, None)
+            # Inside a caller's transaction the connection is not ours to replace.
+            if pause is None or connection.in_atomic_block:
+                raise
+            if timezone.now() + timedelta(seconds=pause) >= leased + _lease():
+                raise
+            logger.warning(
+                "Slack message %s: recording the answer failed; trying again", message.pk
+            )
+            connection.close()
+            time.sleep(pause)
 
 
 def _outcome(

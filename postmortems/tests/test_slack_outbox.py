@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from postmortems import services
 from postmortems.models import SlackMessage
-from postmortems.slack import client
+from postmortems.slack import client, outbox
 from postmortems.tasks import deliver_slack_message, redispatch_slack_messages
 
 NOW = datetime.datetime(2026, 3, 18, 9, 0, tzinfo=datetime.UTC)
@@ -167,4 +167,43 @@ def test_a_busy_database_before_the_post_is_tried_again(
     message.refresh_from_db()
     assert len(calls) == 2
     assert message.state == SlackMessage.State.SENT
+    assert len(slack_receiver.requests) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_answer_is_recorded_again_after_a_database_error_instead_of_posted_again(
+    hooked_team, slack_receiver, monkeypatch
+):
+    message = _message(hooked_team)
+    real_record = outbox._record
+    tries = []
+
+    def record(*args, **kwargs):
+        tries.append(connection.in_atomic_block)
+        if len(tries) == 1:
+            raise OperationalError("server closed the connection unexpectedly")
+        return real_record(*args, **kwargs)
+
+    monkeypatch.setattr(outbox, "_record", record)
+    assert services.slack_message_attempt(message_id=message.pk).ok
+    message.refresh_from_db()
+    assert len(tries) == 2
+    assert message.state == SlackMessage.State.SENT
+    assert message.sending_since is None
+    assert len(slack_receiver.requests) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_answer_is_not_recorded_once_the_lease_would_be_over(
+    hooked_team, slack_receiver, monkeypatch, settings
+):
+    settings.SLACK_SEND_LEASE_SECONDS = 0
+    message = _message(hooked_team)
+
+    def record(*args, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(outbox, "_record", record)
+    with pytest.raises(OperationalError):
+        services.slack_message_attempt(message_id=message.pk)
     assert len(slack_receiver.requests) == 1
