@@ -131,6 +131,11 @@ class SlackReceiver:
 
     ``responses`` is a queue of (status, body, headers) answers, used in order; when empty
     it answers 200 ``ok``. ``hang`` makes it sleep past the client's timeout.
+
+    Each request is recorded when it arrives (``at``, ``time.monotonic()``): like Slack, the
+    receiver has taken the post before it answers. ``answered_at`` is when the answer was
+    written, and ``answer_lost`` says the client was gone by then (its process killed, or
+    it gave up waiting).
     """
 
     def __init__(self):
@@ -144,28 +149,35 @@ class SlackReceiver:
             def do_POST(self):
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length)
+                request = {
+                    "path": self.path,
+                    "body": body,
+                    "json": _json_or_none(body),
+                    "at": time.monotonic(),
+                    "answered_at": None,
+                    "answer_lost": False,
+                }
                 with receiver._lock:
-                    receiver.requests.append(
-                        {
-                            "path": self.path,
-                            "body": body,
-                            "json": _json_or_none(body),
-                            "at": time.monotonic(),
-                        }
-                    )
+                    receiver.requests.append(request)
                     answer = receiver.responses.pop(0) if receiver.responses else (200, "ok", {})
                     hang = receiver.hang_seconds
                 if hang:
                     time.sleep(hang)
                 status, text, headers = answer
                 data = text.encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "text/plain")
-                self.send_header("Content-Length", str(len(data)))
-                for key, value in headers.items():
-                    self.send_header(key, value)
-                self.end_headers()
-                self.wfile.write(data)
+                request["answered_at"] = time.monotonic()
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "text/plain")
+                    self.send_header("Content-Length", str(len(data)))
+                    for key, value in headers.items():
+                        self.send_header(key, value)
+                    self.end_headers()
+                    self.wfile.write(data)
+                    self.wfile.flush()
+                except (BrokenPipeError, ConnectionResetError):
+                    request["answer_lost"] = True
+                    self.close_connection = True
 
             def log_message(self, *args):
                 pass
