@@ -1,36 +1,22 @@
-"""Timeline helpers: the paste-import parser, day dividers and the durations between markers.
+"""The paste-import parser: one timeline event a line.
 
 Pure functions: no database, no request. Times without an offset are read in the zone the
 caller passes (the author's zone); a wall time that a DST change skipped or repeated is
 refused with a reason instead of being guessed.
 """
 
-import dataclasses
 import datetime
 import functools
 import re
 import zoneinfo
 from dataclasses import dataclass, field
 
-from django.template.defaultfilters import linebreaksbr
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from .bounds import date_bounds_error
-from .models import TimelineEvent
+from ..bounds import date_bounds_error
+from ..models import TimelineEvent
 
 MAX_IMPORT_LINES = 1000
-
-# Bootstrap colour per kind; the kind's label is always shown next to it.
-KIND_BADGE_CLASSES = {
-    TimelineEvent.Kind.NOTE: "text-bg-secondary",
-    TimelineEvent.Kind.DETECTION: "text-bg-danger",
-    TimelineEvent.Kind.DIAGNOSIS: "text-bg-warning",
-    TimelineEvent.Kind.REPAIR: "text-bg-success",
-    TimelineEvent.Kind.KEY_MOMENT: "text-bg-primary",
-    TimelineEvent.Kind.COMMUNICATION: "text-bg-info",
-}
 
 _MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 _MONTH = r"(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
@@ -310,144 +296,3 @@ def _parse_line(number, line, last, tz):
     if not body:
         raise ValueError(_("There is no text after the time."))
     return ParsedEvent(number, occurred_at, kind, body), (day, zone, wall)
-
-
-# --- Reading the timeline ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TimelineRow:
-    event: object
-    local: datetime.datetime
-    day: datetime.date
-    new_day: bool
-    # What the read view prints, formatted here once per row rather than by template
-    # filters (a 200-event timeline would pay for each filter and label lookup 200 times).
-    clock: str = ""  # "14:03 KST": the time and zone in the reader's zone
-    iso: str = ""  # the <time> element's machine-readable value
-    kind_label: str = ""
-    badge: str = ""
-
-
-def _kind_labels():
-    return {value: str(label) for value, label in TimelineEvent.Kind.choices}
-
-
-def timeline_row(event, tz=None, *, new_day=False, kind_labels=None):
-    """One event as the read view shows it, in ``tz`` (default: the reader's zone). The zone
-    abbreviation comes from the aware local time, so the hour a DST change repeats is told
-    apart (01:30 EDT, then 01:30 EST)."""
-    local = timezone.localtime(event.occurred_at, tz or timezone.get_current_timezone())
-    zone = local.tzname() or ""
-    labels = kind_labels if kind_labels is not None else _kind_labels()
-    return TimelineRow(
-        event,
-        local,
-        local.date(),
-        new_day,
-        clock=f"{local:%H:%M} {zone}".rstrip(),
-        iso=event.occurred_at.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        kind_label=labels.get(event.kind, event.kind),
-        badge=KIND_BADGE_CLASSES.get(event.kind, "text-bg-secondary"),
-    )
-
-
-def day_groups(events, tz=None):
-    """The read view's timeline: one group per day in ``tz`` (default: the reader's zone),
-    ``{"local": first row's local time, "rows": [...]}``, each row a flat dict of what its
-    template prints (a dict: the template engine finds its keys at the first try, and a
-    timeline has hundreds of rows). ``html`` is the stored rendering, or the escaped plain text
-    with line breaks for an event saved before rendering was stored."""
-    groups = []
-    for row in with_day_dividers(events, tz):
-        event = row.event
-        if row.new_day:
-            groups.append({"local": row.local, "day": row.day, "rows": []})
-        groups[-1]["rows"].append(
-            {
-                "pk": str(event.pk),
-                "pinned": event.pinned,
-                "source": event.source,
-                "iso": row.iso,
-                "clock": row.clock,
-                "badge": row.badge,
-                "kind_label": row.kind_label,
-                # Stored HTML was sanitised when saved (markdown.render); the template
-                # prints it as it prints every stored rendering, with |safe.
-                "html": event.text_html or linebreaksbr(event.text),
-            }
-        )
-    return groups
-
-
-def with_day_dividers(events, tz=None):
-    """Rows for a timeline in ``tz`` (default: the active zone, the reader's):
-    ``new_day`` is true on the first row and on every row whose local date changes."""
-    tz = tz or timezone.get_current_timezone()
-    labels = _kind_labels()
-    rows, previous = [], None
-    for event in events:
-        row = timeline_row(event, tz, kind_labels=labels)
-        if row.day != previous:
-            row = dataclasses.replace(row, new_day=True)
-        rows.append(row)
-        previous = row.day
-    return rows
-
-
-@dataclass(frozen=True)
-class MarkerDuration:
-    key: str
-    label: str
-    start: datetime.datetime
-    end: datetime.datetime
-    # Where the end time came from: "postmortem" (its incident times) or "timeline".
-    source: str
-
-    @property
-    def delta(self):
-        return self.end.astimezone(datetime.UTC) - self.start.astimezone(datetime.UTC)
-
-
-MARKER_LABELS = {
-    "detect": gettext_lazy("Time to detect"),
-    "mitigate": gettext_lazy("Time to mitigate"),
-    "resolve": gettext_lazy("Time to resolve"),
-}
-
-
-def marker_durations(postmortem, events):
-    """Time to detect, mitigate and resolve: the one definition every page shows.
-
-    Each is measured from the incident's start to its marker. The postmortem's incident
-    times (``started_at``, ``detected_at``, ``mitigated_at``, ``resolved_at``) come first —
-    they are what the metrics page counts — and the timeline fills in what is not set: the
-    first event for the start, the first detection event, the first repair event
-    (mitigation) and the last repair event (resolution). ``source`` says which one each end
-    came from. A marker before the start is left out.
-    """
-    events = sorted(events, key=lambda e: (e.occurred_at, e.pk or 0))
-    start = postmortem.started_at or (events[0].occurred_at if events else None)
-    if start is None:
-        return []
-    detections = [e.occurred_at for e in events if e.kind == TimelineEvent.Kind.DETECTION]
-    repairs = [e.occurred_at for e in events if e.kind == TimelineEvent.Kind.REPAIR]
-    from_timeline = {
-        "detect": detections[0] if detections else None,
-        "mitigate": repairs[0] if repairs else None,
-        "resolve": repairs[-1] if repairs else None,
-    }
-    from_postmortem = {
-        "detect": postmortem.detected_at,
-        "mitigate": postmortem.mitigated_at,
-        "resolve": postmortem.resolved_at,
-    }
-    durations = []
-    for key in MARKER_LABELS:
-        source, end = "postmortem", from_postmortem[key]
-        if end is None:
-            source, end = "timeline", from_timeline[key]
-        if end is None or end < start:
-            continue
-        durations.append(MarkerDuration(key, MARKER_LABELS[key], start, end, source))
-    return durations
