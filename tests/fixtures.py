@@ -132,10 +132,10 @@ class SlackReceiver:
     ``responses`` is a queue of (status, body, headers) answers, used in order; when empty
     it answers 200 ``ok``. ``hang`` makes it sleep past the client's timeout.
 
-    Each request is recorded when it arrives (``at``, ``time.monotonic()``): like Slack, the
-    receiver has taken the post before it answers. ``answered_at`` is when the answer was
-    written, and ``answer_lost`` says the client was gone by then (its process killed, or
-    it gave up waiting).
+    Each request is recorded when it arrives (``at``, ``time.monotonic()``, and the sender's
+    ``client_port``): like Slack, the receiver has taken the post before it answers.
+    ``answered_at`` is when the answer was written, and ``answer_lost`` says the client was
+    gone by then (its process killed, or it gave up waiting).
     """
 
     def __init__(self):
@@ -154,6 +154,7 @@ class SlackReceiver:
                     "body": body,
                     "json": _json_or_none(body),
                     "at": time.monotonic(),
+                    "client_port": self.client_address[1],
                     "answered_at": None,
                     "answer_lost": False,
                 }

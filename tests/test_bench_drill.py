@@ -2,9 +2,11 @@
 one post; duplicates and losses are counted per reminder and named per message, and a
 duplicate is explained only by a post in flight when the worker was killed."""
 
+import os
+import socket
 from collections import Counter
 
-from tests.bench.drill import judge_duplicate, tally
+from tests.bench.drill import judge_duplicate, tally, tcp_ports
 
 
 def test_reminders_are_counted_by_the_posts_their_message_got():
@@ -26,8 +28,13 @@ KILL = 100.0
 LEASE = 10
 
 
-def _post(at, answered_at, answer_lost=False):
-    return {"at": at, "answered_at": answered_at, "answer_lost": answer_lost}
+def _post(at, answered_at, answer_lost=False, client_port=40000):
+    return {
+        "at": at,
+        "answered_at": answered_at,
+        "answer_lost": answer_lost,
+        "client_port": client_port,
+    }
 
 
 def test_a_post_answered_after_the_kill_then_posted_once_after_the_lease_is_explained():
@@ -69,3 +76,24 @@ def test_a_third_post_is_not_explained():
 def test_without_a_kill_no_duplicate_is_explained():
     posts = [_post(99.9, 100.1), _post(110.5, 110.7)]
     assert not judge_duplicate(posts, None, LEASE, leased_at_kill=False)[0]
+
+
+def test_a_post_from_a_connection_of_the_killed_worker_is_explained():
+    posts = [_post(99.8, 100.1, client_port=40001), _post(110.5, 110.7)]
+    assert judge_duplicate(posts, KILL, LEASE, leased_at_kill=True, killed_ports={40001})[0]
+
+
+def test_a_post_in_flight_from_the_worker_that_lived_is_not_explained():
+    posts = [_post(99.8, 100.1, client_port=40002), _post(110.5, 110.7)]
+    explained, reason = judge_duplicate(
+        posts, KILL, LEASE, leased_at_kill=True, killed_ports={40001}
+    )
+    assert not explained
+    assert "not killed" in reason
+
+
+def test_the_ports_of_a_process_s_tcp_connections_are_found():
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        client = socket.create_connection(server.getsockname())
+        with client:
+            assert client.getsockname()[1] in tcp_ports([os.getpid()])

@@ -167,6 +167,36 @@ def _message_id(raw):
 class Kill:
     at: float  # time.monotonic() just before the signal
     processes: list  # (pid, what) of every process the signal took down
+    ports: set  # local ports of their TCP connections then: the posts they had open
+
+
+def tcp_ports(pids):
+    """Local ports of the TCP sockets the processes hold (from /proc)."""
+    inodes = set()
+    for pid in pids:
+        fd_dir = Path(f"/proc/{pid}/fd")
+        try:
+            fds = list(fd_dir.iterdir())
+        except OSError:
+            continue
+        for fd in fds:
+            try:
+                target = os.readlink(fd)
+            except OSError:
+                continue
+            if target.startswith("socket:["):
+                inodes.add(target[len("socket:[") : -1])
+    ports = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            rows = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for row in rows:
+            fields = row.split()
+            if len(fields) > 9 and fields[9] in inodes:
+                ports.add(int(fields[1].rsplit(":", 1)[1], 16))
+    return ports
 
 
 class Worker:
@@ -217,10 +247,11 @@ class Worker:
 
     def kill9(self):
         processes = self.group()
+        ports = tcp_ports(pid for pid, _what in processes)
         at = time.monotonic()
         os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=10)
-        return Kill(at=at, processes=processes)
+        return Kill(at=at, processes=processes, ports=ports)
 
     def stop(self):
         if self.process and self.process.poll() is None:
@@ -257,12 +288,13 @@ def tally(expected_by_message, posts_by_path, path_of_message):
 LEASE_SLACK_SECONDS = 1.0
 
 
-def judge_duplicate(posts, kill_at, lease_seconds, leased_at_kill):
+def judge_duplicate(posts, kill_at, lease_seconds, leased_at_kill, killed_ports=None):
     """Whether a message's posts beyond the first are explained by the kill, and why.
 
     ``posts``: the loopback's records for the message's webhook (``at``, ``answered_at``,
-    monotonic seconds), in the order received. Explained means all of: the first post
-    arrived before the kill; its answer had not been recorded at the kill (the answer was
+    monotonic seconds; ``client_port``), in the order received. Explained means all of: the
+    first post arrived before the kill, from a connection of a killed process (when
+    ``killed_ports`` is known); its answer had not been recorded at the kill (the answer was
     still to come, or the lease was still held right after the kill); one more post only,
     and only once the lease could have expired. Returns (explained, reason)."""
     first, *again = sorted(posts, key=lambda post: post["at"])
@@ -270,6 +302,8 @@ def judge_duplicate(posts, kill_at, lease_seconds, leased_at_kill):
         return False, "no worker was killed"
     if first["at"] >= kill_at:
         return False, f"first post {first['at'] - kill_at:+.2f} s after the kill"
+    if killed_ports is not None and first.get("client_port") not in killed_ports:
+        return False, "first post sent by a process that was not killed"
     answered = first["answered_at"]
     if answered is not None and answered < kill_at and not leased_at_kill:
         return False, (
@@ -285,7 +319,7 @@ def judge_duplicate(posts, kill_at, lease_seconds, leased_at_kill):
             f"posted again {gap:.2f} s after the first, within its {lease_seconds} s lease",
         )
     return True, (
-        "in flight at the kill: received {:+.2f} s, {}; posted again {:.2f} s later "
+        "in flight in the killed worker: received {:+.2f} s, {}; posted again {:.2f} s later "
         "(lease {} s)".format(
             first["at"] - kill_at,
             "answer never written"
@@ -397,7 +431,8 @@ def main(argv=None):
             f"kill -9 worker {victim.name}'s process group: "
             + ", ".join(f"{what} {pid}" for pid, what in drill.kill.processes)
             + f"; {len(receiver.requests)} posts received, {len(in_flight)} of them not yet "
-            "answered (the killed worker's and the other's)"
+            f"answered, {len([r for r in in_flight if r['client_port'] in drill.kill.ports])} "
+            "of those the killed worker's"
         )
 
         _wait_posts(receiver, teams_due // 2, args.timeout, timeline)
@@ -592,6 +627,7 @@ def _report(receiver, drill, today):
             drill.kill.at if drill.kill else None,
             args.lease,
             message_id in drill.leased_at_kill,
+            drill.kill.ports if drill.kill else None,
         )
         if not explained:
             unexplained.append(message_id)
@@ -615,8 +651,9 @@ def _report(receiver, drill, today):
         print("DRILL FAIL: " + "; ".join(r for r in reasons if r))
     elif duplicated:
         print(
-            f"DRILL PASS: every reminder delivered, nothing stuck; {len(duplicated)} messages "
-            "posted twice, each in flight at the kill (at-least-once window)"
+            "DRILL PASS: every reminder delivered, nothing stuck; posted twice: "
+            f"{len(duplicated)} message{'s' if len(duplicated) > 1 else ''}, each in flight "
+            "in the killed worker (the at-least-once window)"
         )
     else:
         print("DRILL PASS: every reminder delivered exactly once, nothing stuck")
