@@ -16,9 +16,10 @@ for the message carrying it: exactly one is the goal. A post in flight when its 
 killed is the one case the outbox cannot settle (Slack took it, the worker never recorded
 the answer; Slack's incoming webhooks take no idempotency key): it is posted again once
 its lease expires. Each duplicate is printed with its posts' times against the kill's, and
-judged: explained (first post received before the kill, its answer not recorded by then,
-the second only after the lease) or not. Exit status 0 when every reminder arrived, nothing
-is stuck, and every duplicate is explained; 1 otherwise.
+judged: explained (first post received before the kill over a connection of a killed
+process, its answer not recorded by then, the second only after the lease) or not. Exit
+status 0 when every reminder arrived, nothing is stuck, and every duplicate is explained;
+1 otherwise.
 
 ``python -m tests.bench.drill --help`` for the options.
 """
