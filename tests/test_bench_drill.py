@@ -6,7 +6,8 @@ import os
 import socket
 from collections import Counter
 
-from tests.bench.drill import judge_duplicate, tally, tcp_ports
+from tests.bench.drill_count import judge_duplicate, tally
+from tests.bench.drill_processes import tcp_ports
 
 
 def test_reminders_are_counted_by_the_posts_their_message_got():

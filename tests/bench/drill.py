@@ -25,26 +25,17 @@ status 0 when every reminder arrived, nothing is stuck, and every duplicate is e
 """
 
 import argparse
-import base64
-import json
 import os
-import shutil
-import signal
-import socket
-import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from .data import DEFAULT_DATABASE_URL
+from .drill_count import hook_path, report
+from .drill_processes import QUEUE, ROOT, Kill, PrivateRedis, Worker, free_port
 
 DRILL_DATABASE_URL = DEFAULT_DATABASE_URL.rsplit("/", 1)[0] + "/hindsight_drill"
-QUEUE = "hindsight-drill"
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def parse_args(argv):
@@ -80,12 +71,6 @@ def parse_args(argv):
     return parser.parse_args(argv)
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @dataclass
 class Timeline:
     began: float = field(default_factory=time.monotonic)
@@ -95,243 +80,6 @@ class Timeline:
         at = time.monotonic() - self.began
         self.events.append((at, text))
         print(f"[{at:7.2f} s] {text}", flush=True)
-
-
-class PrivateRedis:
-    """A redis-server of the drill's own that it may kill and start again, either from its
-    append-only file (written on every command) or empty."""
-
-    def __init__(self, port):
-        self.port = port
-        self.process = None
-        self.data_dir = Path(tempfile.mkdtemp(prefix="hindsight-drill-redis-"))
-
-    def start(self, *, keep_data=True):
-        if not keep_data:
-            shutil.rmtree(self.data_dir, ignore_errors=True)
-            self.data_dir.mkdir()
-        self.process = subprocess.Popen(
-            [
-                *("redis-server", "--port", str(self.port), "--bind", "127.0.0.1"),
-                *("--dir", str(self.data_dir), "--save", "", "--daemonize", "no"),
-                *("--appendonly", "yes", "--appendfsync", "always"),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                if self.client().ping():
-                    return
-            except Exception:  # noqa: BLE001 -- loading its file, or not listening yet
-                time.sleep(0.05)
-        raise RuntimeError(f"redis-server did not start on port {self.port}")
-
-    def client(self):
-        import redis
-
-        return redis.Redis(port=self.port, socket_timeout=2)
-
-    def kill9(self):
-        if self.process and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait(timeout=10)
-
-    def remove(self):
-        self.kill9()
-        shutil.rmtree(self.data_dir, ignore_errors=True)
-
-    def tasks(self):
-        """(message ids of the delivery tasks queued, of those taken but unacknowledged)."""
-        client = self.client()
-        queued = [_message_id(raw) for raw in client.lrange(QUEUE, 0, -1)]
-        unacked = [_message_id(raw) for raw in client.hvals("unacked")]
-        return [pk for pk in queued if pk], [pk for pk in unacked if pk]
-
-
-def _message_id(raw):
-    """The message id a ``deliver_slack_message`` task in Redis carries, else None."""
-    try:
-        envelope = json.loads(raw)
-        if isinstance(envelope, list):  # unacked: [message, exchange, routing key]
-            envelope = envelope[0]
-        if envelope["headers"]["task"] != "postmortems.tasks.deliver_slack_message":
-            return None
-        args, kwargs, _embed = json.loads(base64.b64decode(envelope["body"]))
-        return int(args[0] if args else kwargs["message_id"])
-    except (ValueError, KeyError, IndexError, TypeError):
-        return None
-
-
-@dataclass
-class Kill:
-    at: float  # time.monotonic() just before the signal
-    processes: list  # (pid, what) of every process the signal took down
-    ports: set  # local ports of their TCP connections then: the posts they had open
-
-
-def tcp_ports(pids):
-    """Local ports of the TCP sockets the processes hold (from /proc)."""
-    inodes = set()
-    for pid in pids:
-        fd_dir = Path(f"/proc/{pid}/fd")
-        try:
-            fds = list(fd_dir.iterdir())
-        except OSError:
-            continue
-        for fd in fds:
-            try:
-                target = os.readlink(fd)
-            except OSError:
-                continue
-            if target.startswith("socket:["):
-                inodes.add(target[len("socket:[") : -1])
-    ports = set()
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        try:
-            rows = Path(table).read_text().splitlines()[1:]
-        except OSError:
-            continue
-        for row in rows:
-            fields = row.split()
-            if len(fields) > 9 and fields[9] in inodes:
-                ports.add(int(fields[1].rsplit(":", 1)[1], 16))
-    return ports
-
-
-class Worker:
-    """One ``celery worker`` process (prefork, two children) in its own process group, so
-    ``kill -9`` takes the worker and its children down together, as a lost machine would."""
-
-    def __init__(self, name, env, log_dir):
-        self.name = name
-        self.env = env
-        self.log_path = log_dir / f"drill-{name}.log"
-        self.process = None
-
-    def start(self):
-        log = self.log_path.open("a")
-        self.process = subprocess.Popen(
-            [
-                *(sys.executable, "-m", "celery", "-A", "config", "worker", "-P", "prefork"),
-                *("-c", "2", "-Q", QUEUE, "-n", f"{self.name}@%h", "-l", "WARNING"),
-                *("--without-gossip", "--without-mingle", "--without-heartbeat"),
-            ],
-            cwd=ROOT,
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        return self.process.pid
-
-    def group(self):
-        """(pid, what) of the processes in the worker's process group."""
-        found = []
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            try:
-                fields = stat.read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            pid, ppid, pgid = int(stat.parent.name), int(fields[1]), int(fields[2])
-            if pgid == self.process.pid:
-                what = (
-                    "main process"
-                    if pid == self.process.pid
-                    else "pool child"
-                    if ppid == self.process.pid
-                    else "child"
-                )
-                found.append((pid, what))
-        return sorted(found)
-
-    def kill9(self):
-        processes = self.group()
-        ports = tcp_ports(pid for pid, _what in processes)
-        at = time.monotonic()
-        os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=10)
-        return Kill(at=at, processes=processes, ports=ports)
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-
-
-def tally(expected_by_message, posts_by_path, path_of_message):
-    """``expected_by_message``: {message id: number of reminders it carries};
-    ``posts_by_path``: Counter of posts the loopback Slack got per webhook path. Returns
-    (reminders delivered once, reminders delivered more than once, reminders never
-    delivered, the message ids concerned by each of the last two)."""
-    once = twice = missing = 0
-    duplicated, lost = [], []
-    for message_id, reminders in expected_by_message.items():
-        posts = posts_by_path.get(path_of_message[message_id], 0)
-        if posts == 1:
-            once += reminders
-        elif posts == 0:
-            missing += reminders
-            lost.append(message_id)
-        else:
-            twice += reminders
-            duplicated.append(message_id)
-    return once, twice, missing, duplicated, lost
-
-
-# Slack's clock and the worker's are one machine's, but the lease starts a moment before
-# the post arrives (the lease's commit, the connection): a re-post may come this much less
-# than a lease after the first post and still be one the lease allowed.
-LEASE_SLACK_SECONDS = 1.0
-
-
-def judge_duplicate(posts, kill_at, lease_seconds, leased_at_kill, killed_ports=None):
-    """Whether a message's posts beyond the first are explained by the kill, and why.
-
-    ``posts``: the loopback's records for the message's webhook (``at``, ``answered_at``,
-    monotonic seconds; ``client_port``), in the order received. Explained means all of: the
-    first post arrived before the kill, from a connection of a killed process (when
-    ``killed_ports`` is known); its answer had not been recorded at the kill (the answer was
-    still to come, or the lease was still held right after the kill); one more post only,
-    and only once the lease could have expired. Returns (explained, reason)."""
-    first, *again = sorted(posts, key=lambda post: post["at"])
-    if kill_at is None:
-        return False, "no worker was killed"
-    if first["at"] >= kill_at:
-        return False, f"first post {first['at'] - kill_at:+.2f} s after the kill"
-    if killed_ports is not None and first.get("client_port") not in killed_ports:
-        return False, "first post sent by a process that was not killed"
-    answered = first["answered_at"]
-    if answered is not None and answered < kill_at and not leased_at_kill:
-        return False, (
-            f"first post answered {answered - kill_at:+.2f} s before the kill and recorded, "
-            "yet posted again"
-        )
-    if len(again) > 1:
-        return False, f"posted {len(posts)} times"
-    gap = again[0]["at"] - first["at"]
-    if gap < lease_seconds - LEASE_SLACK_SECONDS:
-        return (
-            False,
-            f"posted again {gap:.2f} s after the first, within its {lease_seconds} s lease",
-        )
-    return True, (
-        "in flight in the killed worker: received {:+.2f} s, {}; posted again {:.2f} s later "
-        "(lease {} s)".format(
-            first["at"] - kill_at,
-            "answer never written"
-            if answered is None
-            else f"answered {answered - kill_at:+.3f} s"
-            + (" to a dead worker" if first.get("answer_lost") else "")
-            + ("" if answered >= kill_at else ", not yet recorded"),
-            gap,
-            lease_seconds,
-        )
-    )
 
 
 def main(argv=None):
@@ -394,7 +142,7 @@ def main(argv=None):
         SlackMessage.objects.filter(kind=SlackMessage.Kind.REMINDERS).delete()
         for team in Team.objects.only("pk"):
             Team.objects.filter(pk=team.pk).update(
-                slack_webhook_url=receiver.url(_hook_path(team.pk)),
+                slack_webhook_url=receiver.url(hook_path(team.pk)),
                 slack_webhook_disabled_reason="",
             )
         due = due_reminders(today, settings.REMINDER_DUE_SOON_DAYS)
@@ -466,7 +214,7 @@ def main(argv=None):
         _settle(drill, redis, reminder_sweep, teams_due, sweep_queued_at)
         time.sleep(max(2.0, args.post_delay * 4))  # a late duplicate has time to land
         timeline.say("settled; counting")
-        ok = _report(receiver, drill, today)
+        ok = report(receiver, drill, today)
     finally:
         for worker in workers:
             worker.stop()
@@ -547,10 +295,6 @@ def _seed(args, data, timeline):
     timeline.say(f"{open_items} open items in {teams} teams")
 
 
-def _hook_path(team_id):
-    return f"/services/DRILL/{team_id}/hook"
-
-
 def _migrated():
     from django.db import connection
 
@@ -565,125 +309,6 @@ def _wait_posts(receiver, count, timeout, timeline):
         time.sleep(0.02)
     timeline.say(f"only {len(receiver.requests)} posts after {timeout} s")
     return time.monotonic()
-
-
-def _report(receiver, drill, today):
-    from django.db.models import Count
-
-    from actions.models import ReminderLog
-    from postmortems.models import SlackMessage
-
-    timeline, args = drill.timeline, drill.args
-    messages = SlackMessage.objects.filter(kind=SlackMessage.Kind.REMINDERS)
-    states = dict(messages.values_list("state").annotate(n=Count("pk")).values_list("state", "n"))
-    path_of_message = {
-        pk: _hook_path(team_id) for pk, team_id in messages.values_list("pk", "team_id")
-    }
-    reminders = ReminderLog.objects.filter(for_date=today)
-    expected_by_message = dict(
-        reminders.values_list("message_id").annotate(n=Count("pk")).values_list("message_id", "n")
-    )
-    reminder_states = dict(
-        reminders.values_list("state").annotate(n=Count("pk")).values_list("state", "n")
-    )
-    requests = list(receiver.requests)
-    posts_by_path = Counter(request["path"] for request in requests)
-    once, twice, missing, duplicated, lost = tally(
-        expected_by_message, posts_by_path, path_of_message
-    )
-    stuck = states.get(SlackMessage.State.PENDING, 0)
-    print()
-    print("What happened")
-    for at, text in timeline.events:
-        print(f"  {at:7.2f} s  {text}")
-    print()
-    print(f"reminders claimed today:          {sum(expected_by_message.values())}")
-    print(f"  delivered exactly once:         {once}")
-    print(f"  delivered more than once:       {twice} (in {len(duplicated)} messages)")
-    print(f"  never delivered:                {missing} (in {len(lost)} messages)")
-    print(f"reminder rows by state:           {reminder_states}")
-    print(f"reminder messages by state:       {states} (stuck pending: {stuck})")
-    print(f"posts received by the loopback:   {len(requests)}")
-    print(
-        "deliveries handed out again:      "
-        f"{sum(drill.redispatched.values())} by the re-dispatch (for "
-        f"{len(drill.redispatched)} messages), {len(drill.restored)} unacknowledged ones by "
-        f"Redis after its restart ({len(drill.restored_sent)} for messages already sent)"
-    )
-    print(
-        "posts beyond one per message:     "
-        f"{sum(posts - 1 for posts in posts_by_path.values() if posts > 1)}"
-    )
-    _print_record_delay(requests, messages, path_of_message)
-
-    posts_of_path = {}
-    for request in requests:
-        posts_of_path.setdefault(request["path"], []).append(request)
-    unexplained = []
-    if duplicated:
-        print(f"Duplicated messages (times against the kill, lease {args.lease} s):")
-    for message_id in sorted(duplicated):
-        explained, reason = judge_duplicate(
-            posts_of_path[path_of_message[message_id]],
-            drill.kill.at if drill.kill else None,
-            args.lease,
-            message_id in drill.leased_at_kill,
-            drill.kill.ports if drill.kill else None,
-        )
-        if not explained:
-            unexplained.append(message_id)
-        print(f"  message {message_id}: {'explained' if explained else 'NOT EXPLAINED'}: {reason}")
-    if duplicated and not unexplained:
-        print(
-            "  Each was being posted when its worker was killed: Slack took the post, the "
-            "worker never recorded the answer, and once the lease expired it was posted "
-            "again. Slack's incoming webhooks take no idempotency key, so that window is "
-            "at-least-once; nothing else duplicated."
-        )
-    ok = not unexplained and not lost and not stuck
-    reasons = [
-        f"{len(unexplained)} messages duplicated without a post in flight at the kill"
-        if unexplained
-        else "",
-        f"{len(lost)} messages never delivered" if lost else "",
-        f"{stuck} messages stuck pending" if stuck else "",
-    ]
-    if not ok:
-        print("DRILL FAIL: " + "; ".join(r for r in reasons if r))
-    elif duplicated:
-        print(
-            "DRILL PASS: every reminder delivered, nothing stuck; posted twice: "
-            f"{len(duplicated)} message{'s' if len(duplicated) > 1 else ''}, each in flight "
-            "in the killed worker (the at-least-once window)"
-        )
-    else:
-        print("DRILL PASS: every reminder delivered exactly once, nothing stuck")
-    return ok
-
-
-def _print_record_delay(requests, messages, path_of_message):
-    """How long after the loopback answered each sent message's answer was recorded: the
-    part of the at-least-once window on our side (Slack's own answer time is the rest)."""
-    from postmortems.models import SlackMessage
-
-    offset = time.time() - time.monotonic()
-    last_answer = {}
-    for request in requests:
-        if request["answered_at"] is not None and not request["answer_lost"]:
-            last_answer[request["path"]] = request["answered_at"] + offset
-    delays = [
-        (sent_at.timestamp() - last_answer[path_of_message[pk]]) * 1000
-        for pk, sent_at in messages.filter(state=SlackMessage.State.SENT).values_list(
-            "pk", "sent_at"
-        )
-        if path_of_message[pk] in last_answer
-    ]
-    if delays:
-        print(
-            "answer to recorded (sent_at):     "
-            f"median {statistics.median(delays):.1f} ms, max {max(delays):.1f} ms "
-            f"over {len(delays)} messages"
-        )
 
 
 if __name__ == "__main__":
