@@ -66,20 +66,16 @@ def kaizen_page(request):
     team = next((t for t in teams if t.pk == team_id), None)
     periods, weeks, first, last, errors = _range(request, form)
     with_restricted = kaizen.reader_sees_all(request.user, team)
-    trends = kaizen.trends(periods, team=team, with_restricted=with_restricted)
     monday, _sunday, today = this_week.current_week()
     in_progress = periods[-1][0] == monday
     # The open items are counted once: for the week in progress and for the drill-down.
     open_items = kaizen.open_item_counts(user=request.user, today=today, team=team)
     if in_progress:
-        trends = this_week.add_current_week(
-            trends,
-            periods,
-            team=team,
-            with_restricted=with_restricted,
-            today=today,
-            open_items=open_items,
+        trends = this_week.trends_with_current_week(
+            periods, team=team, with_restricted=with_restricted, today=today, open_items=open_items
         )
+    else:
+        trends = kaizen.trends(periods, team=team, with_restricted=with_restricted)
     kaizen.attach_drill_down(
         trends,
         user=request.user,
