@@ -145,3 +145,15 @@ def theme_cards(
         parts.append("</div></div></div></li>\n")
         out.append("".join(parts))
     return mark_safe("".join(out))  # noqa: S308 - every value above is escaped
+
+
+def team_options(teams: Iterable[Any], selected: Any = None) -> SafeString:
+    """The team filter's ``<option>``s (a few hundred teams: one loop here, not a template
+    loop with an ``{% if %}`` per team)."""
+    chosen = selected.pk if selected is not None else None
+    return mark_safe(  # noqa: S308 - names escaped, pks are numbers
+        "".join(
+            f'<option value="{t.pk}"{" selected" if t.pk == chosen else ""}>{esc(t.name)}</option>'
+            for t in teams
+        )
+    )

@@ -13,3 +13,9 @@ def theme_cards(trends, drill_limit, recurring_periods):
     return kaizen_cards.theme_cards(
         trends, drill_limit=drill_limit, recurring_periods=recurring_periods
     )
+
+
+@register.simple_tag
+def team_options(teams, selected=None):
+    """``{% team_options teams team %}``: the team filter's options, ``team`` selected."""
+    return kaizen_cards.team_options(teams, selected)

@@ -1,6 +1,7 @@
 """The Kaizen page's theme cards written in Python (``actions.kaizen_cards``)."""
 
 import datetime
+from types import SimpleNamespace
 
 from django.utils import timezone, translation
 
@@ -95,3 +96,14 @@ def test_the_cards_speak_korean():
 
     assert "열람할 수 있는 항목이 없습니다." in html
     assert "3주 중 2주에 포스트모템 3건" in html
+
+
+def test_team_options_mark_the_chosen_team_and_escape_names():
+    teams = [SimpleNamespace(pk=1, name="Payments"), SimpleNamespace(pk=2, name="<Ops>")]
+
+    html = str(kaizen_cards.team_options(teams, teams[1]))
+
+    assert html == (
+        '<option value="1">Payments</option><option value="2" selected>&lt;Ops&gt;</option>'
+    )
+    assert "selected" not in str(kaizen_cards.team_options(teams))
