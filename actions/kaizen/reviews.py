@@ -5,10 +5,11 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, F, When
+from django.db.models import Case, Exists, F, OuterRef, When
+
+from postmortems.selectors import visible_postmortems
 
 from ..models import KaizenReview
-from .open_items import visible_items
 
 REVIEWS_SHOWN = 10
 
@@ -33,12 +34,15 @@ def review_notes(user: Any, *, team: Any = None, limit: int = REVIEWS_SHOWN) -> 
     latest = KaizenReview.objects.order_by("-period_end", "-id")
     if team is not None:
         latest = latest.filter(team=team)
-    seen = visible_items(user, prefix="action_items__")
+    # Checked row by row (a few dozen linked items), not by reading every restricted
+    # postmortem the reader may open, as a filter over many items would.
+    readable = visible_postmortems(user).filter(pk=OuterRef("action_items__postmortem_id"))
     rows = (
         KaizenReview.objects.filter(pk__in=latest.values("pk")[:limit])
+        .annotate(seen=Exists(readable))
         .annotate(
-            item_pk=Case(When(seen, then=F("action_items__pk"))),
-            item_title=Case(When(seen, then=F("action_items__title"))),
+            item_pk=Case(When(seen=True, then=F("action_items__pk"))),
+            item_title=Case(When(seen=True, then=F("action_items__title"))),
         )
         .values_list(
             "pk",
