@@ -6,6 +6,7 @@ from .digest import DIGEST_THEMES, DIGEST_WEEKS, digest_payload, send_digests
 from .drilldown import DRILL_LIMIT, attach_drill_down
 from .open_items import OpenItems, open_item_counts
 from .periods import WEEK, day_start, last_completed_week_end, periods_between, week_of
+from .reviews import REVIEWS_SHOWN, ReviewNote, review_notes
 from .rollup import REFRESH_WEEKS, RollupResult, restricted_filter, rollup, rollup_weeks
 from .suggestions import Suggestion, suggest_themes, tokens
 from .svg import sparkline
@@ -17,8 +18,10 @@ __all__ = [
     "DRILL_LIMIT",
     "RECURRING_PERIODS",
     "REFRESH_WEEKS",
+    "REVIEWS_SHOWN",
     "WEEK",
     "OpenItems",
+    "ReviewNote",
     "RollupResult",
     "Suggestion",
     "ThemeTrend",
@@ -30,6 +33,7 @@ __all__ = [
     "periods_between",
     "reader_sees_all",
     "restricted_filter",
+    "review_notes",
     "rollup",
     "rollup_weeks",
     "send_digests",

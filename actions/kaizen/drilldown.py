@@ -81,13 +81,8 @@ def attach_drill_down(theme_trends, *, user, first, last, team=None, open_items=
 
 
 def _item(pk, title, kind, due_date) -> dict:
-    return {
-        "pk": pk,
-        "title": title,
-        "kind": kind,
-        "kind_label": ActionItem.Kind(kind).label,
-        "due_date": due_date,
-    }
+    # The kind's label is looked up once per page by the cards (``kaizen_cards``).
+    return {"pk": pk, "title": title, "kind": kind, "due_date": due_date}
 
 
 def _first_open_items(theme_ids, *, user, team=None) -> Iterator[tuple[int, dict]]:

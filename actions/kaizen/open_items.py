@@ -32,15 +32,19 @@ class OpenItems:
     prevents: bool = False
 
 
-def visible_items(user) -> Q:
+def visible_items(user, *, prefix="") -> Q:
     """Items of postmortems ``user`` may read, as a filter for a query over many items: the
     postmortems that are not restricted (every signed-in reader's), or one of the few
     restricted ones ``visible_postmortems`` lets ``user`` read. Written so PostgreSQL checks
-    a small set per item instead of joining every item to the visibility rule."""
+    a small set per item instead of joining every item to the visibility rule.
+
+    ``prefix``: the path to the items from the model queried (``"action_items__"``)."""
     if not user.is_authenticated:
-        return Q(pk__in=[])
+        return Q(**{f"{prefix}pk__in": []})
     restricted = visible_postmortems(user).filter(restricted=True).values("pk")
-    return Q(postmortem__restricted=False) | Q(postmortem__in=restricted)
+    return Q(**{f"{prefix}postmortem__restricted": False}) | Q(
+        **{f"{prefix}postmortem__in": restricted}
+    )
 
 
 def hidden_postmortems(user):

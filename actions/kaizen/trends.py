@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import BooleanField, Exists, F, OuterRef, Q, Value
 
 from postmortems.permissions import is_team_member
 
@@ -62,8 +62,15 @@ def trends(periods, *, team=None, with_restricted=True):
     ``with_restricted=False`` counts no restricted postmortem (see ``reader_sees_all``)."""
     if not periods:
         return []
-    index = {start: i for i, (start, _) in enumerate(periods)}
-    latest = periods[-1][0]
+    return rank(periods, rollup_rows(periods, team=team, with_restricted=with_restricted))
+
+
+def rollup_rows(periods, *, team=None, with_restricted=True):
+    """The roll-up rows of ``periods`` as tuples (theme id, theme name, period start,
+    postmortems, factors, open actions, overdue actions, seen before, live): ``seen before``
+    whether the theme has postmortems in an earlier roll-up row, ``live`` False (the week in
+    progress adds rows of the same shape, ``current_week.week_rows``)."""
+    index = [start for start, _ in periods]
     scope = Q(team__isnull=True) if team is None else Q(team=team)
     prefix = "" if with_restricted else "open_"
     counts = [
@@ -79,15 +86,26 @@ def trends(periods, *, team=None, with_restricted=True):
         # A row that only counts restricted postmortems does not exist for this reader.
         scope &= Q(**{f"{counts[0]}__gt": 0}) | Q(**{f"{counts[2]}__gt": 0})
     earlier = ThemeRollup.objects.filter(
-        scope, theme_id=OuterRef("theme_id"), period_start__lt=latest, **{f"{counts[0]}__gt": 0}
+        scope, theme_id=OuterRef("theme_id"), period_start__lt=index[-1], **{f"{counts[0]}__gt": 0}
     )
-    rows = (
-        ThemeRollup.objects.filter(scope, period_start__in=list(index))
-        .annotate(seen_before=Exists(earlier), theme_name=F("theme__name"))
-        .values_list("theme_id", "theme_name", "period_start", *counts, "seen_before")
+    return (
+        ThemeRollup.objects.filter(scope, period_start__in=index)
+        .annotate(
+            seen_before=Exists(earlier),
+            theme_name=F("theme__name"),
+            live=Value(False, output_field=BooleanField()),
+        )
+        .values_list("theme_id", "theme_name", "period_start", *counts, "seen_before", "live")
+        .order_by()
     )
+
+
+def rank(periods, rows):
+    """Ranked ThemeTrends from roll-up rows (``rollup_rows``) of ``periods``."""
+    index = {start: i for i, (start, _) in enumerate(periods)}
+    latest = periods[-1][0]
     by_theme = {}
-    for theme_id, name, start, pms, factors, open_, overdue, seen in rows:
+    for theme_id, name, start, pms, factors, open_, overdue, seen, _live in rows:
         t = by_theme.get(theme_id)
         if t is None:
             t = by_theme[theme_id] = ThemeTrend(theme_id, name, [0] * len(periods))
@@ -99,9 +117,14 @@ def trends(periods, *, team=None, with_restricted=True):
             # Action counts as of the most recent period the theme has a row for.
             t.latest_row = index[start]
             t.open_actions, t.overdue_actions = open_, overdue
-    ranked = [t for t in by_theme.values() if t.total]
-    ranked.sort(key=lambda t: (-t.periods_with_incidents, -t.total, t.name.lower()))
-    return ranked
+    return ranked(by_theme.values())
+
+
+def ranked(theme_trends):
+    """Themes with postmortems, most recurring first, then most postmortems, then by name."""
+    found = [t for t in theme_trends if t.total]
+    found.sort(key=lambda t: (-t.periods_with_incidents, -t.total, t.name.lower()))
+    return found
 
 
 def reader_sees_all(user, team=None):

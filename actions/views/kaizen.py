@@ -4,7 +4,7 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,7 +19,7 @@ from postmortems.selectors import visible_postmortems, visible_themes
 from .. import kaizen, services
 from ..forms import KaizenReviewForm, ReportFilterForm, ThemeForm, ThemeMergeForm
 from ..kaizen import current_week as this_week
-from ..models import ActionItem, KaizenReview
+from ..models import ActionItem
 from ..permissions import can_manage_themes, can_write_kaizen_review, kaizen_review_teams
 from ..selectors import visible_action_items
 
@@ -66,20 +66,16 @@ def kaizen_page(request):
     team = next((t for t in teams if t.pk == team_id), None)
     periods, weeks, first, last, errors = _range(request, form)
     with_restricted = kaizen.reader_sees_all(request.user, team)
-    trends = kaizen.trends(periods, team=team, with_restricted=with_restricted)
     monday, _sunday, today = this_week.current_week()
     in_progress = periods[-1][0] == monday
     # The open items are counted once: for the week in progress and for the drill-down.
     open_items = kaizen.open_item_counts(user=request.user, today=today, team=team)
     if in_progress:
-        trends = this_week.add_current_week(
-            trends,
-            periods,
-            team=team,
-            with_restricted=with_restricted,
-            today=today,
-            open_items=open_items,
+        trends = this_week.trends_with_current_week(
+            periods, team=team, with_restricted=with_restricted, today=today, open_items=open_items
         )
+    else:
+        trends = kaizen.trends(periods, team=team, with_restricted=with_restricted)
     kaizen.attach_drill_down(
         trends,
         user=request.user,
@@ -88,18 +84,6 @@ def kaizen_page(request):
         team=team,
         open_items=open_items,
     )
-    reviews = (
-        KaizenReview.objects.select_related("team", "created_by")
-        .prefetch_related(
-            Prefetch(
-                "action_items",
-                queryset=visible_action_items(request.user).only("title", "status", "due_date"),
-            )
-        )
-        .order_by("-period_end", "-id")
-    )
-    if team is not None:
-        reviews = reviews.filter(team=team)
     user = request.user
     context = {
         "teams": teams,
@@ -113,7 +97,7 @@ def kaizen_page(request):
         "errors": errors,
         "trends": trends,
         "unprevented": [t for t in trends if t.needs_prevention],
-        "reviews": reviews[:10],
+        "reviews": kaizen.review_notes(user, team=team),
         "recurring_periods": kaizen.RECURRING_PERIODS,
         "can_write_review": can_write_kaizen_review(user),
         "can_manage_themes": can_manage_themes(user),

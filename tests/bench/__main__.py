@@ -151,12 +151,17 @@ def run_size(postmortems, actions, requests, pages=None, concurrent=0):
         say(f"seed_scale failed: {figures['seed_error']}")
     user, teams = data.bench_user()
     postmortem = data.big_postmortem(user, teams[0])
+    data.kaizen_reviews(user, teams)
     data.analyze()
     figures["data"] = data.counts()
     figures["bench_user"] = {"teams": [t.slug for t in teams], "manager_of": teams[0].slug}
     say(f"data: {figures['data']}")
 
     if pages:
+        if "kaizen" in pages:
+            # Without the weeks' roll-up rows the page would show only the week in progress.
+            say("theme roll-up of the last 12 weeks, for the Kaizen page")
+            figures["rollup_history_seconds"] = _guarded(jobs.rollup_history)
         bench = PageBench(user, requests=requests)
         figures["pages"] = _measure_pages(bench, postmortem, pages)
         if "CSV export" in pages:

@@ -19,6 +19,8 @@ DETAIL_EVENTS = 200
 DETAIL_FACTORS = 50
 DETAIL_ACTIONS = 100
 SWEEP_TEAMS = 200
+KAIZEN_REVIEWS = 4
+KAIZEN_REVIEW_ITEMS = 3
 
 
 def ensure_database(url):
@@ -50,9 +52,12 @@ def seed(postmortems, actions):
 
 
 def analyze():
-    """Fresh planner statistics after a bulk load, as autovacuum would have them in time."""
+    """Fresh planner statistics and visibility map after a bulk load, as autovacuum would
+    have them in time (it vacuums a table after many inserts, not only analyzes it): without
+    the visibility map an index-only scan reads the table row by row, which no database
+    that autovacuum looks after does for long."""
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute("VACUUM ANALYZE")
 
 
 def counts():
@@ -177,6 +182,33 @@ def big_postmortem(user, team):
         for i in range(DETAIL_ACTIONS)
     )
     return postmortem
+
+
+def kaizen_reviews(user, teams, count=KAIZEN_REVIEWS, items=KAIZEN_REVIEW_ITEMS):
+    """Kaizen review notes as a team records them, each linking a few of its team's open
+    items (and one of a restricted postmortem where the team has one), so the Kaizen page
+    reads reviews and their items as it does in use."""
+    from actions.kaizen import last_completed_week_end
+    from actions.models import ActionItem, KaizenReview
+    from postmortems.markdown import render
+
+    end = last_completed_week_end()
+    notes = "We chose **alert fatigue**: fewer pages, each with a runbook link."
+    for n in range(count):
+        team = teams[n % len(teams)]
+        review = KaizenReview.objects.create(
+            team=team,
+            period_start=end - datetime.timedelta(days=27 + 7 * n),
+            period_end=end - datetime.timedelta(days=7 * n),
+            notes=notes,
+            notes_html=render(notes),
+            created_by=user,
+        )
+        open_items = ActionItem.objects.filter(team=team, status__in=ActionItem.OPEN_STATUSES)
+        restricted = open_items.filter(postmortem__restricted=True).order_by("pk")[:1]
+        review.action_items.add(
+            *restricted, *open_items.filter(postmortem__restricted=False).order_by("pk")[:items]
+        )
 
 
 def spread_for_sweep(teams_wanted=SWEEP_TEAMS):
