@@ -15,7 +15,6 @@ from django.core.cache import cache
 from django.utils import timezone, translation
 
 from postmortems.models import Postmortem
-from postmortems.permissions import member_team_ids
 
 DASHBOARD_VERSION_KEY = "actions:dashboard:version"
 
@@ -46,30 +45,34 @@ def visibility_scope(user):
     return cache.get_or_set(key, lambda: _visibility_scope(user), settings.DASHBOARD_CACHE_SECONDS)
 
 
+def restricted_visible_ids(user):
+    """The restricted postmortems ``user`` may read (``visible_postmortems``), as a sorted
+    list of ids: the only postmortems two users may see differently. One query, kept on
+    the user object for the rest of the request (the figures read them too); None for
+    superusers, who see all."""
+    if user.is_superuser:
+        return None
+    ids = getattr(user, "_hindsight_restricted_visible", None)
+    if ids is None:
+        ids = sorted(
+            Postmortem.objects.filter(restricted=True)
+            .visible_to(user)
+            .values_list("pk", flat=True)
+            .order_by()
+        )
+        user._hindsight_restricted_visible = ids
+    return ids
+
+
 def _visibility_scope(user):
     """A short string equal for two users exactly when ``visible_postmortems`` gives them
     the same postmortems (for a given state of the postmortems, which the cache version
-    follows): superusers see all; others see the unrestricted ones plus the restricted
-    ones of their teams and those listing them as author, reviewer or viewer.
-
-    Reuses the per-request memberships; one small query for the listed postmortems."""
+    follows): superusers see all; others see every unrestricted one and the restricted ones
+    ``restricted_visible_ids`` names."""
     if user.is_superuser:
         return "all"
-    people = (
-        Postmortem.authors.through,
-        Postmortem.reviewers.through,
-        Postmortem.viewers.through,
-    )
-    listed = people[0].objects.filter(user_id=user.pk).values_list("postmortem_id", flat=True)
-    listed = listed.order_by().union(
-        *(
-            through.objects.filter(user_id=user.pk).values_list("postmortem_id").order_by()
-            for through in people[1:]
-        )
-    )
-    teams = ",".join(str(pk) for pk in sorted(member_team_ids(user)))
-    postmortems = ",".join(str(pk) for pk in sorted(set(listed)))
-    return hashlib.sha256(f"t:{teams}|p:{postmortems}".encode()).hexdigest()[:32]
+    postmortems = ",".join(str(pk) for pk in restricted_visible_ids(user))
+    return hashlib.sha256(f"r:{postmortems}".encode()).hexdigest()[:32]
 
 
 def dashboard_cache_key(user, query_string, *, today):

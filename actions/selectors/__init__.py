@@ -7,6 +7,7 @@ from ..dashboard.cache import (
     dashboard_cache_version,
     visibility_scope,
 )
+from ..dashboard.counts import dashboard_figures
 from ..dashboard.export import (
     EXPORT_COLUMNS,
     export_csv_chunks,
@@ -39,6 +40,7 @@ __all__ = [
     "dashboard_cache_invalidate",
     "dashboard_cache_key",
     "dashboard_cache_version",
+    "dashboard_figures",
     "dashboard_filter_choices",
     "dashboard_filter_options",
     "dashboard_items",

@@ -23,6 +23,7 @@ from .. import charts, selectors, services
 from ..dashboard.cache import cached
 from ..dashboard.export import Echo
 from ..dashboard.options import options_html
+from ..dashboard.rows import list_rows_html, team_rows_html
 from ..forms import BulkUpdateForm, DashboardFilterForm
 from ..models import ActionItem
 
@@ -48,7 +49,7 @@ def dashboard(request):
     query = request.GET.copy()
     query.pop("page", None)
     key = selectors.dashboard_cache_key(request.user, query.urlencode(), today=today)
-    summary = cached(key, lambda: _summary(request, items, today, form, filters))
+    summary = cached(key, lambda: _summary(request, today, form, filters))
 
     sort = filters.get("sort") or selectors.DEFAULT_SORT
     managed = managed_team_ids(request.user)
@@ -85,7 +86,7 @@ def dashboard(request):
     )
 
 
-def _summary(request, items, today, form, filters):
+def _summary(request, today, form, filters):
     """Figures, per-team rows and their HTML (whose links keep the query string), and the
     filter form, which follows from the query string too."""
     team_options, people_options = selectors.dashboard_filter_options()
@@ -106,14 +107,14 @@ def _summary(request, items, today, form, filters):
         },
         request,
     )
-    items = items()
-    figures, team_rows = selectors.dashboard_summary(items, today=today)
+    figures, team_rows = selectors.dashboard_figures(request.user, filters, today=today)
     _add_team_links(team_rows, request.GET)
     html = render_to_string(
         "actions/partials/_dashboard_summary.html",
         {
             "figures": figures,
             "team_rows": team_rows,
+            "team_rows_html": team_rows_html(team_rows),
             "age_chart": charts.age_chart(figures["age_chart"]),
             "week_chart": charts.week_chart(figures["week_chart"]),
             "age_priorities": ActionItem.Priority.values,
@@ -183,6 +184,7 @@ def _listing(request, items, sort, total, managed, today):
         "actions/partials/_dashboard_list.html",
         {
             "rows": rows,
+            "rows_html": list_rows_html(rows, can_bulk=can_bulk),
             "page": page,
             "can_bulk": can_bulk,
             "list_columns": _list_columns(sort),
