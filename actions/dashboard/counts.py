@@ -15,29 +15,29 @@ The dashboard without filters, in the server's zone, reads the counts; any filte
 zone, or SQLite counts live (``figures.dashboard_summary``, which also checks these).
 """
 
+# The statements here are put together from column and table names of this module; every
+# value is a parameter.
+# ruff: noqa: S608
+
 import datetime
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import DecimalField, FloatField, Value
-from django.db.models.functions import Cast
 from django.utils import timezone
 
 from postmortems.dates import day_start
-from postmortems.models import Postmortem, Team
+from postmortems.models import Team
 
-from ..models import DASHBOARD_COUNT_COLUMNS, ActionItem
+from ..models import DASHBOARD_COUNT_COLUMNS
 from ..services.dashboard_counts import dashboard_counts_rebuild
 from .cache import restricted_visible_ids
-from .expressions import DaysBetween, is_closed
 from .figures import (
     _count_conditions,
     _figures,
     _team_rows,
     dashboard_summary,
-    grouped_counts_sql,
 )
 from .filters import dashboard_items
 
@@ -113,91 +113,97 @@ def figures_from_counts(user: Any, *, today: datetime.date, now: datetime.dateti
     return _figures(totals, median, today), _team_rows(ordered, today)
 
 
+# The restricted postmortems' items, and with ``= ANY`` those among them a reader may see.
+_RESTRICTED = "(SELECT id FROM postmortems_postmortem WHERE restricted)"
+# Days from creation to completion, as ``expressions.DaysBetween`` writes it (and as the
+# days-to-close index and the close days are made of).
+_DAYS = "(EXTRACT(EPOCH FROM (i.completed_at - i.created_at)) / 86400.0)"
+_CLOSED = "i.status IN ('done', 'wont_do') AND i.completed_at IS NOT NULL"
+
+
+def _visible(restricted: list[int] | None) -> tuple[str, list[Any]]:
+    """A condition on items ``i``: what a reader whose readable restricted postmortems are
+    ``restricted`` (``restricted_visible_ids``; None: all) may see, and its parameters."""
+    if restricted is None:
+        return "true", []
+    return f"(i.postmortem_id NOT IN {_RESTRICTED} OR i.postmortem_id = ANY(%s))", [restricted]
+
+
 def _read(
     user: Any, today: datetime.date, now: datetime.datetime
 ) -> tuple[list[dict[str, Any]], dict[int, int]]:
     """One statement: the stored counts per team (with the day they are of), the restricted
-    items ``user`` may read counted live per team, the first day of "completed in the last
-    30 days" counted live, and the close days (stored, and live for those restricted
-    items). Returns the rows (each team's with its name, in name order) and the close
-    days as ``{whole tenths of a day: items}``."""
-    figures = list(COLUMN_FIGURES.values())
+    items ``user`` may read counted per team (by the function the triggers count with),
+    the first day of "completed in the last 30 days", and the close days (stored, and of
+    those restricted items). Returns the rows (each team's with its name, in name order)
+    and the close days as ``{whole tenths of a day: items}``."""
     restricted = restricted_visible_ids(user)
+    columns = ", ".join(DASHBOARD_COUNT_COLUMNS)
     stored = ", ".join(f"coalesce(c.{column}, 0)" for column in DASHBOARD_COUNT_COLUMNS)
     no_counts = ", ".join("0" for _column in DASHBOARD_COUNT_COLUMNS)
     none = "NULL::integer[], NULL::integer[]"
-    unrestricted_only = "" if restricted is None else " WHERE NOT restricted"
     parts = [
         # Every team counted (or to be counted: a team's first item makes its row), with
         # the day its counts are of.
-        f"SELECT 0 AS src, d.team_id, d.day, d.zone, {none}, {stored}, c.oldest_open "  # noqa: S608 -- names only
+        f"SELECT 0 AS src, d.team_id, d.day, d.zone, {none}, {stored}, c.oldest_open "
         "FROM actions_dashboardday d LEFT JOIN actions_dashboardcounts c "
         "ON c.team_id = d.team_id" + ("" if restricted is None else " AND NOT c.restricted"),
-        f"SELECT 3, NULL, NULL, NULL, array_agg(tenths), array_agg(items), {no_counts}, NULL "  # noqa: S608
-        "FROM actions_dashboardclosedays" + unrestricted_only,
+        f"SELECT 3, NULL, NULL, NULL, array_agg(tenths), array_agg(items), {no_counts}, NULL "
+        "FROM actions_dashboardclosedays" + ("" if restricted is None else " WHERE NOT restricted"),
     ]
     params: list[Any] = []
     if restricted:
-        items = ActionItem.objects.filter(postmortem_id__in=restricted)
-        grouped, grouped_params, _using = grouped_counts_sql(items, today, now)
-        live = ", ".join(f"g.{connection.ops.quote_name(name)}" for name in figures)
-        closed = (
-            items.filter(is_closed())
-            .annotate(day_count=DaysBetween("completed_at", "created_at"))
-            .values_list("day_count", flat=True)
-            .order_by()
-        )
-        closed_sql, closed_params = closed.query.get_compiler(using=closed.db).as_sql()
+        sums = ", ".join(f"SUM(f.{column}) AS {column}" for column in DASHBOARD_COUNT_COLUMNS)
         parts += [
-            f"SELECT 1, g.team_id, NULL, NULL, {none}, {live}, g.oldest_open "  # noqa: S608
-            f"FROM ({grouped}) AS g",
-            f"SELECT 3, NULL, NULL, NULL, array_agg(l.days), array_agg(l.items), {no_counts}, "  # noqa: S608
-            "NULL FROM (SELECT floor(c.day_count * 10)::integer AS days, "
-            "COUNT(*)::integer AS items "
-            f"FROM ({closed_sql}) AS c GROUP BY 1) AS l",
+            f"SELECT 1, g.team_id, NULL, NULL, {none}, {columns}, g.oldest_open FROM ("
+            f"SELECT i.team_id, {sums}, MIN(i.created_at) FILTER (WHERE f.open = 1) "
+            "AS oldest_open FROM actions_actionitem i "
+            "CROSS JOIN LATERAL actions_dashboard_item_counts(i.status, i.priority, "
+            "i.due_date, i.created_at, i.completed_at, %s, %s) f "
+            "WHERE i.postmortem_id = ANY(%s) GROUP BY i.team_id) AS g",
+            f"SELECT 3, NULL, NULL, NULL, array_agg(l.tenths), array_agg(l.items), {no_counts}, "
+            f"NULL FROM (SELECT floor({_DAYS} * 10)::integer AS tenths, "
+            f"COUNT(*)::integer AS items FROM actions_actionitem i WHERE {_CLOSED} "
+            "AND i.postmortem_id = ANY(%s) GROUP BY 1) AS l",
         ]
-        params += [*grouped_params, *closed_params]
+        params += [today, settings.TIME_ZONE, restricted, restricted]
     # Done since ``now`` minus 30 days but before the end of today minus 30 days: the
-    # stored counts hold those done later (the same instant for the whole day).
+    # counts hold those done later (the same instant for the whole day).
     first = day_start(today + datetime.timedelta(days=1)) - datetime.timedelta(days=30)
     first_day = ", ".join(
         "COUNT(*)" if name == "completed_30" else "0" for name in DASHBOARD_COUNT_COLUMNS
     )
+    visible, visible_params = _visible(restricted)
     parts.append(
-        f"SELECT 2, NULL, NULL, NULL, {none}, {first_day}, NULL "  # noqa: S608 -- names only
-        "FROM actions_actionitem i "
-        "WHERE i.status = 'done' AND i.completed_at >= %s AND i.completed_at < %s"
-        + (
-            ""
-            if restricted is None
-            else " AND i.postmortem_id NOT IN "
-            "(SELECT id FROM postmortems_postmortem WHERE restricted)"
-        )
+        f"SELECT 2, NULL, NULL, NULL, {none}, {first_day}, NULL FROM actions_actionitem i "
+        "WHERE i.status = 'done' AND i.completed_at >= %s AND i.completed_at < %s "
+        f"AND {visible}"
     )
-    params += [now - datetime.timedelta(days=30), first]
-    team = Team._meta.db_table
+    params += [now - datetime.timedelta(days=30), first, *visible_params]
     sql = (
-        f"SELECT u.*, t.name AS team__name FROM ({' UNION ALL '.join(parts)}) AS u "  # noqa: S608
-        f"LEFT JOIN {team} t ON t.id = u.team_id ORDER BY t.name, t.id"
+        f"SELECT u.*, t.name AS team__name FROM ({' UNION ALL '.join(parts)}) AS u "
+        f"LEFT JOIN {Team._meta.db_table} t ON t.id = u.team_id ORDER BY t.name, t.id"
     )
-    names = [*_FIXED, "close_days", "close_items", *figures, "oldest_open", "team__name"]
+    names = [
+        *_FIXED,
+        "close_days",
+        "close_items",
+        *COLUMN_FIGURES.values(),
+        "oldest_open",
+        "team__name",
+    ]
     rows, histogram = [], {}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         for values in cursor.fetchall():
             row = dict(zip(names, values, strict=True))
             if row["src"] == 3:
-                for days, items in zip(
-                    row["close_days"] or (), row["close_items"] or (), strict=True
-                ):
-                    histogram[days] = histogram.get(days, 0) + items
+                pairs = zip(row["close_days"] or (), row["close_items"] or (), strict=True)
+                for tenths, items in pairs:
+                    histogram[tenths] = histogram.get(tenths, 0) + items
             else:
                 rows.append(row)
     return rows, histogram
-
-
-def _tenths(tenths: int) -> Value:
-    return Value(Decimal(tenths) / 10, output_field=DecimalField())
 
 
 def _median(user: Any, count: int, histogram: dict[int, int]) -> datetime.timedelta:
@@ -205,36 +211,32 @@ def _median(user: Any, count: int, histogram: dict[int, int]) -> datetime.timede
     ``percentile_cont(0.5)`` gives it: the close days say which tenth(s) of a day hold the
     middle item(s); one read of that stretch of the days-to-close index finds them."""
     low_rank, high_rank = (count - 1) // 2, count // 2
-    seen, low_day, high_day, offset = 0, None, None, 0
-    for day in sorted(histogram):
-        items = histogram[day]
-        if low_day is None and low_rank < seen + items:
-            low_day, offset = day, low_rank - seen
+    seen, low, high, offset = 0, None, None, 0
+    for tenths in sorted(histogram):
+        items = histogram[tenths]
+        if low is None and low_rank < seen + items:
+            low, offset = tenths, low_rank - seen
         if high_rank < seen + items:
-            high_day = day
+            high = tenths
             break
         seen += items
-    if low_day is None or high_day is None:
+    if low is None or high is None:
         raise CountsDisagree(count)
-    days = DaysBetween("completed_at", "created_at")
-    items = ActionItem.objects.filter(is_closed())
-    restricted = restricted_visible_ids(user)
-    if restricted is not None:
-        hidden = Postmortem.objects.filter(restricted=True).exclude(pk__in=restricted)
-        items = items.exclude(postmortem__in=hidden.values("pk"))
-    values = list(
-        items.annotate(day_count=days)
-        # Exact decimals (not floats), as the database computes the tenths.
-        .filter(day_count__gte=_tenths(low_day), day_count__lt=_tenths(high_day + 1))
-        .order_by("day_count")
-        .annotate(value=Cast(days, FloatField()))
-        .values_list("value", flat=True)[offset : offset + 1 + high_rank - low_rank]
-    )
-    if len(values) != 1 + high_rank - low_rank:
+    visible, visible_params = _visible(restricted_visible_ids(user))
+    wanted = 1 + high_rank - low_rank
+    with connection.cursor() as cursor:
+        # Exact decimals (not floats) for the bounds, as the database computes the tenths.
+        cursor.execute(
+            f"SELECT {_DAYS}::double precision FROM actions_actionitem i "
+            f"WHERE {_CLOSED} AND {_DAYS} >= %s AND {_DAYS} < %s AND {visible} "
+            f"ORDER BY {_DAYS} OFFSET %s LIMIT %s",
+            [Decimal(low) / 10, Decimal(high + 1) / 10, *visible_params, offset, wanted],
+        )
+        values = [row[0] for row in cursor.fetchall()]
+    if len(values) != wanted:
         raise CountsDisagree(count)
-    low, high = values[0], values[-1]
     # percentile_cont's interpolation between the two middle values, in the same floats.
-    return datetime.timedelta(days=low + (high - low) * 0.5)
+    return datetime.timedelta(days=values[0] + (values[-1] - values[0]) * 0.5)
 
 
 def dashboard_figures(
