@@ -36,12 +36,14 @@ def dashboard_cache_invalidate():
         cache.set(DASHBOARD_VERSION_KEY, time.time_ns(), None)
 
 
-def visibility_scope(user):
+def visibility_scope(user, *, version=None):
     """``_visibility_scope``, kept per user while the cache version holds (memberships and
     the people of postmortems change it too, see ``actions.signals``)."""
     if user.is_superuser:
         return "all"
-    key = f"actions:dashboard:scope:{dashboard_cache_version()}:{user.pk}"
+    if version is None:
+        version = dashboard_cache_version()
+    key = f"actions:dashboard:scope:{version}:{user.pk}"
     return cache.get_or_set(key, lambda: _visibility_scope(user), settings.DASHBOARD_CACHE_SECONDS)
 
 
@@ -77,9 +79,10 @@ def _visibility_scope(user):
 
 def dashboard_cache_key(user, query_string, *, today):
     """The key of the dashboard summary for ``user`` and the (page-less) query string."""
+    version = dashboard_cache_version()
     parts = (
-        str(dashboard_cache_version()),
-        visibility_scope(user),
+        str(version),
+        visibility_scope(user, version=version),
         translation.get_language() or "",
         timezone.get_current_timezone_name(),
         today.isoformat(),

@@ -59,7 +59,6 @@ def dashboard(request):
         f"{key}:list:{parse_id(request.GET.get('page', '')) or 1}:{bulk_scope}",
         lambda: _listing(request, items, sort, summary["figures"]["total"], managed, today),
     )
-    _team_options, people_options = selectors.dashboard_filter_options()
     return render(
         request,
         "actions/dashboard.html",
@@ -76,7 +75,10 @@ def dashboard(request):
             "list_html": listing["html"],
             "sort": sort,
             "filters_html": summary["filters_html"],
-            "bulk_assignee_options": options_html(people_options, None),
+            # The people without one selected, as the filter lists them when no assignee
+            # is chosen (the same text then).
+            "bulk_assignee_options": summary.get("people_html")
+            or options_html(selectors.dashboard_filter_options()[1], None),
             "can_bulk": listing["can_bulk"],
             "bulk_statuses": [
                 (s, ActionItem.Status(s).label) for s in services.BULK_STATUS_ACTIONS
@@ -90,6 +92,7 @@ def _summary(request, today, form, filters):
     """Figures, per-team rows and their HTML (whose links keep the query string), and the
     filter form, which follows from the query string too."""
     team_options, people_options = selectors.dashboard_filter_options()
+    assignee_options = options_html(people_options, filters.get("assignee"))
     filters_html = render_to_string(
         "actions/partials/_dashboard_filters.html",
         {
@@ -103,7 +106,7 @@ def _summary(request, today, form, filters):
                 if name != "sort" and value is not False and value != []
             ),
             "team_options": options_html(team_options, filters.get("team")),
-            "assignee_options": options_html(people_options, filters.get("assignee")),
+            "assignee_options": assignee_options,
         },
         request,
     )
@@ -126,6 +129,7 @@ def _summary(request, today, form, filters):
         "team_rows": team_rows,
         "html": html,  # render_to_string's SafeString stays safe through the cache
         "filters_html": filters_html,
+        "people_html": None if filters.get("assignee") else assignee_options,
         "as_of": timezone.now(),
     }
 
