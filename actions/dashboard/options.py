@@ -17,10 +17,16 @@ from .cache import dashboard_cache_version
 Choices = list[tuple[int, str]]
 
 
-def dashboard_filter_options() -> tuple[Choices, Choices]:
-    """Teams and people, cached until the next write (``dashboard_cache_version``)."""
-    key = f"actions:dashboard:choices:{dashboard_cache_version()}"
-    choices = cache.get_or_set(key, dashboard_filter_choices, settings.DASHBOARD_CACHE_SECONDS)
+def dashboard_filter_options(*, version: int | None = None) -> tuple[Choices, Choices]:
+    """Teams and people, cached until the next write (``dashboard_cache_version``, read
+    here unless the caller has it)."""
+    if version is None:
+        version = dashboard_cache_version()
+    key = f"actions:dashboard:choices:{version}"
+    choices = cache.get(key)
+    if choices is None:
+        choices = dashboard_filter_choices()
+        cache.set(key, choices, settings.DASHBOARD_CACHE_SECONDS)
     return cast(tuple[Choices, Choices], choices)
 
 

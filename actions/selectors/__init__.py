@@ -5,7 +5,7 @@ from ..dashboard.cache import (
     dashboard_cache_invalidate,
     dashboard_cache_key,
     dashboard_cache_version,
-    visibility_scope,
+    restricted_visible_ids,
 )
 from ..dashboard.counts import dashboard_figures
 from ..dashboard.export import (
@@ -51,9 +51,9 @@ __all__ = [
     "filter_action_items",
     "my_open_actions",
     "python_csv_chunks",
+    "restricted_visible_ids",
     "sorted_items",
     "team_members",
     "teams_with_dead_webhook",
-    "visibility_scope",
     "visible_action_items",
 ]

@@ -20,7 +20,7 @@ from postmortems.fields import parse_id
 from postmortems.permissions import managed_team_ids
 
 from .. import charts, selectors, services
-from ..dashboard.cache import cached
+from ..dashboard.cache import cached_many
 from ..dashboard.export import Echo
 from ..dashboard.options import options_html
 from ..dashboard.rows import list_rows_html, team_rows_html
@@ -48,17 +48,25 @@ def dashboard(request):
 
     query = request.GET.copy()
     query.pop("page", None)
-    key = selectors.dashboard_cache_key(request.user, query.urlencode(), today=today)
-    summary = cached(key, lambda: _summary(request, today, form, filters))
-
+    version = selectors.dashboard_cache_version()
+    key = selectors.dashboard_cache_key(
+        request.user, query.urlencode(), today=today, version=version
+    )
     sort = filters.get("sort") or selectors.DEFAULT_SORT
     managed = managed_team_ids(request.user)
-    bulk_scope = "all" if request.user.is_superuser else ",".join(map(str, sorted(managed)))
-    listing = cached(
-        # The page as a number: any other text shows page 1 and must not add a cache entry.
-        f"{key}:list:{parse_id(request.GET.get('page', '')) or 1}:{bulk_scope}",
-        lambda: _listing(request, items, sort, summary["figures"]["total"], managed, today),
-    )
+
+    def summary_built(found):
+        return _summary(request, today, form, filters, version)
+
+    def listing_built(found):
+        # After the summary (cached or built): the list takes its total from it.
+        total = found[key]["figures"]["total"]
+        return _listing(request, items, sort, total, managed, today)
+
+    # The page as a number: any other text shows page 1 and must not add a cache entry.
+    list_key = f"{key}:list:{parse_id(request.GET.get('page', '')) or 1}"
+    found = cached_many({key: summary_built, list_key: listing_built})
+    summary, listing = found[key], found[list_key]
     return render(
         request,
         "actions/dashboard.html",
@@ -88,10 +96,10 @@ def dashboard(request):
     )
 
 
-def _summary(request, today, form, filters):
+def _summary(request, today, form, filters, version):
     """Figures, per-team rows and their HTML (whose links keep the query string), and the
     filter form, which follows from the query string too."""
-    team_options, people_options = selectors.dashboard_filter_options()
+    team_options, people_options = selectors.dashboard_filter_options(version=version)
     assignee_options = options_html(people_options, filters.get("assignee"))
     filters_html = render_to_string(
         "actions/partials/_dashboard_filters.html",
