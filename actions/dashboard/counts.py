@@ -192,7 +192,8 @@ def _read(
         "oldest_open",
         "team__name",
     ]
-    rows, histogram = [], {}
+    rows: list[dict[str, Any]] = []
+    histogram: dict[int, int] = {}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         for values in cursor.fetchall():
