@@ -9,17 +9,18 @@ import random
 
 import pytest
 from django.contrib import admin
+from django.core.management import call_command
 from django.db import connection
 from django.db.models import F
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from actions import services
+from actions import services, tasks
 from actions.dashboard import counts
 from actions.dashboard.figures import dashboard_summary
 from actions.models import ActionItem, DashboardCounts, DashboardDay
-from postmortems.models import Postmortem
+from postmortems.models import Membership, Postmortem
 from tests.factories import (
     ActionItemFactory,
     MembershipFactory,
@@ -295,3 +296,25 @@ def test_the_counts_take_three_queries_whatever_the_number_of_items(cast, alice)
             )
         queries.append(len(captured))
     assert queries[0] == queries[1] == 3, queries
+
+
+def test_the_beat_task_counts_every_team_of_an_earlier_day_again(cast):
+    writer = Writer(random.Random(10), cast)
+    for _ in range(15):
+        writer.create()
+    assert_same_figures(cast["users"])  # counted once, as of today
+    DashboardDay.objects.update(day=F("day") - DAY)
+    assert tasks.dashboard_counts_rebuild() == {"teams": DashboardDay.objects.count()}
+    assert set(DashboardDay.objects.values_list("day", flat=True)) == {timezone.localdate()}
+    assert tasks.dashboard_counts_rebuild() == {"teams": 0}
+    assert_same_figures(cast["users"])
+
+
+def test_seed_scale_leaves_counts_equal_to_the_live_query(superuser):
+    call_command("seed_scale", "--postmortems", "30", "--actions", "300", "--teams", "4")
+    member = Membership.objects.filter(team__slug__startswith="scale-").first().user
+    assert_same_figures([superuser, member])
+    # Written with the counts switched off, then counted once: later writes count again.
+    item = ActionItem.objects.filter(status="open").first()
+    services.action_item_complete(item=item, by=superuser)
+    assert_same_figures([superuser, member])
