@@ -291,3 +291,87 @@ class KaizenReview(NulFreeTextMixin, models.Model):
 
     def __str__(self):
         return f"{self.team} review {self.period_start}–{self.period_end}"
+
+
+# --- The dashboard's maintained counts (PostgreSQL) -------------------------------------------
+
+# What ``DashboardCounts`` keeps per team, in the order of the dashboard's figures
+# (``actions.dashboard.figures``): each column counts the team's items matching one
+# figure's condition as of the team's ``DashboardDay.day``.
+DASHBOARD_COUNT_COLUMNS: tuple[str, ...] = (
+    "total",
+    "open",
+    "overdue",
+    "due_soon",
+    # Done at or after the end of the day, 30 days (720 hours) back: done in the last 30
+    # days at any time of that day. The hours before it are counted live.
+    "completed_30",
+    "done",
+    "done_on_time",
+    "blocked",
+    "closed",
+    # Open items by age bucket (0-7, 8-30, 31-90, >90 days) and priority.
+    *(f"age_{bucket}_p{priority}" for bucket in range(4) for priority in range(1, 5)),
+    # Items created, and items done, in each of the last 12 weeks (oldest first).
+    *(f"{what}_{week}" for week in range(12) for what in ("created", "completed")),
+)
+
+
+class DashboardDay(models.Model):
+    """The day (and zone) a team's ``DashboardCounts`` are counted as of; rebuilt when the
+    day changes. Writers lock it shared and a rebuild exclusively, so a rebuild never
+    misses a change being made (see migration 0009)."""
+
+    team = models.OneToOneField(Team, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    # Empty until the team's counts are first built.
+    day = models.DateField(null=True)
+    zone = models.CharField(max_length=64, default="")
+
+    def __str__(self):
+        return f"{self.team_id} as of {self.day} {self.zone}"
+
+
+class DashboardCounts(models.Model):
+    """The dashboard's figures for one team's items, those of restricted postmortems apart.
+
+    Kept by PostgreSQL triggers in the transaction of every write to an item (or to a
+    postmortem's ``restricted``), whatever wrote it; read by ``actions.dashboard.counts``.
+    """
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    restricted = models.BooleanField()
+    oldest_open = models.DateTimeField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "restricted"], name="dashboardcounts_unique_team_restricted"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.team_id}{' restricted' if self.restricted else ''}"
+
+
+for _column in DASHBOARD_COUNT_COLUMNS:
+    DashboardCounts.add_to_class(_column, models.IntegerField(default=0))
+
+
+class DashboardCloseDays(models.Model):
+    """How many closed items took ``tenths`` whole tenths of a day to close, over all teams
+    (restricted postmortems apart): where the median time to close lies, without sorting
+    every item."""
+
+    restricted = models.BooleanField()
+    tenths = models.IntegerField()
+    items = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["restricted", "tenths"], name="dashboardclosedays_unique_restricted_tenths"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.items} closed in {self.tenths / 10} days"

@@ -2,8 +2,8 @@
 
 The tiles, charts and per-team table are aggregates over every visible item: they are
 kept for DASHBOARD_CACHE_SECONDS under a key made of the cache version (bumped by every
-write to an action item or a postmortem, see ``actions.signals``), what decides which
-items the user sees, the language, time zone, date and the query string.
+write to an action item or a postmortem, see ``actions.signals``), the reader, the
+language, time zone, date and the query string.
 """
 
 import hashlib
@@ -15,7 +15,6 @@ from django.core.cache import cache
 from django.utils import timezone, translation
 
 from postmortems.models import Postmortem
-from postmortems.permissions import member_team_ids
 
 DASHBOARD_VERSION_KEY = "actions:dashboard:version"
 
@@ -37,46 +36,36 @@ def dashboard_cache_invalidate():
         cache.set(DASHBOARD_VERSION_KEY, time.time_ns(), None)
 
 
-def visibility_scope(user):
-    """``_visibility_scope``, kept per user while the cache version holds (memberships and
-    the people of postmortems change it too, see ``actions.signals``)."""
+def restricted_visible_ids(user):
+    """The restricted postmortems ``user`` may read (``visible_postmortems``), as a sorted
+    list of ids: the only postmortems two users may see differently. One query, kept on
+    the user object for the rest of the request (the figures read them too); None for
+    superusers, who see all."""
     if user.is_superuser:
-        return "all"
-    key = f"actions:dashboard:scope:{dashboard_cache_version()}:{user.pk}"
-    return cache.get_or_set(key, lambda: _visibility_scope(user), settings.DASHBOARD_CACHE_SECONDS)
-
-
-def _visibility_scope(user):
-    """A short string equal for two users exactly when ``visible_postmortems`` gives them
-    the same postmortems (for a given state of the postmortems, which the cache version
-    follows): superusers see all; others see the unrestricted ones plus the restricted
-    ones of their teams and those listing them as author, reviewer or viewer.
-
-    Reuses the per-request memberships; one small query for the listed postmortems."""
-    if user.is_superuser:
-        return "all"
-    people = (
-        Postmortem.authors.through,
-        Postmortem.reviewers.through,
-        Postmortem.viewers.through,
-    )
-    listed = people[0].objects.filter(user_id=user.pk).values_list("postmortem_id", flat=True)
-    listed = listed.order_by().union(
-        *(
-            through.objects.filter(user_id=user.pk).values_list("postmortem_id").order_by()
-            for through in people[1:]
+        return None
+    ids = getattr(user, "_hindsight_restricted_visible", None)
+    if ids is None:
+        ids = sorted(
+            Postmortem.objects.filter(restricted=True)
+            .visible_to(user)
+            .values_list("pk", flat=True)
+            .order_by()
         )
-    )
-    teams = ",".join(str(pk) for pk in sorted(member_team_ids(user)))
-    postmortems = ",".join(str(pk) for pk in sorted(set(listed)))
-    return hashlib.sha256(f"t:{teams}|p:{postmortems}".encode()).hexdigest()[:32]
+        user._hindsight_restricted_visible = ids
+    return ids
 
 
-def dashboard_cache_key(user, query_string, *, today):
-    """The key of the dashboard summary for ``user`` and the (page-less) query string."""
+def dashboard_cache_key(user, query_string, *, today, version=None):
+    """The key of the dashboard summary for ``user`` and the (page-less) query string.
+
+    Each person has their own entries: what they may see (restricted postmortems, the
+    teams whose items they may change in bulk) is theirs, and so are the cached figures,
+    list and options; a write, a membership or viewer change bumps the version for all."""
+    if version is None:
+        version = dashboard_cache_version()
     parts = (
-        str(dashboard_cache_version()),
-        visibility_scope(user),
+        str(version),
+        str(user.pk),
         translation.get_language() or "",
         timezone.get_current_timezone_name(),
         today.isoformat(),
@@ -86,8 +75,24 @@ def dashboard_cache_key(user, query_string, *, today):
     return f"actions:dashboard:summary:{digest}"
 
 
+def cached_many(builders: dict[str, Any]) -> dict[str, Any]:
+    """``{key: value}`` for each key of ``builders``, each kept for DASHBOARD_CACHE_SECONDS:
+    one read for all of them, then ``build(found)`` for each one missing, in ``builders``'
+    order (``found`` holds the values before it, cached or built), one write for those
+    built. The keys (from
+    ``dashboard_cache_key``) are the reader's own, so counts or titles of restricted
+    postmortems never reach someone who may not see them."""
+    found = cache.get_many(list(builders))
+    built = {}
+    for key, build in builders.items():
+        if key not in found:
+            built[key] = found[key] = build(found)
+    if built:
+        cache.set_many(built, settings.DASHBOARD_CACHE_SECONDS)
+    return found
+
+
 def cached(key: str, build: Any) -> Any:
-    """``build()`` kept under ``key`` for DASHBOARD_CACHE_SECONDS. ``key`` (from
-    ``dashboard_cache_key``) carries the user's visibility scope, so counts or titles of
-    restricted postmortems never reach someone who may not see them."""
+    """``build()`` kept under ``key`` for DASHBOARD_CACHE_SECONDS (the metrics page's report;
+    its key says whose it is)."""
     return cache.get_or_set(key, build, settings.DASHBOARD_CACHE_SECONDS)

@@ -124,9 +124,10 @@ def _count_conditions():
     return conditions
 
 
-def _grouped_sql(queryset, today, now):
+def grouped_counts_sql(queryset, today, now):
     """One statement: the items' features (the visibility rule and filters are the
-    queryset's), counted per team, with the team's name, most urgent team first."""
+    queryset's), counted per team: ``team_id``, each of ``_count_conditions()`` in its
+    order, and ``oldest_open``. Returns ``(sql, params, using)``."""
     features = _features(today, now)
     rows = queryset.order_by().annotate(**features).values("team_id", "created_at", *features)
     inner, params = rows.query.get_compiler(using=rows.db).as_sql()
@@ -139,16 +140,25 @@ def _grouped_sql(queryset, today, now):
         f"COUNT(*){f' FILTER (WHERE {condition})' if condition else ''} AS {quote(name)}"
         for name, condition in _count_conditions().items()
     )
-    team = quote(Team._meta.db_table)
     sql = (
-        f"SELECT g.*, t.{quote('name')} AS {quote('team__name')} FROM ("  # noqa: S608 -- names and integer conditions; values are parameters
         f"SELECT team_id, {counts},\n"
         f"MIN(created_at) FILTER (WHERE {_OPEN}) AS oldest_open\n"
         f"FROM ({inner}{fence}) AS item GROUP BY team_id"
+    )
+    return sql, params, rows.db
+
+
+def _grouped_sql(queryset, today, now):
+    """``grouped_counts_sql`` with the team's name, most urgent team first."""
+    grouped, params, using = grouped_counts_sql(queryset, today, now)
+    quote = connections[using].ops.quote_name
+    team = quote(Team._meta.db_table)
+    sql = (
+        f"SELECT g.*, t.{quote('name')} AS {quote('team__name')} FROM ({grouped}"  # noqa: S608 -- names only
         f") AS g JOIN {team} AS t ON t.{quote('id')} = g.team_id "
         f"ORDER BY g.overdue DESC, g.{quote('open')} DESC, t.{quote('name')}"
     )
-    return sql, params, rows.db
+    return sql, params, using
 
 
 def dashboard_summary(queryset, *, today=None, now=None):

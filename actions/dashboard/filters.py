@@ -87,6 +87,8 @@ def filter_action_items(
     queryset: QuerySet[ActionItem], filters: dict[str, Any], *, today: datetime.date | None = None
 ) -> QuerySet[ActionItem]:
     """Apply the dashboard's validated filters (``DashboardFilterForm.filters()``)."""
+    if all(value is False or value == [] for name, value in filters.items() if name != "sort"):
+        return queryset  # nothing to narrow: no filter set to build (it copies every filter)
     declared = ActionItemFilter(queryset=queryset, today=today).filters
     for name, value in filters.items():
         if name in declared:

@@ -5,8 +5,9 @@ from ..dashboard.cache import (
     dashboard_cache_invalidate,
     dashboard_cache_key,
     dashboard_cache_version,
-    visibility_scope,
+    restricted_visible_ids,
 )
+from ..dashboard.counts import dashboard_figures
 from ..dashboard.export import (
     EXPORT_COLUMNS,
     export_csv_chunks,
@@ -39,6 +40,7 @@ __all__ = [
     "dashboard_cache_invalidate",
     "dashboard_cache_key",
     "dashboard_cache_version",
+    "dashboard_figures",
     "dashboard_filter_choices",
     "dashboard_filter_options",
     "dashboard_items",
@@ -49,9 +51,9 @@ __all__ = [
     "filter_action_items",
     "my_open_actions",
     "python_csv_chunks",
+    "restricted_visible_ids",
     "sorted_items",
     "team_members",
     "teams_with_dead_webhook",
-    "visibility_scope",
     "visible_action_items",
 ]

@@ -3,6 +3,11 @@
 
 from postmortems.services import theme_save
 
+from .dashboard_counts import (
+    COUNTS_SWITCH,
+    dashboard_counts_rebuild,
+    dashboard_counts_rebuild_all,
+)
 from .exports import export_audit_record
 from .items import (
     EDITABLE_FIELDS,
@@ -32,6 +37,7 @@ from .workflow import (
 __all__ = [
     "ACTION_LABELS",
     "BULK_STATUS_ACTIONS",
+    "COUNTS_SWITCH",
     "EDITABLE_FIELDS",
     "TRANSITIONS",
     "BulkResult",
@@ -47,6 +53,8 @@ __all__ = [
     "action_item_wont_do",
     "action_items_bulk_update",
     "check_owner_team",
+    "dashboard_counts_rebuild",
+    "dashboard_counts_rebuild_all",
     "default_due_date",
     "due_date_base",
     "export_audit_record",

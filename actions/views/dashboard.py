@@ -20,9 +20,10 @@ from postmortems.fields import parse_id
 from postmortems.permissions import managed_team_ids
 
 from .. import charts, selectors, services
-from ..dashboard.cache import cached
+from ..dashboard.cache import cached_many
 from ..dashboard.export import Echo
 from ..dashboard.options import options_html
+from ..dashboard.rows import list_rows_html, team_rows_html
 from ..forms import BulkUpdateForm, DashboardFilterForm
 from ..models import ActionItem
 
@@ -47,18 +48,25 @@ def dashboard(request):
 
     query = request.GET.copy()
     query.pop("page", None)
-    key = selectors.dashboard_cache_key(request.user, query.urlencode(), today=today)
-    summary = cached(key, lambda: _summary(request, items, today, form, filters))
-
+    version = selectors.dashboard_cache_version()
+    key = selectors.dashboard_cache_key(
+        request.user, query.urlencode(), today=today, version=version
+    )
     sort = filters.get("sort") or selectors.DEFAULT_SORT
     managed = managed_team_ids(request.user)
-    bulk_scope = "all" if request.user.is_superuser else ",".join(map(str, sorted(managed)))
-    listing = cached(
-        # The page as a number: any other text shows page 1 and must not add a cache entry.
-        f"{key}:list:{parse_id(request.GET.get('page', '')) or 1}:{bulk_scope}",
-        lambda: _listing(request, items, sort, summary["figures"]["total"], managed, today),
-    )
-    _team_options, people_options = selectors.dashboard_filter_options()
+
+    def summary_built(found):
+        return _summary(request, today, form, filters, version)
+
+    def listing_built(found):
+        # After the summary (cached or built): the list takes its total from it.
+        total = found[key]["figures"]["total"]
+        return _listing(request, items, sort, total, managed, today)
+
+    # The page as a number: any other text shows page 1 and must not add a cache entry.
+    list_key = f"{key}:list:{parse_id(request.GET.get('page', '')) or 1}"
+    found = cached_many({key: summary_built, list_key: listing_built})
+    summary, listing = found[key], found[list_key]
     return render(
         request,
         "actions/dashboard.html",
@@ -75,7 +83,10 @@ def dashboard(request):
             "list_html": listing["html"],
             "sort": sort,
             "filters_html": summary["filters_html"],
-            "bulk_assignee_options": options_html(people_options, None),
+            # The people without one selected, as the filter lists them when no assignee
+            # is chosen (the same text then).
+            "bulk_assignee_options": summary.get("people_html")
+            or options_html(selectors.dashboard_filter_options()[1], None),
             "can_bulk": listing["can_bulk"],
             "bulk_statuses": [
                 (s, ActionItem.Status(s).label) for s in services.BULK_STATUS_ACTIONS
@@ -85,10 +96,11 @@ def dashboard(request):
     )
 
 
-def _summary(request, items, today, form, filters):
+def _summary(request, today, form, filters, version):
     """Figures, per-team rows and their HTML (whose links keep the query string), and the
     filter form, which follows from the query string too."""
-    team_options, people_options = selectors.dashboard_filter_options()
+    team_options, people_options = selectors.dashboard_filter_options(version=version)
+    assignee_options = options_html(people_options, filters.get("assignee"))
     filters_html = render_to_string(
         "actions/partials/_dashboard_filters.html",
         {
@@ -102,18 +114,18 @@ def _summary(request, items, today, form, filters):
                 if name != "sort" and value is not False and value != []
             ),
             "team_options": options_html(team_options, filters.get("team")),
-            "assignee_options": options_html(people_options, filters.get("assignee")),
+            "assignee_options": assignee_options,
         },
         request,
     )
-    items = items()
-    figures, team_rows = selectors.dashboard_summary(items, today=today)
+    figures, team_rows = selectors.dashboard_figures(request.user, filters, today=today)
     _add_team_links(team_rows, request.GET)
     html = render_to_string(
         "actions/partials/_dashboard_summary.html",
         {
             "figures": figures,
             "team_rows": team_rows,
+            "team_rows_html": team_rows_html(team_rows),
             "age_chart": charts.age_chart(figures["age_chart"]),
             "week_chart": charts.week_chart(figures["week_chart"]),
             "age_priorities": ActionItem.Priority.values,
@@ -125,6 +137,7 @@ def _summary(request, items, today, form, filters):
         "team_rows": team_rows,
         "html": html,  # render_to_string's SafeString stays safe through the cache
         "filters_html": filters_html,
+        "people_html": None if filters.get("assignee") else assignee_options,
         "as_of": timezone.now(),
     }
 
@@ -183,6 +196,7 @@ def _listing(request, items, sort, total, managed, today):
         "actions/partials/_dashboard_list.html",
         {
             "rows": rows,
+            "rows_html": list_rows_html(rows, can_bulk=can_bulk),
             "page": page,
             "can_bulk": can_bulk,
             "list_columns": _list_columns(sort),

@@ -44,6 +44,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=5),
         "options": {"expires": int(timedelta(minutes=55).total_seconds())},
     },
+    # The dashboard's stored counts are as of a day: counted again once it changes.
+    "dashboard-counts": {
+        "task": "actions.tasks.dashboard_counts_rebuild",
+        "schedule": crontab(minute=1, hour=0),
+        "options": {"expires": int(timedelta(hours=12).total_seconds())},
+    },
     "theme-rollup": {
         "task": "actions.tasks.theme_rollup",
         "schedule": crontab(minute=0, hour=6, day_of_week="mon"),

@@ -1,0 +1,258 @@
+"""The dashboard's figures from the counts PostgreSQL keeps (``DashboardCounts``), exact and
+in a few small queries whatever the number of items.
+
+Every write to an item (and every change of a postmortem's ``restricted``) adjusts the
+counts of its team in the same transaction (triggers, migration 0009), as of the day the
+team was last counted; a team counted on an earlier day is counted again when read (a few
+at a time; the beat entry ``dashboard-counts`` does all of them after midnight). Items of
+restricted postmortems are counted apart: superusers read those counts too, everyone else
+gets the restricted items they may read counted live (a few rows, through the restricted
+postmortems' index). Two figures are finished live on few rows: "completed in the last 30
+days" for the hours of its first day, and the median time to close, whose whole day the
+counts of ``DashboardCloseDays`` point at.
+
+The dashboard without filters, in the server's zone, reads the counts; any filter, another
+zone, or SQLite counts live (``figures.dashboard_summary``, which also checks these).
+"""
+
+# The statements here are put together from column and table names of this module; every
+# value is a parameter.
+# ruff: noqa: S608
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from postmortems.dates import day_start
+from postmortems.models import Team
+
+from ..models import DASHBOARD_COUNT_COLUMNS
+from ..services.dashboard_counts import dashboard_counts_rebuild
+from .cache import restricted_visible_ids
+from .figures import (
+    _count_conditions,
+    _figures,
+    _team_rows,
+    dashboard_summary,
+)
+from .filters import dashboard_items
+
+# A read counts again at most this many teams whose counts are of an earlier day; with more
+# (the first read after midnight, before the beat entry ran) it counts live this once.
+REBUILD_ON_READ = 10
+
+# The figure each column holds (``_count_conditions()`` and the columns share their order).
+COLUMN_FIGURES = dict(zip(DASHBOARD_COUNT_COLUMNS, _count_conditions(), strict=True))
+_FIXED = ("src", "team_id", "day", "zone")
+
+
+class CountsDisagree(Exception):
+    """The close days and the items disagree (never expected): count live instead."""
+
+
+def answers(filters: dict[str, Any]) -> bool:
+    """Whether the counts answer ``filters`` (the dashboard form's clean values): only the
+    unfiltered dashboard, in any sort order."""
+    return all(name == "sort" or value == [] or value is False for name, value in filters.items())
+
+
+def figures_from_counts(user: Any, *, today: datetime.date, now: datetime.datetime) -> Any:
+    """``(figures, team_rows)`` of every item ``user`` may see, as ``dashboard_summary``
+    gives them; None where the counts cannot say (then the caller counts live)."""
+    if (
+        connection.vendor != "postgresql"
+        or not user.is_authenticated
+        or timezone.get_current_timezone_name() != settings.TIME_ZONE
+        or timezone.localdate(now) != today
+    ):
+        return None
+    rows, histogram = _read(user, today, now)
+    stale = sorted(
+        {
+            row["team_id"]
+            for row in rows
+            if row["src"] == 0 and (row["day"] != today or row["zone"] != settings.TIME_ZONE)
+        }
+    )
+    if stale:
+        dashboard_counts_rebuild(team_ids=stale[:REBUILD_ON_READ], day=today)
+        if len(stale) > REBUILD_ON_READ:
+            return None
+        rows, histogram = _read(user, today, now)
+    totals = dict.fromkeys(_count_conditions(), 0)
+    teams: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        for key in totals:
+            totals[key] += row[key]
+        if row["team_id"] is None:  # the first day of "completed in the last 30 days"
+            continue
+        team = teams.get(row["team_id"])
+        if team is None:
+            teams[row["team_id"]] = dict(row)
+            continue
+        for key in totals:
+            team[key] += row[key]
+        if row["oldest_open"] is not None and (
+            team["oldest_open"] is None or row["oldest_open"] < team["oldest_open"]
+        ):
+            team["oldest_open"] = row["oldest_open"]
+    try:
+        median = _median(user, totals["closed"], histogram) if totals["closed"] else None
+    except CountsDisagree:
+        return None
+    # In the teams' name order (the database's collation), then most urgent first, as the
+    # live query orders them.
+    ordered = sorted(
+        (team for team in teams.values() if team["total"]),
+        key=lambda team: (-team["overdue"], -team["open"]),
+    )
+    return _figures(totals, median, today), _team_rows(ordered, today)
+
+
+# The restricted postmortems' items, and with ``= ANY`` those among them a reader may see.
+_RESTRICTED = "(SELECT id FROM postmortems_postmortem WHERE restricted)"
+# Days from creation to completion, as ``expressions.DaysBetween`` writes it (and as the
+# days-to-close index and the close days are made of).
+_DAYS = "(EXTRACT(EPOCH FROM (i.completed_at - i.created_at)) / 86400.0)"
+_CLOSED = "i.status IN ('done', 'wont_do') AND i.completed_at IS NOT NULL"
+
+
+def _visible(restricted: list[int] | None) -> tuple[str, list[Any]]:
+    """A condition on items ``i``: what a reader whose readable restricted postmortems are
+    ``restricted`` (``restricted_visible_ids``; None: all) may see, and its parameters."""
+    if restricted is None:
+        return "true", []
+    return f"(i.postmortem_id NOT IN {_RESTRICTED} OR i.postmortem_id = ANY(%s))", [restricted]
+
+
+def _read(
+    user: Any, today: datetime.date, now: datetime.datetime
+) -> tuple[list[dict[str, Any]], dict[int, int]]:
+    """One statement: the stored counts per team (with the day they are of), the restricted
+    items ``user`` may read counted per team (by the function the triggers count with),
+    the first day of "completed in the last 30 days", and the close days (stored, and of
+    those restricted items). Returns the rows (each team's with its name, in name order)
+    and the close days as ``{whole tenths of a day: items}``."""
+    restricted = restricted_visible_ids(user)
+    columns = ", ".join(DASHBOARD_COUNT_COLUMNS)
+    stored = ", ".join(f"coalesce(c.{column}, 0)" for column in DASHBOARD_COUNT_COLUMNS)
+    no_counts = ", ".join("0" for _column in DASHBOARD_COUNT_COLUMNS)
+    none = "NULL::integer[], NULL::integer[]"
+    parts = [
+        # Every team counted (or to be counted: a team's first item makes its row), with
+        # the day its counts are of.
+        f"SELECT 0 AS src, d.team_id, d.day, d.zone, {none}, {stored}, c.oldest_open "
+        "FROM actions_dashboardday d LEFT JOIN actions_dashboardcounts c "
+        "ON c.team_id = d.team_id" + ("" if restricted is None else " AND NOT c.restricted"),
+        f"SELECT 3, NULL, NULL, NULL, array_agg(tenths), array_agg(items), {no_counts}, NULL "
+        "FROM actions_dashboardclosedays" + ("" if restricted is None else " WHERE NOT restricted"),
+    ]
+    params: list[Any] = []
+    if restricted:
+        sums = ", ".join(f"SUM(f.{column}) AS {column}" for column in DASHBOARD_COUNT_COLUMNS)
+        parts += [
+            f"SELECT 1, g.team_id, NULL, NULL, {none}, {columns}, g.oldest_open FROM ("
+            f"SELECT i.team_id, {sums}, MIN(i.created_at) FILTER (WHERE f.open = 1) "
+            "AS oldest_open FROM actions_actionitem i "
+            "CROSS JOIN LATERAL actions_dashboard_item_counts(i.status, i.priority, "
+            "i.due_date, i.created_at, i.completed_at, %s, %s) f "
+            "WHERE i.postmortem_id = ANY(%s) GROUP BY i.team_id) AS g",
+            f"SELECT 3, NULL, NULL, NULL, array_agg(l.tenths), array_agg(l.items), {no_counts}, "
+            f"NULL FROM (SELECT floor({_DAYS} * 10)::integer AS tenths, "
+            f"COUNT(*)::integer AS items FROM actions_actionitem i WHERE {_CLOSED} "
+            "AND i.postmortem_id = ANY(%s) GROUP BY 1) AS l",
+        ]
+        params += [today, settings.TIME_ZONE, restricted, restricted]
+    # Done since ``now`` minus 30 days but before the end of today minus 30 days: the
+    # counts hold those done later (the same instant for the whole day).
+    first = day_start(today + datetime.timedelta(days=1)) - datetime.timedelta(days=30)
+    first_day = ", ".join(
+        "COUNT(*)" if name == "completed_30" else "0" for name in DASHBOARD_COUNT_COLUMNS
+    )
+    visible, visible_params = _visible(restricted)
+    parts.append(
+        f"SELECT 2, NULL, NULL, NULL, {none}, {first_day}, NULL FROM actions_actionitem i "
+        "WHERE i.status = 'done' AND i.completed_at >= %s AND i.completed_at < %s "
+        f"AND {visible}"
+    )
+    params += [now - datetime.timedelta(days=30), first, *visible_params]
+    sql = (
+        f"SELECT u.*, t.name AS team__name FROM ({' UNION ALL '.join(parts)}) AS u "
+        f"LEFT JOIN {Team._meta.db_table} t ON t.id = u.team_id ORDER BY t.name, t.id"
+    )
+    names = [
+        *_FIXED,
+        "close_days",
+        "close_items",
+        *COLUMN_FIGURES.values(),
+        "oldest_open",
+        "team__name",
+    ]
+    rows: list[dict[str, Any]] = []
+    histogram: dict[int, int] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for values in cursor.fetchall():
+            row = dict(zip(names, values, strict=True))
+            if row["src"] == 3:
+                pairs = zip(row["close_days"] or (), row["close_items"] or (), strict=True)
+                for tenths, items in pairs:
+                    histogram[tenths] = histogram.get(tenths, 0) + items
+            else:
+                rows.append(row)
+    return rows, histogram
+
+
+def _median(user: Any, count: int, histogram: dict[int, int]) -> datetime.timedelta:
+    """The median time to close of the ``count`` closed items ``user`` may see, exactly as
+    ``percentile_cont(0.5)`` gives it: the close days say which tenth(s) of a day hold the
+    middle item(s); one read of that stretch of the days-to-close index finds them."""
+    low_rank, high_rank = (count - 1) // 2, count // 2
+    seen, low, high, offset = 0, None, None, 0
+    for tenths in sorted(histogram):
+        items = histogram[tenths]
+        if low is None and low_rank < seen + items:
+            low, offset = tenths, low_rank - seen
+        if high_rank < seen + items:
+            high = tenths
+            break
+        seen += items
+    if low is None or high is None:
+        raise CountsDisagree(count)
+    visible, visible_params = _visible(restricted_visible_ids(user))
+    wanted = 1 + high_rank - low_rank
+    with connection.cursor() as cursor:
+        # Exact decimals (not floats) for the bounds, as the database computes the tenths.
+        cursor.execute(
+            f"SELECT {_DAYS}::double precision FROM actions_actionitem i "
+            f"WHERE {_CLOSED} AND {_DAYS} >= %s AND {_DAYS} < %s AND {visible} "
+            f"ORDER BY {_DAYS} OFFSET %s LIMIT %s",
+            [Decimal(low) / 10, Decimal(high + 1) / 10, *visible_params, offset, wanted],
+        )
+        values = [row[0] for row in cursor.fetchall()]
+    if len(values) != wanted:
+        raise CountsDisagree(count)
+    # percentile_cont's interpolation between the two middle values, in the same floats.
+    return datetime.timedelta(days=values[0] + (values[-1] - values[0]) * 0.5)
+
+
+def dashboard_figures(
+    user: Any,
+    filters: dict[str, Any],
+    *,
+    today: datetime.date | None = None,
+    now: datetime.datetime | None = None,
+) -> Any:
+    """The dashboard's ``(figures, team_rows)`` for ``user`` and the form's clean
+    ``filters``: from the stored counts when they answer, else by the live query."""
+    today = today or timezone.localdate()
+    now = now or timezone.now()
+    if answers(filters):
+        result = figures_from_counts(user, today=today, now=now)
+        if result is not None:
+            return result
+    return dashboard_summary(dashboard_items(user, filters, today=today), today=today, now=now)
