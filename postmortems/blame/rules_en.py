@@ -3,6 +3,7 @@
 question, is it writing *about* blame — and kept or dropped."""
 
 import re
+from functools import cache
 
 from . import words_en as W
 from .actors_en import (
@@ -277,20 +278,41 @@ def _word_set(low):
     return words
 
 
+@cache
+def _cue_index():
+    """The cues, and which of them a sentence's words can start: the cues with no trigger
+    words (always tried), the possessive-owner cues, and trigger word → cue positions, so
+    a sentence looks up its own words once instead of testing every cue's trigger set."""
+    all_cues = cues()
+    always, owners, by_word = [], [], {}
+    for position, cue in enumerate(all_cues):
+        if cue.kind == OWNER:
+            owners.append(position)
+        elif not cue.triggers:
+            always.append(position)
+        else:
+            for word in cue.triggers:
+                by_word.setdefault(word, []).append(position)
+    return all_cues, tuple(always), tuple(owners), {w: tuple(p) for w, p in by_word.items()}
+
+
 @per_sentence()
 def find(text, people):
     """Every hit in one English sentence, offsets into ``text``: a tuple, cached per
     sentence like the Korean analysis."""
     view = SentenceView(text)
     hits = []
-    words = _word_set(view.low)
-    possessive = "'s" in view.low or "’s" in view.low
-    for cue in cues():
-        if cue.kind == OWNER:
-            if not possessive:
-                continue
-        elif cue.triggers and not (cue.triggers & words):
-            continue
+    all_cues, always, owners, by_word = _cue_index()
+    chosen = set(always)
+    if "'s" in view.low or "’s" in view.low:
+        chosen.update(owners)
+    for word in _word_set(view.low):
+        positions = by_word.get(word)
+        if positions:
+            chosen.update(positions)
+    # In the cues' own order, as before: the findings' order does not depend on the words.
+    for position in sorted(chosen):
+        cue = all_cues[position]
         for m in cue.regex.finditer(view.low):
             hit = judge(cue, view, m, people)
             if hit is not None:
