@@ -23,8 +23,10 @@ _DOUBLE_QUOTES = re.compile(
     r"|«[^»«\n]{1,400}»"
 )
 # A straight single quote is also an apostrophe ("don't", "Bob's"): only a quote that
-# opens after a space or bracket and closes before a non-letter counts.
-_SINGLE_QUOTES = re.compile(r"‘[^’‘\n]{1,400}’|(?<![\w'])'(?=\S)[^'\n]{1,400}?(?<=\S)'(?!\w)")
+# opens after a space or bracket and closes before a non-letter counts. Both branches
+# start with the quote itself (the look-behind comes after it), so the engine skips to
+# the next quote character instead of trying the pattern at every position.
+_SINGLE_QUOTES = re.compile(r"‘[^’‘\n]{1,400}’|'(?<![\w']')(?=\S)[^'\n]{1,400}?(?<=\S)'(?!\w)")
 _LINK_TARGET = re.compile(r"\]\([^)\s]{1,2000}(?:\s+\"[^\"\n]*\")?\)|<https?://[^>\s]{1,2000}>")
 _BARE_URL = re.compile(r"\bhttps?://[^\s<>()\"']{1,2000}")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
