@@ -35,28 +35,35 @@ class Actor(NamedTuple):
     end: int = -1
 
 
+_new_tuple = tuple.__new__
+
+
 def tokenize(text, base=0):
     """Tokens of ``text`` with offsets (plus ``base``) and clause numbers."""
     tokens = []
     clause = 0
     opener = ""
-    previous_end = 0
+    previous_end = -1
     append = tokens.append
+    breaks = W.CLAUSE_BREAKS
+    punctuation = _BREAK_PUNCTUATION.search
     for m in _TOKEN.finditer(text):
         start, end = m.span()
         word = m.group()
         low = word.lower()
-        if tokens:
+        if previous_end >= 0:
             # Most gaps are one space: only a longer gap can hold punctuation.
-            if (
-                start - previous_end != 1 or text[previous_end] != " "
-            ) and _BREAK_PUNCTUATION.search(text, previous_end, start):
+            if (start - previous_end != 1 or text[previous_end] != " ") and punctuation(
+                text, previous_end, start
+            ):
                 clause += 1
                 opener = text[previous_end:start].strip()[:1]
-            if low in W.CLAUSE_BREAKS:
+            if low in breaks:
                 clause += 1
                 opener = low
-        append(Token(word, low, base + start, base + end, clause, opener))
+        # The tuple built directly: one token per word, and NamedTuple's own __new__
+        # is a Python call per token.
+        append(_new_tuple(Token, (word, low, base + start, base + end, clause, opener)))
         previous_end = end
     return tokens
 

@@ -26,14 +26,20 @@ MAX_SENTENCE = 400
 def split(masked):
     """The sentences of ``masked`` that contain letters, each with its offset."""
     sentences = []
+    append = sentences.append
+    hangul_in = _HANGUL.search
+    latin_in = _LATIN.search
     for m in _SENTENCE.finditer(masked):
-        for start, piece in _pieces(m.start(), m.group()):
-            if not piece.strip():
+        text = m.group()
+        # Almost every sentence is one piece: no generator for it.
+        pieces = _pieces(m.start(), text) if len(text) > MAX_SENTENCE else ((m.start(), text),)
+        for start, piece in pieces:
+            if not piece or piece.isspace():
                 continue
-            hangul = _HANGUL.search(piece) is not None
-            if not hangul and _LATIN.search(piece) is None:
+            hangul = hangul_in(piece) is not None
+            if not hangul and latin_in(piece) is None:
                 continue  # numbers, emoji, punctuation: nothing to judge
-            sentences.append(Sentence(piece, start, hangul))
+            append(Sentence(piece, start, hangul))
     return sentences
 
 
