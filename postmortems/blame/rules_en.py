@@ -133,15 +133,17 @@ class SentenceView:
 
 def judge(cue, view, m, people):
     """A ``Hit`` when the cue at match ``m`` (offsets within the sentence) is blame."""
+    # The checks that need no tokens first: a question or a sentence about blame is
+    # often dropped before it is tokenised at all.
+    if view.question and not cue.in_questions:
+        return None
+    if view.meta and cue.kind != OBJECT_PERSON:
+        return None
     tokens = view.tokens
     if not tokens:
         return None
-    if view.question and not cue.in_questions:
-        return None
     start, end = view.start + m.start(), view.start + m.end()
     index = _index_at(tokens, start)
-    if view.meta and cue.kind != OBJECT_PERSON:
-        return None
     negated = _negated_before(tokens, index, start) or _no_one_before(tokens, index)
     kind = cue.kind
     if kind == TERM:
@@ -225,12 +227,16 @@ def judge(cue, view, m, people):
     return None
 
 
+_BEEN = re.compile(r"\bbeen\b")
+_DENIED_MODAL = re.compile(r"\b(?:could|would|might)(?:\s*n[’']t|\s+not|\s+never)\b")
+
+
 def _judge_modal(cue, view, m, tokens, index, start, end, people):
     phrase = m.group()
     modal = phrase.split()[0].replace("’", "'")
     actor = actor_before(tokens, index, people)
     negated = _negated_before(tokens, index)
-    if re.search(r"\bbeen\b", phrase):
+    if _BEEN.search(phrase):
         participle = phrase.rsplit(None, 1)[-1]
         if participle in W.HINDSIGHT_ADJECTIVES:
             return Hit(start, end, HINDSIGHT_BIAS, actor)
@@ -249,7 +255,7 @@ def _judge_modal(cue, view, m, tokens, index, start, end, people):
         return Hit(start, end, cue.rule, actor)
     if actor.kind == SYSTEM or negated:
         return None
-    if re.search(r"\b(?:could|would|might)(?:\s*n[’']t|\s+not|\s+never)\b", phrase):
+    if _DENIED_MODAL.search(phrase):
         return None  # "could not have known": not a judgement
     if phrase.endswith(" used") and not modal.startswith("should"):
         return None  # "we could have used a second responder": a wish, not a verdict
