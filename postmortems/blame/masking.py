@@ -47,21 +47,34 @@ def _blank(chars, start, end):
             chars[i] = " "
 
 
+_NOT_NEWLINE = re.compile(r"[^\n]")
+
+
+def _blanked(text, spans):
+    """``text`` with each (start, end) span blanked, newlines kept: built from slices, not
+    a list of 10 000 characters joined again after every pattern."""
+    parts = []
+    position = 0
+    for start, end in spans:
+        parts.append(text[position:start])
+        piece = text[start:end]
+        parts.append(_NOT_NEWLINE.sub(" ", piece) if "\n" in piece else " " * len(piece))
+        position = end
+    parts.append(text[position:])
+    return "".join(parts)
+
+
 def mask(text: str) -> str:
     """``text`` with quotes, code and link targets replaced by spaces: same length."""
-    chars = None
     current = text
     for pattern, marks in _MASKS:
         if not any(mark in current for mark in marks):
             continue
-        for m in pattern.finditer(current):
-            if chars is None:
-                chars = list(text)
-            _blank(chars, m.start(), m.end())
-        if chars is not None:
-            current = "".join(chars)
+        spans = [m.span() for m in pattern.finditer(current)]
+        if spans:
+            current = _blanked(current, spans)
     if "    " in current or "\t" in current:
-        chars = chars if chars is not None else list(current)
+        chars = list(current)
         _mask_indented_code(text, chars)
         current = "".join(chars)
     return current
