@@ -1,6 +1,7 @@
 """Cut masked text into sentences (with offsets) and tell which language each is in."""
 
 import re
+from typing import NamedTuple
 
 # A sentence ends at . ! ? 。 followed by a space or the end, or at a line break; a
 # decimal point ("3.5") or a dotted name ("db-3.eu") does not end one.
@@ -9,13 +10,13 @@ _HANGUL = re.compile(r"[가-힣]")
 _LATIN = re.compile(r"[A-Za-z]")
 
 
-class Sentence:
-    __slots__ = ("korean", "start", "text")
+class Sentence(NamedTuple):
+    text: str
+    start: int
+    korean: bool
 
-    def __init__(self, text, start, korean):
-        self.text = text
-        self.start = start
-        self.korean = korean
+
+_new_tuple = tuple.__new__
 
 
 # Real sentences are far shorter; a longer run (a pasted log line, 100 kB of one
@@ -36,10 +37,11 @@ def split(masked):
         for start, piece in pieces:
             if not piece or piece.isspace():
                 continue
-            hangul = hangul_in(piece) is not None
+            # ASCII holds no Hangul: most English sentences are not scanned for it.
+            hangul = not piece.isascii() and hangul_in(piece) is not None
             if not hangul and latin_in(piece) is None:
                 continue  # numbers, emoji, punctuation: nothing to judge
-            append(Sentence(piece, start, hangul))
+            append(_new_tuple(Sentence, (piece, start, hangul)))
     return sentences
 
 
