@@ -39,7 +39,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="profile",
             name="person_names",
-            field=models.TextField(default="[]", editable=False),
+            field=models.TextField(db_default="[]", default="[]", editable=False),
         ),
         migrations.RunPython(fill_person_names, migrations.RunPython.noop, elidable=True),
     ]

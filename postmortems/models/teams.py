@@ -108,7 +108,9 @@ class Profile(NulFreeTextMixin, models.Model):
     # The user's names as the blame check reads them (a JSON array of lower-cased
     # variants, ``blame.people.encode_person_names``), written whenever the user is saved,
     # so the lint endpoint reads one column per user instead of normalising every name.
-    person_names = models.TextField(editable=False, default="[]")
+    # The database default lets a process still running the code before this column
+    # insert profiles while a deploy migrates.
+    person_names = models.TextField(editable=False, default="[]", db_default="[]")
 
     class Meta:
         verbose_name = _("profile")
