@@ -106,6 +106,9 @@ def _is_person(actor):
 class SentenceView:
     """One English sentence: its masked text, tokens and flags, computed once."""
 
+    # One is made per sentence of every text checked: no instance dict.
+    __slots__ = ("_meta", "_tokens", "low", "question", "start", "text")
+
     def __init__(self, text):
         self.text = text
         self.start = 0
