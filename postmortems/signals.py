@@ -8,14 +8,18 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from . import services
-from .models import ContributingFactor, Postmortem, Profile, Team, TimelineEvent
+from .models import ContributingFactor, Postmortem, Team, TimelineEvent
+from .services.profiles import NAME_FIELDS
 
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL)
-def create_profile(sender, instance, created, raw=False, **kwargs):
-    """Every user has a profile (time zone, language), so pages never check for one."""
-    if created and not raw:
-        Profile.objects.get_or_create(user=instance)
+def create_profile(sender, instance, created, raw=False, update_fields=None, **kwargs):
+    """Every user has a profile (time zone, language), so pages never check for one; it
+    holds the user's names as the blame check reads them, rewritten when they change."""
+    if update_fields is not None and not (set(update_fields) & NAME_FIELDS):
+        return
+    # A fixture brings its own profile rows: only the names of an existing one are set.
+    services.profile_sync_person_names(user=instance, create=not raw)
 
 
 @receiver(post_save, sender=Postmortem)

@@ -6,6 +6,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from actions.models import ActionItem
+from postmortems import selectors
 from postmortems.models import ContributingFactor, Membership, Postmortem, Team, Theme
 from tests.factories import ActionItemFactory, PostmortemFactory
 
@@ -54,6 +55,13 @@ def test_assignees_are_members_of_the_items_team():
         "team_id", "assignee_id"
     ):
         assert (team_id, user_id) in members
+
+
+def test_seeded_people_are_people_to_the_blame_check():
+    seed("--postmortems", "2", "--actions", "4", "--teams", "2")
+    user = get_user_model().objects.filter(username__startswith="scale-").first()
+    people = selectors.lint_people()
+    assert {user.username, f"{user.first_name} {user.last_name}".lower()} <= people
 
 
 def test_running_again_reuses_teams_and_people_and_adds_content():

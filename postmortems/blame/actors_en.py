@@ -35,29 +35,42 @@ class Actor(NamedTuple):
     end: int = -1
 
 
+_new_tuple = tuple.__new__
+
+
+# A token and the gap before it, read in one ``findall`` (no match object per token): a
+# gap holds exactly the characters a token cannot start with.
+_GAP_AND_TOKEN = re.compile(r"([^@\w]*)([@\w](?:[\w'’.\-]*\w)?)")
+
+
 def tokenize(text, base=0):
     """Tokens of ``text`` with offsets (plus ``base``) and clause numbers."""
     tokens = []
     clause = 0
     opener = ""
-    previous_end = 0
     append = tokens.append
-    for m in _TOKEN.finditer(text):
-        start, end = m.span()
-        word = m.group()
+    breaks = W.CLAUSE_BREAKS
+    punctuation = _BREAK_PUNCTUATION.search
+    position = base
+    first = True
+    for gap, word in _GAP_AND_TOKEN.findall(text):
+        start = position + len(gap)
+        end = start + len(word)
+        position = end
         low = word.lower()
-        if tokens:
+        if first:
+            first = False
+        else:
             # Most gaps are one space: only a longer gap can hold punctuation.
-            if (
-                start - previous_end != 1 or text[previous_end] != " "
-            ) and _BREAK_PUNCTUATION.search(text, previous_end, start):
+            if gap != " " and punctuation(gap):
                 clause += 1
-                opener = text[previous_end:start].strip()[:1]
-            if low in W.CLAUSE_BREAKS:
+                opener = gap.strip()[:1]
+            if low in breaks:
                 clause += 1
                 opener = low
-        append(Token(word, low, base + start, base + end, clause, opener))
-        previous_end = end
+        # The tuple built directly: one token per word, and NamedTuple's own __new__
+        # is a Python call per token.
+        append(_new_tuple(Token, (word, low, start, end, clause, opener)))
     return tokens
 
 

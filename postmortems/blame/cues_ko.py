@@ -13,10 +13,14 @@ _HUMAN_ERROR = re.compile(
     r"휴먼\s?(?:에러|오류)|인적\s?(?:오류|실수|과실|요인|에러)|사람의\s?(?:단순\s?)?실수"
     r"|사람\s?문제|사람이\s?문제|운영\s?미숙|조작\s?(?:실수|미숙)|인재(?=로|라는|였|다|\s?사고)"
 )
+# Every branch starts with a literal character, so the engine jumps between those
+# characters instead of trying the pattern at every position (a branch that opened with
+# an optional group, "(?:사전\s?)?…", made it try everywhere).
 _CARELESS = re.compile(
     r"대충|귀찮아|대수롭지\s?않게|손을\s?놓|아마추어|조심성\s?없|꼼꼼하지\s?못|졸면서|멋대로|임의로"
     r"|도장만|밀어붙|생각하지\s?않고|허술하게|안전\s?불감증|기강\s?해이|신경(?:을)?\s?(?:안|쓰지\s?않)"
-    r"|(?:사전\s?)?(?:공지|승인|허가|검증|확인)\s?없이|(?:으|)려\s?(?:하지|들지)\s?않"
+    r"|사전\s?(?:공지|승인|허가|검증|확인)\s?없이|공지\s?없이|승인\s?없이|허가\s?없이|검증\s?없이"
+    r"|확인\s?없이|으려\s?(?:하지|들지)\s?않|려\s?(?:하지|들지)\s?않"
 )
 _HINDSIGHT = re.compile(
     r"누가\s?봐도|뻔(?:했|한|히|하)|너무나?\s?당연한|명백한\s?(?:실수|잘못|태만)|상식(?:적으로|이다)"
@@ -29,9 +33,14 @@ _FAILURE_PHRASES = re.compile(r"내버려\s?두|(?:켜|열어|꺼)\s?(?:둔|놓�
 _CAUSAL_ENDINGS = frozenset(("어서", "아서", "어", "아", "여", "니까", "으니까", "므로", "으므로"))
 _CONDITIONAL_ENDINGS = frozenset(("면", "으면", "다면", "더라면", "었더라면", "라면"))
 _CONCESSIVE_ENDINGS = frozenset(("어도", "아도", "여도"))
+# An incident happening. Only searched (is there one, from where?); each of its branches
+# starts with a literal, so the engine skips to those characters.
 _OUTCOME = re.compile(
-    r"(?:장애|사고|문제|오류|에러|먹통|중단|다운|마비)[가이는은]?\s?(?:가\s)?(?:났|발생|일어|생겼|터졌)"
-    r"|멈췄|멈추었|중단됐|중단되었|다운됐|다운되었|막혔|끊겼|마비됐|만료됐|만료되었|늦어졌|길어졌"
+    "|".join(
+        noun + r"[가이는은]?\s?(?:가\s)?(?:났|발생|일어|생겼|터졌)"
+        for noun in ("장애", "사고", "문제", "오류", "에러", "먹통", "중단", "다운", "마비")
+    )
+    + r"|멈췄|멈추었|중단됐|중단되었|다운됐|다운되었|막혔|끊겼|마비됐|만료됐|만료되었|늦어졌|길어졌"
     r"|차단됐|차단되었|폭주|삭제됐|원인(?:이다|이었|입니다|이 되었)|책임(?:이다|이 있)"
 )
 # Finding or fixing the wrong thing is not blame: "잘못된 설정 값을 찾아 되돌렸다".

@@ -23,8 +23,10 @@ _DOUBLE_QUOTES = re.compile(
     r"|«[^»«\n]{1,400}»"
 )
 # A straight single quote is also an apostrophe ("don't", "Bob's"): only a quote that
-# opens after a space or bracket and closes before a non-letter counts.
-_SINGLE_QUOTES = re.compile(r"‘[^’‘\n]{1,400}’|(?<![\w'])'(?=\S)[^'\n]{1,400}?(?<=\S)'(?!\w)")
+# opens after a space or bracket and closes before a non-letter counts. Both branches
+# start with the quote itself (the look-behind comes after it), so the engine skips to
+# the next quote character instead of trying the pattern at every position.
+_SINGLE_QUOTES = re.compile(r"‘[^’‘\n]{1,400}’|'(?<![\w']')(?=\S)[^'\n]{1,400}?(?<=\S)'(?!\w)")
 _LINK_TARGET = re.compile(r"\]\([^)\s]{1,2000}(?:\s+\"[^\"\n]*\")?\)|<https?://[^>\s]{1,2000}>")
 _BARE_URL = re.compile(r"\bhttps?://[^\s<>()\"']{1,2000}")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
@@ -45,21 +47,34 @@ def _blank(chars, start, end):
             chars[i] = " "
 
 
+_NOT_NEWLINE = re.compile(r"[^\n]")
+
+
+def _blanked(text, spans):
+    """``text`` with each (start, end) span blanked, newlines kept: built from slices, not
+    a list of 10 000 characters joined again after every pattern."""
+    parts = []
+    position = 0
+    for start, end in spans:
+        parts.append(text[position:start])
+        piece = text[start:end]
+        parts.append(_NOT_NEWLINE.sub(" ", piece) if "\n" in piece else " " * len(piece))
+        position = end
+    parts.append(text[position:])
+    return "".join(parts)
+
+
 def mask(text: str) -> str:
     """``text`` with quotes, code and link targets replaced by spaces: same length."""
-    chars = None
     current = text
     for pattern, marks in _MASKS:
         if not any(mark in current for mark in marks):
             continue
-        for m in pattern.finditer(current):
-            if chars is None:
-                chars = list(text)
-            _blank(chars, m.start(), m.end())
-        if chars is not None:
-            current = "".join(chars)
+        spans = [m.span() for m in pattern.finditer(current)]
+        if spans:
+            current = _blanked(current, spans)
     if "    " in current or "\t" in current:
-        chars = chars if chars is not None else list(current)
+        chars = list(current)
         _mask_indented_code(text, chars)
         current = "".join(chars)
     return current

@@ -41,15 +41,30 @@ class Morph(NamedTuple):
     end: int
 
 
+# Kiwi's tags with the irregular-conjugation mark dropped ("VV-R" → "VV"), per tag.
+_TAGS: dict[str, str] = {}
+_new_tuple = tuple.__new__
+
+
+def _tag(tag):
+    short = _TAGS.get(tag)
+    if short is None:
+        short = _TAGS[tag] = tag.split("-")[0]
+    return short
+
+
 @lru_cache(maxsize=4096)
 def morphemes(sentence):
     """The morphemes of one sentence (cached per sentence text)."""
     kiwi = analyser()
     with _lock:
         tokens = kiwi.tokenize(sentence)
-    return tuple(
-        Morph(t.form, t.tag.split("-")[0], t.lemma, t.start, t.start + t.len) for t in tokens
-    )
+    out = []
+    for t in tokens:
+        start = t.start
+        # The tuple built directly: NamedTuple's own __new__ is a Python call per morpheme.
+        out.append(_new_tuple(Morph, (t.form, _tag(t.tag), t.lemma, start, start + t.len)))
+    return tuple(out)
 
 
 NOUN_TAGS = frozenset(("NNG", "NNP", "NNB", "NP", "SL", "SN", "SH", "XSN", "XPN", "NR"))

@@ -3,6 +3,7 @@
 question, is it writing *about* blame — and kept or dropped."""
 
 import re
+from functools import cache
 
 from . import words_en as W
 from .actors_en import (
@@ -105,6 +106,9 @@ def _is_person(actor):
 class SentenceView:
     """One English sentence: its masked text, tokens and flags, computed once."""
 
+    # One is made per sentence of every text checked: no instance dict.
+    __slots__ = ("_meta", "_tokens", "low", "question", "start", "text")
+
     def __init__(self, text):
         self.text = text
         self.start = 0
@@ -132,15 +136,17 @@ class SentenceView:
 
 def judge(cue, view, m, people):
     """A ``Hit`` when the cue at match ``m`` (offsets within the sentence) is blame."""
+    # The checks that need no tokens first: a question or a sentence about blame is
+    # often dropped before it is tokenised at all.
+    if view.question and not cue.in_questions:
+        return None
+    if view.meta and cue.kind != OBJECT_PERSON:
+        return None
     tokens = view.tokens
     if not tokens:
         return None
-    if view.question and not cue.in_questions:
-        return None
     start, end = view.start + m.start(), view.start + m.end()
     index = _index_at(tokens, start)
-    if view.meta and cue.kind != OBJECT_PERSON:
-        return None
     negated = _negated_before(tokens, index, start) or _no_one_before(tokens, index)
     kind = cue.kind
     if kind == TERM:
@@ -224,12 +230,16 @@ def judge(cue, view, m, people):
     return None
 
 
+_BEEN = re.compile(r"\bbeen\b")
+_DENIED_MODAL = re.compile(r"\b(?:could|would|might)(?:\s*n[’']t|\s+not|\s+never)\b")
+
+
 def _judge_modal(cue, view, m, tokens, index, start, end, people):
     phrase = m.group()
     modal = phrase.split()[0].replace("’", "'")
     actor = actor_before(tokens, index, people)
     negated = _negated_before(tokens, index)
-    if re.search(r"\bbeen\b", phrase):
+    if _BEEN.search(phrase):
         participle = phrase.rsplit(None, 1)[-1]
         if participle in W.HINDSIGHT_ADJECTIVES:
             return Hit(start, end, HINDSIGHT_BIAS, actor)
@@ -248,7 +258,7 @@ def _judge_modal(cue, view, m, tokens, index, start, end, people):
         return Hit(start, end, cue.rule, actor)
     if actor.kind == SYSTEM or negated:
         return None
-    if re.search(r"\b(?:could|would|might)(?:\s*n[’']t|\s+not|\s+never)\b", phrase):
+    if _DENIED_MODAL.search(phrase):
         return None  # "could not have known": not a judgement
     if phrase.endswith(" used") and not modal.startswith("should"):
         return None  # "we could have used a second responder": a wish, not a verdict
@@ -277,20 +287,41 @@ def _word_set(low):
     return words
 
 
+@cache
+def _cue_index():
+    """The cues, and which of them a sentence's words can start: the cues with no trigger
+    words (always tried), the possessive-owner cues, and trigger word → cue positions, so
+    a sentence looks up its own words once instead of testing every cue's trigger set."""
+    all_cues = cues()
+    always, owners, by_word = [], [], {}
+    for position, cue in enumerate(all_cues):
+        if cue.kind == OWNER:
+            owners.append(position)
+        elif not cue.triggers:
+            always.append(position)
+        else:
+            for word in cue.triggers:
+                by_word.setdefault(word, []).append(position)
+    return all_cues, tuple(always), tuple(owners), {w: tuple(p) for w, p in by_word.items()}
+
+
 @per_sentence()
 def find(text, people):
     """Every hit in one English sentence, offsets into ``text``: a tuple, cached per
     sentence like the Korean analysis."""
     view = SentenceView(text)
     hits = []
-    words = _word_set(view.low)
-    possessive = "'s" in view.low or "’s" in view.low
-    for cue in cues():
-        if cue.kind == OWNER:
-            if not possessive:
-                continue
-        elif cue.triggers and not (cue.triggers & words):
-            continue
+    all_cues, always, owners, by_word = _cue_index()
+    chosen = set(always)
+    if "'s" in view.low or "’s" in view.low:
+        chosen.update(owners)
+    for word in _word_set(view.low):
+        positions = by_word.get(word)
+        if positions:
+            chosen.update(positions)
+    # In the cues' own order, as before: the findings' order does not depend on the words.
+    for position in sorted(chosen):
+        cue = all_cues[position]
         for m in cue.regex.finditer(view.low):
             hit = judge(cue, view, m, people)
             if hit is not None:

@@ -79,6 +79,10 @@ def _caused_by_person(analysis):
     """A person acting, then an incident: "현우 씨가 주 노드를 재시작하는 바람에 장애가 났다"."""
     hits = []
     morphs = analysis.morphs
+    # Where 원인/책임 stand, found once for all predicates: "…의 원인은 X였다".
+    causes = [i for i, m in enumerate(morphs) if m.form in ("원인", "책임")]
+    first_cause = causes[0] if causes else len(morphs)
+    last_reason = max((i for i in causes if morphs[i].form == "원인"), default=-1)
     for pred in analysis.predicates:
         if pred.passive:
             continue
@@ -89,9 +93,7 @@ def _caused_by_person(analysis):
             or closing.form == "바람"
             or any(m.form == "바람" for m in morphs[pred.last + 1 : end + 2])
         )
-        relative_cause = any(m.form in ("원인", "책임") for m in morphs[: pred.first]) or any(
-            m.form in ("원인",) for m in morphs[pred.last :]
-        )
+        relative_cause = first_cause < pred.first or last_reason >= pred.last
         if (
             not (causal and _OUTCOME.search(analysis.text, morphs[pred.last].end))
             and not relative_cause

@@ -1,6 +1,7 @@
 """Cut masked text into sentences (with offsets) and tell which language each is in."""
 
 import re
+from typing import NamedTuple
 
 # A sentence ends at . ! ? 。 followed by a space or the end, or at a line break; a
 # decimal point ("3.5") or a dotted name ("db-3.eu") does not end one.
@@ -9,13 +10,13 @@ _HANGUL = re.compile(r"[가-힣]")
 _LATIN = re.compile(r"[A-Za-z]")
 
 
-class Sentence:
-    __slots__ = ("korean", "start", "text")
+class Sentence(NamedTuple):
+    text: str
+    start: int
+    korean: bool
 
-    def __init__(self, text, start, korean):
-        self.text = text
-        self.start = start
-        self.korean = korean
+
+_new_tuple = tuple.__new__
 
 
 # Real sentences are far shorter; a longer run (a pasted log line, 100 kB of one
@@ -26,14 +27,21 @@ MAX_SENTENCE = 400
 def split(masked):
     """The sentences of ``masked`` that contain letters, each with its offset."""
     sentences = []
+    append = sentences.append
+    hangul_in = _HANGUL.search
+    latin_in = _LATIN.search
     for m in _SENTENCE.finditer(masked):
-        for start, piece in _pieces(m.start(), m.group()):
-            if not piece.strip():
+        text = m.group()
+        # Almost every sentence is one piece: no generator for it.
+        pieces = _pieces(m.start(), text) if len(text) > MAX_SENTENCE else ((m.start(), text),)
+        for start, piece in pieces:
+            if not piece or piece.isspace():
                 continue
-            hangul = _HANGUL.search(piece) is not None
-            if not hangul and _LATIN.search(piece) is None:
+            # ASCII holds no Hangul: most English sentences are not scanned for it.
+            hangul = not piece.isascii() and hangul_in(piece) is not None
+            if not hangul and latin_in(piece) is None:
                 continue  # numbers, emoji, punctuation: nothing to judge
-            sentences.append(Sentence(piece, start, hangul))
+            append(_new_tuple(Sentence, (piece, start, hangul)))
     return sentences
 
 

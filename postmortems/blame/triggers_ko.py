@@ -86,18 +86,43 @@ def _words(words):
     return _alternation(re.escape(w) for w in words)
 
 
+# A word denied where it stands: "실수하지 않았다", "잊지 못했다", "잘못이 아니었습니다".
+# Every rule that reads a failure verb, an error or carelessness noun or "잘못" drops it
+# when its own clause denies it (``predicates_ko``: a negated predicate; ``nouns_ko.
+# denied_after``: 않다, 못하다 or 아니다 later in the clause), so such a word cannot fire.
+_DENIAL = r"(?:하?지\s?(?:않|못)|[이가은는]?\s?아[니닙])"
+_DENIED_HERE = "(?!" + _DENIAL + ")"
+
+
 @cache
 def _always():
     """Words that can make a finding whoever acts (or with nobody written). "잘못" before
-    a verb ("잘못 입력했다") is one; "잘못된 X" needs someone who did it."""
+    a verb ("잘못 입력했다") is one; "잘못된 X" needs someone who did it. A word denied
+    right after it ("실수하지 않았다") is none."""
     failure = [stem_pattern(lemma) for lemma in W.FAILURE]
-    words = W.CARELESS_NOUNS | W.ERROR_NOUNS | {"더라면"}
-    return re.compile(_alternation(failure) + "|" + _words(words) + r"|잘못(?!\s?되|\s?된)")
+    words = [re.escape(w) for w in W.CARELESS_NOUNS | W.ERROR_NOUNS]
+    # The look-ahead goes on each branch, not on a group around them: a pattern whose
+    # every top-level branch starts with a literal lets the engine skip to those
+    # characters; a group in front makes it try every position (six times slower).
+    branches = [p + _DENIED_HERE for p in failure + words] + [r"잘못(?!\s?되|\s?된)" + _DENIED_HERE]
+    return re.compile(_alternation(branches) + "|더라면")
 
 
 # The rules' own phrase expressions, searched one by one (joined into one alternation
-# they lose the literal-prefix scans that make each of them quick).
-_PHRASES = (_HUMAN_ERROR, _FAILURE_PHRASES, _CARELESS, _HINDSIGHT)
+# they lose the literal-prefix scans that make each of them quick). A carelessness
+# phrase counts even when denied (the rule does not read denial); the others are
+# dropped by their rule when denied in their clause, so one denied where it stands
+# ("휴먼 에러가 아니었다") cannot fire.
+_PHRASES = ((_HUMAN_ERROR, True), (_FAILURE_PHRASES, True), (_CARELESS, False), (_HINDSIGHT, True))
+_DENIED_AT = re.compile(_DENIAL)
+
+
+def _phrase(text):
+    for regex, deniable in _PHRASES:
+        for m in regex.finditer(text):
+            if not (deniable and _DENIED_AT.match(text, m.end())):
+                return True
+    return False
 
 
 @cache
@@ -135,28 +160,38 @@ def _past(char):
 
 # The negations the rules read: 않다, 못하다, and the adverbs 못 and 안 (a word of its own,
 # not the noun of "5분 안에").
-_NEGATION = r"(?:않|못|(?<![가-힣])안(?![에의으]))"
+# "응답하지 않으면 …" is a condition, not an omission (the rules skip a predicate ending
+# in 면 with no past tense), so 않으면 and 못하면 do not count; 않으면서 does.
+_NEGATION = r"(?:않(?!으면(?!서))|못(?!하면(?!서))|(?<![가-힣])안(?![에의으]))"
+
+
+def _literal_first(pattern):
+    """``pattern`` as branches that each start with one literal character: a leading
+    character class is spelled out ("[보본볼]" → "보", "본", "볼"). A pattern whose every
+    top-level branch starts with a literal lets the engine skip to those characters
+    instead of trying every position."""
+    if not pattern.startswith("["):
+        return [pattern]
+    end = pattern.index("]")
+    return [re.escape(char) + pattern[end + 1 :] for char in pattern[1:end]]
 
 
 @cache
 def _omission():
     """A duty verb (or a duty noun with 하다) and a negation close after it, as the
     analyser finds them in one predicate: "확인하지 않았다", "점검을 하지 못했다",
-    "확인 안 했다" — or the adverb before it: "안 봤다"."""
-    duty = _alternation(
-        [stem_pattern(lemma) for lemma in W.DUTY if lemma != "하다"]
-        + [re.escape(noun) for noun in W.DUTY_NOUNS]
-    )
+    "확인 안 했다" — or the adverb before it: "안 봤다". Only searched (is there one?),
+    so its branches may come in any order."""
+    stems = [stem_pattern(lemma) for lemma in W.DUTY if lemma != "하다"]
+    stems += [re.escape(noun) for noun in W.DUTY_NOUNS]
+    duty = _alternation(stems)
     # A passive ("갱신되지 않았다") is no one's omission.
-    return re.compile(
-        "(?:"
-        + duty
-        + r")(?!\s?(?:되|됐|돼|된))[^.!?;,]{0,10}?"
-        + _NEGATION
-        + r"|(?<![가-힣])(?:안|못)\s?(?:"
-        + duty
-        + ")"
-    )
+    then_denied = r"(?!\s?(?:되|됐|돼|된))[^.!?;,]{0,10}?" + _NEGATION
+    branches = [branch + then_denied for stem in stems for branch in _literal_first(stem)]
+    # The adverb, as a word of its own (the look-behind after it keeps the branch
+    # starting with a literal): "안 봤다", "못 했다".
+    branches += [rf"{adverb}(?<![가-힣]{adverb})\s?(?:{duty})" for adverb in ("안", "못")]
+    return re.compile(_alternation(branches))
 
 
 @cache
@@ -170,7 +205,11 @@ def _outcome_caused():
 def _with_someone():
     """Cues that are blame only when a person, role, team or company is written."""
     return re.compile(
-        _words(CAUSE_NOUNS | {"원인", "엉뚱"})
+        # "잘못이 아니었습니다": the fault denied where it stands (``nouns_ko``).
+        r"잘못"
+        + _DENIED_HERE
+        + "|"
+        + _words(CAUSE_NOUNS - {"잘못"} | {"원인", "엉뚱"})
         + r"|의\s?[^.!?]*?(?:"
         + _words(_POSSESSED_ERRORS | _ACTION_NOUNS)
         + ")"
@@ -221,10 +260,14 @@ def could_fire(text, people):
     if _always().search(text):
         return True
     passive_condition = False
-    if any(regex.search(text) for regex in _PHRASES):
+    if _phrase(text):
         return True
     for m in _mood().finditer(text):
         if not (_past(m.group(1)) or m.group(0).endswith("더라면")):
+            continue
+        if m.group(1) in "있없" and not m.group(0).endswith("더라면"):
+            # "있어야", "없다면": the ㅆ is the stem's, not a past tense, and a
+            # counterfactual needs one ("있었어야" has 었 before the ending).
             continue
         if _existence(text, m.start()):
             continue  # "체크섬이 있었다면": 있다 and 없다 are no one's choice

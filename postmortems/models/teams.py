@@ -105,6 +105,12 @@ class Profile(NulFreeTextMixin, models.Model):
         default="",
         help_text=_("Lets reminders mention you, e.g. U012AB3CD."),
     )
+    # The user's names as the blame check reads them (a JSON array of lower-cased
+    # variants, ``blame.people.encode_person_names``), written whenever the user is saved,
+    # so the lint endpoint reads one column per user instead of normalising every name.
+    # The database default lets a process still running the code before this column
+    # insert profiles while a deploy migrates.
+    person_names = models.TextField(editable=False, default="[]", db_default="[]")
 
     class Meta:
         verbose_name = _("profile")

@@ -3,38 +3,27 @@
 from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 
-from ..language import normalise_people
+from ..blame.people import decode_person_names
 
-LINT_PEOPLE_CACHE_KEY = "postmortems:lint-people:v1"
-LINT_PEOPLE_CACHE_SECONDS = 300
 LINT_PEOPLE_LIMIT = 10_000
 
 
-def _read_people() -> object:
-    names: list[str] = []
-    rows = (
-        get_user_model()
-        .objects.filter(is_active=True)
-        .order_by("pk")
-        .values_list("username", "first_name", "last_name")[:LINT_PEOPLE_LIMIT]
-    )
-    for username, first, last in rows:
-        names += [username, first, last]
-        if first and last:
-            names += [f"{first} {last}", f"{last} {first}", f"{last}{first}"]
-    return normalise_people(names)
-
-
-def lint_people() -> object:
+def lint_people() -> frozenset[str]:
     """Names the blame check treats as people: every active user's username, first, last
     and full name (both "given family" and "family given", as Korean names are written).
 
-    Read at most once per cache period per process, never per keystroke; the lint endpoint
-    and the publish gate share it. Returned ready for ``language.find_blame(people=...)``.
+    One query per call, read as stored on each profile (``Profile.person_names``, written
+    whenever the user is saved), so a renamed or deactivated user counts at once and
+    nothing is normalised per request. Returned ready for ``language.find_blame(people=...)``.
     """
-    return cache.get_or_set(LINT_PEOPLE_CACHE_KEY, _read_people, LINT_PEOPLE_CACHE_SECONDS)
+    stored = (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .order_by("pk")
+        .values_list("profile__person_names", flat=True)[:LINT_PEOPLE_LIMIT]
+    )
+    return decode_person_names(stored)
 
 
 def people_names(user_ids: Iterable[int]) -> dict[int, str]:

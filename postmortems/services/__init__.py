@@ -27,6 +27,7 @@ from .comments import review_comment_create, review_comment_set_resolved
 from .dismissals import blame_dismiss, blame_hints_record
 from .factors import factor_create, factor_delete, factor_update
 from .incidents import postmortem_sync_from_incident
+from .profiles import profile_sync_person_names
 from .review_rules import team_set_review_rules
 from .teams import membership_set_role, team_send_test_message, team_set_slack_webhook
 from .themes import theme_get_or_create, theme_merge, theme_save, theme_unique_slug
@@ -78,6 +79,7 @@ __all__ = [
     "postmortem_time_errors",
     "postmortem_unresolved_comment_count",
     "postmortem_update",
+    "profile_sync_person_names",
     "review_comment_create",
     "review_comment_set_resolved",
     "slack_message_attempt",

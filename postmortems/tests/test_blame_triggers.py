@@ -118,3 +118,34 @@ def test_a_rule_that_needs_a_person_is_skipped_without_one():
 )
 def test_existence_and_passives_need_more_than_a_past_tense(text, could):
     assert triggers_ko.could_fire(text, PEOPLE) is could
+
+
+@pytest.mark.parametrize(
+    ("denied", "said"),
+    [
+        ("아무도 실수하지 않았다.", "담당자가 실수했다."),
+        ("그는 그 단계를 잊지 않았다.", "그는 그 단계를 잊었다."),
+        ("작업자가 부주의하지 않았다.", "작업자가 부주의했다."),
+        ("휴먼 에러가 아니었다.", "휴먼 에러였다."),
+        (
+            "런북이 오래된 것은 현우 씨의 잘못이 아니었습니다.",
+            "런북이 오래된 것은 현우 씨의 잘못이었습니다.",
+        ),
+        ("심리적 안전감이 있어야 말할 수 있다.", "담당자가 확인했어야 했다."),
+        (
+            "주 담당자가 응답하지 않으면 보조 로테이션을 호출한다.",
+            "주 담당자가 응답하지 않았다.",
+        ),
+    ],
+)
+def test_a_cue_denied_where_it_stands_or_a_mood_without_a_past_tense_is_not_analysed(denied, said):
+    assert not triggers_ko.could_fire(denied, PEOPLE)
+    assert find_blame(denied, people=PEOPLE) == []
+    assert triggers_ko.could_fire(said, PEOPLE)
+    assert find_blame(said, people=PEOPLE)
+
+
+def test_a_negation_that_goes_on_is_still_a_trigger():
+    sentence = "담당자가 확인하지 않으면서 승인했다."
+    assert triggers_ko.could_fire(sentence, PEOPLE)
+    assert [f.rule for f in find_blame(sentence, people=PEOPLE)] == ["blame-verb"]

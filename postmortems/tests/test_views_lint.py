@@ -70,10 +70,24 @@ def test_organisation_users_are_recognised_as_people(alice_client):
     assert rules == {"person-as-cause", "blame-verb"}
 
 
-def test_people_are_read_once_then_cached(alice_client, django_assert_max_num_queries):
+def test_a_renamed_user_is_hinted_at_once(alice_client):
+    user = UserFactory(username="bkim", first_name="Bora", last_name="Kim")
+    text = {"text": "Sol failed to renew the certificate."}
+    response = alice_client.post(URL, text, HTTP_ACCEPT="application/json")
+    assert response.json()["findings"] == []
+    user.first_name = "Sol"
+    user.save()
+    response = alice_client.post(URL, text, HTTP_ACCEPT="application/json")
+    assert {f["rule"] for f in response.json()["findings"]} == {"person-as-cause", "blame-verb"}
+
+
+def test_people_are_read_in_one_query_whatever_their_number(
+    alice_client, django_assert_max_num_queries
+):
+    UserFactory.create_batch(30)
     alice_client.post(URL, {"text": "Alice forgot."})
-    # Later keystrokes: session, user and profile only; no query over all users.
-    with django_assert_max_num_queries(3):
+    # Session, user, profile and the people's stored names.
+    with django_assert_max_num_queries(4):
         alice_client.post(URL, {"text": "Alice forgot again."})
 
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from actions.models import ActionItem
 from actions.services import COUNTS_SWITCH, dashboard_counts_rebuild_all
+from postmortems.blame.people import encode_person_names
 from postmortems.markdown import render
 from postmortems.models import (
     ContributingFactor,
@@ -161,9 +162,18 @@ class Command(BaseCommand):
             ],
             batch_size=self.batch,
         )
-        users = dict(User.objects.filter(username__startswith=PREFIX).values_list("username", "pk"))
+        rows = list(
+            User.objects.filter(username__startswith=PREFIX).values_list(
+                "username", "pk", "first_name", "last_name"
+            )
+        )
+        users = {name: pk for name, pk, _first, _last in rows}
+        # bulk_create sends no post_save: the profile gets its names here.
         Profile.objects.bulk_create(
-            [Profile(user_id=pk) for pk in users.values()],
+            [
+                Profile(user_id=pk, person_names=encode_person_names(name, first, last))
+                for name, pk, first, last in rows
+            ],
             batch_size=self.batch,
             ignore_conflicts=True,
         )
