@@ -1,8 +1,9 @@
 """Reminder rows follow the Slack message that carries them; writes to action items and
-postmortems make the dashboard's cached figures stale."""
+postmortems make the dashboard's cached figures stale and rewrite the stored metrics
+figures of the days they touch."""
 
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 
@@ -11,6 +12,7 @@ from postmortems.services import slack_message_finished
 
 from .models import ActionItem, ReminderLog
 from .selectors import dashboard_cache_invalidate
+from .services.metrics_figures import incident_day, incident_day_of, metrics_days_refresh
 
 _STATE_FOR_MESSAGE = {
     SlackMessage.State.SENT: ReminderLog.State.SENT,
@@ -52,3 +54,81 @@ def dashboard_figures_stale(sender, **kwargs):
     without the change) must not outlive it."""
     dashboard_cache_invalidate()
     transaction.on_commit(dashboard_cache_invalidate)
+
+
+# --- Stored metrics figures ------------------------------------------------------------------
+
+# What a postmortem's stored figures are made of; a save that changes none of it (text,
+# status, people) rewrites nothing.
+_POSTMORTEM_FIGURE_FIELDS = (
+    "team_id",
+    "severity",
+    "restricted",
+    "caused_by_change",
+    "started_at",
+    "detected_at",
+    "resolved_at",
+    "published_at",
+    "created_at",
+)
+_ITEM_FIGURE_FIELDS = ("team_id", "due_date", "status", "completed_at", "postmortem_id")
+
+
+def _before(instance, fields):
+    if instance._state.adding or instance.pk is None:
+        return None
+    return type(instance).objects.filter(pk=instance.pk).values(*fields).first()
+
+
+@receiver(pre_save, sender=Postmortem, dispatch_uid="actions.metrics_postmortem_before")
+def metrics_postmortem_before(sender, instance, **kwargs):
+    instance._metrics_before = _before(instance, _POSTMORTEM_FIGURE_FIELDS)
+
+
+@receiver(post_save, sender=Postmortem, dispatch_uid="actions.metrics_postmortem_saved")
+def metrics_postmortem_saved(sender, instance, created, **kwargs):
+    before = getattr(instance, "_metrics_before", None)
+    after = {name: getattr(instance, name) for name in _POSTMORTEM_FIGURE_FIELDS}
+    if not created and before == after:
+        return
+    incident_days = {(instance.team_id, incident_day(instance))}
+    if before is not None:
+        started = before["started_at"] or before["created_at"]
+        incident_days.add((before["team_id"], incident_day_of(started)))
+    action_days = set()
+    if before is not None and (
+        before["severity"] != instance.severity or before["restricted"] != instance.restricted
+    ):
+        action_days = set(
+            ActionItem.objects.filter(postmortem=instance)
+            .order_by()
+            .values_list("team_id", "due_date")
+            .distinct()
+        )
+    metrics_days_refresh(incident_days=incident_days, action_days=action_days)
+
+
+@receiver(post_delete, sender=Postmortem, dispatch_uid="actions.metrics_postmortem_deleted")
+def metrics_postmortem_deleted(sender, instance, **kwargs):
+    metrics_days_refresh(incident_days={(instance.team_id, incident_day(instance))})
+
+
+@receiver(pre_save, sender=ActionItem, dispatch_uid="actions.metrics_item_before")
+def metrics_item_before(sender, instance, **kwargs):
+    instance._metrics_before = _before(instance, _ITEM_FIGURE_FIELDS)
+
+
+@receiver(post_save, sender=ActionItem, dispatch_uid="actions.metrics_item_saved")
+def metrics_item_saved(sender, instance, created, **kwargs):
+    before = getattr(instance, "_metrics_before", None)
+    if not created and before == {name: getattr(instance, name) for name in _ITEM_FIGURE_FIELDS}:
+        return
+    action_days = {(instance.team_id, instance.due_date)}
+    if before is not None:
+        action_days.add((before["team_id"], before["due_date"]))
+    metrics_days_refresh(action_days=action_days)
+
+
+@receiver(post_delete, sender=ActionItem, dispatch_uid="actions.metrics_item_deleted")
+def metrics_item_deleted(sender, instance, **kwargs):
+    metrics_days_refresh(action_days={(instance.team_id, instance.due_date)})

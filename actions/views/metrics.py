@@ -44,16 +44,26 @@ def _filters(request):
 
 
 def _report(*, first, last, team, user):
-    """``metrics.report`` over the postmortems ``user`` may read, kept like the dashboard's
+    """``metrics.figures`` over the postmortems ``user`` may read, kept like the dashboard's
     figures: shared by everyone who sees no restricted postmortem, per person otherwise.
 
     Only the default range is cached: every other range would be an entry of its own, and a
     stream of different ranges would fill the cache (the range is capped, so building one
     is bounded)."""
     postmortems = visible_postmortems(user)
-    if (first, last) != metrics.default_range():
-        return metrics.report(first=first, last=last, team=team, postmortems=postmortems)
     sees_restricted = postmortems.filter(restricted=True).exists()
+
+    def build():
+        return metrics.figures(
+            first=first,
+            last=last,
+            team=team,
+            postmortems=postmortems,
+            sees_restricted=sees_restricted,
+        )
+
+    if (first, last) != metrics.default_range():
+        return build()
     key = ":".join(
         (
             "actions:metrics:report",
@@ -64,9 +74,7 @@ def _report(*, first, last, team, user):
             f"user{user.pk}" if sees_restricted else "open",
         )
     )
-    return cached(
-        key, lambda: metrics.report(first=first, last=last, team=team, postmortems=postmortems)
-    )
+    return cached(key, build)
 
 
 def _column_label(severity):

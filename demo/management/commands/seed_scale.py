@@ -16,6 +16,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from actions.models import ActionItem
+from actions.services.metrics_figures import metrics_figures_rebuild
 from postmortems.markdown import render
 from postmortems.models import (
     ContributingFactor,
@@ -76,6 +77,8 @@ class Command(BaseCommand):
             postmortems = self.seed_postmortems(options["postmortems"], teams)
             factors = self.seed_factors(postmortems, themes)
             self.seed_actions(options["actions"], postmortems, factors, teams)
+            # bulk_create sends no signals: the stored metrics figures are written once here.
+            metrics_figures_rebuild()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Seeded {options['postmortems']} postmortems and {options['actions']} action "
@@ -99,6 +102,7 @@ class Command(BaseCommand):
             purge(get_user_model().objects.filter(username__startswith=PREFIX))
             purge(Theme.objects.filter(slug__startswith=PREFIX))
             purge(scale_teams)
+            metrics_figures_rebuild()
         self.stdout.write(f"Cleared earlier scale data in {time.perf_counter() - started:.1f} s.")
 
     # --- Seeding ----------------------------------------------------------------------------

@@ -1,0 +1,221 @@
+"""The metrics report read from the stored daily figures (``MetricsDay``), with the
+restricted postmortems the reader may open added live.
+
+The stored rows hold, per UTC day, severity and scope (one team, or every team), the
+counts and the sorted durations of the postmortems that are not restricted, and the
+action-item counts per due date; ``actions.services.metrics_figures`` rewrites them in the
+transaction that changes what they are made of. Medians and p90s are taken here over
+the month's (or the range's) durations, so they are exactly those of ``report``. Days are
+UTC days: the stored figures answer readers whose zone is UTC, everybody else gets the live
+computation (``report``), which groups by their own days and months.
+"""
+
+import datetime
+import sys
+from array import array
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db.models import Q
+
+from postmortems.durations import span
+from postmortems.models import Postmortem
+
+from ..models import ActionItem, MetricsDay
+from .buckets import ALL, Bucket, Report, month_start, months_between
+from .python_report import action_rows, incident_rows
+
+DURATIONS = ("detect", "resolve", "publish")
+_FIGURE = {"detect": "mttd", "resolve": "mttr", "publish": "publish"}
+_MISSING = {
+    "detect": "missing_detected",
+    "resolve": "missing_resolved",
+    "publish": "missing_published",
+}
+UTC_NAMES = frozenset(
+    {
+        "UTC",
+        "Etc/UTC",
+        "Etc/UCT",
+        "UCT",
+        "Etc/Universal",
+        "Universal",
+        "Etc/Zulu",
+        "Zulu",
+    }
+)
+
+
+def answers(tz):
+    """Whether the stored figures (UTC days) are the reader's: their zone is UTC."""
+    if tz is datetime.UTC:
+        return True
+    return getattr(tz, "key", None) in UTC_NAMES
+
+
+# --- Durations as bytes ----------------------------------------------------------------------
+
+
+def microseconds(delta: datetime.timedelta) -> int:
+    return (delta.days * 86400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def pack(values: Iterable[int]) -> bytes:
+    """Sorted int64 microseconds, little-endian."""
+    packed = array("q", sorted(values))
+    if sys.byteorder == "big":
+        packed.byteswap()
+    return packed.tobytes()
+
+
+def unpack(data):
+    values = array("q")
+    values.frombytes(bytes(data))
+    if sys.byteorder == "big":
+        values.byteswap()
+    return values
+
+
+# --- Statistics over microseconds (the same as ``stats`` over timedeltas) ---------------------
+
+
+def _td(value):
+    return datetime.timedelta(microseconds=value)
+
+
+def _median(values):
+    if not values:
+        return None
+    mid = len(values) // 2
+    if len(values) % 2:
+        return _td(values[mid])
+    return (_td(values[mid - 1]) + _td(values[mid])) / 2
+
+
+def _p90(values):
+    if not values:
+        return None
+    rank = max(1, -(-9 * len(values) // 10))  # ceil(0.9 n), in integers
+    return _td(values[rank - 1])
+
+
+# --- The report --------------------------------------------------------------------------------
+
+
+class _Acc:
+    """A bucket being filled: counts, and the durations as lists of microseconds."""
+
+    __slots__ = ("bucket", "lists")
+
+    def __init__(self):
+        self.bucket = Bucket()
+        self.lists = {name: [] for name in DURATIONS}
+
+    def finish(self):
+        for name, values in self.lists.items():
+            values.sort()
+            self.bucket.computed[f"{_FIGURE[name]}_median"] = _median(values)
+            self.bucket.computed[f"{_FIGURE[name]}_p90"] = _p90(values)
+        return self.bucket
+
+
+def stored_report(*, first, last, team=None, today, postmortems=None, sees_restricted=None):
+    """``report`` for a reader in UTC, from the stored figures: one query for the stored
+    rows of the range, and two for the reader's restricted incidents and their items
+    (left out when ``sees_restricted`` says there are none)."""
+    scope = {"team": team} if team is not None else {"team__isnull": True}
+    buckets = defaultdict(_Acc)
+    totals = defaultdict(_Acc)
+
+    def targets(month, severity):
+        return (buckets[(month, severity)], buckets[(month, ALL)], totals[severity], totals[ALL])
+
+    days = (
+        MetricsDay.objects.filter(day__gte=first, day__lte=last, **scope)
+        .filter(Q(incidents__gt=0) | Q(actions_done__gt=0) | Q(actions_open__gt=0))
+        .order_by()
+        .values_list(
+            "day",
+            "severity",
+            "incidents",
+            "caused_by_change",
+            "missing_detected",
+            "missing_resolved",
+            "missing_published",
+            "detect",
+            "resolve",
+            "publish",
+            "actions_done",
+            "actions_on_time",
+            "actions_open",
+        )
+    )
+    for row in days:
+        day, severity, incidents, by_change, *missing = row[:7]
+        detect, resolve, publish, done, on_time, still_open = row[7:]
+        month = month_start(day)
+        due = done + (still_open if day < today else 0)
+        if incidents:
+            durations = (unpack(detect), unpack(resolve), unpack(publish))
+        for acc in targets(month, severity):
+            b = acc.bucket
+            b.actions_due += due
+            b.actions_on_time += on_time
+            if not incidents:
+                continue
+            b.incidents += incidents
+            b.caused_by_change += by_change
+            b.missing_detected += missing[0]
+            b.missing_resolved += missing[1]
+            b.missing_published += missing[2]
+            for name, values in zip(DURATIONS, durations, strict=True):
+                acc.lists[name].extend(values)
+
+    if sees_restricted is not False:
+        restricted = (Postmortem.objects if postmortems is None else postmortems).filter(
+            restricted=True
+        )
+        _add_restricted(
+            targets, first=first, last=last, team=team, today=today, restricted=restricted
+        )
+
+    return Report(
+        months=months_between(first, last),
+        buckets={key: acc.finish() for key, acc in buckets.items()},
+        totals={key: acc.finish() for key, acc in totals.items()},
+    )
+
+
+def _add_restricted(targets, *, first, last, team, today, restricted):
+    """The restricted incidents and items of ``restricted`` (the reader's), live."""
+    rows = incident_rows(first=first, last=last, team=team, tz=datetime.UTC, postmortems=restricted)
+    for at, severity, started, detected, resolved, published, by_change in rows:
+        spans = {
+            "detect": span(started, detected),
+            "resolve": span(started, resolved),
+            "publish": span(resolved, published),
+        }
+        for acc in targets(month_start(at.astimezone(datetime.UTC).date()), severity):
+            acc.bucket.incidents += 1
+            acc.bucket.caused_by_change += bool(by_change)
+            for name, value in spans.items():
+                if value is None:
+                    setattr(acc.bucket, _MISSING[name], getattr(acc.bucket, _MISSING[name]) + 1)
+                else:
+                    acc.lists[name].append(microseconds(value))
+    for due, status, completed_at, severity in action_rows(
+        first=first, last=last, team=team, postmortems=restricted
+    ):
+        counted, on_time = action_counts(due, status, completed_at, today)
+        if counted:
+            for acc in targets(month_start(due), severity):
+                acc.bucket.actions_due += 1
+                acc.bucket.actions_on_time += on_time
+
+
+def action_counts(due, status, completed_at, today):
+    """(counts toward the on-time rate, on time) of one item, in UTC, as ``build_report``."""
+    done = status == ActionItem.Status.DONE and completed_at is not None
+    if status == ActionItem.Status.WONT_DO or (not done and due >= today):
+        return False, False
+    return True, done and completed_at.astimezone(datetime.UTC).date() <= due
