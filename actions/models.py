@@ -312,6 +312,9 @@ class MetricsDay(models.Model):
     team = models.ForeignKey(Team, on_delete=models.CASCADE, null=True, related_name="+")
     day = models.DateField()
     severity = models.CharField(max_length=8)
+    # The sum of the month's day rows, ``day`` being the first of the month: a report over
+    # whole months reads 12 rows per severity instead of 365.
+    whole_month = models.BooleanField(default=False)
     incidents = models.PositiveIntegerField(default=0)
     caused_by_change = models.PositiveIntegerField(default=0)
     missing_detected = models.PositiveIntegerField(default=0)
@@ -327,14 +330,15 @@ class MetricsDay(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["team", "day", "severity"], name="metrics_day_team_uniq"
+                fields=["team", "whole_month", "day", "severity"], name="metrics_day_team_uniq"
             ),
             models.UniqueConstraint(
-                fields=["day", "severity"],
+                fields=["whole_month", "day", "severity"],
                 condition=Q(team__isnull=True),
                 name="metrics_day_all_uniq",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.day} {self.severity} team={self.team_id or 'all'}"
+        period = self.day.strftime("%Y-%m") if self.whole_month else self.day.isoformat()
+        return f"{period} {self.severity} team={self.team_id or 'all'}"

@@ -46,6 +46,10 @@ UTC_NAMES = frozenset(
 )
 
 
+def next_month(month):
+    return (month + datetime.timedelta(days=32)).replace(day=1)
+
+
 def answers(tz):
     """Whether the stored figures (UTC days) are the reader's: their zone is UTC."""
     if tz is datetime.UTC:
@@ -68,7 +72,7 @@ def pack(values: Iterable[int]) -> bytes:
     return packed.tobytes()
 
 
-def unpack(data):
+def unpack(data: bytes | memoryview) -> "array[int]":
     values = array("q")
     values.frombytes(bytes(data))
     if sys.byteorder == "big":
@@ -130,8 +134,22 @@ def stored_report(*, first, last, team=None, today, postmortems=None, sees_restr
     def targets(month, severity):
         return (buckets[(month, severity)], buckets[(month, ALL)], totals[severity], totals[ALL])
 
+    # Whole months that have passed come from their month rows; the days around them (a
+    # range starting or ending mid-month, the current month) from day rows.
+    whole = [
+        m
+        for m in months_between(first, last)
+        if m >= first and next_month(m) <= min(last + datetime.timedelta(days=1), today)
+    ]
+    if whole:
+        periods = Q(whole_month=True, day__in=whole) | Q(
+            whole_month=False, day__gte=first, day__lt=whole[0]
+        )
+        periods |= Q(whole_month=False, day__gte=next_month(whole[-1]), day__lte=last)
+    else:
+        periods = Q(whole_month=False, day__gte=first, day__lte=last)
     days = (
-        MetricsDay.objects.filter(day__gte=first, day__lte=last, **scope)
+        MetricsDay.objects.filter(periods, **scope)
         .filter(Q(incidents__gt=0) | Q(actions_done__gt=0) | Q(actions_open__gt=0))
         .order_by()
         .values_list(

@@ -22,7 +22,7 @@ from django.db.models.functions import Coalesce
 from postmortems.durations import span
 from postmortems.models import Postmortem, Severity
 
-from ..metrics.stored import DURATIONS, microseconds, pack
+from ..metrics.stored import DURATIONS, microseconds, pack, unpack
 from ..models import ActionItem, MetricsDay
 
 SEVERITIES = [s.value for s in Severity]
@@ -45,29 +45,39 @@ def _day_range(day: datetime.date) -> Q:
     return Q(at__gte=start, at__lt=start + datetime.timedelta(days=1))
 
 
+def _month(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
 def _locked(keys: set[DayKey]) -> dict[Any, Any]:
-    """The rows of ``keys`` (each team's and every team's, every severity), created when
-    missing, locked in id order, by (team id or None, day, severity)."""
-    scopes = {(team, day) for team, day in keys} | {(None, day) for _team, day in keys}
+    """The day rows of ``keys`` and the month rows of their months (each team's and every
+    team's, every severity), created when missing, locked in id order, by (team id or
+    None, day, severity, whole_month)."""
+    scopes: set[tuple[int | None, datetime.date, bool]] = {(team, day, False) for team, day in keys}
+    scopes |= {(None, day, False) for _t, day in keys}
+    scopes |= {(team, _month(day), True) for team, day, _whole in scopes}
     MetricsDay.objects.bulk_create(
         [
-            MetricsDay(team_id=team, day=day, severity=severity)
-            for team, day in scopes
+            MetricsDay(team_id=team, day=day, severity=severity, whole_month=whole)
+            for team, day, whole in scopes
             for severity in SEVERITIES
         ],
         ignore_conflicts=True,
     )
-    days = {day for _team, day in keys}
     teams = {team for team, _day in keys}
     rows = (
-        MetricsDay.objects.filter(Q(team_id__in=teams) | Q(team__isnull=True), day__in=days)
+        MetricsDay.objects.filter(Q(team_id__in=teams) | Q(team__isnull=True))
+        .filter(
+            Q(whole_month=False, day__in={day for _t, day in keys})
+            | Q(whole_month=True, day__in={_month(day) for _t, day in keys})
+        )
         .order_by("pk")
         .select_for_update()
     )
     return {
-        (row.team_id, row.day, row.severity): row
+        (row.team_id, row.day, row.severity, row.whole_month): row
         for row in rows
-        if (row.team_id, row.day) in scopes
+        if (row.team_id, row.day, row.whole_month) in scopes
     }
 
 
@@ -134,7 +144,7 @@ _MISSING_FIELDS = {
 }
 
 
-def _write_incidents(row: MetricsDay, f: dict[str, Any]) -> None:
+def _write_incidents(row: Any, f: dict[str, Any]) -> None:
     row.incidents = f["incidents"]
     row.caused_by_change = f["caused_by_change"]
     for name, field in _MISSING_FIELDS.items():
@@ -168,7 +178,7 @@ def _action_figures(keys: set[DayKey]) -> dict[Any, Any]:
     return figures
 
 
-def _write_actions(row: MetricsDay, f: dict[str, Any]) -> None:
+def _write_actions(row: Any, f: dict[str, Any]) -> None:
     row.actions_done, row.actions_on_time, row.actions_open = (
         f["done"],
         f["done_on_time"],
@@ -186,31 +196,75 @@ def metrics_days_refresh(
     *, incident_days: Iterable[DayKey] = (), action_days: Iterable[DayKey] = ()
 ) -> None:
     """Rewrite the stored figures of these (team id, UTC day) incident days and (owner
-    team id, due date) action-item days, for that team and for every team."""
+    team id, due date) action-item days, for that team and for every team, and then the
+    month rows of those days from the month's day rows."""
     incident_keys = {key for key in incident_days if key[0] is not None}
     action_keys = {key for key in action_days if key[0] is not None}
     if not incident_keys and not action_keys:
         return
     with transaction.atomic():
         rows = _locked(incident_keys | action_keys)
+        days = {key: row for key, row in rows.items() if not key[3]}
         fields = []
         if incident_keys:
             fields += _INCIDENT_FIELDS
             figures = _incident_figures(incident_keys)
-            for key, row in rows.items():
+            for key, row in days.items():
                 if key[:2] in incident_keys or (key[0] is None and key[1] in _days(incident_keys)):
-                    _write_incidents(row, figures.get(key) or _new_incident_figures())
+                    _write_incidents(row, figures.get(key[:3]) or _new_incident_figures())
         if action_keys:
             fields += _ACTION_FIELDS
             figures = _action_figures(action_keys)
-            for key, row in rows.items():
+            for key, row in days.items():
                 if key[:2] in action_keys or (key[0] is None and key[1] in _days(action_keys)):
-                    _write_actions(row, figures.get(key) or _EMPTY_ACTIONS)
-        MetricsDay.objects.bulk_update(rows.values(), fields)
+                    _write_actions(row, figures.get(key[:3]) or _EMPTY_ACTIONS)
+        MetricsDay.objects.bulk_update(days.values(), fields)
+        months = {key: row for key, row in rows.items() if key[3]}
+        in_months = Q()
+        for month in {key[1] for key in months}:
+            in_months |= Q(day__gte=month, day__lt=_next_month(month))
+        sums = _month_sums(
+            MetricsDay.objects.filter(
+                Q(team_id__in={key[0] for key in months if key[0] is not None})
+                | Q(team__isnull=True),
+                in_months,
+                whole_month=False,
+            )
+        )
+        for (team, month, severity, _whole), row in months.items():
+            _copy_figures(sums.get((team, month, severity)), row)
+        MetricsDay.objects.bulk_update(months.values(), _INCIDENT_FIELDS + _ACTION_FIELDS)
 
 
 def _days(keys: set[DayKey]) -> set[datetime.date]:
     return {day for _team, day in keys}
+
+
+def _next_month(month: datetime.date) -> datetime.date:
+    return (month + datetime.timedelta(days=32)).replace(day=1)
+
+
+_COUNTS = [field for field in _INCIDENT_FIELDS if field not in DURATIONS] + _ACTION_FIELDS
+
+
+def _month_sums(day_rows: Iterable[Any]) -> dict[Any, Any]:
+    """(team id or None, month, severity) -> the sum of those day rows (durations merged)."""
+    sums: dict[Any, Any] = {}
+    for row in day_rows:
+        key = (row.team_id, _month(row.day), row.severity)
+        total = sums.setdefault(key, {**dict.fromkeys(_COUNTS, 0), **{d: [] for d in DURATIONS}})
+        for field in _COUNTS:
+            total[field] += getattr(row, field)
+        for name in DURATIONS:
+            total[name].extend(unpack(getattr(row, name)))
+    return sums
+
+
+def _copy_figures(total: dict[str, Any] | None, row: Any) -> None:
+    for field in _COUNTS:
+        setattr(row, field, total[field] if total else 0)
+    for name in DURATIONS:
+        setattr(row, name, pack(total[name]) if total else b"")
 
 
 def metrics_figures_rebuild() -> int:
@@ -236,27 +290,63 @@ def metrics_figures_rebuild() -> int:
             .values_list("team_id", "due_date")
             .distinct()
         )
-        days = sorted(_days(incident_keys) | _days(action_keys))
+        months = sorted({_month(day) for day in _days(incident_keys) | _days(action_keys)})
         written = 0
-        chunk = 200
-        for start in range(0, len(days), chunk):
-            some = set(days[start : start + chunk])
-            rows: dict[tuple[Any, ...], MetricsDay] = {}
-            chunk_incidents = {key for key in incident_keys if key[1] in some}
-            chunk_actions = {key for key in action_keys if key[1] in some}
+        chunk = 6  # months at a time: memory stays flat
+        for start in range(0, len(months), chunk):
+            some = set(months[start : start + chunk])
+            rows: dict[tuple[Any, ...], Any] = {}
+            chunk_incidents = {key for key in incident_keys if _month(key[1]) in some}
+            chunk_actions = {key for key in action_keys if _month(key[1]) in some}
             if chunk_incidents:
                 for key, f in _incident_figures(chunk_incidents).items():
                     _write_incidents(_row(rows, key), f)
             if chunk_actions:
                 for key, f in _action_figures(chunk_actions).items():
                     _write_actions(_row(rows, key), f)
-            MetricsDay.objects.bulk_create(rows.values(), batch_size=1000)
-            written += len(rows)
+            day_rows = list(rows.values())
+            for (team, month, severity), total in _month_sums(day_rows).items():
+                row = _Row(team, month, severity, True)
+                _copy_figures(total, row)
+                day_rows.append(row)
+            _insert(day_rows)
+            written += len(day_rows)
     return written
 
 
-def _row(rows: dict[tuple[Any, ...], MetricsDay], key: tuple[Any, ...]) -> MetricsDay:
+_COLUMNS = ["team_id", "day", "severity", "whole_month", *_INCIDENT_FIELDS, *_ACTION_FIELDS]
+
+
+def _insert(rows: list[Any]) -> None:
+    """Many rows at once: COPY on PostgreSQL (bulk_create spends seconds building the
+    statement for 100k rows), bulk_create elsewhere."""
+    if connection.vendor != "postgresql":
+        MetricsDay.objects.bulk_create(
+            [MetricsDay(**{name: getattr(row, name) for name in _COLUMNS}) for row in rows],
+            batch_size=500,
+        )
+        return
+    qn = connection.ops.quote_name
+    columns = ", ".join(qn(name) for name in _COLUMNS)  # the fields' own column names
+    sql = f"COPY {qn(MetricsDay._meta.db_table)} ({columns}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for row in rows:
+            copy.write_row([getattr(row, name) for name in _COLUMNS])
+
+
+class _Row:
+    """A row being rebuilt: building 100k model instances takes longer than the rest."""
+
+    def __init__(self, team_id: int | None, day: datetime.date, severity: str, whole: bool):
+        self.team_id, self.day, self.severity, self.whole_month = team_id, day, severity, whole
+        for name in _COUNTS:
+            setattr(self, name, 0)
+        for name in DURATIONS:
+            setattr(self, name, b"")
+
+
+def _row(rows: dict[tuple[Any, ...], Any], key: tuple[Any, ...]) -> Any:
     if key not in rows:
         team, day, severity = key
-        rows[key] = MetricsDay(team_id=team, day=day, severity=severity)
+        rows[key] = _Row(team, day, severity, False)
     return rows[key]
