@@ -205,10 +205,10 @@ def _sections(report):
         ]
         rows = [
             {
-                "label": _month_label(month),
+                "label": label,
                 "cells": [spec["cell"](report.bucket(month, sev)) for sev in SEVERITY_COLUMNS],
             }
-            for month in report.months
+            for month, label in zip(report.months, labels, strict=True)
         ]
         total = report.totals.get(metrics.ALL) or metrics.Bucket()
         missing = None
