@@ -31,12 +31,8 @@ SEVERITIES = [s.value for s in Severity]
 DayKey = tuple[int, datetime.date]
 
 
-def incident_day(postmortem: Postmortem) -> datetime.date:
-    """The UTC day an incident counts on: its start, or when it was written."""
-    return incident_day_of(postmortem.started_at or postmortem.created_at)
-
-
 def incident_day_of(at: datetime.datetime) -> datetime.date:
+    """The UTC day an incident counts on, from its start (or when it was written)."""
     return at.astimezone(datetime.UTC).date()
 
 

@@ -180,6 +180,15 @@ def test_every_write_path_keeps_the_stored_figures_equal_to_the_live_ones(cast):
     made[7].delete()
     Postmortem.objects.filter(pk=made[8].pk).delete()
     assert_exact(cast, today)
+    # Changed in memory, then deleted: the stored day is the database's, not the instance's.
+    stale = made[12]
+    stale.started_at -= datetime.timedelta(days=90)
+    stale.delete()
+    assert_exact(cast, today)
+    # A time assigned as text, as a form or an import may leave it on the instance.
+    made[13].resolved_at = (made[13].started_at + datetime.timedelta(hours=9)).isoformat()
+    made[13].save()
+    assert_exact(cast, today)
     PostmortemFactory(
         team=ops, started_at=None, resolved_at=None, detected_at=None, mitigated_at=None
     )
