@@ -216,13 +216,13 @@ def _sections(report):
             count = getattr(total, spec["missing"])
             if count:
                 missing = MISSING_MESSAGES[spec["missing"]] % {"count": count}
+        chart = charts.bar_chart(series, labels=labels, axis_labels=axis_labels, unit=spec["unit"])
         out.append(
             {
                 "key": spec["key"],
                 "title": spec["title"],
-                "chart": charts.bar_chart(
-                    series, labels=labels, axis_labels=axis_labels, unit=spec["unit"]
-                ),
+                "chart": chart,
+                "svg": charts.bar_chart_svg(chart, key=spec["key"], title=spec["title"]),
                 "columns": [_column_label(s) for s in SEVERITY_COLUMNS],
                 "rows": rows,
                 "total": [
