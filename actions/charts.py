@@ -265,4 +265,4 @@ def bar_chart_svg(chart, *, key, title):
             for n, name in enumerate(chart["series"])
         )
         parts.append(f'<p class="small mb-1" aria-hidden="true">\n  {swatches}\n</p>\n')
-    return mark_safe("".join(parts))  # noqa: S308 -- every value above is escaped or a number
+    return mark_safe("".join(parts))  # noqa: S308 -- every value in it is escaped or a number

@@ -28,7 +28,7 @@ from .buckets import ALL, DEFAULT_MONTHS, SEVERITIES, Bucket, Report, default_ra
 from .python_report import action_rows, build_report, incident_rows
 from .sql_report import report_sql
 from .stats import median, p90, percentile, share
-from .stored import stored_report
+from .stored import restricted_postmortems, stored_report
 
 __all__ = [
     "ALL",
@@ -51,6 +51,7 @@ __all__ = [
     "percentile",
     "report",
     "report_sql",
+    "restricted_postmortems",
     "share",
     "stored_report",
 ]
@@ -77,12 +78,9 @@ def report(*, first=None, last=None, team=None, today=None, postmortems=None):
     )
 
 
-def figures(
-    *, first=None, last=None, team=None, today=None, postmortems=None, sees_restricted=None
-):
+def figures(*, first=None, last=None, team=None, today=None, postmortems=None, restricted=None):
     """``report``, from the stored figures when they are the reader's (UTC days);
-    ``sees_restricted`` False (the reader may open no restricted postmortem) saves the
-    queries for them."""
+    ``restricted`` is ``restricted_postmortems(postmortems)`` when the caller has it."""
     tz = timezone.get_current_timezone()
     if not stored.answers(tz):
         return report(first=first, last=last, team=team, today=today, postmortems=postmortems)
@@ -93,7 +91,7 @@ def figures(
         team=team,
         today=today or timezone.localdate(),
         postmortems=postmortems,
-        sees_restricted=sees_restricted,
+        restricted=restricted,
     )
 
 

@@ -17,13 +17,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 
 from postmortems.durations import span
 from postmortems.models import Postmortem
 
 from ..models import ActionItem, MetricsDay
 from .buckets import ALL, Bucket, Report, month_start, months_between
-from .python_report import incident_rows
 
 DURATIONS = ("detect", "resolve", "publish")
 _FIGURE = {"detect": "mttd", "resolve": "mttr", "publish": "publish"}
@@ -123,10 +123,11 @@ class _Acc:
         return self.bucket
 
 
-def stored_report(*, first, last, team=None, today, postmortems=None, sees_restricted=None):
+def stored_report(*, first, last, team=None, today, postmortems=None, restricted=None):
     """``report`` for a reader in UTC, from the stored figures: one query for the stored
-    rows of the range, and two for the reader's restricted incidents and their items
-    (left out when ``sees_restricted`` says there are none)."""
+    rows of the range, one for the reader's restricted postmortems (``restricted``, when
+    the caller has them already: ``restricted_postmortems``) and, when there are some, one
+    for their items."""
     scope = {"team": team} if team is not None else {"team__isnull": True}
     buckets = defaultdict(_Acc)
     totals = defaultdict(_Acc)
@@ -189,13 +190,10 @@ def stored_report(*, first, last, team=None, today, postmortems=None, sees_restr
             for name, values in zip(DURATIONS, durations, strict=True):
                 acc.lists[name].extend(values)
 
-    if sees_restricted is not False:
-        restricted = (Postmortem.objects if postmortems is None else postmortems).filter(
-            restricted=True
-        )
-        _add_restricted(
-            targets, first=first, last=last, team=team, today=today, restricted=restricted
-        )
+    if restricted is None:
+        restricted = restricted_postmortems(postmortems)
+    if restricted:
+        _add_restricted(targets, first=first, last=last, team=team, today=today, rows=restricted)
 
     return Report(
         months=months_between(first, last),
@@ -204,10 +202,39 @@ def stored_report(*, first, last, team=None, today, postmortems=None, sees_restr
     )
 
 
-def _add_restricted(targets, *, first, last, team, today, restricted):
-    """The restricted incidents and items of ``restricted`` (the reader's), live."""
-    rows = incident_rows(first=first, last=last, team=team, tz=datetime.UTC, postmortems=restricted)
-    for at, severity, started, detected, resolved, published, by_change in rows:
+def restricted_postmortems(postmortems=None):
+    """What the report needs of the restricted postmortems in ``postmortems`` (a reader's
+    visible ones; None: all), in one query that reads only restricted rows (partial
+    index): (id, team id, counted at, severity, started, detected, resolved, published,
+    caused by a change). Empty for the many readers who may open none."""
+    qs = (Postmortem.objects if postmortems is None else postmortems).filter(restricted=True)
+    return list(
+        qs.annotate(at=Coalesce("started_at", "created_at"))
+        .order_by()
+        .values_list(
+            "pk",
+            "team_id",
+            "at",
+            "severity",
+            "started_at",
+            "detected_at",
+            "resolved_at",
+            "published_at",
+            "caused_by_change",
+        )
+    )
+
+
+def _add_restricted(targets, *, first, last, team, today, rows):
+    """The reader's restricted incidents of the range and their items due in it, live."""
+    start = datetime.datetime.combine(first, datetime.time.min, tzinfo=datetime.UTC)
+    end = datetime.datetime.combine(last, datetime.time.min, tzinfo=datetime.UTC)
+    end += datetime.timedelta(days=1)
+    severities = {}
+    for pk, team_id, at, severity, started, detected, resolved, published, by_change in rows:
+        severities[pk] = severity
+        if not start <= at < end or (team is not None and team_id != team.pk):
+            continue
         spans = {
             "detect": span(started, detected),
             "resolve": span(started, resolved),
@@ -221,23 +248,17 @@ def _add_restricted(targets, *, first, last, team, today, restricted):
                     setattr(acc.bucket, _MISSING[name], getattr(acc.bucket, _MISSING[name]) + 1)
                 else:
                     acc.lists[name].append(microseconds(value))
-    # ``action_rows``, with the restriction on the joined postmortem spelled out: the
-    # planner then starts from the few restricted postmortems (partial index) instead of
-    # hashing them all for the severity.
     items = ActionItem.objects.filter(
-        due_date__gte=first,
-        due_date__lte=last,
-        postmortem__restricted=True,
-        postmortem__in=restricted.values("pk"),
+        due_date__gte=first, due_date__lte=last, postmortem_id__in=list(severities)
     )
     if team is not None:
         items = items.filter(team=team)
-    for due, status, completed_at, severity in items.order_by().values_list(
-        "due_date", "status", "completed_at", "postmortem__severity"
+    for due, status, completed_at, pk in items.order_by().values_list(
+        "due_date", "status", "completed_at", "postmortem_id"
     ):
         counted, on_time = action_counts(due, status, completed_at, today)
         if counted:
-            for acc in targets(month_start(due), severity):
+            for acc in targets(month_start(due), severities[pk]):
                 acc.bucket.actions_due += 1
                 acc.bucket.actions_on_time += on_time
 

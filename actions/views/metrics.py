@@ -4,6 +4,8 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
@@ -51,15 +53,12 @@ def _report(*, first, last, team, user):
     stream of different ranges would fill the cache (the range is capped, so building one
     is bounded)."""
     postmortems = visible_postmortems(user)
-    sees_restricted = postmortems.filter(restricted=True).exists()
+    restricted = metrics.restricted_postmortems(postmortems)
+    sees_restricted = bool(restricted)
 
     def build():
         return metrics.figures(
-            first=first,
-            last=last,
-            team=team,
-            postmortems=postmortems,
-            sees_restricted=sees_restricted,
+            first=first, last=last, team=team, postmortems=postmortems, restricted=restricted
         )
 
     if (first, last) != metrics.default_range():
@@ -225,6 +224,7 @@ def _sections(report):
                 "svg": charts.bar_chart_svg(chart, key=spec["key"], title=spec["title"]),
                 "columns": [_column_label(s) for s in SEVERITY_COLUMNS],
                 "rows": rows,
+                "rows_html": _rows_html(rows),
                 "total": [
                     spec["cell"](report.totals.get(s) or metrics.Bucket()) for s in SEVERITY_COLUMNS
                 ],
@@ -234,12 +234,36 @@ def _sections(report):
     return out
 
 
+def _rows_html(rows):
+    """The table's body rows (12 months x 5 cells, six tables): written here for the same
+    reason as the charts (``charts.bar_chart_svg``), escaped by ``format_html``."""
+    return format_html_join(
+        "\n",
+        '<tr><th scope="row">{}</th>{}</tr>',
+        (
+            (row["label"], format_html_join("", "<td>{}</td>", ((cell,) for cell in row["cells"])))
+            for row in rows
+        ),
+    )
+
+
+def _team_options(teams, team):
+    """The team filter's options (one per team: hundreds in a large organisation)."""
+    chosen = team.pk if team else None
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((t.pk, mark_safe(" selected") if t.pk == chosen else "", t.name) for t in teams),
+    )
+
+
 def metrics_page(request):
     team, first, last, teams, errors = _filters(request)
     report = _report(first=first, last=last, team=team, user=request.user)
     total = report.totals.get(metrics.ALL) or metrics.Bucket()
     context = {
         "teams": teams,
+        "team_options": _team_options(teams, team),
         "team": team,
         "first": first,
         "last": last,
