@@ -375,3 +375,54 @@ class DashboardCloseDays(models.Model):
 
     def __str__(self):
         return f"{self.items} closed in {self.tenths / 10} days"
+
+
+class MetricsDay(models.Model):
+    """The figures of one UTC day, severity and scope over the postmortems that are not
+    restricted: what ``/metrics/`` reads instead of every postmortem and action item.
+
+    ``team`` is the scope (NULL: every team). The incident figures count the incidents
+    of that day (their start, or when they were written); medians and p90s do not add up,
+    so the durations themselves are kept, sorted, as little-endian int64 microseconds
+    (``actions.metrics.stored``). The action-item figures count the items due that day
+    (owner team; severity of their postmortem): ``actions_done`` were completed
+    (``actions_on_time`` of them on or before the due date in UTC), ``actions_open`` are
+    neither done nor won't do and count as late once the day has passed.
+
+    Rewritten from the tables in the transaction that changes one of the postmortems or
+    items (``actions.services.metrics_figures``); restricted postmortems are added per
+    reader when the report is read."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, null=True, related_name="+")
+    day = models.DateField()
+    severity = models.CharField(max_length=8)
+    # The sum of the month's day rows, ``day`` being the first of the month: a report over
+    # whole months reads 12 rows per severity instead of 365.
+    whole_month = models.BooleanField(default=False)
+    incidents = models.PositiveIntegerField(default=0)
+    caused_by_change = models.PositiveIntegerField(default=0)
+    missing_detected = models.PositiveIntegerField(default=0)
+    missing_resolved = models.PositiveIntegerField(default=0)
+    missing_published = models.PositiveIntegerField(default=0)
+    detect = models.BinaryField(default=b"")
+    resolve = models.BinaryField(default=b"")
+    publish = models.BinaryField(default=b"")
+    actions_done = models.PositiveIntegerField(default=0)
+    actions_on_time = models.PositiveIntegerField(default=0)
+    actions_open = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "whole_month", "day", "severity"], name="metrics_day_team_uniq"
+            ),
+            models.UniqueConstraint(
+                fields=["whole_month", "day", "severity"],
+                condition=Q(team__isnull=True),
+                name="metrics_day_all_uniq",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        period = self.day.strftime("%Y-%m") if self.whole_month else self.day.isoformat()
+        return f"{period} {self.severity} team={self.team_id or 'all'}"

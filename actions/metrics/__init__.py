@@ -9,8 +9,13 @@ it), with the same definitions. Incidents whose times are missing (or impossible
 resolved before they started) are left out of that figure and counted, so the page can say
 how many.
 
+Pages read ``figures``: for a reader whose zone is UTC it comes from the stored daily
+figures (``stored``: a handful of small queries whatever the number of incidents), for
+everybody else from ``report``, the live computation.
+
 Modules: ``stats`` (median, p90), ``buckets`` (the report's shape), ``python_report`` and
-``sql_report`` (the two ways to fill it), charts in ``actions.charts``.
+``sql_report`` (the two ways to compute it live), ``stored`` (read from the stored
+figures), charts in ``actions.charts``.
 """
 
 from django.db import connection
@@ -18,10 +23,12 @@ from django.utils import timezone
 
 from postmortems import durations
 
+from . import stored
 from .buckets import ALL, DEFAULT_MONTHS, SEVERITIES, Bucket, Report, default_range, months_back
 from .python_report import action_rows, build_report, incident_rows
 from .sql_report import report_sql
 from .stats import median, p90, percentile, share
+from .stored import restricted_postmortems, stored_report
 
 __all__ = [
     "ALL",
@@ -32,6 +39,7 @@ __all__ = [
     "action_rows",
     "build_report",
     "default_range",
+    "figures",
     "format_duration",
     "format_share",
     "hours",
@@ -43,7 +51,9 @@ __all__ = [
     "percentile",
     "report",
     "report_sql",
+    "restricted_postmortems",
     "share",
+    "stored_report",
 ]
 
 
@@ -65,6 +75,23 @@ def report(*, first=None, last=None, team=None, today=None, postmortems=None):
         last=last,
         today=today,
         tz=tz,
+    )
+
+
+def figures(*, first=None, last=None, team=None, today=None, postmortems=None, restricted=None):
+    """``report``, from the stored figures when they are the reader's (UTC days);
+    ``restricted`` is ``restricted_postmortems(postmortems)`` when the caller has it."""
+    tz = timezone.get_current_timezone()
+    if not stored.answers(tz):
+        return report(first=first, last=last, team=team, today=today, postmortems=postmortems)
+    default_first, default_last = default_range(today)
+    return stored_report(
+        first=first or default_first,
+        last=last or default_last,
+        team=team,
+        today=today or timezone.localdate(),
+        postmortems=postmortems,
+        restricted=restricted,
     )
 
 

@@ -1,4 +1,5 @@
 import datetime
+import re
 import zoneinfo
 
 import pytest
@@ -271,3 +272,26 @@ def test_durations_are_shown_in_a_readable_unit():
     assert metrics.format_duration(datetime.timedelta(minutes=45)) == "45 min"
     assert metrics.format_duration(datetime.timedelta(hours=5)) == "5.0 h"
     assert metrics.format_duration(datetime.timedelta(days=3)) == "3.0 d"
+
+
+def test_the_chart_svg_escapes_text_and_draws_one_rect_per_known_value():
+    chart = charts.bar_chart(
+        [("median <b>", [1.25, None, 4]), ("p90", [2, 3.5, 12.75])],
+        labels=["Jan & co", "Feb", "Mar"],
+        unit="h",
+    )
+    svg = str(charts.bar_chart_svg(chart, key="mttd", title="Time <to> detect"))
+    assert svg.count("<rect ") == 5
+    assert "Time &lt;to&gt; detect" in svg and "<to>" not in svg
+    assert "Jan &amp; co · median &lt;b&gt;: 1.25h" in svg
+    assert 'aria-labelledby="chart-mttd-title"' in svg
+    assert all(
+        bar["x"] == float(x)
+        for bar, x in zip(chart["bars"], re.findall(r'<rect x="([0-9.]+)"', svg), strict=True)
+    )
+    assert svg.count("legend-swatch-") == 2  # two series: a legend
+
+
+def test_a_chart_svg_of_one_series_has_no_legend():
+    chart = charts.bar_chart([("Incidents", [0, 3])], labels=["a", "b"])
+    assert "legend-swatch" not in str(charts.bar_chart_svg(chart, key="k", title="t"))

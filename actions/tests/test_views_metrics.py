@@ -160,3 +160,14 @@ def test_korean_month_labels_on_the_axis_are_one_short_word_with_the_year_below(
     # Twelve columns of ~49 px: "12월" fits, "12월 2026" would overlap its neighbour.
     assert all(len(month) <= 3 and month.endswith("월") for month, _year in axis)
     assert axis[0][1] and sum(1 for _month, year in axis if year) <= 2
+
+
+@pytest.mark.django_db
+def test_team_options_are_escaped_and_the_chosen_one_is_selected(alice_client, team):
+    from tests.factories import TeamFactory
+
+    odd = TeamFactory(name="<b>Ops & Co</b>")
+    html = alice_client.get(URL, {"team": odd.pk}).content.decode()
+    assert f'<option value="{odd.pk}" selected>&lt;b&gt;Ops &amp; Co&lt;/b&gt;</option>' in html
+    assert f'<option value="{team.pk}">' in html
+    assert "<b>Ops" not in html

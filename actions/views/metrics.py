@@ -4,6 +4,8 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
@@ -44,16 +46,23 @@ def _filters(request):
 
 
 def _report(*, first, last, team, user):
-    """``metrics.report`` over the postmortems ``user`` may read, kept like the dashboard's
+    """``metrics.figures`` over the postmortems ``user`` may read, kept like the dashboard's
     figures: shared by everyone who sees no restricted postmortem, per person otherwise.
 
     Only the default range is cached: every other range would be an entry of its own, and a
     stream of different ranges would fill the cache (the range is capped, so building one
     is bounded)."""
     postmortems = visible_postmortems(user)
+    restricted = metrics.restricted_postmortems(postmortems)
+    sees_restricted = bool(restricted)
+
+    def build():
+        return metrics.figures(
+            first=first, last=last, team=team, postmortems=postmortems, restricted=restricted
+        )
+
     if (first, last) != metrics.default_range():
-        return metrics.report(first=first, last=last, team=team, postmortems=postmortems)
-    sees_restricted = postmortems.filter(restricted=True).exists()
+        return build()
     key = ":".join(
         (
             "actions:metrics:report",
@@ -64,9 +73,7 @@ def _report(*, first, last, team, user):
             f"user{user.pk}" if sees_restricted else "open",
         )
     )
-    return cached(
-        key, lambda: metrics.report(first=first, last=last, team=team, postmortems=postmortems)
-    )
+    return cached(key, build)
 
 
 def _column_label(severity):
@@ -197,10 +204,10 @@ def _sections(report):
         ]
         rows = [
             {
-                "label": _month_label(month),
+                "label": label,
                 "cells": [spec["cell"](report.bucket(month, sev)) for sev in SEVERITY_COLUMNS],
             }
-            for month in report.months
+            for month, label in zip(report.months, labels, strict=True)
         ]
         total = report.totals.get(metrics.ALL) or metrics.Bucket()
         missing = None
@@ -208,15 +215,16 @@ def _sections(report):
             count = getattr(total, spec["missing"])
             if count:
                 missing = MISSING_MESSAGES[spec["missing"]] % {"count": count}
+        chart = charts.bar_chart(series, labels=labels, axis_labels=axis_labels, unit=spec["unit"])
         out.append(
             {
                 "key": spec["key"],
                 "title": spec["title"],
-                "chart": charts.bar_chart(
-                    series, labels=labels, axis_labels=axis_labels, unit=spec["unit"]
-                ),
+                "chart": chart,
+                "svg": charts.bar_chart_svg(chart, key=spec["key"], title=spec["title"]),
                 "columns": [_column_label(s) for s in SEVERITY_COLUMNS],
                 "rows": rows,
+                "rows_html": _rows_html(rows),
                 "total": [
                     spec["cell"](report.totals.get(s) or metrics.Bucket()) for s in SEVERITY_COLUMNS
                 ],
@@ -226,12 +234,38 @@ def _sections(report):
     return out
 
 
+def _rows_html(rows):
+    """The table's body rows (12 months x 5 cells, six tables): written here for the same
+    reason as the charts (``charts.bar_chart_svg``); every label and cell is escaped."""
+    return mark_safe(  # noqa: S308 -- escaped right here
+        "\n".join(
+            f'<tr><th scope="row">{escape(row["label"])}</th>'
+            + "".join(f"<td>{escape(cell)}</td>" for cell in row["cells"])
+            + "</tr>"
+            for row in rows
+        )
+    )
+
+
+def _team_options(teams, team):
+    """The team filter's options (one per team: hundreds in a large organisation)."""
+    chosen = team.pk if team else None
+    return mark_safe(  # noqa: S308 -- the names are escaped right here, the ids are ints
+        "".join(
+            f'<option value="{t.pk}"{" selected" if t.pk == chosen else ""}>{escape(t.name)}'
+            "</option>"
+            for t in teams
+        )
+    )
+
+
 def metrics_page(request):
     team, first, last, teams, errors = _filters(request)
     report = _report(first=first, last=last, team=team, user=request.user)
     total = report.totals.get(metrics.ALL) or metrics.Bucket()
     context = {
         "teams": teams,
+        "team_options": _team_options(teams, team),
         "team": team,
         "first": first,
         "last": last,

@@ -181,6 +181,14 @@ def big_postmortem(user, team):
         )
         for i in range(DETAIL_ACTIONS)
     )
+    # bulk_create sends no signals: rewrite the stored metrics figures of those due dates.
+    from actions.services.metrics_figures import metrics_days_refresh
+
+    metrics_days_refresh(
+        action_days={
+            (team.pk, (now + datetime.timedelta(days=i - 30)).date()) for i in range(DETAIL_ACTIONS)
+        }
+    )
     return postmortem
 
 

@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from actions.services.metrics_figures import metrics_figures_rebuild
 from postmortems.models import Membership, Profile, Team
 
 from ... import action_items as action_demo
@@ -78,3 +79,5 @@ class Command(BaseCommand):
         postmortem_demo.seed(teams=teams, users=users)
         action_demo.seed(teams=teams, users=users)
         kaizen_demo.seed(teams=teams, users=users)
+        # The demo sets some times with update(), which the stored figures do not follow.
+        metrics_figures_rebuild()

@@ -1,9 +1,13 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
+from actions import metrics
+from actions.tests.test_metrics_stored import differences
 from integrations.models import AlertIncident
 from postmortems.models import Postmortem
+from tests.factories import UserFactory
 
 from . import payloads as am
 
@@ -85,3 +89,14 @@ def test_group_keys_longer_than_the_column_stay_distinct(send):
     send(first)
     send(second)
     assert AlertIncident.objects.count() == 2
+
+
+def test_a_draft_made_by_an_alert_is_in_the_stored_metrics_at_once(send):
+    send(am.firing())
+    send(am.resolved())
+    admin = UserFactory(is_superuser=True)
+    today = timezone.localdate()
+    assert differences(admin, today=today, first=datetime.date(2026, 1, 1)) == []
+    with timezone.override(datetime.UTC):
+        stored = metrics.stored_report(first=datetime.date(2026, 11, 1), last=today, today=today)
+    assert stored.bucket(datetime.date(2026, 11, 1), "SEV1").incidents == 1
