@@ -54,7 +54,14 @@ def purge(queryset):
     minutes for 100k items; here each table is one DELETE (or UPDATE for SET_NULL).
     """
     model = queryset.model
-    for rel in model._meta.related_objects:
+    # Hidden relations too: a foreign key declared with ``related_name="+"`` (the stored
+    # dashboard counts and metrics figures point at teams that way) still blocks a delete.
+    relations = [
+        f
+        for f in model._meta.get_fields(include_hidden=True)
+        if f.auto_created and not f.concrete and f.is_relation
+    ]
+    for rel in relations:
         related = rel.related_model
         if rel.many_to_many:
             through = rel.field.remote_field.through
