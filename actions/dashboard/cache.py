@@ -17,6 +17,8 @@ from django.utils import timezone, translation
 from postmortems.models import Postmortem
 
 DASHBOARD_VERSION_KEY = "actions:dashboard:version"
+# Where ``restricted_visible_ids`` keeps its answer on the user object for the request.
+RESTRICTED_VISIBLE_ATTR = "_hindsight_restricted_visible"
 
 
 def dashboard_cache_version():
@@ -43,7 +45,7 @@ def restricted_visible_ids(user):
     superusers, who see all."""
     if user.is_superuser:
         return None
-    ids = getattr(user, "_hindsight_restricted_visible", None)
+    ids = getattr(user, RESTRICTED_VISIBLE_ATTR, None)
     if ids is None:
         ids = sorted(
             Postmortem.objects.filter(restricted=True)
@@ -51,7 +53,7 @@ def restricted_visible_ids(user):
             .values_list("pk", flat=True)
             .order_by()
         )
-        user._hindsight_restricted_visible = ids
+        setattr(user, RESTRICTED_VISIBLE_ATTR, ids)
     return ids
 
 

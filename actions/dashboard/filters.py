@@ -18,6 +18,7 @@ from postmortems.models import Severity
 
 from ..forms import DashboardFilterForm
 from ..models import ActionItem
+from .cache import RESTRICTED_VISIBLE_ATTR
 from .expressions import is_open, is_overdue
 
 DAY = datetime.timedelta(days=1)
@@ -102,3 +103,20 @@ def dashboard_items(
 ) -> QuerySet[ActionItem]:
     """The visible items matching the dashboard filters (unordered, no joins)."""
     return filter_action_items(ActionItem.objects.visible_to(user), filters, today=today)
+
+
+def listed_items(
+    user: Any, filters: dict[str, Any], *, today: datetime.date | None = None
+) -> QuerySet[ActionItem]:
+    """``dashboard_items`` for the page's list, which joins the postmortem anyway.
+
+    When this request has already read the restricted postmortems ``user`` may see
+    (``restricted_visible_ids``: the figures read them first), the same rule reads "not
+    restricted, or one of those" on that join: a quicker query to build and to plan than
+    ``visible_to``'s four EXISTS per postmortem, with no query added. Otherwise (the
+    figures came from the cache) it is ``dashboard_items``."""
+    ids = getattr(user, RESTRICTED_VISIBLE_ATTR, None)
+    if ids is None or not user.is_authenticated or user.is_superuser:
+        return dashboard_items(user, filters, today=today)
+    visible = ActionItem.objects.filter(Q(postmortem__restricted=False) | Q(postmortem_id__in=ids))
+    return filter_action_items(visible, filters, today=today)

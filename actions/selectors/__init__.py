@@ -15,7 +15,7 @@ from ..dashboard.export import (
     python_csv_chunks,
 )
 from ..dashboard.figures import dashboard_summary
-from ..dashboard.filters import dashboard_items, filter_action_items
+from ..dashboard.filters import dashboard_items, filter_action_items, listed_items
 from ..dashboard.listing import DEFAULT_SORT, SORTS, dashboard_list, sorted_items
 from ..dashboard.options import dashboard_filter_choices, dashboard_filter_options
 from .items import (
@@ -49,6 +49,7 @@ __all__ = [
     "export_csv_chunks",
     "export_rows",
     "filter_action_items",
+    "listed_items",
     "my_open_actions",
     "python_csv_chunks",
     "restricted_visible_ids",

@@ -44,7 +44,7 @@ def dashboard(request):
     today = timezone.localdate()
 
     def items():  # built only when the cache misses
-        return selectors.dashboard_items(request.user, filters, today=today)
+        return selectors.listed_items(request.user, filters, today=today)
 
     query = request.GET.copy()
     query.pop("page", None)

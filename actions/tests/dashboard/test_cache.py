@@ -113,3 +113,34 @@ def test_the_chosen_team_and_assignee_stay_selected(alice_client, alice, team, p
     assert f'<option value="{alice.pk}" selected>Alice Kim (alice)</option>' in content
     # The bulk form's list never has a choice made.
     assert content.count(" selected>Alice Kim (alice)") == 1
+
+
+def test_the_list_reads_visibility_from_the_restricted_ids_already_read(
+    alice, outsider, superuser, postmortem, restricted, other_team
+):
+    """``listed_items`` (the list, after the figures read the restricted ids) gives the
+    rows ``dashboard_items`` gives, for a member, a listed viewer, an outsider and a
+    superuser; before the ids are read it adds no query of its own."""
+    from actions import selectors
+
+    hidden = PostmortemFactory(team=other_team, restricted=True)
+    viewer = UserFactory()
+    MembershipFactory(user=viewer, team=other_team)
+    restricted.viewers.add(viewer)
+    for parent in (postmortem, restricted, hidden):
+        ActionItemFactory(postmortem=parent)
+        ActionItemFactory(postmortem=parent, status="done")
+    for user in (alice, viewer, outsider, superuser):
+        expected = sorted(selectors.dashboard_items(user, {}).values_list("pk", flat=True))
+        with CaptureQueriesContext(connection) as before:
+            unread = sorted(selectors.listed_items(user, {}).values_list("pk", flat=True))
+        assert unread == expected and len(before) == 1
+        selectors.restricted_visible_ids(user)
+        with CaptureQueriesContext(connection) as after:
+            listed = sorted(selectors.listed_items(user, {}).values_list("pk", flat=True))
+        assert listed == expected and len(after) == 1
+        filtered = selectors.listed_items(user, {"status": ["done"]})
+        assert sorted(filtered.values_list("pk", flat=True)) == sorted(
+            selectors.dashboard_items(user, {"status": ["done"]}).values_list("pk", flat=True)
+        )
+    assert len(expected) == 6  # the superuser sees every item
