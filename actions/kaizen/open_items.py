@@ -131,27 +131,37 @@ def _grouped_postgresql(*, user, today, end_at, team) -> Rows:
     )
     hidden_sql, hidden_params = _sql(hidden_postmortems(user))
     open_statuses = [str(s) for s in ActionItem.OPEN_STATUSES]
-    team_sql, team_params = ("AND team_id = %s", (team.pk,)) if team is not None else ("", ())
-    # The open items come from the partial index ``actionitem_open_due`` alone (it holds
-    # every column read here); items closed after the day (rare) from the table.
-    columns = "factor_id, postmortem_id, created_at, due_date, kind"
+    team_sql, team_params = ("AND a.team_id = %s", (team.pk,)) if team is not None else ("", ())
+    # Two grouped selects, not one over a union of the items: the open items are read
+    # from the partial index ``actionitem_open_due`` alone (it holds every column read
+    # here) and hashed as they are, the smaller side of the join; the items closed after
+    # the day (rare) come from the table. A (theme, restricted) pair may appear in both;
+    # ``open_item_counts`` adds them up.
     items = ActionItem._meta.db_table
+    themes = Theme.factors.through._meta.db_table
     sql = f"""
         SELECT ft.theme_id,
-               a.postmortem_id IN ({restricted_sql}) AS restricted,
+               a.postmortem_id IN ({restricted_sql}),
                COUNT(*) FILTER (WHERE a.created_at < %s),
                COUNT(*) FILTER (WHERE a.created_at < %s AND a.due_date <= %s),
-               COUNT(*) FILTER (WHERE a.is_open),
-               COUNT(*) FILTER (WHERE a.is_open AND a.postmortem_id NOT IN ({hidden_sql})),
-               COUNT(*) FILTER (WHERE a.is_open AND a.kind = %s)
-        FROM (
-            SELECT {columns}, TRUE AS is_open FROM {items}
-            WHERE status = ANY(%s) {team_sql}
-            UNION ALL
-            SELECT {columns}, FALSE FROM {items}
-            WHERE completed_at >= %s AND NOT status = ANY(%s) {team_sql}
-        ) a
-        JOIN {Theme.factors.through._meta.db_table} ft ON ft.contributingfactor_id = a.factor_id
+               COUNT(*),
+               COUNT(*) FILTER (WHERE a.postmortem_id NOT IN ({hidden_sql})),
+               COUNT(*) FILTER (WHERE a.kind = %s)
+        FROM {items} a
+        JOIN {themes} ft ON ft.contributingfactor_id = a.factor_id
+        WHERE a.status = ANY(%s) {team_sql}
+        GROUP BY 1, 2
+        UNION ALL
+        SELECT ft.theme_id,
+               a.postmortem_id IN ({restricted_sql}),
+               COUNT(*) FILTER (WHERE a.created_at < %s),
+               COUNT(*) FILTER (WHERE a.created_at < %s AND a.due_date <= %s),
+               0,
+               0,
+               0
+        FROM {items} a
+        JOIN {themes} ft ON ft.contributingfactor_id = a.factor_id
+        WHERE a.completed_at >= %s AND NOT a.status = ANY(%s) {team_sql}
         GROUP BY 1, 2
     """  # noqa: S608 (table names and compiled subqueries only; values are parameters)
     params = (
@@ -163,6 +173,10 @@ def _grouped_postgresql(*, user, today, end_at, team) -> Rows:
         str(ActionItem.Kind.PREVENT),
         open_statuses,
         *team_params,
+        *restricted_params,
+        end_at,
+        end_at,
+        today,
         end_at,
         open_statuses,
         *team_params,

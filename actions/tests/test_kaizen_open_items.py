@@ -92,6 +92,35 @@ def test_open_item_counts_match_the_items_one_by_one(mixed, request, team, who, 
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("restricted", [False, True])
+def test_an_item_closed_after_the_day_adds_to_the_week_of_its_theme_only(alice, team, restricted):
+    """Open when the day ends (closed later) is open for the week, not for the drill-down;
+    its figures add to those of the open items of the same theme and postmortem kind."""
+    today = timezone.localdate()
+    theme = ThemeFactory()
+    pm = PostmortemFactory(team=team, restricted=restricted)
+    factor = ContributingFactorFactory(postmortem=pm)
+    factor.themes.add(theme)
+    ActionItemFactory(postmortem=pm, factor=factor, team=team, due_date=today)
+    later = timezone.now() + datetime.timedelta(days=2)
+    ActionItemFactory(
+        postmortem=pm,
+        factor=factor,
+        team=team,
+        status="done",
+        completed_at=later,
+        due_date=today - datetime.timedelta(days=1),
+    )
+
+    counted = kaizen.open_item_counts(user=alice, today=today)[theme.pk]
+
+    assert (counted.week_open, counted.week_overdue) == (2, 2)
+    unrestricted = (0, 0) if restricted else (2, 2)
+    assert (counted.week_open_unrestricted, counted.week_overdue_unrestricted) == unrestricted
+    assert (counted.visible, counted.hidden) == (1, 0)
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("with_restricted", [True, False])
 @pytest.mark.parametrize("by_team", [False, True])
 def test_the_week_in_progress_shows_the_figures_it_counted_itself(
