@@ -14,6 +14,18 @@ from postmortems.models import Postmortem
 from ..models import ActionItem
 from .buckets import ALL, Bucket, Report, month_start, months_between, targets
 
+# What each report reads of an incident (``at``: its start, or when it was written), in the
+# order the reports unpack it.
+INCIDENT_COLUMNS = (
+    "at",
+    "severity",
+    "started_at",
+    "detected_at",
+    "resolved_at",
+    "published_at",
+    "caused_by_change",
+)
+
 
 def incident_rows(*, first, last, team=None, tz=None, postmortems=None):
     """One tuple per incident that started (or, lacking a start, was written) in
@@ -30,17 +42,7 @@ def incident_rows(*, first, last, team=None, tz=None, postmortems=None):
     )
     if team is not None:
         qs = qs.filter(team=team)
-    return list(
-        qs.order_by().values_list(
-            "at",
-            "severity",
-            "started_at",
-            "detected_at",
-            "resolved_at",
-            "published_at",
-            "caused_by_change",
-        )
-    )
+    return list(qs.order_by().values_list(*INCIDENT_COLUMNS))
 
 
 def action_rows(*, first, last, team=None, postmortems=None):

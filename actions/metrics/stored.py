@@ -24,6 +24,7 @@ from postmortems.models import Postmortem
 
 from ..models import ActionItem, MetricsDay
 from .buckets import ALL, Bucket, Report, month_start, months_between
+from .python_report import INCIDENT_COLUMNS
 
 DURATIONS = ("detect", "resolve", "publish")
 _FIGURE = {"detect": "mttd", "resolve": "mttr", "publish": "publish"}
@@ -214,13 +215,7 @@ def restricted_postmortems(postmortems=None):
         .values_list(
             "pk",
             "team_id",
-            "at",
-            "severity",
-            "started_at",
-            "detected_at",
-            "resolved_at",
-            "published_at",
-            "caused_by_change",
+            *INCIDENT_COLUMNS,
         )
     )
 

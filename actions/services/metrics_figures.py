@@ -22,6 +22,7 @@ from django.db.models.functions import Coalesce
 from postmortems.durations import span
 from postmortems.models import Postmortem, Severity
 
+from ..metrics.python_report import INCIDENT_COLUMNS
 from ..metrics.stored import DURATIONS, microseconds, pack, unpack
 from ..models import ActionItem, MetricsDay
 
@@ -90,13 +91,7 @@ def _incident_figures(keys: set[DayKey]) -> dict[Any, Any]:
         .order_by()
         .values_list(
             "team_id",
-            "at",
-            "severity",
-            "started_at",
-            "detected_at",
-            "resolved_at",
-            "published_at",
-            "caused_by_change",
+            *INCIDENT_COLUMNS,
         )
     )
     figures: dict[Any, Any] = defaultdict(_new_incident_figures)
