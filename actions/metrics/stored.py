@@ -108,20 +108,33 @@ def _p90(values):
 
 
 class _Acc:
-    """A bucket being filled: counts, and the durations as lists of microseconds."""
+    """A bucket being filled: counts, and per duration its runs of sorted microseconds (the
+    stored rows' arrays as they come, never turned into lists unless merged)."""
 
-    __slots__ = ("bucket", "lists")
+    __slots__ = ("bucket", "runs")
 
     def __init__(self):
         self.bucket = Bucket()
-        self.lists = {name: [] for name in DURATIONS}
+        self.runs = {name: [] for name in DURATIONS}
 
     def finish(self):
-        for name, values in self.lists.items():
-            values.sort()
+        for name, runs in self.runs.items():
+            values = _merged(runs)
             self.bucket.computed[f"{_FIGURE[name]}_median"] = _median(values)
             self.bucket.computed[f"{_FIGURE[name]}_p90"] = _p90(values)
         return self.bucket
+
+
+def _merged(runs):
+    """The values of sorted ``runs`` as one sorted sequence. A month of one severity is a
+    single stored run, read as it is; the others are concatenated in C (``array``) and
+    sorted once: the runs are ascending, so the sort only merges them."""
+    if len(runs) == 1:
+        return runs[0]
+    merged = array("q")
+    for run in runs:
+        merged += run
+    return sorted(merged)
 
 
 def stored_report(*, first, last, team=None, today, postmortems=None, restricted=None):
@@ -176,7 +189,13 @@ def stored_report(*, first, last, team=None, today, postmortems=None, restricted
         month = month_start(day)
         due = done + (still_open if day < today else 0)
         if incidents:
-            durations = (unpack(detect), unpack(resolve), unpack(publish))
+            durations = [
+                (name, values)
+                for name, values in zip(
+                    DURATIONS, (unpack(detect), unpack(resolve), unpack(publish)), strict=True
+                )
+                if values
+            ]
         for acc in targets(month, severity):
             b = acc.bucket
             b.actions_due += due
@@ -188,8 +207,8 @@ def stored_report(*, first, last, team=None, today, postmortems=None, restricted
             b.missing_detected += missing[0]
             b.missing_resolved += missing[1]
             b.missing_published += missing[2]
-            for name, values in zip(DURATIONS, durations, strict=True):
-                acc.lists[name].extend(values)
+            for name, values in durations:
+                acc.runs[name].append(values)
 
     if restricted is None:
         restricted = restricted_postmortems(postmortems)
@@ -242,7 +261,7 @@ def _add_restricted(targets, *, first, last, team, today, rows):
                 if value is None:
                     setattr(acc.bucket, _MISSING[name], getattr(acc.bucket, _MISSING[name]) + 1)
                 else:
-                    acc.lists[name].append(microseconds(value))
+                    acc.runs[name].append(array("q", (microseconds(value),)))
     items = ActionItem.objects.filter(
         due_date__gte=first, due_date__lte=last, postmortem_id__in=list(severities)
     )
