@@ -39,6 +39,7 @@ __all__ = [
     "action_rows",
     "build_report",
     "default_range",
+    "duration_formatter",
     "figures",
     "format_duration",
     "format_share",
@@ -114,6 +115,11 @@ def minutes(value):
 def format_duration(value):
     """Medians and p90s: one unit with a decimal ("3.5 h"), "—" when unknown."""
     return durations.format_duration(value, rounded=True)
+
+
+def duration_formatter():
+    """``format_duration`` for the many durations of one page, in the active language."""
+    return durations.rounded_formatter()
 
 
 def format_share(value):

@@ -1,8 +1,9 @@
 import datetime
 
 import pytest
+from django.utils import translation
 
-from postmortems.durations import format_duration, span
+from postmortems.durations import format_duration, rounded_formatter, span
 
 T0 = datetime.datetime(2026, 11, 20, 14, 0, tzinfo=datetime.UTC)
 
@@ -41,3 +42,24 @@ def test_a_span_is_unknown_when_a_time_is_missing_or_out_of_order():
 )
 def test_rounded_durations_use_one_unit_with_a_decimal(delta, text):
     assert format_duration(delta, rounded=True) == text
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_the_rounded_formatter_writes_what_format_duration_writes(language):
+    deltas = [
+        None,
+        datetime.timedelta(seconds=-30),
+        datetime.timedelta(minutes=-5),
+        datetime.timedelta(0),
+        datetime.timedelta(seconds=59),
+        datetime.timedelta(minutes=89, seconds=59),
+        datetime.timedelta(minutes=90),
+        datetime.timedelta(hours=47, minutes=59),
+        datetime.timedelta(hours=48),
+        datetime.timedelta(days=400, microseconds=1),
+    ]
+    with translation.override(language):
+        write = rounded_formatter()
+        assert [write(d) for d in deltas] == [format_duration(d, rounded=True) for d in deltas]
+        if language == "ko":
+            assert write(datetime.timedelta(hours=5)) != "5.0 h"
