@@ -237,12 +237,19 @@ def bar_chart_svg(chart, *, key, title):
             f'font-size="10" fill="#6c757d">{esc(tick["value"])}</text>\n'
         )
     unit = esc(chart["unit"])
+    # A year of bars repeats twelve labels and a few series names: each escaped once.
+    escaped = {}
     for bar in chart["bars"]:
         fill = _BAR_FILLS[min(bar["series"], 2)]
+        label, name = bar["label"], bar["name"]
+        if label not in escaped:
+            escaped[label] = esc(label)
+        if name not in escaped:
+            escaped[name] = esc(name)
         parts.append(
             f'  <rect x="{_num(bar["x"])}" y="{_num(bar["y"])}" width="{_num(bar["width"])}" '
-            f'height="{_num(bar["height"])}" fill="{fill}"><title>{esc(bar["label"])} · '
-            f"{esc(bar['name'])}: {esc(localize(bar['value']))}{unit}</title></rect>\n"
+            f'height="{_num(bar["height"])}" fill="{fill}"><title>{escaped[label]} · '
+            f"{escaped[name]}: {esc(localize(bar['value']))}{unit}</title></rect>\n"
         )
     baseline = _num(chart["baseline"])
     parts.append(
