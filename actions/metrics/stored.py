@@ -109,7 +109,7 @@ def _p90(values):
 
 class _Acc:
     """A bucket being filled: counts, and per duration its runs of sorted microseconds (the
-    stored rows' arrays as they come, never turned into lists unless merged)."""
+    stored rows' arrays as they come, turned into Python ints only when merged)."""
 
     __slots__ = ("bucket", "runs")
 
@@ -117,9 +117,11 @@ class _Acc:
         self.bucket = Bucket()
         self.runs = {name: [] for name in DURATIONS}
 
-    def finish(self):
+    def finish(self, merged=None):
+        """The bucket with its medians and p90s; ``merged`` (duration -> sorted values)
+        when the caller has merged this bucket's runs already."""
         for name, runs in self.runs.items():
-            values = _merged(runs)
+            values = merged[name] if merged is not None else _merged(runs)
             self.bucket.computed[f"{_FIGURE[name]}_median"] = _median(values)
             self.bucket.computed[f"{_FIGURE[name]}_p90"] = _p90(values)
         return self.bucket
@@ -127,14 +129,32 @@ class _Acc:
 
 def _merged(runs):
     """The values of sorted ``runs`` as one sorted sequence. A month of one severity is a
-    single stored run, read as it is; the others are concatenated in C (``array``) and
-    sorted once: the runs are ascending, so the sort only merges them."""
+    single stored run, read as it is; the others are joined and sorted once: the runs are
+    ascending, so the sort only merges them."""
     if len(runs) == 1:
         return runs[0]
-    merged = array("q")
+    values = []
     for run in runs:
-        merged += run
-    return sorted(merged)
+        values += run
+    values.sort()
+    return values
+
+
+def _finish_totals(totals):
+    """The range's buckets per severity, and the one over every severity merged from
+    theirs (every duration is in one severity's total and in that one): four sorted lists
+    to merge instead of every month's runs again."""
+    merged = {
+        severity: {name: _merged(acc.runs[name]) for name in DURATIONS}
+        for severity, acc in totals.items()
+        if severity != ALL
+    }
+    done = {severity: totals[severity].finish(values) for severity, values in merged.items()}
+    if ALL in totals:
+        done[ALL] = totals[ALL].finish(
+            {name: _merged([values[name] for values in merged.values()]) for name in DURATIONS}
+        )
+    return done
 
 
 def stored_report(*, first, last, team=None, today, postmortems=None, restricted=None):
@@ -218,7 +238,7 @@ def stored_report(*, first, last, team=None, today, postmortems=None, restricted
     return Report(
         months=months_between(first, last),
         buckets={key: acc.finish() for key, acc in buckets.items()},
-        totals={key: acc.finish() for key, acc in totals.items()},
+        totals=_finish_totals(totals),
     )
 
 
