@@ -303,3 +303,48 @@ def test_the_metrics_page_reads_a_constant_number_of_queries(client, cast):
         ActionItemFactory(postmortem=pm, due_date=timezone.localdate())
     assert count() == few
     assert few <= 10
+
+
+def test_the_csv_from_the_stored_figures_is_byte_for_byte_the_live_one(client, cast, monkeypatch):
+    """Several months, every severity, more than one run per month (restricted incidents
+    added live), odd and even counts: the export read from the stored figures is the very
+    file the live computation writes."""
+    today = timezone.localdate()
+    severities = metrics.SEVERITIES
+    for n in range(40):
+        pm = incident(
+            cast["ops"] if n % 3 else cast["web"],
+            9 * n + 1,
+            n % 7,
+            severity=severities[n % 4],
+            restricted=n % 6 == 0,
+            caused_by_change=n % 4 == 1,
+        )
+        if n % 6 == 0:
+            pm.viewers.add(cast["viewer"])
+        ActionItemFactory(postmortem=pm, due_date=today - datetime.timedelta(days=2 * n))
+    query = {"from": (today - datetime.timedelta(days=400)).isoformat(), "to": today.isoformat()}
+    read = []
+    monkeypatch.setattr(metrics, "stored_report", _counting(metrics.stored_report, read))
+    for user in readers(cast):
+        client.force_login(user)
+        for team in ("", str(cast["ops"].pk)):
+            with timezone.override(UTC):
+                stored = client.get("/metrics/export.csv", {**query, "team": team}).content
+            assert read, "the stored figures were not read"
+            read.clear()
+            with monkeypatch.context() as live_only:
+                live_only.setattr("actions.metrics.stored.answers", lambda tz: False)
+                with timezone.override(UTC):
+                    live = client.get("/metrics/export.csv", {**query, "team": team}).content
+            assert not read
+            assert stored.count(b"\n") > 12 * 5
+            assert stored == live, (user, team)
+
+
+def _counting(function, calls):
+    def wrapper(**kwargs):
+        calls.append(kwargs)
+        return function(**kwargs)
+
+    return wrapper
