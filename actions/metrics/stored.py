@@ -28,6 +28,8 @@ from .python_report import INCIDENT_COLUMNS
 
 DURATIONS = ("detect", "resolve", "publish")
 _FIGURE = {"detect": "mttd", "resolve": "mttr", "publish": "publish"}
+# The same key objects in every bucket: a cached report pickles each of them once.
+_COMPUTED_KEYS = {name: (f"{figure}_median", f"{figure}_p90") for name, figure in _FIGURE.items()}
 _MISSING = {
     "detect": "missing_detected",
     "resolve": "missing_resolved",
@@ -120,10 +122,12 @@ class _Acc:
     def finish(self, merged=None):
         """The bucket with its medians and p90s; ``merged`` (duration -> sorted values)
         when the caller has merged this bucket's runs already."""
+        computed = self.bucket.computed
         for name, runs in self.runs.items():
             values = merged[name] if merged is not None else _merged(runs)
-            self.bucket.computed[f"{_FIGURE[name]}_median"] = _median(values)
-            self.bucket.computed[f"{_FIGURE[name]}_p90"] = _p90(values)
+            median_key, p90_key = _COMPUTED_KEYS[name]
+            computed[median_key] = _median(values)
+            computed[p90_key] = _p90(values)
         return self.bucket
 
 
