@@ -156,3 +156,21 @@ def postmortem_list_rows(postmortems: Iterable[Any]) -> SafeString:
             "  </tr>\n  "
         )
     return mark_safe("".join(out))  # noqa: S308 - every value above is escaped
+
+
+def published_rows(postmortems: Iterable[Any]) -> SafeString:
+    """The home page's recently published postmortems (with ``team`` selected), one
+    ``<li>`` each: link, team, severity and when it was published in the reader's zone."""
+    detail = reverse("postmortems:detail", args=[0]).replace("/0/", "/{}/")
+    out = []
+    for pm in postmortems:
+        published = pm.published_at
+        out.append(
+            '<li class="list-group-item">\n'
+            f'        <a href="{esc(detail.format(int(pm.pk)))}">{esc(pm.title)}</a>\n'
+            f'        <div class="small text-body-secondary">{esc(pm.team.name)} · '
+            f"{esc(pm.severity)} · "
+            f"{esc(format_zoned(published)) if published is not None else ''}</div>\n"
+            "      </li>\n      "
+        )
+    return mark_safe("".join(out))  # noqa: S308 - every value above is escaped

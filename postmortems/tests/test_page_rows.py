@@ -154,3 +154,36 @@ def test_list_rows_print_what_the_list_template_printed(language):
     assert html == expected
     assert "&lt;b&gt;&quot;resize&quot;&lt;/b&gt; &amp; co" in html
     assert "01:30 EST" in html
+
+
+_PUBLISHED_TEMPLATE = """{% for pm in recent %}<li class="list-group-item">
+        <a href="{{ pm.get_absolute_url }}">{{ pm.title }}</a>
+        <div class="small text-body-secondary">{{ pm.team.name }} · {{ pm.severity }} · {{ pm.published_at|zoned_date:"Y-m-d H:i T" }}</div>
+      </li>
+      {% endfor %}"""  # noqa: E501
+
+
+@pytest.mark.django_db
+def test_published_rows_print_what_the_home_template_printed():
+    import datetime
+
+    from django.template import engines
+    from django.utils import timezone
+
+    rows = [
+        PostmortemFactory(
+            title="<i>Fall</i> back",
+            status="published",
+            published_at=datetime.datetime(2026, 11, 1, 6, 30, tzinfo=datetime.UTC),
+        ),
+        PostmortemFactory(title="Never published", published_at=None),
+    ]
+    rows[0].team.name = "Ops & <Infra>"
+    template = engines["django"].from_string(_PUBLISHED_TEMPLATE)
+    with timezone.override("America/New_York"):
+        expected = template.render({"recent": rows})
+        html = page_rows.published_rows(rows)
+
+    assert html == expected
+    assert "2026-11-01 01:30 EST" in html
+    assert "&lt;i&gt;Fall&lt;/i&gt; back" in html
