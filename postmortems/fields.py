@@ -1,6 +1,7 @@
 """Form fields every filter and form uses for ids and dates, so that no query string or
 posted value can reach the database or date arithmetic in a shape that fails there."""
 
+import html
 import re
 
 from django import forms
@@ -23,6 +24,13 @@ def parse_id(value):
     return number if 0 < number <= MAX_PK else None
 
 
+def _esc(value):
+    """As ``conditional_escape``, without its lazy-string wrapper (one call per option)."""
+    if hasattr(value, "__html__"):
+        return str(value.__html__())
+    return html.escape(str(value))
+
+
 def _attrs(attrs):
     """Attributes as Django's ``attrs.html`` writes them: in order, ``True`` as a bare
     name, ``False`` left out."""
@@ -39,27 +47,54 @@ def _attrs(attrs):
 
 class CompactSelect(forms.Select):
     """A ``<select>`` written out in Python: the same markup as Django's template, without
-    its two template includes per option (a team filter has one option per team, and a
-    list page renders it on every request)."""
+    its two template includes per option nor the option dictionaries ``optgroups`` builds
+    (a team filter has one option per team, and a list page renders it on every request)."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        groups = []
-        for group_name, options, _index in widget["optgroups"]:
-            rendered = format_html_join(
-                "",
-                '<option value="{}"{}>{}</option>',
-                ((str(o["value"]), _attrs(o["attrs"]), o["label"]) for o in options),
-            )
-            if group_name:
-                rendered = format_html('<optgroup label="{}">{}</optgroup>', group_name, rendered)
-            groups.append(rendered)
+        attrs = self.build_attrs(self.attrs, attrs)
+        if self.allow_multiple_selected:
+            attrs["multiple"] = True
+        values = set(self.format_value(value))
+        # As ``optgroups``: one option selected at most, unless several may be.
+        has_selected = False
+        parts = []
+        for option_value, option_label in self.choices:
+            if option_value is None:
+                option_value = ""
+            grouped = isinstance(option_label, (list, tuple))
+            options = []
+            for subvalue, sublabel in option_label if grouped else ((option_value, option_label),):
+                subvalue = str(subvalue)
+                selected = (not has_selected or self.allow_multiple_selected) and (
+                    subvalue in values
+                )
+                has_selected |= selected
+                options.append(
+                    f'<option value="{_esc(subvalue)}"{" selected" if selected else ""}>'
+                    f"{_esc(sublabel)}</option>"
+                )
+            if grouped:
+                parts.append(
+                    f'<optgroup label="{_esc(option_value)}">{"".join(options)}</optgroup>'
+                )
+            else:
+                parts.append(options[0])
         return format_html(
             '<select name="{}"{}>{}</select>',
-            widget["name"],
-            _attrs(widget["attrs"]),
-            mark_safe("".join(groups)),  # noqa: S308 -- each part built by format_html
+            name,
+            _attrs(attrs),
+            mark_safe("".join(parts)),  # noqa: S308 -- each value escaped by _esc
         )
+
+
+class NamedChoiceIterator(forms.models.ModelChoiceIterator):
+    """(pk, name) pairs read as two columns rather than as model instances: the labels
+    of a field whose model's ``__str__`` is its ``name`` (a team filter lists every team)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from self.queryset.values_list("pk", "name")
 
 
 class IdField(forms.IntegerField):
@@ -89,6 +124,12 @@ class IdModelChoiceField(forms.ModelChoiceField):
                 self.error_messages["invalid_choice"], code="invalid_choice"
             )
         return super().to_python(value)
+
+
+class NamedModelChoiceField(IdModelChoiceField):
+    """An ``IdModelChoiceField`` over a model whose label is its ``name`` column."""
+
+    iterator = NamedChoiceIterator
 
 
 class IdModelMultipleChoiceField(forms.ModelMultipleChoiceField):

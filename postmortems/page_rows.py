@@ -13,9 +13,12 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.template.defaultfilters import linebreaksbr
+from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
-from .models import ContributingFactor
+from .dates import format_zoned
+from .models import ContributingFactor, Postmortem, Severity
 
 
 def esc(value: Any) -> str:
@@ -125,4 +128,49 @@ def factor_rows(
             )
         parts.append("</li>\n")
         out.append("".join(parts))
+    return mark_safe("".join(out))  # noqa: S308 - every value above is escaped
+
+
+def postmortem_list_rows(postmortems: Iterable[Any]) -> SafeString:
+    """The list page's ``<tr>``s, one per postmortem (with ``team`` selected): title and
+    link, the restricted badge, severity, status, team and the start in the reader's zone
+    (as ``|zoned_date:"Y-m-d H:i T"|default:"—"`` wrote it)."""
+    restricted = f' <span class="badge text-bg-warning">{esc(gettext("Restricted"))}</span>'
+    severities = labels(Severity.choices)
+    statuses = labels(Postmortem.Status.choices)
+    detail = reverse("postmortems:detail", args=[0]).replace("/0/", "/{}/")
+    out = []
+    for pm in postmortems:
+        started = pm.started_at
+        out.append(
+            "<tr>\n"
+            f'    <td><a href="{esc(detail.format(int(pm.pk)))}">{esc(pm.title)}</a>'
+            f"{restricted if pm.restricted else ''}</td>\n"
+            f'    <td><span class="badge text-bg-danger" '
+            f'title="{esc(severities.get(pm.severity, pm.severity))}">'
+            f"{esc(pm.severity)}</span></td>\n"
+            f"    <td>{esc(statuses.get(pm.status, pm.status))}</td>\n"
+            f"    <td>{esc(pm.team.name)}</td>\n"
+            f'    <td class="text-nowrap">'
+            f"{esc(format_zoned(started)) if started is not None else '—'}</td>\n"
+            "  </tr>\n  "
+        )
+    return mark_safe("".join(out))  # noqa: S308 - every value above is escaped
+
+
+def published_rows(postmortems: Iterable[Any]) -> SafeString:
+    """The home page's recently published postmortems (with ``team`` selected), one
+    ``<li>`` each: link, team, severity and when it was published in the reader's zone."""
+    detail = reverse("postmortems:detail", args=[0]).replace("/0/", "/{}/")
+    out = []
+    for pm in postmortems:
+        published = pm.published_at
+        out.append(
+            '<li class="list-group-item">\n'
+            f'        <a href="{esc(detail.format(int(pm.pk)))}">{esc(pm.title)}</a>\n'
+            f'        <div class="small text-body-secondary">{esc(pm.team.name)} · '
+            f"{esc(pm.severity)} · "
+            f"{esc(format_zoned(published)) if published is not None else ''}</div>\n"
+            "      </li>\n      "
+        )
     return mark_safe("".join(out))  # noqa: S308 - every value above is escaped

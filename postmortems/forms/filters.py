@@ -9,7 +9,7 @@ from ..dates import day_start
 from ..fields import (
     BoundedDateField,
     CompactSelect,
-    IdModelChoiceField,
+    NamedModelChoiceField,
 )
 from ..models import (
     Postmortem,
@@ -22,7 +22,7 @@ class PostmortemFilterForm(forms.Form):
     """The list page's search, filters and sort (all optional, GET)."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    team = IdModelChoiceField(
+    team = NamedModelChoiceField(
         label=_("Team"),
         queryset=Team.objects.only("name").order_by("name"),
         required=False,

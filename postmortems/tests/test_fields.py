@@ -58,3 +58,30 @@ def test_compact_select_writes_what_djangos_select_template_writes(choices, valu
     django = forms.Select(attrs=attrs, choices=choices).render("team", value)
 
     assert _between_tags(compact) == _between_tags(django)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", [None, "", "picked", "999999"])
+def test_the_team_filter_writes_what_a_model_choice_select_writes(value):
+    from postmortems.forms.filters import PostmortemFilterForm
+    from postmortems.models import Team
+    from tests.factories import TeamFactory
+
+    TeamFactory(name="Ops & <Infra>", slug="ops")
+    picked = TeamFactory(name="Payments", slug="payments")
+    TeamFactory(name='"Search"', slug="search")
+    data = {"team": str(picked.pk) if value == "picked" else value} if value is not None else {}
+    bound = PostmortemFilterForm(data)["team"]
+    django = forms.ModelChoiceField(
+        queryset=Team.objects.order_by("name"), required=False, empty_label="All teams"
+    ).widget
+    django.choices = forms.ModelChoiceField(
+        queryset=Team.objects.order_by("name"), required=False, empty_label="All teams"
+    ).choices
+    django.attrs = {"class": "form-select"}
+
+    compact = bound.field.widget.render("team", bound.value(), attrs={"id": "id_team"})
+    expected = django.render("team", bound.value(), attrs={"id": "id_team"})
+
+    assert _between_tags(compact) == _between_tags(expected)
+    assert compact.count("<option") == 4

@@ -107,3 +107,83 @@ def test_a_factor_without_stored_html_prints_its_text_escaped_with_line_breaks()
     assert '<div class="rendered-md">One &lt;i&gt;<br>Two</div></li>\n' in html
     assert 'class="edit"' not in html
     assert "factor-items" not in html
+
+
+# What the list page's ``{% for %}`` printed per row before ``postmortem_list_rows``.
+_LIST_ROW_TEMPLATE = """{% load i18n %}{% for pm in rows %}<tr>
+    <td><a href="{{ pm.get_absolute_url }}">{{ pm.title }}</a>{% if pm.restricted %} <span class="badge text-bg-warning">{% translate "Restricted" %}</span>{% endif %}</td>
+    <td><span class="badge text-bg-danger" title="{{ pm.get_severity_display }}">{{ pm.severity }}</span></td>
+    <td>{{ pm.get_status_display }}</td>
+    <td>{{ pm.team.name }}</td>
+    <td class="text-nowrap">{{ pm.started_at|zoned_date:"Y-m-d H:i T"|default:"—" }}</td>
+  </tr>
+  {% endfor %}"""  # noqa: E501
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_list_rows_print_what_the_list_template_printed(language):
+    import datetime
+
+    from django.template import engines
+    from django.utils import timezone, translation
+
+    rows = [
+        PostmortemFactory(title='Cache <b>"resize"</b> & co', restricted=True, severity="SEV1"),
+        PostmortemFactory(
+            title="No start",
+            started_at=None,
+            detected_at=None,
+            mitigated_at=None,
+            resolved_at=None,
+            status="published",
+        ),
+        PostmortemFactory(
+            title="Fall back",
+            # 01:30 the second time in New York (EST): the zone is printed in that hour too.
+            started_at=datetime.datetime(2026, 11, 1, 6, 30, tzinfo=datetime.UTC),
+        ),
+    ]
+    for pm in rows:
+        pm.team.name = "Ops & <Infra>"
+    template = engines["django"].from_string(_LIST_ROW_TEMPLATE)
+    with translation.override(language), timezone.override("America/New_York"):
+        expected = template.render({"rows": rows})
+        html = page_rows.postmortem_list_rows(rows)
+
+    assert html == expected
+    assert "&lt;b&gt;&quot;resize&quot;&lt;/b&gt; &amp; co" in html
+    assert "01:30 EST" in html
+
+
+_PUBLISHED_TEMPLATE = """{% for pm in recent %}<li class="list-group-item">
+        <a href="{{ pm.get_absolute_url }}">{{ pm.title }}</a>
+        <div class="small text-body-secondary">{{ pm.team.name }} · {{ pm.severity }} · {{ pm.published_at|zoned_date:"Y-m-d H:i T" }}</div>
+      </li>
+      {% endfor %}"""  # noqa: E501
+
+
+@pytest.mark.django_db
+def test_published_rows_print_what_the_home_template_printed():
+    import datetime
+
+    from django.template import engines
+    from django.utils import timezone
+
+    rows = [
+        PostmortemFactory(
+            title="<i>Fall</i> back",
+            status="published",
+            published_at=datetime.datetime(2026, 11, 1, 6, 30, tzinfo=datetime.UTC),
+        ),
+        PostmortemFactory(title="Never published", published_at=None),
+    ]
+    rows[0].team.name = "Ops & <Infra>"
+    template = engines["django"].from_string(_PUBLISHED_TEMPLATE)
+    with timezone.override("America/New_York"):
+        expected = template.render({"recent": rows})
+        html = page_rows.published_rows(rows)
+
+    assert html == expected
+    assert "2026-11-01 01:30 EST" in html
+    assert "&lt;i&gt;Fall&lt;/i&gt; back" in html

@@ -19,6 +19,7 @@ from ..export import postmortem_markdown
 from ..filters import PostmortemFilter
 from ..forms import NotRequiredForm, PostmortemForm, ReviewCommentForm
 from ..models import AuditEvent, Postmortem
+from ..page_rows import postmortem_list_rows
 from .access import editable_postmortem
 from .errors import add_service_errors
 
@@ -47,6 +48,7 @@ def postmortem_list(request):
         {
             "form": filterset.form,
             "page": page,
+            "rows_html": postmortem_list_rows(page.object_list),
             "filtered": filtered,
             "anything_visible": anything_visible,
         },
