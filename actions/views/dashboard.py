@@ -126,9 +126,14 @@ def _summary(request, today, form, filters, version):
             "figures": figures,
             "team_rows": team_rows,
             "team_rows_html": team_rows_html(team_rows),
-            "age_chart": charts.age_chart(figures["age_chart"]),
-            "week_chart": charts.week_chart(figures["week_chart"]),
-            "age_priorities": ActionItem.Priority.values,
+            "age_chart_html": charts.age_chart_html(
+                charts.age_chart(figures["age_chart"]),
+                figures["age_chart"],
+                ActionItem.Priority.values,
+            ),
+            "week_chart_html": charts.week_chart_html(
+                charts.week_chart(figures["week_chart"]), figures["week_chart"]
+            ),
         },
         request,
     )
