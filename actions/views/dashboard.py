@@ -22,7 +22,7 @@ from postmortems.permissions import managed_team_ids
 from .. import charts, selectors, services
 from ..dashboard.cache import cached_many
 from ..dashboard.export import Echo
-from ..dashboard.options import options_html
+from ..dashboard.options import choice_options_html, options_html
 from ..dashboard.rows import list_rows_html, team_rows_html
 from ..forms import BulkUpdateForm, DashboardFilterForm
 from ..models import ActionItem
@@ -115,6 +115,16 @@ def _summary(request, today, form, filters, version):
             ),
             "team_options": options_html(team_options, filters.get("team")),
             "assignee_options": assignee_options,
+            # The short lists too, as plain strings (selected: as the form's values).
+            **{
+                f"{name}_options": choice_options_html(form.fields[name].choices, selected)
+                for name, selected in (
+                    ("priority", filters.get("priority")),
+                    ("kind", filters.get("kind")),
+                    ("severity", filters.get("severity")),
+                    ("sort", filters.get("sort") or selectors.DEFAULT_SORT),
+                )
+            },
         },
         request,
     )
