@@ -83,10 +83,13 @@ def dashboard(request):
             "list_html": listing["html"],
             "sort": sort,
             "filters_html": summary["filters_html"],
-            # The people without one selected, as the filter lists them when no assignee
-            # is chosen (the same text then).
-            "bulk_assignee_options": summary.get("people_html")
-            or options_html(selectors.dashboard_filter_options()[1], None),
+            # Only for a manager with items of their teams on the page: the people with none
+            # selected (the list the filter's choices were just read, and cached, for).
+            "bulk_assignee_options": options_html(
+                selectors.dashboard_filter_options(version=version)[1], None
+            )
+            if listing["can_bulk"]
+            else "",
             "can_bulk": listing["can_bulk"],
             "bulk_statuses": [
                 (s, ActionItem.Status(s).label) for s in services.BULK_STATUS_ACTIONS
@@ -100,7 +103,6 @@ def _summary(request, today, form, filters, version):
     """Figures, per-team rows and their HTML (whose links keep the query string), and the
     filter form, which follows from the query string too."""
     team_options, people_options = selectors.dashboard_filter_options(version=version)
-    assignee_options = options_html(people_options, filters.get("assignee"))
     filters_html = render_to_string(
         "actions/partials/_dashboard_filters.html",
         {
@@ -114,7 +116,7 @@ def _summary(request, today, form, filters, version):
                 if name != "sort" and value is not False and value != []
             ),
             "team_options": options_html(team_options, filters.get("team")),
-            "assignee_options": assignee_options,
+            "assignee_options": options_html(people_options, filters.get("assignee")),
             # The short lists too, as plain strings (selected: as the form's values).
             **{
                 f"{name}_options": choice_options_html(form.fields[name].choices, selected)
@@ -152,7 +154,6 @@ def _summary(request, today, form, filters, version):
         "team_rows": team_rows,
         "html": html,  # render_to_string's SafeString stays safe through the cache
         "filters_html": filters_html,
-        "people_html": None if filters.get("assignee") else assignee_options,
         "as_of": timezone.now(),
     }
 
