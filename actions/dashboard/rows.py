@@ -31,7 +31,9 @@ def team_rows_html(rows: Iterable[Mapping[str, Any]]) -> SafeString:
     overdue = esc(gettext("overdue"))
     out = []
     for row in rows:
-        links = {name: esc(url) for name, url in row["links"].items()}
+        # The links are query strings from ``QueryDict.urlencode`` (every character but
+        # letters, digits, "_.-~+%=&?" percent-encoded): "&" is the one to escape.
+        links = {name: url.replace("&", "&amp;") for name, url in row["links"].items()}
         days = row["oldest_open_days"]
         out.append(
             "<tr>\n"
