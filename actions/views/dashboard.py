@@ -22,6 +22,7 @@ from postmortems.permissions import managed_team_ids
 from .. import charts, selectors, services
 from ..dashboard.cache import cached_many
 from ..dashboard.export import Echo
+from ..dashboard.listing import ListedItem
 from ..dashboard.options import choice_options_html, options_html
 from ..dashboard.rows import list_rows_html, team_rows_html
 from ..forms import BulkUpdateForm, DashboardFilterForm
@@ -203,7 +204,7 @@ def _listing(request, items, sort, total, managed, today):
     # The aggregate already counted the filtered set; no second COUNT query.
     paginator.count = total
     page = paginator.get_page(request.GET.get("page"))
-    rows = list(page.object_list)
+    rows = [ListedItem(*values) for values in page.object_list]
     for row in rows:
         row.is_overdue = row.is_open and row.due_date < today
         row.can_bulk = request.user.is_superuser or row.team_id in managed
