@@ -284,3 +284,174 @@ def bar_chart_svg(chart, *, key, title):
         )
         parts.append(f'<p class="small mb-1" aria-hidden="true">\n  {swatches}\n</p>\n')
     return mark_safe("".join(parts))  # noqa: S308 -- every value in it is escaped or a number
+
+
+# --- The dashboard's two charts as markup ----------------------------------------------------
+
+
+def _grid(chart):
+    """The y-axis grid of a dashboard chart: one line and label per tick."""
+    left, right = _num(chart["left"]), _num(chart["right"])
+    label_x = _num(chart["left"] - 6)
+    return "".join(
+        f'    <line x1="{left}" x2="{right}" y1="{_num(t["y"])}" y2="{_num(t["y"])}" '
+        'stroke="#dee2e6" stroke-width="1"/>\n'
+        f'    <text x="{label_x}" y="{_num(t["y"])}" text-anchor="end" '
+        f'dominant-baseline="middle" font-size="11" fill="#6c757d">{_num(t["value"])}</text>\n'
+        for t in chart["ticks"]
+    )
+
+
+def _svg_open(chart, key, title, desc):
+    esc = conditional_escape
+    return (
+        '<figure class="mb-0">\n'
+        f'  <svg viewBox="0 0 {_num(chart["width"])} {_num(chart["height"])}" width="100%" '
+        f'role="img" aria-labelledby="{key}-chart-title {key}-chart-desc" class="d-block">\n'
+        f'    <title id="{key}-chart-title">{esc(title)}</title>\n'
+        f'    <desc id="{key}-chart-desc">{esc(desc)}</desc>\n' + _grid(chart)
+    )
+
+
+def _svg_close(chart, legend_labels, caption):
+    esc = conditional_escape
+    baseline = _num(chart["baseline"])
+    legend_y, text_y = _num(chart["height"] - 14), _num(chart["height"] - 5)
+    legend = "".join(
+        f'<rect x="{_num(item["x"])}" y="{legend_y}" width="10" height="10" '
+        f'fill="{item["colour"]}"/><text x="{_num(item["x"] + 14)}" y="{text_y}" '
+        f'font-size="11">{esc(legend_labels.get(item["key"], item["key"]))}</text>'
+        for item in chart["legend"]
+    )
+    return (
+        f'    <line x1="{_num(chart["left"])}" x2="{_num(chart["right"])}" y1="{baseline}" '
+        f'y2="{baseline}" stroke="#495057"/>\n'
+        f"    {legend}\n"
+        "  </svg>\n"
+        f'  <figcaption class="small text-body-secondary">{esc(caption)}</figcaption>\n'
+        "</figure>\n"
+    )
+
+
+def age_chart_html(chart, buckets, priorities):
+    """The age chart (``age_chart``'s geometry) and its table of ``buckets``
+    (``figures["age_chart"]``), written here rather than by a template, as
+    ``bar_chart_svg``: the template engine spent longer on its few dozen values than the
+    database on the dashboard's figures. Coordinates and counts in the SVG are plain
+    numbers; the table's counts are localised as ``{{ count }}`` would be."""
+    esc = conditional_escape
+    days = gettext("days")
+    parts = [
+        _svg_open(
+            chart,
+            "age",
+            gettext("Open items by age"),
+            gettext(
+                "Stacked bars: open items in each age bucket (days since created), split by "
+                "priority. The table below lists the same numbers."
+            ),
+        )
+    ]
+    label_y = _num(chart["label_y"])
+    for bar in chart["bars"]:
+        label, width = esc(bar["label"]), _num(bar["width"])
+        segments = "".join(
+            f'<rect x="{_num(s["x"])}" y="{_num(s["y"])}" width="{width}" '
+            f'height="{_num(s["height"])}" fill="{s["colour"]}"><title>{label} {esc(days)}, '
+            f"{esc(s['priority'])}: {_num(s['count'])}</title></rect>"
+            for s in bar["segments"]
+        )
+        x = _num(bar["label_x"])
+        parts.append(
+            f"    <g>\n      {segments}\n"
+            f'      <text x="{x}" y="{_num(bar["total_y"])}" text-anchor="middle" '
+            f'font-size="11">{_num(bar["total"])}</text>\n'
+            f'      <text x="{x}" y="{label_y}" text-anchor="middle" font-size="12">'
+            f"{label}</text>\n"
+            "    </g>\n"
+        )
+    parts.append(
+        _svg_close(
+            chart,
+            {},
+            gettext(
+                "Days since each open item was created; colours are priorities (see the table)."
+            ),
+        )
+    )
+    heads = "".join(f'<th scope="col">{esc(p)}</th>' for p in priorities)
+    parts.append(
+        '<table class="table table-sm small mt-2">\n'
+        f'  <caption class="visually-hidden">{esc(gettext("Open items by age and priority"))}'
+        "</caption>\n"
+        f'  <thead><tr><th scope="col">{esc(gettext("Age (days)"))}</th>{heads}'
+        f'<th scope="col">{esc(gettext("Total"))}</th></tr></thead>\n'
+        "  <tbody>\n"
+    )
+    for bucket in buckets:
+        cells = "".join(f"<td>{esc(localize(count))}</td>" for _p, count in bucket["by_priority"])
+        parts.append(
+            f'  <tr><th scope="row">{esc(bucket["label"])}</th>{cells}'
+            f"<td>{esc(localize(bucket['total']))}</td></tr>\n"
+        )
+    parts.append("  </tbody>\n</table>\n")
+    return mark_safe("".join(parts))  # noqa: S308 -- every value in it is escaped or a number
+
+
+def week_chart_html(chart, weeks):
+    """The created/completed chart (``week_chart``'s geometry) and its table of ``weeks``
+    (``figures["week_chart"]``), written here for the reason ``age_chart_html`` says."""
+    esc = conditional_escape
+    series = {"created": esc(gettext("created")), "completed": esc(gettext("completed"))}
+    parts = [
+        _svg_open(
+            chart,
+            "week",
+            gettext("Created and completed per week"),
+            gettext(
+                "Paired bars for each of the last 12 weeks: items created and items "
+                "completed. The table below lists the same numbers."
+            ),
+        )
+    ]
+    label_y = _num(chart["label_y"])
+    for group in chart["groups"]:
+        width, start = _num(group["width"]), group["start"]
+        bars = "".join(
+            f'<rect x="{_num(b["x"])}" y="{_num(b["y"])}" width="{width}" '
+            f'height="{_num(b["height"])}" fill="{b["colour"]}"><title>{start:%Y-%m-%d} '
+            f"{series[b['series']]}: {_num(b['value'])}</title></rect>"
+            for b in group["bars"]
+        )
+        label = (
+            f'<text x="{_num(group["label_x"])}" y="{label_y}" text-anchor="middle" '
+            f'font-size="11">{start:%m-%d}</text>'
+            if group["show_label"]
+            else ""
+        )
+        parts.append(f"    <g>\n      {bars}\n      {label}\n    </g>\n")
+    parts.append(
+        _svg_close(
+            chart,
+            {"created": gettext("created"), "completed": gettext("completed")},
+            gettext("Weeks start on Monday; the last one is this week so far."),
+        )
+    )
+    parts.append(
+        '<details class="mt-2">\n'
+        f'  <summary class="small">{esc(gettext("Show the numbers"))}</summary>\n'
+        '  <table class="table table-sm small">\n'
+        '    <caption class="visually-hidden">'
+        f"{esc(gettext('Items created and completed per week'))}</caption>\n"
+        f'    <thead><tr><th scope="col">{esc(gettext("Week of"))}</th>'
+        f'<th scope="col">{esc(gettext("Created"))}</th>'
+        f'<th scope="col">{esc(gettext("Completed"))}</th></tr></thead>\n'
+        "    <tbody>\n    "
+    )
+    parts += [
+        f'<tr><th scope="row">{w["start"]:%Y-%m-%d}</th><td>{esc(localize(w["created"]))}</td>'
+        f"<td>{esc(localize(w['completed']))}</td></tr>"
+        for w in weeks
+    ]
+    parts.append("\n    </tbody>\n  </table>\n</details>\n")
+    return mark_safe("".join(parts))  # noqa: S308 -- every value in it is escaped or a number

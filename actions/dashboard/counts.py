@@ -20,6 +20,7 @@ zone, or SQLite counts live (``figures.dashboard_summary``, which also checks th
 # ruff: noqa: S608
 
 import datetime
+import operator
 from decimal import Decimal
 from typing import Any
 
@@ -47,7 +48,17 @@ REBUILD_ON_READ = 10
 
 # The figure each column holds (``_count_conditions()`` and the columns share their order).
 COLUMN_FIGURES = dict(zip(DASHBOARD_COUNT_COLUMNS, _count_conditions(), strict=True))
-_FIXED = ("src", "team_id", "day", "zone")
+FIGURES = tuple(COLUMN_FIGURES.values())
+_TOTAL = FIGURES.index("total")
+
+# What the per-team table reads of a team's counts (``figures._team_rows``), and where.
+_TEAM_COLUMNS = tuple(
+    (name, FIGURES.index(name)) for name in ("open", "overdue", "done", "done_on_time")
+)
+
+
+def _team_figures(counts: tuple[int, ...]) -> dict[str, int]:
+    return {name: counts[at] for name, at in _TEAM_COLUMNS}
 
 
 class CountsDisagree(Exception):
@@ -83,23 +94,23 @@ def figures_from_counts(user: Any, *, today: datetime.date, now: datetime.dateti
         if len(stale) > REBUILD_ON_READ:
             return None
         rows, histogram = _read(user, today, now)
-    totals = dict.fromkeys(_count_conditions(), 0)
-    teams: dict[int, dict[str, Any]] = {}
+    # Each row's counts are a tuple in FIGURES' order: summed column by column (zip, sum),
+    # not figure by figure through dicts (two hundred teams times sixty figures).
+    teams: dict[int, list[Any]] = {}  # team id -> [counts, oldest open, name]
     for row in rows:
-        for key in totals:
-            totals[key] += row[key]
         if row["team_id"] is None:  # the first day of "completed in the last 30 days"
             continue
         team = teams.get(row["team_id"])
         if team is None:
-            teams[row["team_id"]] = dict(row)
+            teams[row["team_id"]] = [row["counts"], row["oldest_open"], row["team__name"]]
             continue
-        for key in totals:
-            team[key] += row[key]
-        if row["oldest_open"] is not None and (
-            team["oldest_open"] is None or row["oldest_open"] < team["oldest_open"]
-        ):
-            team["oldest_open"] = row["oldest_open"]
+        team[0] = tuple(map(operator.add, team[0], row["counts"]))
+        if row["oldest_open"] is not None and (team[1] is None or row["oldest_open"] < team[1]):
+            team[1] = row["oldest_open"]
+    columns = zip(*(row["counts"] for row in rows), strict=True)
+    totals = (
+        dict(zip(FIGURES, map(sum, columns), strict=True)) if rows else dict.fromkeys(FIGURES, 0)
+    )
     try:
         median = _median(user, totals["closed"], histogram) if totals["closed"] else None
     except CountsDisagree:
@@ -107,7 +118,11 @@ def figures_from_counts(user: Any, *, today: datetime.date, now: datetime.dateti
     # In the teams' name order (the database's collation), then most urgent first, as the
     # live query orders them.
     ordered = sorted(
-        (team for team in teams.values() if team["total"]),
+        (
+            {"team_id": team_id, "team__name": name, "oldest_open": oldest, **_team_figures(counts)}
+            for team_id, (counts, oldest, name) in teams.items()
+            if counts[_TOTAL]
+        ),
         key=lambda team: (-team["overdue"], -team["open"]),
     )
     return _figures(totals, median, today), _team_rows(ordered, today)
@@ -184,26 +199,30 @@ def _read(
         f"SELECT u.*, t.name AS team__name FROM ({' UNION ALL '.join(parts)}) AS u "
         f"LEFT JOIN {Team._meta.db_table} t ON t.id = u.team_id ORDER BY t.name, t.id"
     )
-    names = [
-        *_FIXED,
-        "close_days",
-        "close_items",
-        *COLUMN_FIGURES.values(),
-        "oldest_open",
-        "team__name",
-    ]
+    width = len(FIGURES)
     rows: list[dict[str, Any]] = []
     histogram: dict[int, int] = {}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+        # Columns: src, team_id, day, zone, the close days' two arrays, the counts in
+        # FIGURES' order, the oldest open item, the team's name.
         for values in cursor.fetchall():
-            row = dict(zip(names, values, strict=True))
-            if row["src"] == 3:
-                pairs = zip(row["close_days"] or (), row["close_items"] or (), strict=True)
+            if values[0] == 3:
+                pairs = zip(values[4] or (), values[5] or (), strict=True)
                 for tenths, items in pairs:
                     histogram[tenths] = histogram.get(tenths, 0) + items
             else:
-                rows.append(row)
+                rows.append(
+                    {
+                        "src": values[0],
+                        "team_id": values[1],
+                        "day": values[2],
+                        "zone": values[3],
+                        "counts": values[6 : 6 + width],
+                        "oldest_open": values[6 + width],
+                        "team__name": values[7 + width],
+                    }
+                )
     return rows, histogram
 
 

@@ -31,7 +31,9 @@ def team_rows_html(rows: Iterable[Mapping[str, Any]]) -> SafeString:
     overdue = esc(gettext("overdue"))
     out = []
     for row in rows:
-        links = {name: esc(url) for name, url in row["links"].items()}
+        # The links are query strings from ``QueryDict.urlencode`` (every character but
+        # letters, digits, "_.-~+%=&?" percent-encoded): "&" is the one to escape.
+        links = {name: url.replace("&", "&amp;") for name, url in row["links"].items()}
         days = row["oldest_open_days"]
         out.append(
             "<tr>\n"
@@ -57,7 +59,7 @@ def _local_date(value: Any) -> str:
 
 
 def list_rows_html(rows: Iterable[Any], *, can_bulk: bool) -> SafeString:
-    """The item list's ``<tr>``s (items from ``dashboard_list`` with ``is_overdue`` and
+    """The item list's ``<tr>``s (``listing.ListedItem``s with ``is_overdue`` and
     ``can_bulk`` set)."""
     statuses = labels(ActionItem.Status.choices)
     team, priority, status, due, created, closed, assignee = (
@@ -80,17 +82,16 @@ def list_rows_html(rows: Iterable[Any], *, can_bulk: bool) -> SafeString:
                     f'value="{int(item.pk)}" form="bulk-form" aria-label="{label}">'
                 )
             parts.append("</td>\n")
-        postmortem = item.postmortem
         if item.assignee_id is None:
             person = f'<span class="text-body-secondary">{unassigned}</span>'
         else:
-            person = esc(item.assignee.get_full_name() or item.assignee.get_username())
+            person = esc(item.assignee_name)
         parts += [
             f'      <td class="cell-title"><a href="{detail.format(int(item.pk))}">'
             f"{esc(item.title)}</a>"
-            f'<div class="small text-body-secondary">{esc(postmortem.title)} · '
-            f"{esc(postmortem.severity)}</div></td>\n",
-            f'      <td data-label="{team}">{esc(item.team.name)}</td>\n',
+            f'<div class="small text-body-secondary">{esc(item.postmortem_title)} · '
+            f"{esc(item.postmortem_severity)}</div></td>\n",
+            f'      <td data-label="{team}">{esc(item.team_name)}</td>\n',
             f'      <td data-label="{priority}">{esc(item.priority)}</td>\n',
             f'      <td data-label="{status}">{esc(statuses.get(item.status, item.status))}</td>\n',
             f'      <td class="text-nowrap" data-label="{due}">{item.due_date:%Y-%m-%d}'

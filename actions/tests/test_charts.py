@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 
 from actions import charts
@@ -20,3 +22,40 @@ def test_count_axes_end_at_a_round_number_with_four_whole_ticks(maximum, top):
     values = [tick["value"] for tick in chart["ticks"]]
     assert values[-1] == top
     assert all(isinstance(value, int) for value in values)
+
+
+AGE_BUCKETS = [
+    {"label": "0-7", "total": 3, "by_priority": [("P1", 1), ("P2", 0), ("P3", 2), ("P4", 0)]},
+    {"label": ">90", "total": 0, "by_priority": [("P1", 0), ("P2", 0), ("P3", 0), ("P4", 0)]},
+]
+
+
+def test_age_chart_draws_a_segment_per_priority_with_items_and_tabulates_every_count():
+    html = charts.age_chart_html(
+        charts.age_chart(AGE_BUCKETS), AGE_BUCKETS, ["P1", "P2", "P3", "P4"]
+    )
+    assert html.count("<rect x=") == 2 + 4  # two segments, four legend swatches
+    assert "<title>0-7 days, P1: 1</title>" in html
+    assert "<title>0-7 days, P3: 2</title>" in html
+    assert (
+        '<tr><th scope="row">0-7</th><td>1</td><td>0</td><td>2</td><td>0</td><td>3</td></tr>'
+        in html
+    )
+    # Labels are escaped in the SVG and in the table.
+    assert ">&gt;90</text>" in html
+    assert '<th scope="row">&gt;90</th>' in html
+    assert ">90<" not in html
+
+
+def test_week_chart_pairs_bars_per_week_and_labels_every_other_week():
+    monday = datetime.date(2026, 1, 5)
+    weeks = [
+        {"start": monday + datetime.timedelta(weeks=n), "created": n, "completed": 1}
+        for n in range(12)
+    ]
+    html = charts.week_chart_html(charts.week_chart(weeks), weeks)
+    assert html.count("<title>2026-01-05 created: 0</title>") == 1
+    assert "<title>2026-03-23 completed: 1</title>" in html
+    assert html.count('font-size="11">01-12</text>') == 1
+    assert 'font-size="11">01-05</text>' not in html
+    assert '<tr><th scope="row">2026-03-23</th><td>11</td><td>1</td></tr>' in html

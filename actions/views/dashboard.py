@@ -22,7 +22,8 @@ from postmortems.permissions import managed_team_ids
 from .. import charts, selectors, services
 from ..dashboard.cache import cached_many
 from ..dashboard.export import Echo
-from ..dashboard.options import options_html
+from ..dashboard.listing import ListedItem
+from ..dashboard.options import choice_options_html, options_html
 from ..dashboard.rows import list_rows_html, team_rows_html
 from ..forms import BulkUpdateForm, DashboardFilterForm
 from ..models import ActionItem
@@ -83,10 +84,13 @@ def dashboard(request):
             "list_html": listing["html"],
             "sort": sort,
             "filters_html": summary["filters_html"],
-            # The people without one selected, as the filter lists them when no assignee
-            # is chosen (the same text then).
-            "bulk_assignee_options": summary.get("people_html")
-            or options_html(selectors.dashboard_filter_options()[1], None),
+            # Only for a manager with items of their teams on the page: the people with none
+            # selected (the list the filter's choices were just read, and cached, for).
+            "bulk_assignee_options": options_html(
+                selectors.dashboard_filter_options(version=version)[1], None
+            )
+            if listing["can_bulk"]
+            else "",
             "can_bulk": listing["can_bulk"],
             "bulk_statuses": [
                 (s, ActionItem.Status(s).label) for s in services.BULK_STATUS_ACTIONS
@@ -100,7 +104,6 @@ def _summary(request, today, form, filters, version):
     """Figures, per-team rows and their HTML (whose links keep the query string), and the
     filter form, which follows from the query string too."""
     team_options, people_options = selectors.dashboard_filter_options(version=version)
-    assignee_options = options_html(people_options, filters.get("assignee"))
     filters_html = render_to_string(
         "actions/partials/_dashboard_filters.html",
         {
@@ -114,7 +117,17 @@ def _summary(request, today, form, filters, version):
                 if name != "sort" and value is not False and value != []
             ),
             "team_options": options_html(team_options, filters.get("team")),
-            "assignee_options": assignee_options,
+            "assignee_options": options_html(people_options, filters.get("assignee")),
+            # The short lists too, as plain strings (selected: as the form's values).
+            **{
+                f"{name}_options": choice_options_html(form.fields[name].choices, selected)
+                for name, selected in (
+                    ("priority", filters.get("priority")),
+                    ("kind", filters.get("kind")),
+                    ("severity", filters.get("severity")),
+                    ("sort", filters.get("sort") or selectors.DEFAULT_SORT),
+                )
+            },
         },
         request,
     )
@@ -126,9 +139,14 @@ def _summary(request, today, form, filters, version):
             "figures": figures,
             "team_rows": team_rows,
             "team_rows_html": team_rows_html(team_rows),
-            "age_chart": charts.age_chart(figures["age_chart"]),
-            "week_chart": charts.week_chart(figures["week_chart"]),
-            "age_priorities": ActionItem.Priority.values,
+            "age_chart_html": charts.age_chart_html(
+                charts.age_chart(figures["age_chart"]),
+                figures["age_chart"],
+                ActionItem.Priority.values,
+            ),
+            "week_chart_html": charts.week_chart_html(
+                charts.week_chart(figures["week_chart"]), figures["week_chart"]
+            ),
         },
         request,
     )
@@ -137,7 +155,6 @@ def _summary(request, today, form, filters, version):
         "team_rows": team_rows,
         "html": html,  # render_to_string's SafeString stays safe through the cache
         "filters_html": filters_html,
-        "people_html": None if filters.get("assignee") else assignee_options,
         "as_of": timezone.now(),
     }
 
@@ -187,7 +204,7 @@ def _listing(request, items, sort, total, managed, today):
     # The aggregate already counted the filtered set; no second COUNT query.
     paginator.count = total
     page = paginator.get_page(request.GET.get("page"))
-    rows = list(page.object_list)
+    rows = [ListedItem(*values) for values in page.object_list]
     for row in rows:
         row.is_overdue = row.is_open and row.due_date < today
         row.can_bulk = request.user.is_superuser or row.team_id in managed

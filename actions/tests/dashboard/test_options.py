@@ -2,7 +2,7 @@
 
 from django.utils.html import format_html_join
 
-from actions.dashboard.options import options_html
+from actions.dashboard.options import choice_options_html, options_html
 
 CHOICES = [(1, "Payments"), (2, '<script>alert("x")</script> & co'), (3, "김민수 (kim)")]
 
@@ -22,3 +22,15 @@ def test_options_are_what_format_html_would_give():
     )
     assert options_html(CHOICES, 3) == expected
     assert options_html([], None) == ""
+
+
+def test_short_lists_mark_the_chosen_value_and_escape_like_the_template():
+    choices = [("", "Any"), ("P1", "P1 <urgent>"), ("P2", "P2")]
+    html = choice_options_html(choices, "P1")
+    assert html == (
+        '<option value="">Any</option>'
+        '<option value="P1" selected>P1 &lt;urgent&gt;</option>'
+        '<option value="P2">P2</option>'
+    )
+    # Nothing chosen: no option is marked (the browser shows the first, "Any").
+    assert " selected" not in choice_options_html(choices, None)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from actions import selectors
 from actions.dashboard.expressions import is_closed, is_on_time, is_open, is_overdue
 from actions.dashboard.figures import AGE_BUCKETS, CHART_WEEKS, _weeks
+from actions.dashboard.rows import team_rows_html
 from actions.models import ActionItem
 from actions.views.dashboard import _add_team_links
 from postmortems.dates import day_start
@@ -178,6 +179,24 @@ def test_team_links_keep_the_filters_and_set_the_team():
         "oldest": "?q=db+pool&team=7&status=open&status=in_progress&status=blocked&sort=created_at",
     }
     assert rows[1]["links"]["team"] == "?q=db+pool&team=12&status=done&sort=-due_date"
+
+
+def test_team_links_are_escaped_in_the_table_whatever_the_search():
+    rows = [
+        {
+            "team_id": 7,
+            "team__name": "<b>Payments</b>",
+            "open": 1,
+            "overdue": 0,
+            "on_time_rate": None,
+            "oldest_open_days": 3,
+        }
+    ]
+    _add_team_links(rows, QueryDict("q=%3Cscript%3E%22%27+%26&sort=title"))
+    html = team_rows_html(rows)
+    assert "<script>" not in html and "<b>" not in html
+    assert '<a href="?q=%3Cscript%3E%22%27+%26&amp;sort=title&amp;team=7">' in html
+    assert "&lt;b&gt;Payments&lt;/b&gt;" in html
 
 
 def test_an_empty_queryset_asks_nothing(mixed):
