@@ -10,6 +10,7 @@ import math
 
 from django.utils.formats import localize
 from django.utils.functional import Promise
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
