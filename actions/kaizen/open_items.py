@@ -54,15 +54,6 @@ def hidden_postmortems(user):
     return hidden.order_by().values("pk")
 
 
-def not_hidden_items(user) -> Q:
-    """The same items as ``visible_items``, written as "not of a restricted postmortem
-    ``user`` may not read": a check against one small set that PostgreSQL hashes once, so a
-    query that walks an index in order reads no postmortem row per item."""
-    if not user.is_authenticated:
-        return Q(pk__in=[])
-    return ~Q(postmortem__in=hidden_postmortems(user))
-
-
 def open_item_counts(
     *, user, today: datetime.date, team=None, live: bool = False
 ) -> dict[int, OpenItems]:
@@ -121,7 +112,8 @@ def _grouped(*, user, today, end_at, team) -> Rows:
     )
 
 
-def _sql(queryset) -> tuple[str, tuple]:
+def sql_of(queryset) -> tuple[str, tuple]:
+    """A queryset's SQL and parameters, to use as a subquery in SQL written out."""
     sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
     return sql, tuple(params)
 
@@ -133,10 +125,10 @@ def _grouped_postgresql(*, user, today, end_at, team) -> Rows:
     fell due between that day and today, items created after today, and items closed
     after today (still open for the day). Whether a restricted postmortem's items are
     hidden from ``user`` is a check against the small set of those they may not open."""
-    restricted_sql, restricted_params = _sql(
+    restricted_sql, restricted_params = sql_of(
         Postmortem.objects.filter(restricted=True).order_by().values("pk")
     )
-    hidden_sql, hidden_params = _sql(hidden_postmortems(user))
+    hidden_sql, hidden_params = sql_of(hidden_postmortems(user))
     open_statuses = [str(s) for s in ActionItem.OPEN_STATUSES]
     team_items, team_params = ("AND a.team_id = %s", (team.pk,)) if team is not None else ("", ())
     team_counts = "WHERE s.team_id = %s" if team is not None else ""
