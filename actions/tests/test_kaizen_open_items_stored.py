@@ -211,7 +211,7 @@ class ThemedWriter(Writer):
         )()
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("seed", [1, 2])
 def test_stored_counts_equal_the_live_query_after_random_writes(cast, seed):
     writer = ThemedWriter(random.Random(seed), cast)
     for _ in range(15):
@@ -220,7 +220,7 @@ def test_stored_counts_equal_the_live_query_after_random_writes(cast, seed):
     assert_same_counts(cast)
     for step in range(60):
         writer.any()
-        if step % 10 == 9:
+        if step % 20 == 19:
             assert_same_counts(cast)
     # Later days (items fell due since the stored day) and earlier ones.
     assert_same_counts(cast, days=(0, 1, 8, 45, -3, -40))
