@@ -10,6 +10,7 @@ import random
 
 import pytest
 from django.contrib import admin
+from django.core.management import call_command
 from django.db import connection
 from django.test import RequestFactory
 from django.utils import timezone
@@ -283,3 +284,10 @@ def test_a_reader_gets_no_count_of_restricted_items_they_may_not_open(cast, outs
     after = kaizen.open_item_counts(user=_forget(outsider), today=current_week()[2])
     assert after[theme.pk].visible == (before[theme.pk].visible if theme.pk in before else 0)
     assert after[theme.pk].hidden >= 3
+
+
+def test_seed_scale_leaves_counts_of_today_equal_to_the_live_query(cast):
+    KaizenOpenDay.objects.all().delete()  # as after a flush
+    call_command("seed_scale", "--postmortems", "30", "--actions", "300", "--teams", "4")
+    assert KaizenOpenDay.objects.get().day == current_week()[2]
+    assert_same_counts(cast, days=(0, 3))
