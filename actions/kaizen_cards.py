@@ -8,6 +8,7 @@ value escaped as ``{{ }}`` escapes it (``page_rows.esc``); strings are translate
 page with the catalogue's message ids.
 """
 
+import datetime
 from collections.abc import Iterable
 from typing import Any
 
@@ -17,7 +18,6 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from postmortems.page_rows import esc, labels
-from postmortems.templatetags.zoned_dates import zoned_date
 
 from .kaizen import ThemeTrend
 from .models import ActionItem
@@ -29,6 +29,16 @@ def _link_parts(name: str) -> tuple[str, str]:
     url = reverse(name, args=[_PK])
     head, tail = url.split(str(_PK), 1)
     return esc(head), esc(tail)
+
+
+def incident_time(value: datetime.datetime, zone: datetime.tzinfo) -> str:
+    """``value`` in ``zone`` as ``zoned_date(value, "Y-m-d H:i T")`` writes it (the zone
+    kept in the hour a DST change repeats), without parsing the format for each line."""
+    at = timezone.localtime(value, zone)
+    return (
+        f"{at.year:04d}-{at.month:02d}-{at.day:02d} {at.hour:02d}:{at.minute:02d} "
+        f"{at.tzname() or ''}"
+    )
 
 
 def sparkline_svg(name: str, counts: list[int], geometry: dict[str, Any] | None) -> str:
@@ -111,7 +121,7 @@ def theme_cards(
         if t.postmortems:
             parts.append('<ul class="small mb-0">')
             for pm in t.postmortems:
-                at = zoned_date(timezone.localtime(pm["at"], zone), "Y-m-d H:i T")
+                at = incident_time(pm["at"], zone)
                 parts.append(
                     f'<li><a href="{pm_head}{pm["pk"]}{pm_tail}">{esc(pm["title"])}</a> '
                     f'<span class="text-body-secondary">{esc(pm["severity"])} · {esc(at)}'

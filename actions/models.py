@@ -426,3 +426,46 @@ class MetricsDay(models.Model):
     def __str__(self) -> str:
         period = self.day.strftime("%Y-%m") if self.whole_month else self.day.isoformat()
         return f"{period} {self.severity} team={self.team_id or 'all'}"
+
+
+class KaizenOpenDay(models.Model):
+    """The day ``KaizenOpenItems.overdue`` is counted as of (one row). Writers lock it
+    shared and a rebuild exclusively, so a rebuild never misses a change being made (see
+    migration 0011); a reader on a later day counts the items that fell due since."""
+
+    day = models.DateField(null=True)
+
+    def __str__(self):
+        return f"open items as of {self.day}"
+
+
+class KaizenOpenItems(models.Model):
+    """The open action items linked to a theme (through their factor), per owner team, those
+    of each restricted postmortem apart: what the Kaizen page counts per theme instead of
+    joining every open item to the themes.
+
+    Kept by PostgreSQL triggers in the transaction of every write to an item, a factor's
+    themes or a postmortem's ``restricted``, whatever wrote it; read by
+    ``actions.kaizen.open_items``. No foreign keys: rows follow the items, not deletions of
+    the rows they name (the triggers take a deleted theme's or item's counts off)."""
+
+    theme_id = models.BigIntegerField()
+    team_id = models.BigIntegerField()
+    # The restricted postmortem the items belong to; 0 for postmortems that are not
+    # restricted (readers may open all of those, and only some of the restricted ones).
+    restricted_postmortem = models.BigIntegerField(default=0)
+    open = models.IntegerField(default=0)
+    # Due on or before ``KaizenOpenDay.day``.
+    overdue = models.IntegerField(default=0)
+    prevent = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["theme_id", "team_id", "restricted_postmortem"],
+                name="kaizenopenitems_unique_key",
+            )
+        ]
+
+    def __str__(self):
+        return f"theme {self.theme_id} team {self.team_id}: {self.open} open"

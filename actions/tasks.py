@@ -50,3 +50,15 @@ def dashboard_counts_rebuild():
     counts are of an earlier one (each team in its own short transaction; a read does it
     for a few teams itself when this has not run yet). Nothing to do on SQLite."""
     return {"teams": services.dashboard_counts_rebuild()}
+
+
+@shared_task(
+    autoretry_for=(OperationalError,),
+    retry_backoff=30,
+    max_retries=3,
+)
+def kaizen_open_items_rebuild():
+    """Just after midnight: count the Kaizen page's open items again, overdue as of the new
+    day (a read counts the items that fell due since the stored day itself, so this only
+    keeps that part small). Nothing to do on SQLite."""
+    return {"rebuilt": services.kaizen_open_items_rebuild()}

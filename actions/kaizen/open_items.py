@@ -13,7 +13,7 @@ from django.db.models import Count, F, Q
 from postmortems.models import Postmortem, Theme
 from postmortems.selectors import visible_postmortems
 
-from ..models import ActionItem
+from ..models import ActionItem, KaizenOpenDay, KaizenOpenItems
 from .periods import day_start
 
 
@@ -54,21 +54,17 @@ def hidden_postmortems(user):
     return hidden.order_by().values("pk")
 
 
-def not_hidden_items(user) -> Q:
-    """The same items as ``visible_items``, written as "not of a restricted postmortem
-    ``user`` may not read": a check against one small set that PostgreSQL hashes once, so a
-    query that walks an index in order reads no postmortem row per item."""
-    if not user.is_authenticated:
-        return Q(pk__in=[])
-    return ~Q(postmortem__in=hidden_postmortems(user))
-
-
-def open_item_counts(*, user, today: datetime.date, team=None) -> dict[int, OpenItems]:
+def open_item_counts(
+    *, user, today: datetime.date, team=None, live: bool = False
+) -> dict[int, OpenItems]:
     """``{theme_id: OpenItems}`` for the items of ``team`` (every team: None) linked to a
     themed factor. Titles are not read here; ``visible`` counts only items of postmortems
-    ``user`` may read (``visible_postmortems``)."""
+    ``user`` may read (``visible_postmortems``).
+
+    On PostgreSQL from the stored counts (``KaizenOpenItems``); ``live`` (and SQLite)
+    counts every item instead."""
     end_at = day_start(today + datetime.timedelta(days=1))
-    if connection.vendor == "postgresql" and user.is_authenticated:
+    if connection.vendor == "postgresql" and user.is_authenticated and not live:
         rows = _grouped_postgresql(user=user, today=today, end_at=end_at, team=team)
     else:
         rows = _grouped(user=user, today=today, end_at=end_at, team=team)
@@ -116,40 +112,71 @@ def _grouped(*, user, today, end_at, team) -> Rows:
     )
 
 
-def _sql(queryset) -> tuple[str, tuple]:
+def sql_of(queryset) -> tuple[str, tuple]:
+    """A queryset's SQL and parameters, to use as a subquery in SQL written out."""
     sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
     return sql, tuple(params)
 
 
 def _grouped_postgresql(*, user, today, end_at, team) -> Rows:
-    """The same rows as ``_grouped``, in SQL the ORM does not write: items join their
-    factor's themes directly (the ORM joins the factor table between them: every factor
-    hashed for nothing), and whether a postmortem is restricted or hidden from ``user`` is
-    a check against a small set hashed once rather than a join to every postmortem."""
-    restricted_sql, restricted_params = _sql(
+    """The same rows as ``_grouped``, from the counts PostgreSQL keeps per theme, team and
+    restricted postmortem (``KaizenOpenItems``, triggers of migration 0012), finished live
+    on the few items where today differs from the day they are counted as of: items that
+    fell due between that day and today, items created after today, and items closed
+    after today (still open for the day). Whether a restricted postmortem's items are
+    hidden from ``user`` is a check against the small set of those they may not open."""
+    restricted_sql, restricted_params = sql_of(
         Postmortem.objects.filter(restricted=True).order_by().values("pk")
     )
-    hidden_sql, hidden_params = _sql(hidden_postmortems(user))
+    hidden_sql, hidden_params = sql_of(hidden_postmortems(user))
     open_statuses = [str(s) for s in ActionItem.OPEN_STATUSES]
-    team_sql, team_params = ("AND a.team_id = %s", (team.pk,)) if team is not None else ("", ())
-    # Two grouped selects, not one over a union of the items: the open items are read
-    # from the partial index ``actionitem_open_due`` alone (it holds every column read
-    # here) and hashed as they are, the smaller side of the join; the items closed after
-    # the day (rare) come from the table. A (theme, restricted) pair may appear in both;
-    # ``open_item_counts`` adds them up.
+    team_items, team_params = ("AND a.team_id = %s", (team.pk,)) if team is not None else ("", ())
+    team_counts = "WHERE s.team_id = %s" if team is not None else ""
     items = ActionItem._meta.db_table
     themes = Theme.factors.through._meta.db_table
+    counts = KaizenOpenItems._meta.db_table
+    day = KaizenOpenDay._meta.db_table
+    # The day the stored ``overdue`` is of; none yet: every overdue item is counted live.
+    stored_day = f"coalesce((SELECT day FROM {day} WHERE id = 1), '-infinity'::date)"  # noqa: S608
     sql = f"""
+        SELECT s.theme_id,
+               s.restricted_postmortem <> 0,
+               SUM(s.open),
+               SUM(s.overdue),
+               SUM(s.open),
+               coalesce(SUM(s.open) FILTER (
+                   WHERE s.restricted_postmortem = 0
+                   OR s.restricted_postmortem NOT IN ({hidden_sql})), 0),
+               SUM(s.prevent)
+        FROM {counts} s {team_counts}
+        GROUP BY 1, 2
+        UNION ALL
         SELECT ft.theme_id,
                a.postmortem_id IN ({restricted_sql}),
-               COUNT(*) FILTER (WHERE a.created_at < %s),
-               COUNT(*) FILTER (WHERE a.created_at < %s AND a.due_date <= %s),
-               COUNT(*),
-               COUNT(*) FILTER (WHERE a.postmortem_id NOT IN ({hidden_sql})),
-               COUNT(*) FILTER (WHERE a.kind = %s)
+               0,
+               COUNT(*) FILTER (WHERE a.due_date <= %s)
+                 - COUNT(*) FILTER (WHERE a.due_date <= d.day),
+               0,
+               0,
+               0
         FROM {items} a
         JOIN {themes} ft ON ft.contributingfactor_id = a.factor_id
-        WHERE a.status = ANY(%s) {team_sql}
+        CROSS JOIN (SELECT {stored_day} AS day) d
+        WHERE a.status = ANY(%s) AND a.created_at < %s
+          AND a.due_date > LEAST(d.day, %s) AND a.due_date <= GREATEST(d.day, %s) {team_items}
+        GROUP BY 1, 2
+        UNION ALL
+        SELECT ft.theme_id,
+               a.postmortem_id IN ({restricted_sql}),
+               -COUNT(*),
+               -COUNT(*) FILTER (WHERE a.due_date <= d.day),
+               0,
+               0,
+               0
+        FROM {items} a
+        JOIN {themes} ft ON ft.contributingfactor_id = a.factor_id
+        CROSS JOIN (SELECT {stored_day} AS day) d
+        WHERE a.status = ANY(%s) AND a.created_at >= %s {team_items}
         GROUP BY 1, 2
         UNION ALL
         SELECT ft.theme_id,
@@ -161,18 +188,26 @@ def _grouped_postgresql(*, user, today, end_at, team) -> Rows:
                0
         FROM {items} a
         JOIN {themes} ft ON ft.contributingfactor_id = a.factor_id
-        WHERE a.completed_at >= %s AND NOT a.status = ANY(%s) {team_sql}
+        WHERE a.completed_at >= %s AND NOT a.status = ANY(%s) {team_items}
         GROUP BY 1, 2
     """  # noqa: S608 (table names and compiled subqueries only; values are parameters)
     params = (
+        *hidden_params,
+        *team_params,
+        # Open items due between the stored day and today (either way round).
         *restricted_params,
-        end_at,
+        today,
+        open_statuses,
         end_at,
         today,
-        *hidden_params,
-        str(ActionItem.Kind.PREVENT),
-        open_statuses,
+        today,
         *team_params,
+        # Open items created after today: not open yet on the day.
+        *restricted_params,
+        open_statuses,
+        end_at,
+        *team_params,
+        # Items closed after today: still open on the day.
         *restricted_params,
         end_at,
         end_at,

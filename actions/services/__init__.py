@@ -18,6 +18,7 @@ from .items import (
     due_date_base,
 )
 from .kaizen import kaizen_review_create, theme_merge
+from .kaizen_open_items import kaizen_open_items_rebuild
 from .workflow import (
     ACTION_LABELS,
     BULK_STATUS_ACTIONS,
@@ -58,6 +59,7 @@ __all__ = [
     "default_due_date",
     "due_date_base",
     "export_audit_record",
+    "kaizen_open_items_rebuild",
     "kaizen_review_create",
     "theme_merge",
     "theme_save",

@@ -1,6 +1,7 @@
 """The Kaizen page's theme cards written in Python (``actions.kaizen_cards``)."""
 
 import datetime
+import zoneinfo
 from types import SimpleNamespace
 
 from django.utils import timezone, translation
@@ -107,3 +108,17 @@ def test_team_options_mark_the_chosen_team_and_escape_names():
         '<option value="1">Payments</option><option value="2" selected>&lt;Ops&gt;</option>'
     )
     assert "selected" not in str(kaizen_cards.team_options(teams))
+
+
+def test_incident_times_read_as_the_zoned_date_filter_writes_them():
+    from postmortems.templatetags.zoned_dates import zoned_date
+
+    zones = [datetime.UTC, *(zoneinfo.ZoneInfo(k) for k in ("America/New_York", "Asia/Seoul"))]
+    # Around New York's autumn DST change, when 01:30 comes twice (EDT, then EST).
+    start = datetime.datetime(2026, 11, 1, 4, 0, tzinfo=datetime.UTC)
+    times = [start + datetime.timedelta(minutes=20 * n) for n in range(12)]
+    times.append(datetime.datetime(999, 1, 2, 3, 4, tzinfo=datetime.UTC))
+    for zone in zones:
+        for at in times[:-1] if zone is not datetime.UTC else times:
+            expected = zoned_date(timezone.localtime(at, zone), "Y-m-d H:i T")
+            assert kaizen_cards.incident_time(at, zone) == expected

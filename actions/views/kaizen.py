@@ -1,6 +1,7 @@
 """Kaizen: recurring themes, theme management and suggestions, Kaizen review notes."""
 
 import datetime
+from typing import NamedTuple
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -59,11 +60,18 @@ def _range(request, form):
     return periods, weeks, periods[0][0], today, errors
 
 
+class TeamOption(NamedTuple):
+    pk: int
+    name: str
+
+
 def kaizen_page(request):
-    teams = list(Team.objects.only("name"))
+    # A few hundred teams for the filter: rows, not model instances.
+    teams = [TeamOption(*row) for row in Team.objects.values_list("pk", "name")]
     form = ReportFilterForm(request.GET)
     team_id = form.cleaned_data.get("team") if form.is_valid() else None
-    team = next((t for t in teams if t.pk == team_id), None)
+    chosen = next((t for t in teams if t.pk == team_id), None)
+    team = Team(pk=chosen.pk, name=chosen.name) if chosen is not None else None
     periods, weeks, first, last, errors = _range(request, form)
     with_restricted = kaizen.reader_sees_all(request.user, team)
     monday, _sunday, today = this_week.current_week()
