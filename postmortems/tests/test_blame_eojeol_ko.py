@@ -1,0 +1,176 @@
+"""Our own Korean analysis: where it reads a sentence, the findings are Kiwi's findings."""
+
+import ast
+import itertools
+from pathlib import Path
+
+import pytest
+
+from postmortems.blame import (
+    eojeol_ko,
+    find_blame,
+    mask,
+    morph_ko,
+    normalise_people,
+    predicates_ko,
+    rules_ko,
+    triggers_ko,
+    words_ko,
+)
+from postmortems.blame.sentences import split
+from tests.bench import blame as blame_bench
+from tests.bench import blame_eval
+
+PEOPLE = normalise_people(blame_eval.CORPUS_PEOPLE)
+TESTS = Path(__file__).parent
+
+
+def _korean_literals():
+    """Every Korean string written in the blame detector's tests."""
+    found = []
+    for path in [*sorted(TESTS.glob("test_blame_*.py")), TESTS / "test_language.py"]:
+        for node in ast.walk(ast.parse(path.read_text())):
+            text = node.value if isinstance(node, ast.Constant) else None
+            if isinstance(text, str) and any("가" <= c <= "힣" for c in text):
+                found.append(text)
+    return found
+
+
+def _korean_texts():
+    texts = []
+    for split_name in blame_eval.SPLITS:
+        path = blame_eval.split_path("ko", split_name)
+        texts += [e.sentence for e in blame_eval.load_corpus(path)]
+    texts += [e.sentence for e in blame_eval.load_corpus(blame_eval.CORPORA["ko"])]
+    texts.append(blame_bench.prose_sample("ko"))
+    return texts + _korean_literals()
+
+
+def _findings(texts):
+    morph_ko.morphemes.cache_clear()
+    rules_ko.find.cache_clear()
+    return [
+        [(f.start, f.end, f.rule, f.message) for f in find_blame(text, people=PEOPLE)]
+        for text in texts
+    ]
+
+
+@pytest.fixture
+def kiwi_only():
+    morph_ko.force_kiwi(True)
+    yield
+    morph_ko.force_kiwi(False)
+
+
+def _compare(texts):
+    ours = _findings(texts)
+    morph_ko.force_kiwi(True)
+    try:
+        kiwi = _findings(texts)
+    finally:
+        morph_ko.force_kiwi(False)
+    return [(t, a, b) for t, a, b in zip(texts, ours, kiwi, strict=True) if a != b], ours
+
+
+def test_every_korean_corpus_sentence_has_kiwis_findings():
+    texts = _korean_texts()
+    differences, ours = _compare(texts)
+    assert not differences
+    assert sum(map(len, ours)) > 300  # the comparison is about real findings
+
+
+def test_the_fast_path_reads_a_good_share_of_the_sentences_that_reach_the_analyser():
+    sentences = [
+        s.text
+        for text in _korean_texts()
+        for s in split(mask(text))
+        if s.korean and triggers_ko.could_fire(s.text, PEOPLE)
+    ]
+    ours = [s for s in sentences if eojeol_ko.analyse(s) is not None]
+    assert len(ours) > len(sentences) / 3
+    # … and those include sentences that blame: the fast path is not only for the easy ones.
+    assert sum(bool(rules_ko.find(s, PEOPLE)) for s in ours) > 50
+
+
+def test_forcing_kiwi_sends_every_sentence_to_kiwi(kiwi_only, monkeypatch):
+    def refuse(sentence):
+        raise AssertionError(sentence)
+
+    monkeypatch.setattr(eojeol_ko, "analyse", refuse)
+    rules_ko.find.cache_clear()
+    assert find_blame("담당자가 설정을 확인하지 않았다.", people=PEOPLE)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("담당자가 설정을 확인하지 않았다.", "담당자/NNG 가/JKS 설정/NNG 을/JKO 확인/NNG 하/XSV"),
+        ("리뷰어가 봤어야 했다.", "리뷰어/NNG 가/JKS 보/VV 었/EP 어야/EC 하/VX 었/EP 다/EF"),
+        ("현우 씨가 경보를 놓쳤다.", "현우/NNG 씨/NNB 가/JKS 경보/NNG 를/JKO 놓치/VV 었/EP"),
+        ("지영님이 배포를 기다렸더라면", "지영/NNP 님/XSN 이/JKS 배포/NNG 를/JKO 기다리/VV"),
+    ],
+)
+def test_plain_sentences_are_read_without_kiwi(sentence, expected):
+    morphs = eojeol_ko.analyse(sentence)
+    assert morphs is not None
+    assert " ".join(f"{m.form}/{m.tag}" for m in morphs).startswith(expected)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "평가가 끝났다.",  # an unknown verb (끝나다)
+        "설정변경이 장애를 냈다.",  # 변경 inside a compound: Kiwi splits it
+        "스케줄러가 점검 플래그를 무시했다.",  # 러 + 가다, as Kiwi may read it
+        "작업자가 기울였어도 막지 못했다.",  # a verb the lexicon does not hold
+        "오류율이 50%였다.",  # symbols
+        "그는 '실수'라고 했다.",  # quotes
+    ],
+)
+def test_what_is_not_certain_goes_to_kiwi(sentence):
+    assert eojeol_ko.analyse(sentence) is None
+
+
+def test_a_particle_that_does_not_fit_the_noun_is_part_of_it():
+    # 가 follows a vowel: "평가" cannot be 평 + 가, so 평가가 is 평가 + 가.
+    morphs = eojeol_ko.analyse("평가가 늦었다.")
+    assert morphs is not None
+    assert [(m.form, m.tag) for m in morphs[:2]] == [("평가", "NNG"), ("가", "JKS")]
+
+
+# Every conjugation the lexicon generates, of the verbs the rules list, in the frames the
+# rules judge: each sentence the fast path reads has Kiwi's findings.
+_FRAMES = (
+    "담당자가 {}",
+    "운영팀이 점검 전에 {}",
+    "서버가 {}",
+)
+
+
+def _conjugated_sentences():
+    lemmas = sorted(
+        lemma
+        for lemma in words_ko.FAILURE | words_ko.DUTY | predicates_ko.OUTCOME_VERBS
+        if lemma[:-1] in eojeol_ko.verb_stems()
+    )
+    chains = (
+        ("지", " 않았다."),
+        ("었", "어야 했다."),
+        ("었", "더라면 막았을 것이다."),
+        ("었", "다."),
+    )
+    chains += (("지", " 못했다."), ("ᆫ", " 것이 아니다."), ("었", "어도 막았을 것이다."))
+    sentences = []
+    for lemma, (ending, rest), frame in itertools.product(lemmas, chains, _FRAMES):
+        surface = eojeol_ko.surface(lemma[:-1], ending)
+        if surface is not None:
+            sentences.append(frame.format(surface + rest))
+    return sentences
+
+
+def test_the_listed_verbs_in_every_generated_conjugation_have_kiwis_findings():
+    sentences = _conjugated_sentences()
+    assert len(sentences) > 100
+    differences, ours = _compare(sentences)
+    assert not differences
+    assert sum(map(len, ours)) > 50
