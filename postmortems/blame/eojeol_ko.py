@@ -434,6 +434,8 @@ _NEGATIVE_COPULA = {
 }
 # Whole words read one way whatever precedes them.
 _FIXED = dict(_NEGATIVE_COPULA)
+# 게 = 것 + 이, as in "놓친 게 아니라" (the 이 becomes JKC before 아니다, see _in_context).
+_FIXED["게"] = (("것", "NNB", "것", 0, 1), ("이", "JKS", "이", 0, 1))
 # Copula endings: their morphemes and whether the noun before ends in a consonant.
 _COPULA_TAILS = {
     **{tail: (morphs, True) for tail, morphs in _COPULA.items()},
@@ -530,6 +532,7 @@ _DOMAIN_NOUNS = _set(
     자체 지연 아무 호출 재시도 채널 이번 시간 파일 모델 버전 레코드 파티션 커넥션 세션
     토큰 옵션 패턴 플랫폼 스트림 시스템 알림 문제 당시 주말 예전 금요일 월요일 화요일
     수요일 목요일 토요일 일요일 오전 오후 새벽 저녁 점심 단순 전산 정기 원본 사본 고객
+    이야기
     """
 )
 _KNOWN_NOUNS = _WATCHED | W.PERSON | W.SYSTEM | W.NOT_PERSON | _DOMAIN_NOUNS | _ADJECTIVE_NOUNS
@@ -628,7 +631,7 @@ def _word(word, offset):
     if word.isascii():
         if word.isalpha() or word.isdigit():
             return _noun_morphs(word, offset)
-        return None
+        return _hyphenated(word, offset)
     verbs = _verb_table()
     if word in verbs:
         morphs = verbs[word]
@@ -660,6 +663,19 @@ def _word(word, offset):
     if _noun_certain(word, bare=True):
         return _noun_morphs(word, offset)
     return None
+
+
+def _hyphenated(word, offset):
+    """ "keep-alive": Latin words joined by one hyphen."""
+    head, _sep, tail = word.partition("-")
+    if not (head.isalpha() and tail.isalpha() and head.isascii() and tail.isascii()):
+        return None
+    middle = offset + len(head)
+    return (
+        (head, "SL", head, offset, middle),
+        ("-", "SO", "-", middle, middle + 1),
+        (tail, "SL", tail, middle + 1, offset + len(word)),
+    )
 
 
 def _shifted(morphs, offset):
@@ -722,8 +738,13 @@ def _noun_and_particle(noun, particle, offset):
     if particle in ("가", "와") and noun[-1] in "러려":
         return None  # "스케줄러가": Kiwi may read 러 + 가다 (go to do)
     if noun.isascii():
-        if not noun.isalpha() or particle not in _LATIN_PARTICLES:
+        if particle not in _LATIN_PARTICLES:
             return None
+        if not noun.isalpha():
+            latin = _hyphenated(noun, offset)
+            if latin is None:
+                return None
+            return latin + _split_particle(particle, offset + len(noun))
     elif not _hangul(noun[0]):
         pass  # "DB팀을", "25분에", "1분만": _noun_morphs decides
     elif noun in _BOUND or noun in _SHORT_NOUNS or noun in _KNOWN_NOUNS:
@@ -822,6 +843,8 @@ def _in_context(morphs):
                     return False
         elif tag == "XSV" and (previous is None or previous[4] < start):
             return False  # a bare 되/하 word at the start
+        if tag == "JKS" and nxt is not None and nxt[1] == "VCN":
+            morphs[i] = (form, "JKC", form, start, end)  # "것이 아니다": a complement
         if tag == "EF" and form == "다" and nxt is not None and nxt[1] == "SP":
             morphs[i] = (form, "EC", form, start, end)
         if tag == "EF" and nxt is not None and nxt[1] not in ("SF", "SP"):
