@@ -436,6 +436,11 @@ _NEGATIVE_COPULA = {
 _FIXED = dict(_NEGATIVE_COPULA)
 # 게 = 것 + 이, as in "놓친 게 아니라" (the 이 becomes JKC before 아니다, see _in_context).
 _FIXED["게"] = (("것", "NNB", "것", 0, 1), ("이", "JKS", "이", 0, 1))
+_FIXED["누군가"] = (
+    ("누구", "NP", "누구", 0, 2),
+    ("이", "VCP", "이다", 1, 2),
+    ("ᆫ가", "EC", "ᆫ가", 1, 3),
+)
 # Copula endings: their morphemes and whether the noun before ends in a consonant.
 _COPULA_TAILS = {
     **{tail: (morphs, True) for tail, morphs in _COPULA.items()},
@@ -638,6 +643,8 @@ def _word(word, offset):
         if morphs is None or word in _KNOWN_NOUNS or _particle_of(word, known=True):
             return None  # no reading, two readings, or a known noun with a particle too
         return _shifted(morphs, offset)
+    if word[0].isdigit() and "%" in word:
+        return _percent(word, offset)
     if word[0].isdigit():
         particle = _particle_of(word)
         if particle is not None and particle in _LATIN_PARTICLES | {"만", "도"}:
@@ -662,6 +669,23 @@ def _word(word, offset):
         return _noun_and_particle(word[: -len(particle)], particle, offset)
     if _noun_certain(word, bare=True):
         return _noun_morphs(word, offset)
+    return None
+
+
+def _percent(word, offset):
+    """ "50%였다", "5%를": a number, %, then a particle or the copula as after 퍼센트."""
+    number, _sign, rest = word.partition("%")
+    if not (number.isdigit() and number.isascii()):
+        return None
+    cut = offset + len(number)
+    head = ((number, "SN", number, offset, cut), ("%", "SW", "%", cut, cut + 1))
+    if not rest:
+        return head
+    if rest in _AFTER_VOWEL or rest in _ANY:
+        return head + _split_particle(rest, cut + 1)
+    copula = _COPULA_TAILS.get(rest)
+    if copula is not None and not copula[1]:
+        return head + _shifted(copula[0], cut + 1)
     return None
 
 
@@ -835,9 +859,14 @@ def _in_context(morphs):
                 # A 하 written apart: Kiwi's tag depends on what precedes it.
                 if previous[1] == "EC" and previous[0] == "어야":
                     morphs[i] = (form, "VX", "하다", start, end)
-                elif previous[1] in ("JKO", "JKB", "MAG") and not (
-                    previous[1] == "MAG" and previous[0] not in ("못", "안")
+                elif (
+                    previous[1] in ("JKO", "JKB")
+                    or (previous[1] == "MAG" and previous[0] in ("못", "안"))
+                    or (previous[1] == "JX" and i > 1 and morphs[i - 2][1] != "ETN")
+                    or (previous[1] == "EC" and previous[0] == "라도")
                 ):
+                    # "훈련을 했어야", "번만 했어도", "번이라도 했어야": 하 is the verb;
+                    # after 어야, 려고, 게 or 기만 it is Kiwi's auxiliary.
                     morphs[i] = (form, "VV", "하다", start, end)
                 else:
                     return False
