@@ -339,6 +339,11 @@ def surface(stem, ending):
 
 
 @cache
+def _suffix_initials():
+    return frozenset(surface[0] for surface in _suffix_table())
+
+
+@cache
 def _suffix_table():
     """Forms of 하/되 after a noun ("확인" + "하지"), as XSV: {surface: morphemes}."""
     table = {}
@@ -660,10 +665,12 @@ def _word(word, offset):
     suffixes = _suffix_table()
     if word in suffixes:
         return _shifted(suffixes[word], offset)  # 했다: by context
-    for cut in range(1, len(word)):
-        rest = word[cut:]
-        if rest in suffixes:
-            return _noun_and_suffix(word[:cut], suffixes[rest], offset)
+    initials = _suffix_initials()
+    for cut, char in enumerate(word):
+        if cut and char in initials:
+            rest = word[cut:]
+            if rest in suffixes:
+                return _noun_and_suffix(word[:cut], suffixes[rest], offset)
     particle = _particle_of(word)
     if particle is not None:
         return _noun_and_particle(word[: -len(particle)], particle, offset)
@@ -824,7 +831,7 @@ def analyse(sentence):
             out.append((mark, _TRAILING[mark], mark, position + core_end, position + core_end + 1))
     if not out or not _in_context(out):
         return None
-    return tuple(_new(Morph, m) for m in out)
+    return tuple([_new(Morph, m) for m in out])
 
 
 def _in_context(morphs):
