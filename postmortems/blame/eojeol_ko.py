@@ -369,16 +369,20 @@ for _closed_tag, _closed_words in (
         "MAG",
         "못 안 더 다시 바로 그대로 이미 아직 제대로 전혀 왜 또 잘못 그냥 일찍 너무 모두 "
         "미리 먼저 직접 곧 물론 훨씬 스스로 충분히 당연히 끝내 함께 계속 결국 이후 "
-        "대충 자주 항상 절대 결코 곧바로 즉시 따로 아마 특히 없이",
+        "대충 자주 항상 절대 결코 곧바로 즉시 따로 아마 특히 없이 한꺼번에 단번에 대번에 "
+        "및 또는",
     ),
     ("MM", "이 그 한 두 세 네 몇 모든 각 새 첫 어느 그런 이런 어떤 다른"),
-    ("NP", "누구 우리 저 저희 아무 그녀 여기 그거"),
+    ("NP", "누구 우리 저 저희 아무 그녀 여기 거기 저기 그거 무엇 어디 언제 이것 그것 저것 나 너"),
+    ("MAJ", "그래도 그러나 하지만 그리고 그래서 따라서 또한 즉"),
     ("NNB", "것 수 번 분 거 채 중 때문 뻔 줄 데 바람 대로 번째 씨"),
-    ("NNG", "전 후 때"),
+    ("NNG", "후 때"),
 ):
     for _closed_word in _closed_words.split():
         _CLOSED[_closed_word] = _closed_tag
 
+_PRONOUN_FORMS = frozenset(("제", "내", "네"))
+_TIME_WORDS = _set("현재 지금 오늘 어제 내일 최근 매일 평소 요즘 방금 아까")
 # Adverbs Kiwi reads before 하/되 ("잘못된", "깜빡했다").
 _ADVERBS_BEFORE_HA = frozenset(("잘못", "깜빡", "못"))
 # One-syllable nouns Kiwi reads as nouns before a particle ("전에", "후에", "팀이").
@@ -555,6 +559,8 @@ _ENDING_SYLLABLES = frozenset(
 
 def _bare_noun_certain(word):
     """A word with no particle that cannot be a conjugated verb."""
+    if _nominalised(word):
+        return False
     if word in _KNOWN_NOUNS:
         return True
     if len(word) < 2 or not all(map(_hangul, word)):
@@ -567,12 +573,38 @@ def _bare_noun_certain(word):
     return final not in (_N, _L, _M, _B, _SS)
 
 
+# 하/되 inside a word, or an honorific or polite ending: a conjugated verb.
+_VERB_INSIDE = re.compile(
+    r".[하되했됐한된할될함됨합됩해돼]|^[합됩했됐]|시오$|세요$|셨|십|으시|어요$|아요$"
+)
+
+
+def _nominalised(noun):
+    """Is ``noun`` a verb of the lexicon made a noun ("알림" = 알리 + ㅁ, "확인하기")? Kiwi
+    reads those as the verb, which the rules judge."""
+    last = noun[-1]
+    if last == "기":
+        return noun not in _KNOWN_NOUNS or noun[:-1] in verb_stems()
+    if _hangul(last) and _coda(last) == _M:
+        open_syllable = _with_final(last, 0)
+        # 알림 (알리 + ㅁ), 막힘 (막히 + ㅁ): a stem of the lexicon, or one that ends in a
+        # passive or causative suffix.
+        return noun[:-1] + open_syllable in verb_stems() or open_syllable in "히리기이키우추"
+    return False
+
+
 def _noun_certain(noun, *, bare=False):
     """May ``noun`` (Hangul, no particle) be one NNG morpheme as Kiwi reads it, for the
     rules? Words the rules look for must stand alone, not inside a compound."""
+    if _nominalised(noun):
+        return False
     if noun in _KNOWN_NOUNS:
         return True
     if len(noun) < 2 or not all(map(_hangul, noun)):
+        return False
+    if _VERB_INSIDE.search(noun):
+        return False  # "개선하기로", "입력하십시오": a verb, not a noun
+    if _nominalised(noun):
         return False
     if len(noun) >= 3 and noun[-1] in "님들":
         return _noun_certain(noun[:-1])  # 지영님, 엔지니어들
@@ -618,6 +650,8 @@ def _noun_morphs(noun, offset):
             (noun[:head], "SL", noun[:head], offset, offset + head),
             (rest, "NNG", rest, offset + head, offset + len(noun)),
         )
+    if not all(map(_hangul, noun)):
+        return None
     if noun in _BOUND:
         return ((noun, "NNB", noun, offset, offset + len(noun)),)
     if len(noun) >= 3 and noun[-1] in "님들" and noun[-2] not in "님들":
@@ -647,6 +681,8 @@ def _word(word, offset):
         morphs = verbs[word]
         if morphs is None or word in _KNOWN_NOUNS or _particle_of(word, known=True):
             return None  # no reading, two readings, or a known noun with a particle too
+        if morphs[-1][1] == "ETN" or (len(word) == 1 and morphs[-1][1] == "EC"):
+            return None  # "보기" (an example?), "가", "와": Kiwi decides by context
         return _shifted(morphs, offset)
     if word[0].isdigit() and "%" in word:
         return _percent(word, offset)
@@ -655,7 +691,11 @@ def _word(word, offset):
         if particle is not None and particle in _LATIN_PARTICLES | {"만", "도"}:
             return _noun_and_particle(word[: -len(particle)], particle, offset)  # "25분에"
         return _noun_morphs(word, offset)  # "10시"
-    if word in _KNOWN_NOUNS and all(map(_hangul, word)):
+    if word in _TIME_WORDS:
+        return None  # bare 현재, 지금: Kiwi reads an adverb or a noun by context
+    if word in _KNOWN_NOUNS and all(map(_hangul, word)) and not _nominalised(word):
+        if word in _PRONOUN_FORMS:
+            return None  # 제 (= 저 + 의), 제가: Kiwi reads the pronoun 저
         return _noun_morphs(word, offset)  # "재시도", not 재시 + 도
     for size in (4, 3, 2):
         copula = _COPULA_TAILS.get(word[-size:])
@@ -757,12 +797,6 @@ def _noun_and_suffix(noun, suffix, offset):
 
 # Adverbs made of a stem and 이 ("같이", "많이"): not a noun and 이.
 _ADVERBS_IN_I = frozenset(("같이", "많이", "깊이", "높이", "굳이", "곧이", "적이", "없이"))
-# Last syllables of verb stems that take 는 ("기다리는", "보는"): an unknown word ending in
-# one, then 는, may be a verb Kiwi knows.
-_STEM_ENDS = frozenset(
-    "리이기히치지우추르하되내보가주두쓰크뜨끄키시피미비니디티오서켜펴채세베매새메개대배래"
-    "해까따사자차타파나다라마바뀌쉬뛰위휘"
-)
 
 
 def _noun_and_particle(noun, particle, offset):
@@ -778,6 +812,8 @@ def _noun_and_particle(noun, particle, offset):
             return latin + _split_particle(particle, offset + len(noun))
     elif not _hangul(noun[0]):
         pass  # "DB팀을", "25분에", "1분만": _noun_morphs decides
+    elif noun in _ADJECTIVE_NOUNS or noun in _PRONOUN_FORMS:
+        return None  # "심각도": Kiwi reads the root and a noun; "제가": 저 + 가
     elif noun in _BOUND or noun in _SHORT_NOUNS or noun in _KNOWN_NOUNS:
         pass
     elif not _noun_certain(noun) or any(_coda(c) == _SS for c in noun):
@@ -792,8 +828,8 @@ def _noun_and_particle(noun, particle, offset):
             # A verb stem never ends in ㄴ, ㄹ (it drops) or ㅇ: "시간은" is a noun.
             if last[2] not in (_N, _L, 21):
                 return None
-        elif (particle == "는" and noun[-1] in _STEM_ENDS) or noun + particle in _ADVERBS_IN_I:
-            return None
+        elif particle == "는" or noun + particle in _ADVERBS_IN_I:
+            return None  # 는 after a word the lists do not know: 만드는, 주는 are verbs
     nouns = _noun_morphs(noun, offset)
     if nouns is None:
         return None
@@ -822,6 +858,8 @@ def analyse(sentence):
             core_end -= 1
         if core_end < len(token) - 1 or core_end == 0:
             return None  # "...", "?!": Kiwi groups these its own way
+        if core_end < len(token) and token[core_end - 1].isascii():
+            return None  # "mona.": Kiwi may keep the stop with a Latin word
         morphs = _word(token[:core_end] if core_end < len(token) else token, position)
         if morphs is None:
             return None
@@ -879,9 +917,11 @@ def _in_context(morphs):
                     return False
         elif tag == "XSV" and (previous is None or previous[4] < start):
             return False  # a bare 되/하 word at the start
+        if tag == "NNB" and form in ("수", "줄") and (previous is None or previous[1] != "ETM"):
+            morphs[i] = (form, "NNG", form, start, end)  # "장애 수": a count, not "할 수"
         if tag == "JKS" and nxt is not None and nxt[1] == "VCN":
             morphs[i] = (form, "JKC", form, start, end)  # "것이 아니다": a complement
-        if tag == "EF" and form == "다" and nxt is not None and nxt[1] == "SP":
+        if tag == "EF" and nxt is not None and nxt[1] == "SP":
             morphs[i] = (form, "EC", form, start, end)
         if tag == "EF" and nxt is not None and nxt[1] not in ("SF", "SP"):
             return False  # a sentence-final form inside the sentence: Kiwi reads it its way

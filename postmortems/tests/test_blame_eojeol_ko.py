@@ -2,6 +2,7 @@
 
 import ast
 import itertools
+import re
 from pathlib import Path
 
 import pytest
@@ -43,7 +44,13 @@ def _korean_texts():
         texts += [e.sentence for e in blame_eval.load_corpus(path)]
     texts += [e.sentence for e in blame_eval.load_corpus(blame_eval.CORPORA["ko"])]
     texts.append(blame_bench.prose_sample("ko"))
-    return texts + _korean_literals()
+    return texts + _korean_literals() + _translations()
+
+
+def _translations():
+    """The Korean translation's strings: prose the rules were not written against."""
+    catalogue = TESTS.parent.parent / "locale" / "ko" / "LC_MESSAGES" / "django.po"
+    return re.findall(r'"([^"\n]*[가-힣][^"\n]*)"', catalogue.read_text())
 
 
 def _findings(texts):
