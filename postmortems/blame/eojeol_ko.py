@@ -879,7 +879,7 @@ def _in_context(morphs):
         form, tag, lemma, start, end = m
         previous = morphs[i - 1] if i else None
         nxt = morphs[i + 1] if i + 1 < len(morphs) else None
-        linked = previous is not None and previous[1] == "EC" and previous[3] < start - 0
+        linked = previous is not None and previous[1] == "EC" and previous[4] < start
         if tag == "VX" and form in _AUXILIARY:
             after_link = (
                 previous is not None
