@@ -44,6 +44,7 @@ def _korean_texts():
         texts += [e.sentence for e in blame_eval.load_corpus(path)]
     texts += [e.sentence for e in blame_eval.load_corpus(blame_eval.CORPORA["ko"])]
     texts.append(blame_bench.prose_sample("ko"))
+    texts.append(blame_bench.prose_sample("ko", split="heldout"))
     return texts + _korean_literals() + _translations()
 
 
