@@ -304,6 +304,67 @@ def _conjugate(stem, tag, lemma):
     return table
 
 
+# Adjectives whose final ㅂ turns into 우 before a vowel (ㅂ-irregular: 어렵 → 어려워,
+# 어려운, 어려우면): common ones of the grammar, not of the corpora. 돕다 and 곱다, which
+# take 와, are left to Kiwi.
+_B_IRREGULAR = _set(
+    """
+    어렵 쉽 가깝 무섭 귀엽 춥 덥 반갑 고맙 즐겁 가볍 무겁 아깝 두렵 부드럽 안타깝 더럽
+    시끄럽 아름답 뜨겁 차갑 어둡 가렵 그립 싱겁 놀랍
+    """
+)
+# Forms Kiwi reads another way by context: 어/어야 as 어 + 야 or a final 어, 으니까 as a
+# final ending, 으려 as the noun 우려 ("차가우려"), 었 + 는데 as 는 + 데, 더라면 without
+# 었 as 더 + 라면. (The -롭 adjectives are left out: Kiwi splits some into a root and 롭.)
+_B_IRREGULAR_SKIP = frozenset(
+    ("어", "어야", "으려", "으려고", "으니까", "었는데", "었는지", "더라면", "다면")
+)
+
+
+def _conjugate_b_irregular(stem, tag, lemma):
+    """{surface: morphemes} of a ㅂ-irregular stem, as Kiwi writes them: before a consonant
+    the stem is regular ("어렵지"); before a vowel ㅂ becomes 우, which the stem's span
+    takes and the ending's span shares ("어려운" = 어렵 0-3 + 은 2-3, "어려웠다" = 어렵
+    0-3 + 었 2-3 + 다 3-4)."""
+    n = len(stem)
+    body = stem[:-1] + _with_final(stem[-1], 0)  # 어려
+    table = {}
+    for chain in _chains():
+        first, first_tag = chain[0]
+        if first in ("는", "는다", "ᆫ다", "ᆸ니다", "는데", "는지"):
+            continue  # verb-only forms
+        if first in _B_IRREGULAR_SKIP or "".join(form for form, _tag in chain) in _B_IRREGULAR_SKIP:
+            continue
+        if first == "었":
+            ending, ending_tag = chain[1]
+            surface = body + "웠" + ending
+            morphs = (
+                (stem, tag, lemma, 0, n + 1),
+                ("었", "EP", "었", n, n + 1),
+                (ending, ending_tag, ending, n + 1, len(surface)),
+            )
+        elif first.startswith("어"):
+            surface = body + "워" + first[1:]
+            morphs = ((stem, tag, lemma, 0, n + 1), (first, first_tag, first, n, len(surface)))
+        elif first.startswith("으") or first in ("은", "을"):
+            surface = body + (
+                "운" if first == "은" else "울" if first == "을" else "우" + first[1:]
+            )
+            morphs = ((stem, tag, lemma, 0, n + 1), (first, first_tag, first, n, len(surface)))
+        elif len(chain) == 2:
+            continue  # 지도: as for the regular stems, built below
+        else:
+            surface = stem + first
+            morphs = ((stem, tag, lemma, 0, n), (first, first_tag, first, n, len(surface)))
+        table[surface] = morphs
+    table[stem + "지도"] = (
+        (stem, tag, lemma, 0, n),
+        ("지", "EC", "지", n, n + 1),
+        ("도", "JX", "도", n + 1, n + 2),
+    )
+    return table
+
+
 @cache
 def _verb_table():
     table = {}
@@ -320,6 +381,9 @@ def _verb_table():
                 add(surface, morphs)
     for stem, lemma in _AUXILIARY.items():
         for surface, morphs in _conjugate(stem, "VX", lemma).items():
+            add(surface, morphs)
+    for stem in _B_IRREGULAR:
+        for surface, morphs in _conjugate_b_irregular(stem, "VA", stem + "다").items():
             add(surface, morphs)
     return table
 

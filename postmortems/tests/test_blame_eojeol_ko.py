@@ -182,3 +182,52 @@ def test_the_listed_verbs_in_every_generated_conjugation_have_kiwis_findings():
     differences, ours = _compare(sentences)
     assert not differences
     assert sum(map(len, ours)) > 50
+
+
+# A frame for each way a generated form ends, in which Kiwi reads it as the form it is.
+_IRREGULAR_FRAMES = {
+    "EF": "작업이 {}.",
+    "EC": "작업이 {} 모두 멈췄다.",
+    "ETM": "{} 것이다.",
+    "JX": "작업이 {} 않았다.",
+}
+
+
+def _b_irregular_forms():
+    forms = []
+    for stem in sorted(eojeol_ko._B_IRREGULAR):
+        table = eojeol_ko._conjugate_b_irregular(stem, "VA", stem + "다")
+        for surface, morphs in sorted(table.items()):
+            frame = _IRREGULAR_FRAMES.get(morphs[-1][1])
+            if frame is not None:
+                forms.append((surface, frame.format(surface)))
+    return forms
+
+
+def test_every_generated_b_irregular_form_has_kiwis_morphemes():
+    # "어려웠다", "쉬운", "무거워서": the word's morphemes, spans included, are Kiwi's.
+    forms = _b_irregular_forms()
+    assert len(forms) > 300
+    differences = []
+    for surface, sentence in forms:
+        at = sentence.index(surface)
+        ours = eojeol_ko._word(surface, at)
+        kiwi = tuple(
+            tuple(m) for m in morph_ko.kiwi_morphemes(sentence) if at <= m.start < at + len(surface)
+        )
+        if ours is not None and ours != kiwi:
+            differences.append((sentence, ours, kiwi))
+    assert not differences
+    read = sum(eojeol_ko._word(surface, 0) is not None for surface, _sentence in forms)
+    assert read > len(forms) * 0.8
+
+
+def test_b_irregular_forms_in_blaming_sentences_have_kiwis_findings():
+    sentences = [
+        frame.format(surface)
+        for surface, _sentence in _b_irregular_forms()
+        for frame in ("담당자가 {} 설정을 확인하지 않았다.", "{} 담당자가 경보를 놓쳤다.")
+    ]
+    differences, ours = _compare(sentences)
+    assert not differences
+    assert sum(map(len, ours)) > len(sentences) / 2
