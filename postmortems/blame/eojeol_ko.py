@@ -71,7 +71,11 @@ def _hangul(char):
 
 
 def _coda(syllable):
-    return _split(syllable)[2]
+    return (ord(syllable) - _BASE) % 28
+
+
+# A word of Hangul syllables only: one regex call rather than a Python call per letter.
+_all_hangul = re.compile("[가-힣]+").fullmatch
 
 
 def _with_final(syllable, final):
@@ -388,8 +392,10 @@ def _verb_table():
     return table
 
 
+@cache
 def verb_stems():
-    """The verb and adjective stems read without Kiwi."""
+    """The verb and adjective stems read without Kiwi (built once: nouns are checked
+    against them word by word)."""
     return frozenset(stem for stems in _VERBS.values() for stem in stems.split())
 
 
@@ -519,6 +525,7 @@ _COPULA_TAILS = {
     **{tail: (morphs, True) for tail, morphs in _COPULA.items()},
     **{tail: (morphs, False) for tail, morphs in _COPULA_AFTER_VOWEL.items()},
 }
+_COPULA_LAST = frozenset(tail[-1] for tail in _COPULA_TAILS)
 # Bound nouns and nouns Kiwi tags as such, when they carry a particle ("것이", "수는").
 _BOUND = frozenset(
     ("것", "수", "거", "채", "번", "분", "중", "때문", "뻔", "줄", "데", "바람", "씨")
@@ -627,7 +634,7 @@ def _bare_noun_certain(word):
         return False
     if word in _KNOWN_NOUNS:
         return True
-    if len(word) < 2 or not all(map(_hangul, word)):
+    if len(word) < 2 or not _all_hangul(word):
         return False
     last = word[-1]
     if last in _ENDING_SYLLABLES:
@@ -664,12 +671,10 @@ def _noun_certain(noun, *, bare=False):
         return False
     if noun in _KNOWN_NOUNS:
         return True
-    if len(noun) < 2 or not all(map(_hangul, noun)):
+    if len(noun) < 2 or not _all_hangul(noun):
         return False
     if _VERB_INSIDE.search(noun):
         return False  # "개선하기로", "입력하십시오": a verb, not a noun
-    if _nominalised(noun):
-        return False
     if len(noun) >= 3 and noun[-1] in "님들":
         return _noun_certain(noun[:-1])  # 지영님, 엔지니어들
     if noun.endswith(_WATCHED_TAILS):
@@ -714,7 +719,7 @@ def _noun_morphs(noun, offset):
             (noun[:head], "SL", noun[:head], offset, offset + head),
             (rest, "NNG", rest, offset + head, offset + len(noun)),
         )
-    if not all(map(_hangul, noun)):
+    if not _all_hangul(noun):
         return None
     if noun in _BOUND:
         return ((noun, "NNB", noun, offset, offset + len(noun)),)
@@ -757,14 +762,15 @@ def _word(word, offset):
         return _noun_morphs(word, offset)  # "10시"
     if word in _TIME_WORDS:
         return None  # bare 현재, 지금: Kiwi reads an adverb or a noun by context
-    if word in _KNOWN_NOUNS and all(map(_hangul, word)) and not _nominalised(word):
+    if word in _KNOWN_NOUNS and _all_hangul(word) and not _nominalised(word):
         if word in _PRONOUN_FORMS:
             return None  # 제 (= 저 + 의), 제가: Kiwi reads the pronoun 저
         return _noun_morphs(word, offset)  # "재시도", not 재시 + 도
-    for size in (4, 3, 2):
-        copula = _COPULA_TAILS.get(word[-size:])
-        if copula is not None and len(word) > size:
-            return _copula(word[:-size], copula, offset)
+    if word[-1] in _COPULA_LAST:
+        for size in (4, 3, 2):
+            copula = _COPULA_TAILS.get(word[-size:])
+            if copula is not None and len(word) > size:
+                return _copula(word[:-size], copula, offset)
     # Noun + 하/되.
     suffixes = _suffix_table()
     if word in suffixes:
@@ -906,6 +912,7 @@ def _shift(m, offset):
 
 
 _TRAILING = {".": "SF", "?": "SF", "!": "SF", ",": "SP", ";": "SP", ":": "SP"}
+_TRAILING_MARKS = "".join(_TRAILING)
 
 
 _WORDS = re.compile(r"\S+")
@@ -917,14 +924,13 @@ def analyse(sentence):
     for match in _WORDS.finditer(sentence):
         token = match.group()
         position = match.start()
-        core_end = len(token)
-        while core_end and token[core_end - 1] in _TRAILING:
-            core_end -= 1
-        if core_end < len(token) - 1 or core_end == 0:
+        core = token.rstrip(_TRAILING_MARKS)
+        core_end = len(core)
+        if core_end < len(token) - 1 or not core:
             return None  # "...", "?!": Kiwi groups these its own way
-        if core_end < len(token) and token[core_end - 1].isascii():
+        if core_end < len(token) and core[-1].isascii():
             return None  # "mona.": Kiwi may keep the stop with a Latin word
-        morphs = _word(token[:core_end] if core_end < len(token) else token, position)
+        morphs = _word(core, position)
         if morphs is None:
             return None
         out.extend(morphs)

@@ -116,6 +116,7 @@ def test_forcing_kiwi_sends_every_sentence_to_kiwi(kiwi_only, monkeypatch):
         ("리뷰어가 봤어야 했다.", "리뷰어/NNG 가/JKS 보/VV 었/EP 어야/EC 하/VX 었/EP 다/EF"),
         ("현우 씨가 경보를 놓쳤다.", "현우/NNG 씨/NNB 가/JKS 경보/NNG 를/JKO 놓치/VV 었/EP"),
         ("지영님이 배포를 기다렸더라면", "지영/NNP 님/XSN 이/JKS 배포/NNG 를/JKO 기다리/VV"),
+        ("설정이 어려웠다.", "설정/NNG 이/JKS 어렵/VA 었/EP 다/EF"),
     ],
 )
 def test_plain_sentences_are_read_without_kiwi(sentence, expected):
