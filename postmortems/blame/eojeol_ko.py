@@ -515,6 +515,11 @@ _NEGATIVE_COPULA = {
 _FIXED = dict(_NEGATIVE_COPULA)
 # 게 = 것 + 이, as in "놓친 게 아니라" (the 이 becomes JKC before 아니다, see _in_context).
 _FIXED["게"] = (("것", "NNB", "것", 0, 1), ("이", "JKS", "이", 0, 1))
+# A pronoun contracted before 가, as Korean always writes it (나 → 내가, 저 → 제가, 누구 →
+# 누가); 네가 (너 or 네) is left to Kiwi.
+_FIXED["내가"] = (("나", "NP", "나", 0, 1), ("가", "JKS", "가", 1, 2))
+_FIXED["제가"] = (("저", "NP", "저", 0, 1), ("가", "JKS", "가", 1, 2))
+_FIXED["누가"] = (("누구", "NP", "누구", 0, 1), ("가", "JKS", "가", 1, 2))
 _FIXED["누군가"] = (
     ("누구", "NP", "누구", 0, 2),
     ("이", "VCP", "이다", 1, 2),

@@ -116,6 +116,8 @@ def test_forcing_kiwi_sends_every_sentence_to_kiwi(kiwi_only, monkeypatch):
         ("리뷰어가 봤어야 했다.", "리뷰어/NNG 가/JKS 보/VV 었/EP 어야/EC 하/VX 었/EP 다/EF"),
         ("현우 씨가 경보를 놓쳤다.", "현우/NNG 씨/NNB 가/JKS 경보/NNG 를/JKO 놓치/VV 었/EP"),
         ("지영님이 배포를 기다렸더라면", "지영/NNP 님/XSN 이/JKS 배포/NNG 를/JKO 기다리/VV"),
+        ("제가 경보를 놓쳤습니다.", "저/NP 가/JKS 경보/NNG 를/JKO 놓치/VV 었/EP 습니다/EF"),
+        ("누가 설정을 바꿨는지", "누구/NP 가/JKS 설정/NNG 을/JKO 바꾸/VV 었/EP 는지/EC"),
         ("설정이 어려웠다.", "설정/NNG 이/JKS 어렵/VA 었/EP 다/EF"),
     ],
 )
