@@ -101,22 +101,22 @@ def clause_ids(morphs):
     that links an auxiliary), a final ending, or a comma or semicolon."""
     ids = []
     clause = 0
+    last = len(morphs) - 1
     for i, m in enumerate(morphs):
         ids.append(clause)
-        nxt = morphs[i + 1] if i + 1 < len(morphs) else None
-        if m.tag == "EC":
-            links = (
-                m.form in _LINKING
-                and nxt is not None
-                and (
+        tag = m.tag
+        if tag == "EC":
+            links = False
+            if m.form in _LINKING and i < last:
+                nxt = morphs[i + 1]
+                links = (
                     nxt.tag in _AUXILIARY_TAGS
                     or (nxt.tag == "JX" and nxt.form == "도")
                     or (nxt.tag == "MAG" and nxt.form in ("못", "안"))
                 )
-            )
             if not links:
                 clause += 1
-        elif m.tag in ("EF", "SF") or (m.tag == "SP" and m.form in (",", ";")):
+        elif tag in ("EF", "SF") or (tag == "SP" and m.form in (",", ";")):
             clause += 1
     return ids
 
