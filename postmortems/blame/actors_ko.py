@@ -54,14 +54,15 @@ class Predicate(NamedTuple):
 
 
 _PASSIVE_SUFFIXES = frozenset(("되", "당하", "받", "되어지"))
+_PREDICATE_TAGS = frozenset(("VV", "VA", "XSV", "XSA", "VCP", "VX"))
 
 
 def predicates(morphs, sentence, clauses):
     """The predicates of a sentence: verbs and adjectives, and noun + 하다/되다."""
     found = []
-    i = 0
-    while i < len(morphs):
-        m = morphs[i]
+    for i, m in enumerate(morphs):
+        if m.tag not in _PREDICATE_TAGS:
+            continue  # most morphemes: nouns, particles, endings
         if m.tag in ("VV", "VA"):
             found.append(Predicate(m.lemma, i, i, m.lemma.endswith(("되다", "지다")), clauses[i]))
         elif m.tag in ("XSV", "XSA") and i:
@@ -88,7 +89,6 @@ def predicates(morphs, sentence, clauses):
             verb = morphs[i - 3]
             lemma = verb.lemma if verb.tag in ("VV", "VA") else verb.form + "하다"
             found.append(Predicate(lemma, i - 3, i, False, clauses[i]))
-        i += 1
     return found
 
 
@@ -115,6 +115,7 @@ class Analysis:
         self.subjects = sorted(subjects(self.morphs, sentence) + self._glued_subjects())
         self.predicates = predicates(self.morphs, sentence, self.clauses)
         self._kinds = {}
+        self._chains = {}
 
     def _glued_subjects(self):
         """Nouns Kiwi read together with their particle ("프록시가/NNG")."""
@@ -128,7 +129,14 @@ class Analysis:
 
     def chain(self, pred):
         """The endings and auxiliaries of ``pred`` ("지 않았어야 했다"), up to the next
-        predicate, a noun-modifying or nominal ending, or the end of the clause."""
+        predicate, a noun-modifying or nominal ending, or the end of the clause (read once
+        per predicate: the rules ask for it several times)."""
+        found = self._chains.get(pred)
+        if found is None:
+            found = self._chains[pred] = tuple(self._chain(pred))
+        return found
+
+    def _chain(self, pred):
         out = []
         for i in range(pred.last + 1, len(self.morphs)):
             m = self.morphs[i]

@@ -53,9 +53,31 @@ def _tag(tag):
     return short
 
 
+_kiwi_only = False
+
+
+def force_kiwi(on=True):
+    """Send every sentence to Kiwi, the reference (the identity tests compare the two)."""
+    global _kiwi_only
+    _kiwi_only = on
+    morphemes.cache_clear()
+
+
 @lru_cache(maxsize=4096)
 def morphemes(sentence):
-    """The morphemes of one sentence (cached per sentence text)."""
+    """The morphemes of one sentence (cached per sentence text): our own reading when it
+    is certain (``eojeol_ko``), else Kiwi's."""
+    if not _kiwi_only:
+        from .eojeol_ko import analyse
+
+        own = analyse(sentence)
+        if own is not None:
+            return own
+    return kiwi_morphemes(sentence)
+
+
+def kiwi_morphemes(sentence):
+    """Kiwi's morphemes of one sentence."""
     kiwi = analyser()
     with _lock:
         tokens = kiwi.tokenize(sentence)
@@ -79,22 +101,22 @@ def clause_ids(morphs):
     that links an auxiliary), a final ending, or a comma or semicolon."""
     ids = []
     clause = 0
+    last = len(morphs) - 1
     for i, m in enumerate(morphs):
         ids.append(clause)
-        nxt = morphs[i + 1] if i + 1 < len(morphs) else None
-        if m.tag == "EC":
-            links = (
-                m.form in _LINKING
-                and nxt is not None
-                and (
+        tag = m.tag
+        if tag == "EC":
+            links = False
+            if m.form in _LINKING and i < last:
+                nxt = morphs[i + 1]
+                links = (
                     nxt.tag in _AUXILIARY_TAGS
                     or (nxt.tag == "JX" and nxt.form == "도")
                     or (nxt.tag == "MAG" and nxt.form in ("못", "안"))
                 )
-            )
             if not links:
                 clause += 1
-        elif m.tag in ("EF", "SF") or (m.tag == "SP" and m.form in (",", ";")):
+        elif tag in ("EF", "SF") or (tag == "SP" and m.form in (",", ";")):
             clause += 1
     return ids
 

@@ -27,6 +27,9 @@ def word_span(analysis, first, last):
     return eojeol_span(analysis.text, analysis.morphs[first].start, analysis.morphs[last].end)
 
 
+_IF_ENDINGS = _CONDITIONAL_ENDINGS | _CONCESSIVE_ENDINGS
+
+
 def _features(analysis, pred):
     chain = analysis.chain(pred)
     forms = [(m.form, m.tag, m.lemma) for m in chain]
@@ -54,7 +57,7 @@ def _features(analysis, pred):
         nxt_form, nxt_tag, _l = forms[i + 1]
         if nxt_tag == "EC" and nxt_form in ("어야", "아야", "여야"):
             must = True
-        elif nxt_tag == "EC" and nxt_form in _CONDITIONAL_ENDINGS | _CONCESSIVE_ENDINGS:
+        elif nxt_tag == "EC" and nxt_form in _IF_ENDINGS:
             conditional = nxt_form if nxt_form != "더라면" else "더라면"
         elif nxt_tag == "EF" and nxt_form in ("어", "아") and rest[:1] and rest[0].form == "도":
             conditional = "어도"

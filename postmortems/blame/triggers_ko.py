@@ -226,7 +226,7 @@ _LATIN_WORD = re.compile(r"[A-Za-z@][A-Za-z0-9_.\-]*")
 def _person_word(word, people):
     if word.lower() in people:
         return True
-    if _LATIN_WORD.fullmatch(word):
+    if word.isascii() and _LATIN_WORD.fullmatch(word):  # Hangul cannot match: no call
         return classify_latin(word, people) in (PERSON, NAME)
     if word in W.PERSON or word in W.PRONOUNS:
         return True
