@@ -14,7 +14,7 @@ from postmortems.models import ContributingFactor, Postmortem, Theme
 from ..models import ThemeRollup
 from .periods import day_start, week_of, zone
 from .rollup import _counts, restricted_filter
-from .trends import ThemeTrend, rank, ranked, rollup_rows
+from .trends import ThemeTrend, rank, ranked, rollup_count_fields, rollup_rows
 
 
 def current_week(now=None):
@@ -100,16 +100,7 @@ def _rows_postgresql(periods, today, *, team, with_restricted):
     written out: the same query as the ORM's union, without building and compiling two
     querysets with subqueries on every request (most of the page's Python time)."""
     start = periods[-1][0]
-    prefix = "" if with_restricted else "open_"
-    postmortems, factors, open_, overdue = (
-        f"{prefix}{name}"
-        for name in (
-            "postmortem_count",
-            "factor_count",
-            "open_action_count",
-            "overdue_action_count",
-        )
-    )
+    postmortems, factors, open_, overdue = rollup_count_fields(with_restricted)
     rollups = ThemeRollup._meta.db_table
     themes = Theme._meta.db_table
     links = ContributingFactor.themes.through._meta.db_table

@@ -65,15 +65,11 @@ def trends(periods, *, team=None, with_restricted=True):
     return rank(periods, rollup_rows(periods, team=team, with_restricted=with_restricted))
 
 
-def rollup_rows(periods, *, team=None, with_restricted=True):
-    """The roll-up rows of ``periods`` as tuples (theme id, theme name, period start,
-    postmortems, factors, open actions, overdue actions, seen before, live): ``seen before``
-    whether the theme has postmortems in an earlier roll-up row, ``live`` False (the week in
-    progress adds rows of the same shape, ``current_week.week_rows``)."""
-    index = [start for start, _ in periods]
-    scope = Q(team__isnull=True) if team is None else Q(team=team)
+def rollup_count_fields(with_restricted):
+    """The roll-up's postmortem, factor, open and overdue count columns for a reader who sees
+    every restricted postmortem (``with_restricted``) or none (the ``open_`` ones)."""
     prefix = "" if with_restricted else "open_"
-    counts = [
+    return [
         f"{prefix}{name}"
         for name in (
             "postmortem_count",
@@ -82,6 +78,16 @@ def rollup_rows(periods, *, team=None, with_restricted=True):
             "overdue_action_count",
         )
     ]
+
+
+def rollup_rows(periods, *, team=None, with_restricted=True):
+    """The roll-up rows of ``periods`` as tuples (theme id, theme name, period start,
+    postmortems, factors, open actions, overdue actions, seen before, live): ``seen before``
+    whether the theme has postmortems in an earlier roll-up row, ``live`` False (the week in
+    progress adds rows of the same shape, ``current_week.week_rows``)."""
+    index = [start for start, _ in periods]
+    scope = Q(team__isnull=True) if team is None else Q(team=team)
+    counts = rollup_count_fields(with_restricted)
     if not with_restricted:
         # A row that only counts restricted postmortems does not exist for this reader.
         scope &= Q(**{f"{counts[0]}__gt": 0}) | Q(**{f"{counts[2]}__gt": 0})

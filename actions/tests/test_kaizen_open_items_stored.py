@@ -18,7 +18,7 @@ from django.utils import timezone
 from actions import kaizen, services, tasks
 from actions.kaizen.current_week import current_week
 from actions.models import ActionItem, KaizenOpenDay, KaizenOpenItems
-from actions.tests.dashboard.test_counts import Writer
+from actions.tests.dashboard.test_counts import Writer, _forget
 from postmortems import services as postmortem_services
 from postmortems.models import ContributingFactor, Postmortem, Theme
 from tests.factories import (
@@ -72,12 +72,6 @@ def cast(team, other_team, alice, outsider, superuser):
         "users": [alice, outsider, viewer, superuser],
         "superuser": superuser,
     }
-
-
-def _forget(user):
-    for name in ("_hindsight_restricted_visible", "_hindsight_memberships", "_hindsight_roles"):
-        user.__dict__.pop(name, None)
-    return user
 
 
 def assert_same_counts(cast, days=(0,)):
