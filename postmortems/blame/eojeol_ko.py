@@ -14,11 +14,14 @@ A sentence is read word (eojeol) by word. A word is certain when it is one of:
   consonant), so "평가" is never 평 + 가;
 - a bare noun that cannot be a conjugated verb (its last syllable is no ending).
 
-Everything else — numbers, symbols, unknown verbs, nouns that hold a word the rules look
-for inside a longer compound ("설정변경"), words ending like a verb ending, a 하 whose role
-depends on what precedes it in a way Kiwi decides by context — makes the whole sentence
-uncertain. ``tests`` check on every corpus sentence that the findings are the same as
-with Kiwi alone.
+A word we do not know — an unknown verb, a noun ending like a verb ending — is read by
+Kiwi on its own (with the unknown words next to it), and the rest of the sentence stays
+ours: Kiwi's cost is per character, and most sentences hold one or two such words. What
+Kiwi reads by context makes the whole sentence go to it: numbers and symbols it groups its
+own way, one-syllable words, names by an honorific, words that hold a word the rules look
+for inside a longer compound ("설정변경"), and a 하 whose role depends on what precedes it.
+``tests`` check on every corpus sentence that the findings are the same as with Kiwi
+alone.
 """
 
 import re
@@ -30,6 +33,10 @@ from .morph_ko import Morph
 
 _BASE = 0xAC00
 _new = tuple.__new__
+
+# What ``_word`` answers for a word whose reading Kiwi settles by its sentence (not None:
+# None is a word we do not know, which Kiwi may read on its own).
+BY_CONTEXT = (("", "", "", 0, 0),)
 
 
 def _set(text):
@@ -754,9 +761,9 @@ def _word(word, offset):
     if word in verbs:
         morphs = verbs[word]
         if morphs is None or word in _KNOWN_NOUNS or _particle_of(word, known=True):
-            return None  # no reading, two readings, or a known noun with a particle too
+            return BY_CONTEXT  # no reading, two readings, or a known noun with a particle
         if morphs[-1][1] == "ETN" or (len(word) == 1 and morphs[-1][1] == "EC"):
-            return None  # "보기" (an example?), "가", "와": Kiwi decides by context
+            return BY_CONTEXT  # "보기" (an example?), "가", "와": Kiwi decides by context
         return _shifted(morphs, offset)
     if word[0].isdigit() and "%" in word:
         return _percent(word, offset)
@@ -766,10 +773,10 @@ def _word(word, offset):
             return _noun_and_particle(word[: -len(particle)], particle, offset)  # "25분에"
         return _noun_morphs(word, offset)  # "10시"
     if word in _TIME_WORDS:
-        return None  # bare 현재, 지금: Kiwi reads an adverb or a noun by context
+        return BY_CONTEXT  # bare 현재, 지금: Kiwi reads an adverb or a noun by context
     if word in _KNOWN_NOUNS and _all_hangul(word) and not _nominalised(word):
         if word in _PRONOUN_FORMS:
-            return None  # 제 (= 저 + 의), 제가: Kiwi reads the pronoun 저
+            return BY_CONTEXT  # 제 (= 저 + 의), 제가: Kiwi reads the pronoun 저
         return _noun_morphs(word, offset)  # "재시도", not 재시 + 도
     if word[-1] in _COPULA_LAST:
         for size in (4, 3, 2):
@@ -876,7 +883,7 @@ _ADVERBS_IN_I = frozenset(("같이", "많이", "깊이", "높이", "굳이", "�
 
 def _noun_and_particle(noun, particle, offset):
     if particle in ("가", "와") and noun[-1] in "러려":
-        return None  # "스케줄러가": Kiwi may read 러 + 가다 (go to do)
+        return BY_CONTEXT  # "스케줄러가": Kiwi may read 러 + 가다 (go to do)
     if noun.isascii():
         if particle not in _LATIN_PARTICLES:
             return None
@@ -888,7 +895,7 @@ def _noun_and_particle(noun, particle, offset):
     elif not _hangul(noun[0]):
         pass  # "DB팀을", "25분에", "1분만": _noun_morphs decides
     elif noun in _ADJECTIVE_NOUNS or noun in _PRONOUN_FORMS:
-        return None  # "심각도": Kiwi reads the root and a noun; "제가": 저 + 가
+        return BY_CONTEXT  # "심각도": Kiwi reads the root and a noun; "제가": 저 + 가
     elif noun in _BOUND or noun in _SHORT_NOUNS or noun in _KNOWN_NOUNS:
         pass
     elif not _noun_certain(noun) or any(_coda(c) == _SS for c in noun):
@@ -923,9 +930,19 @@ _TRAILING_MARKS = "".join(_TRAILING)
 _WORDS = re.compile(r"\S+")
 
 
-def analyse(sentence):
-    """The morphemes of ``sentence`` as Kiwi gives them, or None when not certain."""
+def analyse(sentence, read_piece=None):
+    """The morphemes of ``sentence`` as Kiwi gives them, or None when not certain.
+
+    With ``read_piece`` (``morph_ko.kiwi_piece``: Kiwi's morphemes of a piece of text at an
+    offset), a run of words we do not know is read by Kiwi on its own instead of the whole
+    sentence going to it: Kiwi reads a word the same alone as in its sentence unless the
+    word's reading depends on its neighbours. Those words — the ones ``_word`` answers
+    ``BY_CONTEXT`` for, one-syllable words, names before or with an honorific (님, 씨) —
+    still send the whole sentence to Kiwi.
+    """
     out = []
+    runs = []  # (index in out, start, end) of each run of unknown words, read at the end
+    run_start = run_end = -1
     for match in _WORDS.finditer(sentence):
         token = match.group()
         position = match.start()
@@ -936,15 +953,45 @@ def analyse(sentence):
         if core_end < len(token) and core[-1].isascii():
             return None  # "mona.": Kiwi may keep the stop with a Latin word
         morphs = _word(core, position)
-        if morphs is None:
+        if morphs is BY_CONTEXT:
             return None
+        if morphs is None:
+            if read_piece is None or len(core) < 2 or not _alone(core):
+                return None
+            if run_start < 0:
+                run_start = position
+            run_end = match.end()
+            continue
+        if run_start >= 0:
+            if core[0] in _HONORIFICS:
+                return None  # "박지영 님이": Kiwi reads the name by its context
+            runs.append((len(out), run_start, run_end))
+            run_start = -1
         out.extend(morphs)
         if core_end < len(token):
             mark = token[core_end]
             out.append((mark, _TRAILING[mark], mark, position + core_end, position + core_end + 1))
+    if run_start >= 0:
+        runs.append((len(out), run_start, run_end))
+    for index, start, end in reversed(runs):
+        out[index:index] = read_piece(sentence[start:end], start)
     if not out or not _in_context(out):
         return None
     return tuple([_new(Morph, m) for m in out])
+
+
+# Honorifics after a name: a word with one, or a word before one, is read in its sentence.
+_HONORIFICS = frozenset("님씨")
+
+
+def _alone(word):
+    """Whether Kiwi may read an unknown word without its sentence: not when it holds a
+    word the rules look for, which Kiwi splits off or not by context ("명령어" alone is one
+    noun, "운영자의 명령어 오타" is 명령 + 어 + 오타)."""
+    if _HONORIFICS.intersection(word):
+        return False
+    core = word.rstrip(_TRAILING_MARKS)
+    return not (_WATCHED_INSIDE.search(core) or core.endswith(_WATCHED_TAILS))
 
 
 def _in_context(morphs):

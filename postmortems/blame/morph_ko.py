@@ -60,20 +60,37 @@ def force_kiwi(on=True):
     """Send every sentence to Kiwi, the reference (the identity tests compare the two)."""
     global _kiwi_only
     _kiwi_only = on
+    clear_caches()
+
+
+def clear_caches():
+    """Forget every sentence and word read."""
     morphemes.cache_clear()
+    _kiwi_piece.cache_clear()
 
 
 @lru_cache(maxsize=4096)
 def morphemes(sentence):
     """The morphemes of one sentence (cached per sentence text): our own reading when it
-    is certain (``eojeol_ko``), else Kiwi's."""
+    is certain (``eojeol_ko``), with Kiwi reading the words it does not know, else Kiwi's
+    reading of the whole sentence."""
     if not _kiwi_only:
         from .eojeol_ko import analyse
 
-        own = analyse(sentence)
+        own = analyse(sentence, kiwi_piece)
         if own is not None:
             return own
     return kiwi_morphemes(sentence)
+
+
+def kiwi_piece(text, offset):
+    """Kiwi's morphemes of a few words of a sentence (``text`` starts at ``offset``)."""
+    return [(f, t, lemma, a + offset, b + offset) for f, t, lemma, a, b in _kiwi_piece(text)]
+
+
+@lru_cache(maxsize=4096)
+def _kiwi_piece(text):
+    return kiwi_morphemes(text)
 
 
 def kiwi_morphemes(sentence):

@@ -55,7 +55,7 @@ def _translations():
 
 
 def _findings(texts):
-    morph_ko.morphemes.cache_clear()
+    morph_ko.clear_caches()
     rules_ko.find.cache_clear()
     return [
         [(f.start, f.end, f.rule, f.message) for f in find_blame(text, people=PEOPLE)]
@@ -140,6 +140,41 @@ def test_plain_sentences_are_read_without_kiwi(sentence, expected):
 )
 def test_what_is_not_certain_goes_to_kiwi(sentence):
     assert eojeol_ko.analyse(sentence) is None
+
+
+def _reading_pieces(sentence):
+    """Our reading with Kiwi for the words it does not know: (morphemes, pieces Kiwi read)."""
+    pieces = []
+
+    def piece(words, offset):
+        pieces.append(words)
+        return morph_ko.kiwi_piece(words, offset)
+
+    return eojeol_ko.analyse(sentence, piece), pieces
+
+
+def test_kiwi_reads_only_the_words_we_do_not_know():
+    sentence = "담당자가 메일함으로 온 경고를 확인하지 않았다."
+    morphs, pieces = _reading_pieces(sentence)
+    assert pieces == ["메일함으로"]  # the rest is ours
+    assert morphs == morph_ko.kiwi_morphemes(sentence)
+    rules_ko.find.cache_clear()
+    morph_ko.clear_caches()
+    assert [f.rule for f in find_blame(sentence, people=PEOPLE)] == ["blame-verb"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "박지영 님이 버킷을 정리했다.",  # a name before its honorific: read in its sentence
+        "스케줄러가 점검 플래그를 무시했다.",  # 러 + 가다: Kiwi decides by context
+        "운영자의 명령어 오타가 원인이었다.",  # 명령 inside a word: split by context
+        "캐시가 키 형식 변경 후 멈췄다.",  # a one-syllable word
+    ],
+)
+def test_words_read_by_their_context_send_the_whole_sentence_to_kiwi(sentence):
+    morphs, _pieces = _reading_pieces(sentence)
+    assert morphs is None
 
 
 def test_a_particle_that_does_not_fit_the_noun_is_part_of_it():
