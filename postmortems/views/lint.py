@@ -2,7 +2,7 @@
 
 ``POST /postmortems/lint/`` (``postmortems:lint``) takes form fields ``text`` and optional
 ``field`` (a label, echoed back) and answers with the findings of
-``language.find_blame``: an HTML fragment (``partials/_blame_hints.html``: the text with
+``language.find_blame``: an HTML fragment (``hints_html.hints_html``: the text with
 each flagged phrase in ``<mark>``, why it harms learning, a rewording hint and a link to the
 guide, inside an ``aria-live`` region) or, with ``Accept: application/json``,
 ``{"findings": [{start, end, phrase, rule, message, suggestion}, …]}``. Bodies over
@@ -32,13 +32,14 @@ Attaching hints to a textarea (the contract for forms):
 """
 
 from django.conf import settings
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from .. import permissions, selectors
+from ..hints_html import hints_html
 from ..language import RULE_IDS, RULES, RULES_KO, find_blame, sentence_at, sentence_key
 from ..models import Postmortem
 
@@ -72,12 +73,7 @@ def _too_large(request, field):
     ) % {"kb": settings.LINT_MAX_BYTES // 1024}
     if _wants_json(request):
         return JsonResponse({"error": message, "findings": []}, status=413)
-    return render(
-        request,
-        "partials/_blame_hints.html",
-        {"error": message, "field": field, "findings": [], "pieces": []},
-        status=413,
-    )
+    return HttpResponse(hints_html(field=field, error=message), status=413)
 
 
 @require_POST
@@ -107,19 +103,17 @@ def lint(request):
     can_dismiss = postmortem is not None and permissions.can_edit_postmortem(
         request.user, postmortem
     )
-    return render(
-        request,
-        "partials/_blame_hints.html",
-        {
-            "field": field,
-            "findings": [
+    return HttpResponse(
+        hints_html(
+            field=field,
+            findings=[
                 (number, f, RULES[f.rule].title, sentences.get(f, ""))
                 for number, f in enumerate(findings, start=1)
             ],
-            "pieces": highlight(text, findings) if findings else [],
-            "postmortem": postmortem if can_dismiss else None,
-            "location": location,
-        },
+            pieces=highlight(text, findings) if findings else [],
+            postmortem=postmortem if can_dismiss else None,
+            location=location,
+        )
     )
 
 
