@@ -35,7 +35,7 @@ def review_notes(user: Any, *, team: Any = None, limit: int = REVIEWS_SHOWN) -> 
     first, each with its linked action items that ``user`` may see (by due date). One query:
     a row per review and linked item; an item of a postmortem ``user`` may not read comes
     without pk or title, so its title never leaves the database."""
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and user.is_authenticated:
         rows = _rows_postgresql(user, team=team, limit=limit)
     else:
         rows = _rows(user, team=team, limit=limit)
