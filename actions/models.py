@@ -502,7 +502,13 @@ class KaizenThemePostmortem(models.Model):
                 fields=["theme_id", "-at", "-postmortem_id"],
                 include=["restricted", "team_id"],
                 name="kaizenthemepm_theme_at_idx",
-            )
+            ),
+            # The same for one team's page.
+            models.Index(
+                fields=["team_id", "theme_id", "-at", "-postmortem_id"],
+                include=["restricted"],
+                name="kaizenthemepm_team_at_idx",
+            ),
         ]
 
     def __str__(self):

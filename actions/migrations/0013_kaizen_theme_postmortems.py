@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
                 ('factors', models.IntegerField(default=0)),
             ],
             options={
-                'indexes': [models.Index(fields=['theme_id', '-at', '-postmortem_id'], include=('restricted', 'team_id'), name='kaizenthemepm_theme_at_idx')],
+                'indexes': [models.Index(fields=['theme_id', '-at', '-postmortem_id'], include=('restricted', 'team_id'), name='kaizenthemepm_theme_at_idx'), models.Index(fields=['team_id', 'theme_id', '-at', '-postmortem_id'], include=('restricted',), name='kaizenthemepm_team_at_idx')],
                 'constraints': [models.UniqueConstraint(fields=('theme_id', 'postmortem_id'), name='kaizenthemepostmortem_unique_key')],
             },
         ),
