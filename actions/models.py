@@ -469,3 +469,47 @@ class KaizenOpenItems(models.Model):
 
     def __str__(self):
         return f"theme {self.theme_id} team {self.team_id}: {self.open} open"
+
+
+class KaizenThemePostmortem(models.Model):
+    """A postmortem with factors linked to a theme: one row per theme and postmortem, with
+    the postmortem's incident time (``started_at``, else ``created_at``), team and
+    ``restricted``, so the Kaizen drill-down counts and lists a theme's postmortems of a
+    range from one index instead of joining every factor of every postmortem in it.
+
+    Kept by PostgreSQL triggers (migration 0013) in the transaction of every write to a
+    factor's themes, a factor or a postmortem, whatever wrote it; read by
+    ``actions.kaizen.drilldown``. No foreign keys, as ``KaizenOpenItems``."""
+
+    theme_id = models.BigIntegerField()
+    postmortem_id = models.BigIntegerField()
+    at = models.DateTimeField()
+    team_id = models.BigIntegerField()
+    restricted = models.BooleanField(default=False)
+    # The postmortem's factors linked to the theme: the row goes when none is left.
+    factors = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["theme_id", "postmortem_id"], name="kaizenthemepostmortem_unique_key"
+            )
+        ]
+        indexes = [
+            # A theme's postmortems of a range, newest first; the reader's and team's
+            # checks from the index alone.
+            models.Index(
+                fields=["theme_id", "-at", "-postmortem_id"],
+                include=["restricted", "team_id"],
+                name="kaizenthemepm_theme_at_idx",
+            ),
+            # The same for one team's page.
+            models.Index(
+                fields=["team_id", "theme_id", "-at", "-postmortem_id"],
+                include=["restricted"],
+                name="kaizenthemepm_team_at_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return f"theme {self.theme_id} postmortem {self.postmortem_id}"

@@ -9,20 +9,24 @@ from django.db.models import F, Window
 from django.db.models.functions import Coalesce, DenseRank, RowNumber
 from django.utils import timezone
 
-from postmortems.models import ContributingFactor, Theme
+from postmortems.models import Postmortem, Theme
 from postmortems.selectors import visible_postmortems
 
-from ..models import ActionItem
-from .open_items import hidden_postmortems, open_item_counts, sql_of, visible_items
+from ..models import ActionItem, KaizenThemePostmortem
+from .open_items import hidden_sql, open_item_counts, visible_items
 from .periods import day_start
 
 DRILL_LIMIT = 5
 
 
-def attach_drill_down(theme_trends, *, user, first, last, team=None, open_items=None):
+def attach_drill_down(
+    theme_trends, *, user, first, last, team=None, open_items=None, live: bool = False
+):
     """Give each trend the postmortems (of [first, last]) and open action items that ``user``
-    may see, and whether any open preventive item exists. Two queries for all themes, and
-    ``open_item_counts`` when the caller has not counted them yet (``open_items``).
+    may see, and whether any open preventive item exists. One query for all themes on
+    PostgreSQL, from the stored rows of each theme's postmortems; two that join the factors
+    with ``live`` (and on SQLite); and ``open_item_counts`` when the caller has not counted
+    them yet (``open_items``).
 
     Titles come only from ``visible_postmortems(user)`` (and items of those postmortems);
     the preventive-item check looks at every item but reads no title."""
@@ -30,15 +34,24 @@ def attach_drill_down(theme_trends, *, user, first, last, team=None, open_items=
     if not trends_by_id:
         return theme_trends
     ids = list(trends_by_id)
-    pms = (
-        visible_postmortems(user)
-        .annotate(at=Coalesce("started_at", "created_at"))
-        .filter(at__gte=day_start(first), at__lt=day_start(last + datetime.timedelta(days=1)))
-    )
-    if team is not None:
-        pms = pms.filter(team=team)
+    if connection.vendor == "postgresql" and user.is_authenticated and not live:
+        postmortems, items = _drill_rows_postgresql(
+            ids, user=user, first=first, last=last, team=team
+        )
+    else:
+        pms = (
+            visible_postmortems(user)
+            .annotate(at=Coalesce("started_at", "created_at"))
+            .filter(at__gte=day_start(first), at__lt=day_start(last + datetime.timedelta(days=1)))
+        )
+        if team is not None:
+            pms = pms.filter(team=team)
+        postmortems = _first_postmortems(pms, ids)
+        # Only the first DRILL_LIMIT visible items per theme travel to Python (the counts
+        # come from ``open_item_counts``).
+        items = _first_open_items(ids, user=user, team=team)
     seen = set()
-    for theme_id, pk, title, severity, at, count in _first_postmortems(pms, ids):
+    for theme_id, pk, title, severity, at, count in postmortems:
         if (theme_id, pk) in seen:
             continue
         seen.add((theme_id, pk))
@@ -55,9 +68,7 @@ def attach_drill_down(theme_trends, *, user, first, last, team=None, open_items=
             t.action_item_count = counted.visible
             t.hidden_action_items = counted.hidden
 
-    # Only the first DRILL_LIMIT visible items per theme travel to Python (the counts
-    # came from ``open_item_counts``).
-    for theme_id, item in _first_open_items(ids, user=user, team=team):
+    for theme_id, item in items:
         trends_by_id[theme_id].action_items.append(item)
     return theme_trends
 
@@ -67,33 +78,8 @@ def _first_postmortems(pms, theme_ids):
     ``DRILL_LIMIT`` of ``pms`` (annotated ``at``) per theme, newest first; a postmortem
     comes once per factor with the theme. One query.
 
-    Dense ranks number a postmortem's rows once, newest first; on PostgreSQL the highest
-    rank of the theme is its number of postmortems (one sort, written out), elsewhere the
-    ORM adds a second rank, oldest first (newest + oldest - 1)."""
-    if connection.vendor == "postgresql":
-        base_sql, base_params = sql_of(pms.order_by().values("pk", "title", "severity", "at"))
-        links = Theme.factors.through._meta.db_table
-        factors = ContributingFactor._meta.db_table
-        sql = f"""
-            SELECT theme_id, pk, title, severity, at, total FROM (
-                SELECT r.*, MAX(r.newest) OVER (PARTITION BY r.theme_id) AS total FROM (
-                    SELECT ft.theme_id, p.pk, p.title, p.severity, p.at,
-                           DENSE_RANK() OVER (
-                               PARTITION BY ft.theme_id ORDER BY p.at DESC, p.pk DESC
-                           ) AS newest
-                    FROM ({base_sql}) p
-                    JOIN {factors} f ON f.postmortem_id = p.pk
-                    JOIN {links} ft ON ft.contributingfactor_id = f.id
-                    WHERE ft.theme_id = ANY(%s)
-                ) r
-            ) s
-            WHERE newest <= %s
-            ORDER BY at DESC, pk DESC
-        """  # noqa: S608 (table names and a compiled subquery only; values are parameters)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, (*base_params, list(theme_ids), DRILL_LIMIT))
-            yield from cursor.fetchall()
-        return
+    Dense ranks number a postmortem's rows once, newest first, and again oldest first: the
+    theme's number of postmortems is newest + oldest - 1."""
     theme = F("factors__themes")
     newest = [F("at").desc(), F("pk").desc()]
     oldest = [F("at").asc(), F("pk").asc()]
@@ -119,15 +105,8 @@ def _item(pk, title, kind, due_date) -> dict:
 
 def _first_open_items(theme_ids, *, user, team=None) -> Iterator[tuple[int, dict]]:
     """(theme id, item) for the first ``DRILL_LIMIT`` open items, by due date, of each theme
-    that ``user`` may see, in that order within a theme. One query.
-
-    On PostgreSQL each theme reads its own first items: a subquery per theme walks the open
-    items in due-date order (``actionitem_open_due``, or ``actionitem_open_team_idx`` for a
-    team) and stops after ``DRILL_LIMIT`` of the theme, instead of sorting every visible
-    open item. SQLite numbers the rows of every theme and keeps the first ones."""
-    if connection.vendor == "postgresql" and user.is_authenticated:
-        yield from _first_open_items_postgresql(theme_ids, user=user, team=team)
-        return
+    that ``user`` may see, in that order within a theme. One query: the rows of every theme
+    are numbered and the first ones kept."""
     theme = F("factor__themes")
     items = (
         ActionItem.objects.filter(status__in=ActionItem.OPEN_STATUSES, factor__themes__in=theme_ids)
@@ -147,29 +126,66 @@ def _first_open_items(theme_ids, *, user, team=None) -> Iterator[tuple[int, dict
         yield theme_id, _item(pk, title, kind, due)
 
 
-def _first_open_items_postgresql(theme_ids, *, user, team=None) -> Iterator[tuple[int, dict]]:
-    """``_first_open_items`` on PostgreSQL: per theme, a lateral subquery walks the open
-    items in due-date order (``actionitem_open_due``) and stops after ``DRILL_LIMIT`` of the
-    theme's that ``user`` may see. Written out rather than built with the ORM on every
-    request."""
-    hidden_sql, hidden_params = sql_of(hidden_postmortems(user))
-    team_sql, team_params = ("AND a.team_id = %s", (team.pk,)) if team is not None else ("", ())
+def _drill_rows_postgresql(theme_ids, *, user, first, last, team=None):
+    """The rows of ``_first_postmortems`` (without repeats) and of ``_first_open_items``, in
+    one statement on PostgreSQL, each theme reading its own first rows:
+
+    - postmortems from ``KaizenThemePostmortem`` (a row per theme and postmortem, kept by
+      triggers): the theme's postmortems of the range counted and its newest
+      ``DRILL_LIMIT`` read from one index, instead of joining every factor of every
+      postmortem of the range and ranking them all;
+    - items by walking the open items in due-date order (``actionitem_open_due``, or
+      ``actionitem_open_team_idx`` for a team) until ``DRILL_LIMIT`` of the theme's.
+
+    What ``user`` may see: the postmortems that are not restricted and the few restricted
+    ones they may read (``hidden_sql``)."""
+    hidden, hidden_params = hidden_sql(user)
+    team_sql = "AND {alias}.team_id = %s" if team is not None else ""
+    team_params = (team.pk,) if team is not None else ()
+    rows = KaizenThemePostmortem._meta.db_table
+    postmortems = Postmortem._meta.db_table
     items = ActionItem._meta.db_table
     links = Theme.factors.through._meta.db_table
+    in_range = f"""
+        r.theme_id = t.id AND r.at >= %s AND r.at < %s {team_sql.format(alias="r")}
+        AND NOT (r.restricted AND r.postmortem_id IN ({hidden}))
+    """
+    range_params = (
+        day_start(first),
+        day_start(last + datetime.timedelta(days=1)),
+        *team_params,
+        *hidden_params,
+    )
     sql = f"""
-        SELECT t.id, x.id, x.title, x.kind, x.due_date
+        SELECT true, t.id, x.postmortem_id, p.title, p.severity, x.at, NULL::date, c.total,
+               -x.postmortem_id
+        FROM unnest(%s::bigint[]) AS t(id)
+        CROSS JOIN LATERAL (SELECT COUNT(*) AS total FROM {rows} r WHERE {in_range}) c
+        CROSS JOIN LATERAL (
+            SELECT r.postmortem_id, r.at FROM {rows} r WHERE {in_range}
+            ORDER BY r.at DESC, r.postmortem_id DESC
+            LIMIT %s
+        ) x
+        JOIN {postmortems} p ON p.id = x.postmortem_id
+        UNION ALL
+        SELECT false, t.id, x.id, x.title, x.kind, NULL, x.due_date, NULL, x.id
         FROM unnest(%s::bigint[]) AS t(id)
         CROSS JOIN LATERAL (
             SELECT a.id, a.title, a.kind, a.due_date
             FROM {items} a
             JOIN {links} ft ON ft.contributingfactor_id = a.factor_id AND ft.theme_id = t.id
-            WHERE a.status = ANY(%s) AND a.postmortem_id NOT IN ({hidden_sql}) {team_sql}
+            WHERE a.status = ANY(%s) AND a.postmortem_id NOT IN ({hidden})
+              {team_sql.format(alias="a")}
             ORDER BY a.due_date, a.id
             LIMIT %s
         ) x
-        ORDER BY x.due_date, x.id
-    """  # noqa: S608 (table names and a compiled subquery only; values are parameters)
+        ORDER BY 1, 6 DESC, 7, 9
+    """  # noqa: S608 (table names and fixed SQL only; values are parameters)
     params = (
+        list(theme_ids),
+        *range_params,
+        *range_params,
+        DRILL_LIMIT,
         list(theme_ids),
         [str(s) for s in ActionItem.OPEN_STATUSES],
         *hidden_params,
@@ -178,5 +194,11 @@ def _first_open_items_postgresql(theme_ids, *, user, team=None) -> Iterator[tupl
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        for theme_id, pk, title, kind, due in cursor.fetchall():
-            yield theme_id, _item(pk, title, kind, due)
+        rows_read = cursor.fetchall()
+    postmortem_rows, item_rows = [], []
+    for is_postmortem, theme_id, pk, title, label, at, due, total, _order in rows_read:
+        if is_postmortem:
+            postmortem_rows.append((theme_id, pk, title, label, at, total))
+        else:
+            item_rows.append((theme_id, _item(pk, title, label, due)))
+    return postmortem_rows, item_rows

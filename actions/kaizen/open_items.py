@@ -13,6 +13,7 @@ from django.db.models import Count, F, Q
 from postmortems.models import Postmortem, Theme
 from postmortems.selectors import visible_postmortems
 
+from ..dashboard.cache import restricted_visible_ids
 from ..models import ActionItem, KaizenOpenDay, KaizenOpenItems
 from .periods import day_start
 
@@ -47,11 +48,18 @@ def visible_items(user, *, prefix="") -> Q:
     )
 
 
-def hidden_postmortems(user):
-    """The restricted postmortems ``user`` may not read (ids), usually a few hundred."""
-    readable = visible_postmortems(user).filter(restricted=True).values("pk")
-    hidden = Postmortem.objects.filter(restricted=True).exclude(pk__in=readable)
-    return hidden.order_by().values("pk")
+def hidden_sql(user) -> tuple[str, tuple]:
+    """The restricted postmortems ``user`` may not read (usually a few hundred ids), as SQL
+    and parameters for a query written out: every restricted postmortem but the few
+    ``user`` may read (``restricted_visible_ids``: one query per request, kept on the user),
+    so each query of the page checks a list of ids instead of evaluating the visibility
+    rule's subqueries for every restricted postmortem."""
+    table = Postmortem._meta.db_table
+    readable = restricted_visible_ids(user)
+    if readable is None:  # a superuser: nothing hidden
+        return f"SELECT id FROM {table} WHERE false", ()  # noqa: S608 (table name only)
+    sql = f"SELECT id FROM {table} WHERE restricted AND NOT id = ANY(%s)"  # noqa: S608
+    return sql, (list(readable),)
 
 
 def open_item_counts(
@@ -128,7 +136,7 @@ def _grouped_postgresql(*, user, today, end_at, team) -> Rows:
     restricted_sql, restricted_params = sql_of(
         Postmortem.objects.filter(restricted=True).order_by().values("pk")
     )
-    hidden_sql, hidden_params = sql_of(hidden_postmortems(user))
+    hidden, hidden_params = hidden_sql(user)
     open_statuses = [str(s) for s in ActionItem.OPEN_STATUSES]
     team_items, team_params = ("AND a.team_id = %s", (team.pk,)) if team is not None else ("", ())
     team_counts = "WHERE s.team_id = %s" if team is not None else ""
@@ -146,7 +154,7 @@ def _grouped_postgresql(*, user, today, end_at, team) -> Rows:
                SUM(s.open),
                coalesce(SUM(s.open) FILTER (
                    WHERE s.restricted_postmortem = 0
-                   OR s.restricted_postmortem NOT IN ({hidden_sql})), 0),
+                   OR s.restricted_postmortem NOT IN ({hidden})), 0),
                SUM(s.prevent)
         FROM {counts} s {team_counts}
         GROUP BY 1, 2

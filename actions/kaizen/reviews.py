@@ -13,6 +13,7 @@ from postmortems.models import Team
 from postmortems.selectors import visible_postmortems
 
 from ..models import ActionItem, KaizenReview
+from .open_items import hidden_sql
 
 REVIEWS_SHOWN = 10
 
@@ -34,7 +35,7 @@ def review_notes(user: Any, *, team: Any = None, limit: int = REVIEWS_SHOWN) -> 
     first, each with its linked action items that ``user`` may see (by due date). One query:
     a row per review and linked item; an item of a postmortem ``user`` may not read comes
     without pk or title, so its title never leaves the database."""
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and user.is_authenticated:
         rows = _rows_postgresql(user, team=team, limit=limit)
     else:
         rows = _rows(user, team=team, limit=limit)
@@ -83,11 +84,10 @@ def _rows(user: Any, *, team: Any, limit: int) -> Any:
 
 def _rows_postgresql(user: Any, *, team: Any, limit: int) -> list[tuple[Any, ...]]:
     """The rows of ``_rows``, written out rather than built with the ORM on every request;
-    whether the reader may open an item's postmortem is the same ``visible_postmortems``
-    check, made per linked item."""
-    visible_sql, visible_params = (
-        visible_postmortems(user).order_by().values("pk").query.sql_with_params()
-    )
+    whether the reader may open an item's postmortem is a check against the restricted
+    postmortems hidden from them (``hidden_sql``), the same rule as ``visible_postmortems``
+    for a postmortem that exists (an item's always does)."""
+    hidden, hidden_params = hidden_sql(user)
     team_sql, team_params = ("WHERE team_id = %s", (team.pk,)) if team is not None else ("", ())
     reviews = KaizenReview._meta.db_table
     links = KaizenReview.action_items.through._meta.db_table
@@ -104,11 +104,9 @@ def _rows_postgresql(user: Any, *, team: Any, limit: int) -> list[tuple[Any, ...
         LEFT JOIN {users} u ON u.id = r.created_by_id
         LEFT JOIN {links} ri ON ri.kaizenreview_id = r.id
         LEFT JOIN {items} i ON i.id = ri.actionitem_id
-        LEFT JOIN LATERAL (
-            SELECT EXISTS (SELECT 1 FROM ({visible_sql}) v WHERE v.pk = i.postmortem_id) AS seen
-        ) s ON true
+        LEFT JOIN LATERAL (SELECT i.postmortem_id NOT IN ({hidden}) AS seen) s ON true
         ORDER BY r.period_end DESC, r.id DESC, i.due_date, i.id
-    """  # noqa: S608 (table names and a compiled subquery only; values are parameters)
+    """  # noqa: S608 (table names and fixed SQL only; values are parameters)
     with connection.cursor() as cursor:
-        cursor.execute(sql, (*team_params, limit, *visible_params))
+        cursor.execute(sql, (*team_params, limit, *hidden_params))
         return cursor.fetchall()
