@@ -168,20 +168,17 @@ def _read(
     ]
     params: list[Any] = []
     if restricted:
-        sums = ", ".join(f"SUM(f.{column}) AS {column}" for column in DASHBOARD_COUNT_COLUMNS)
         parts += [
-            f"SELECT 1, g.team_id, NULL, NULL, {none}, {columns}, g.oldest_open FROM ("
-            f"SELECT i.team_id, {sums}, MIN(i.created_at) FILTER (WHERE f.open = 1) "
-            "AS oldest_open FROM actions_actionitem i "
-            "CROSS JOIN LATERAL actions_dashboard_item_counts(i.status, i.priority, "
-            "i.due_date, i.created_at, i.completed_at, %s, %s) f "
-            "WHERE i.postmortem_id = ANY(%s) GROUP BY i.team_id) AS g",
+            # Counted by a function (migration 0013) whose statement, the item function's
+            # fifty conditions inlined, is planned once per connection rather than here.
+            f"SELECT 1, g.team_id, NULL, NULL, {none}, {columns}, g.oldest_open "
+            "FROM actions_dashboard_restricted_counts(%s::bigint[], %s, %s) AS g",
             f"SELECT 3, NULL, NULL, NULL, array_agg(l.tenths), array_agg(l.items), {no_counts}, "
             f"NULL FROM (SELECT floor({_DAYS} * 10)::integer AS tenths, "
             f"COUNT(*)::integer AS items FROM actions_actionitem i WHERE {_CLOSED} "
             "AND i.postmortem_id = ANY(%s) GROUP BY 1) AS l",
         ]
-        params += [today, settings.TIME_ZONE, restricted, restricted]
+        params += [restricted, today, settings.TIME_ZONE, restricted]
     # Done since ``now`` minus 30 days but before the end of today minus 30 days: the
     # counts hold those done later (the same instant for the whole day).
     first = day_start(today + datetime.timedelta(days=1)) - datetime.timedelta(days=30)
