@@ -33,7 +33,7 @@ from postmortems.models import Team
 
 from ..models import DASHBOARD_COUNT_COLUMNS
 from ..services.dashboard_counts import dashboard_counts_rebuild
-from .cache import restricted_visible_ids
+from .cache import RESTRICTED_VISIBLE_ATTR, restricted_visible_ids, restricted_visible_query
 from .figures import (
     _count_conditions,
     _figures,
@@ -138,6 +138,27 @@ def _visible(restricted: list[int] | None) -> tuple[str, list[Any]]:
     return f"(i.postmortem_id NOT IN {_RESTRICTED} OR i.postmortem_id = ANY(%s))", [restricted]
 
 
+# In ``_read``'s statement, the reader's readable restricted postmortems (its first part).
+# (a scalar subquery: "= ANY((SELECT ...))" would compare each item with the array itself).
+_READABLE = "(SELECT ids FROM r)::bigint[]"
+
+
+def _readable(user: Any) -> tuple[str, list[Any]] | None:
+    """``_read``'s first part, ``r``: one array, ``ids``, of the restricted postmortems
+    ``user`` may read, sorted; those of the request when already read, else read here by
+    ``restricted_visible_ids``' query (one statement rather than two). None for superusers,
+    who see all."""
+    if user.is_superuser:
+        return None
+    known = getattr(user, RESTRICTED_VISIBLE_ATTR, None)
+    if known is not None:
+        return "r AS (SELECT %s::bigint[] AS ids)", [known]
+    sql, params = restricted_visible_query(user).query.sql_with_params()
+    return f"r AS (SELECT ARRAY(SELECT s.pk FROM ({sql}) AS s ORDER BY 1)::bigint[] AS ids)", [
+        *params
+    ]
+
+
 def _read(
     user: Any, today: datetime.date, now: datetime.datetime
 ) -> tuple[list[dict[str, Any]], tuple[int, ...], dict[int, int]]:
@@ -151,7 +172,8 @@ def _read(
     FIGURES' order, and the close days as ``{whole tenths of a day: items}``. The database
     adds up the sixty figures: two hundred teams' rows of sixty numbers were half the
     statement's time on the client's side (sent, then parsed)."""
-    restricted = restricted_visible_ids(user)
+    readable = _readable(user)
+    restricted = readable is not None
     columns = ", ".join(DASHBOARD_COUNT_COLUMNS)
     stored = ", ".join(f"coalesce(c.{column}, 0)" for column in DASHBOARD_COUNT_COLUMNS)
     names = f"src, team_id, day, zone, {columns}, oldest_open"
@@ -160,49 +182,52 @@ def _read(
         # the day its counts are of.
         f"SELECT 0 AS src, d.team_id, d.day, d.zone, {stored}, c.oldest_open "
         "FROM actions_dashboardday d LEFT JOIN actions_dashboardcounts c "
-        "ON c.team_id = d.team_id" + ("" if restricted is None else " AND NOT c.restricted"),
+        "ON c.team_id = d.team_id" + (" AND NOT c.restricted" if restricted else ""),
     ]
     close_days = [
         "SELECT array_agg(tenths), array_agg(items) FROM actions_dashboardclosedays"
-        + ("" if restricted is None else " WHERE NOT restricted"),
+        + (" WHERE NOT restricted" if restricted else ""),
     ]
     params: list[Any] = []
-    close_params: list[Any] = []
     if restricted:
         parts.append(
             # Counted by a function (migration 0013) whose statement, the item function's
             # fifty conditions inlined, is planned once per connection rather than here.
             f"SELECT 1, g.team_id, NULL, NULL, {columns}, g.oldest_open "
-            "FROM actions_dashboard_restricted_counts(%s::bigint[], %s, %s) AS g"
+            f"FROM actions_dashboard_restricted_counts({_READABLE}, %s, %s) AS g"
         )
-        params += [restricted, today, settings.TIME_ZONE]
+        params += [today, settings.TIME_ZONE]
         close_days.append(
             "SELECT array_agg(l.tenths), array_agg(l.items) "
             f"FROM (SELECT floor({_DAYS} * 10)::integer AS tenths, "
             f"COUNT(*)::integer AS items FROM actions_actionitem i WHERE {_CLOSED} "
-            "AND i.postmortem_id = ANY(%s) GROUP BY 1) AS l"
+            f"AND i.postmortem_id = ANY({_READABLE}) GROUP BY 1) AS l"
         )
-        close_params.append(restricted)
     # Done since ``now`` minus 30 days but before the end of today minus 30 days: the
     # counts hold those done later (the same instant for the whole day).
     first = day_start(today + datetime.timedelta(days=1)) - datetime.timedelta(days=30)
     first_day = ", ".join(
         "COUNT(*)" if name == "completed_30" else "0" for name in DASHBOARD_COUNT_COLUMNS
     )
-    visible, visible_params = _visible(restricted)
+    visible = (
+        f"(i.postmortem_id NOT IN {_RESTRICTED} OR i.postmortem_id = ANY({_READABLE}))"
+        if restricted
+        else "true"
+    )
     parts.append(
         f"SELECT 2, NULL, NULL, NULL, {first_day}, NULL FROM actions_actionitem i "
         "WHERE i.status = 'done' AND i.completed_at >= %s AND i.completed_at < %s "
         f"AND {visible}"
     )
-    params += [now - datetime.timedelta(days=30), first, *visible_params]
+    params += [now - datetime.timedelta(days=30), first]
     team_columns = ", ".join(f"u.{name}" for name in TEAM_FIGURES)
     sums = ", ".join(f"coalesce(SUM(u.{column}), 0)" for column in DASHBOARD_COUNT_COLUMNS)
     no_team = ", ".join("0" for _name in TEAM_FIGURES)
     # Columns: src, team_id, day, zone, two arrays (the sums; the close days), the team's
     # counts in TEAM_FIGURES' order, its oldest open item, its name.
+    first_parts = f"{readable[0]}, " if readable else ""
     sql = (
-        f"WITH u ({names}) AS ({' UNION ALL '.join(parts)}) "
+        f"WITH {first_parts}u ({names}) AS ({' UNION ALL '.join(parts)}) "
         "SELECT * FROM ("
         f"SELECT u.src, u.team_id, u.day, u.zone, NULL::bigint[], NULL::bigint[], "
         f"{team_columns}, u.oldest_open, t.name AS team__name FROM u "
@@ -214,9 +239,15 @@ def _read(
             f"{no_team}, NULL, NULL FROM ({part}) AS l (tenths, items) "
             for part in close_days
         )
-        + ") AS r ORDER BY r.team__name, r.team_id"
+        + (
+            f"UNION ALL SELECT 5, NULL, NULL, NULL, r.ids, NULL, {no_team}, NULL, NULL FROM r "
+            if restricted
+            else ""
+        )
+        + ") AS rows ORDER BY rows.team__name, rows.team_id"
     )
-    params += close_params
+    if readable:
+        params = [*readable[1], *params]
     width = len(TEAM_FIGURES)
     rows: list[dict[str, Any]] = []
     sums_row: tuple[int, ...] = ()
@@ -224,7 +255,9 @@ def _read(
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         for values in cursor.fetchall():
-            if values[0] == 4:
+            if values[0] == 5:
+                setattr(user, RESTRICTED_VISIBLE_ATTR, list(values[4]))
+            elif values[0] == 4:
                 sums_row = tuple(values[4])
             elif values[0] == 3:
                 pairs = zip(values[4] or (), values[5] or (), strict=True)
