@@ -126,6 +126,11 @@ def dashboard_filter_choices(
 ) -> tuple[Choices, Choices, str]:
     """Teams, assignable people (members of a team; none unless ``people``) and the username
     of person ``person`` ("" for none) for the filter and bulk forms, in one query."""
+    if not people and person is None:  # the teams alone: no union to build
+        names = sorted(
+            Team.objects.values_list("pk", "name").order_by(), key=lambda c: c[1].lower()
+        )
+        return names, [], ""
     text = CharField()
     teams = Team.objects.annotate(
         kind=Value("team", output_field=text),
