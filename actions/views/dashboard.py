@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from postmortems import csv_cells
 from postmortems.fields import parse_id
@@ -108,6 +108,7 @@ def dashboard(request):
     )
 
 
+@require_GET
 def assignee_options(request):
     """``/actions/assignees/``: the people whose username or name has the words typed in
     the filter's assignee field (``assignee_username``), as a ``<datalist>``'s options

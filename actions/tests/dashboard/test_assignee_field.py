@@ -112,3 +112,7 @@ def test_the_people_need_a_login(client, alice):
     response = client.get(PEOPLE, {"assignee_username": "alice"})
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+def test_the_people_are_only_read(alice_client, alice):
+    assert alice_client.post(PEOPLE, {"assignee_username": "alice"}).status_code == 405
