@@ -60,6 +60,15 @@ def _team_figures(counts: tuple[int, ...]) -> dict[str, int]:
     return dict(zip(TEAM_FIGURES[1:], counts[1:], strict=True))
 
 
+_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+
+
+def _instant(microseconds: int) -> datetime.datetime:
+    """A time the statement sent as whole microseconds since the epoch (exact, and a
+    fifth of the cost of parsing two hundred timestamps with their zones)."""
+    return _EPOCH + datetime.timedelta(microseconds=microseconds)
+
+
 class CountsDisagree(Exception):
     """The close days and the items disagree (never expected): count live instead."""
 
@@ -95,7 +104,8 @@ def figures_from_counts(user: Any, *, today: datetime.date, now: datetime.dateti
         rows, sums, histogram = _read(user, today, now)
     # A team's stored row and its restricted items' row are added up; the totals of every
     # figure come summed by the database.
-    teams: dict[int, list[Any]] = {}  # team id -> [counts, oldest open, name]
+    # team id -> [counts, oldest open item (microseconds since the epoch), name]
+    teams: dict[int, list[Any]] = {}
     for row in rows:
         team = teams.get(row["team_id"])
         if team is None:
@@ -113,7 +123,12 @@ def figures_from_counts(user: Any, *, today: datetime.date, now: datetime.dateti
     # live query orders them.
     ordered = sorted(
         (
-            {"team_id": team_id, "team__name": name, "oldest_open": oldest, **_team_figures(counts)}
+            {
+                "team_id": team_id,
+                "team__name": name,
+                "oldest_open": None if oldest is None else _instant(oldest),
+                **_team_figures(counts),
+            }
             for team_id, (counts, oldest, name) in teams.items()
             if counts[_TEAM_TOTAL]
         ),
@@ -167,8 +182,9 @@ def _read(
     the first day of "completed in the last 30 days", and the close days (stored, and of
     those restricted items).
 
-    Returns the teams' rows (each with the day it is of, the team's name and the per-team
-    table's counts, ``TEAM_FIGURES``; in name order), every figure summed over them in
+    Returns the teams' rows (each with the day it is of, the team's name, the per-team
+    table's counts, ``TEAM_FIGURES``, and its oldest open item in microseconds since the
+    epoch; in name order), every figure summed over them in
     FIGURES' order, and the close days as ``{whole tenths of a day: items}``. The database
     adds up the sixty figures: two hundred teams' rows of sixty numbers were half the
     statement's time on the client's side (sent, then parsed)."""
@@ -224,13 +240,14 @@ def _read(
     sums = ", ".join(f"coalesce(SUM(u.{column}), 0)" for column in DASHBOARD_COUNT_COLUMNS)
     no_team = ", ".join("0" for _name in TEAM_FIGURES)
     # Columns: src, team_id, day, zone, two arrays (the sums; the close days), the team's
-    # counts in TEAM_FIGURES' order, its oldest open item, its name.
+    # counts in TEAM_FIGURES' order, its oldest open item (microseconds), its name.
     first_parts = f"{readable[0]}, " if readable else ""
     sql = (
         f"WITH {first_parts}u ({names}) AS ({' UNION ALL '.join(parts)}) "
         "SELECT * FROM ("
         f"SELECT u.src, u.team_id, u.day, u.zone, NULL::bigint[], NULL::bigint[], "
-        f"{team_columns}, u.oldest_open, t.name AS team__name FROM u "
+        f"{team_columns}, (EXTRACT(EPOCH FROM u.oldest_open) * 1000000)::bigint, "
+        f"t.name AS team__name FROM u "
         f"JOIN {Team._meta.db_table} t ON t.id = u.team_id "
         f"UNION ALL SELECT 4, NULL, NULL, NULL, ARRAY[{sums}]::bigint[], NULL, {no_team}, "
         "NULL, NULL FROM u "
