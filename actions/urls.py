@@ -10,6 +10,7 @@ urlpatterns = [
     path("actions/", dashboard.dashboard, name="dashboard"),
     path("actions/export.csv", dashboard.export_csv, name="export_csv"),
     path("actions/bulk/", dashboard.bulk_update, name="bulk_update"),
+    path("actions/assignees/", dashboard.assignee_options, name="assignee_options"),
     path("actions/<int:pk>/", items.action_item_detail, name="detail"),
     path("actions/<int:pk>/status/", items.action_item_change_status, name="change_status"),
     path("postmortems/<int:pk>/actions/new/", items.action_item_create, name="create"),

@@ -46,7 +46,7 @@ def parse_cache_url(url, var_dir, base_dir):
         raise ImproperlyConfigured(f"CACHE_URL must be redis://, file:// or locmem://, not {url!r}")
     folder = Path(url[len("file://") :]) if url else var_dir / "cache" / "web"
     return {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "BACKEND": "config.cache.FileBasedCache",
         "LOCATION": str(folder if folder.is_absolute() else base_dir / folder),
         "OPTIONS": {"MAX_ENTRIES": 2000},
     }

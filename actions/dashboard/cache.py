@@ -8,6 +8,7 @@ language, time zone, date and the query string.
 
 import hashlib
 import time
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -47,14 +48,16 @@ def restricted_visible_ids(user):
         return None
     ids = getattr(user, RESTRICTED_VISIBLE_ATTR, None)
     if ids is None:
-        ids = sorted(
-            Postmortem.objects.filter(restricted=True)
-            .visible_to(user)
-            .values_list("pk", flat=True)
-            .order_by()
-        )
+        ids = sorted(restricted_visible_query(user).values_list("pk", flat=True))
         setattr(user, RESTRICTED_VISIBLE_ATTR, ids)
     return ids
+
+
+def restricted_visible_query(user):
+    """The query of ``restricted_visible_ids``: the restricted postmortems ``user`` may read
+    (their ``pk``), unordered (the dashboard's stored counts read it inside their own
+    statement and keep the answer as this function would)."""
+    return Postmortem.objects.filter(restricted=True).visible_to(user).values("pk").order_by()
 
 
 def dashboard_cache_key(user, query_string, *, today, version=None):
@@ -77,10 +80,15 @@ def dashboard_cache_key(user, query_string, *, today, version=None):
     return f"actions:dashboard:summary:{digest}"
 
 
-def cached_many(builders: dict[str, Any]) -> dict[str, Any]:
+def cached_many(
+    builders: dict[str, Any],
+    *,
+    finish: Callable[[dict[str, Any], dict[str, Any]], None] | None = None,
+) -> dict[str, Any]:
     """``{key: value}`` for each key of ``builders``, each kept for DASHBOARD_CACHE_SECONDS:
     one read for all of them, then ``build(found)`` for each one missing, in ``builders``'
-    order (``found`` holds the values before it, cached or built), one write for those
+    order (``found`` holds the values before it, cached or built), then ``finish(found,
+    built)`` (which may complete a built value from the others), one write for those
     built. The keys (from
     ``dashboard_cache_key``) are the reader's own, so counts or titles of restricted
     postmortems never reach someone who may not see them."""
@@ -90,6 +98,8 @@ def cached_many(builders: dict[str, Any]) -> dict[str, Any]:
         if key not in found:
             built[key] = found[key] = build(found)
     if built:
+        if finish is not None:
+            finish(found, built)
         cache.set_many(built, settings.DASHBOARD_CACHE_SECONDS)
     return found
 

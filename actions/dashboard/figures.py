@@ -242,6 +242,7 @@ def _figures(totals, median, today):
 
 def _team_rows(rows, today):
     """What the per-team table shows of each team's counts."""
+    zone = timezone.get_current_timezone()  # once, not per team (``localdate``'s lookup)
     return [
         {
             "team_id": row["team_id"],
@@ -252,7 +253,7 @@ def _team_rows(rows, today):
             "done_on_time": row["done_on_time"],
             "on_time_rate": row["done_on_time"] / row["done"] if row["done"] else None,
             "oldest_open": row["oldest_open"],
-            "oldest_open_days": (today - timezone.localdate(row["oldest_open"])).days
+            "oldest_open_days": (today - row["oldest_open"].astimezone(zone).date()).days
             if row["oldest_open"]
             else None,
         }

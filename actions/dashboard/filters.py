@@ -28,6 +28,7 @@ class ActionItemFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_text")
     team = django_filters.NumberFilter(field_name="team_id")
     assignee = django_filters.NumberFilter(field_name="assignee_id")
+    assignee_username = django_filters.CharFilter(field_name="assignee__username")
     status = django_filters.MultipleChoiceFilter(
         choices=ActionItem.Status.choices, method="filter_status"
     )

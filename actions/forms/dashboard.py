@@ -40,6 +40,8 @@ class DashboardFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     team = IdField(label=_("Team"))
     assignee = IdField(label=_("Assignee"))
+    # What the form's assignee field sends (``assignee``, a person's id, stays for links).
+    assignee_username = forms.CharField(label=_("Assignee"), required=False, max_length=150)
     status = forms.MultipleChoiceField(
         label=_("Status"), required=False, choices=ActionItem.Status.choices
     )

@@ -17,7 +17,12 @@ from ..dashboard.export import (
 from ..dashboard.figures import dashboard_summary
 from ..dashboard.filters import dashboard_items, filter_action_items, listed_items
 from ..dashboard.listing import DEFAULT_SORT, SORTS, dashboard_list, sorted_items
-from ..dashboard.options import dashboard_filter_choices, dashboard_filter_options
+from ..dashboard.options import (
+    assignee_matches,
+    dashboard_filter_choices,
+    dashboard_filter_options,
+    filter_form_options,
+)
 from .items import (
     action_item_for_detail,
     action_item_history,
@@ -37,6 +42,7 @@ __all__ = [
     "action_item_history",
     "action_item_reminders",
     "action_items_for_postmortem",
+    "assignee_matches",
     "dashboard_cache_invalidate",
     "dashboard_cache_key",
     "dashboard_cache_version",
@@ -49,6 +55,7 @@ __all__ = [
     "export_csv_chunks",
     "export_rows",
     "filter_action_items",
+    "filter_form_options",
     "listed_items",
     "my_open_actions",
     "python_csv_chunks",

@@ -6,14 +6,14 @@ from collections import namedtuple
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from postmortems import csv_cells
 from postmortems.fields import parse_id
@@ -23,7 +23,7 @@ from .. import charts, selectors, services
 from ..dashboard.cache import cached_many
 from ..dashboard.export import Echo
 from ..dashboard.listing import ListedItem
-from ..dashboard.options import choice_options_html, options_html
+from ..dashboard.options import assignee_options_html, choice_options_html, options_html
 from ..dashboard.rows import list_rows_html, team_rows_html
 from ..forms import BulkUpdateForm, DashboardFilterForm
 from ..models import ActionItem
@@ -57,7 +57,7 @@ def dashboard(request):
     managed = managed_team_ids(request.user)
 
     def summary_built(found):
-        return _summary(request, today, form, filters, version)
+        return _summary(request, today, filters)
 
     def listing_built(found):
         # After the summary (cached or built): the list takes its total from it.
@@ -66,7 +66,15 @@ def dashboard(request):
 
     # The page as a number: any other text shows page 1 and must not add a cache entry.
     list_key = f"{key}:list:{parse_id(request.GET.get('page', '')) or 1}"
-    found = cached_many({key: summary_built, list_key: listing_built})
+
+    def finish(found, built):
+        # The filter form is kept with the summary; it is written last, once the list says
+        # whether the bulk form will need the people: then they are read with the teams.
+        if key in built:
+            can_bulk = found[list_key]["can_bulk"]
+            built[key]["filters_html"] = _filters_html(request, form, filters, version, can_bulk)
+
+    found = cached_many({key: summary_built, list_key: listing_built}, finish=finish)
     summary, listing = found[key], found[list_key]
     return render(
         request,
@@ -85,7 +93,7 @@ def dashboard(request):
             "sort": sort,
             "filters_html": summary["filters_html"],
             # Only for a manager with items of their teams on the page: the people with none
-            # selected (the list the filter's choices were just read, and cached, for).
+            # selected (read, and cached, with the filter's teams).
             "bulk_assignee_options": options_html(
                 selectors.dashboard_filter_options(version=version)[1], None
             )
@@ -100,11 +108,26 @@ def dashboard(request):
     )
 
 
-def _summary(request, today, form, filters, version):
-    """Figures, per-team rows and their HTML (whose links keep the query string), and the
-    filter form, which follows from the query string too."""
-    team_options, people_options = selectors.dashboard_filter_options(version=version)
-    filters_html = render_to_string(
+@require_GET
+def assignee_options(request):
+    """``/actions/assignees/``: the people whose username or name has the words typed in
+    the filter's assignee field (``assignee_username``), as a ``<datalist>``'s options
+    (htmx): at most ``ASSIGNEE_MATCHES``, from those who may be assigned."""
+    text = request.GET.get("assignee_username", "")[:150]
+    return HttpResponse(assignee_options_html(selectors.assignee_matches(text)))
+
+
+def _filters_html(request, form, filters, version, people):
+    """The filter form, which follows from the query string; ``people``: read the people
+    (for the bulk form) with the teams."""
+    # The assignee field holds a username; a link's ``?assignee=<pk>`` shows as its person's.
+    assignee_username = filters.get("assignee_username", "")
+    team_options, username = selectors.filter_form_options(
+        version=version,
+        people=people,
+        person=None if assignee_username else filters.get("assignee"),
+    )
+    return render_to_string(
         "actions/partials/_dashboard_filters.html",
         {
             "form": form,
@@ -117,7 +140,7 @@ def _summary(request, today, form, filters, version):
                 if name != "sort" and value is not False and value != []
             ),
             "team_options": options_html(team_options, filters.get("team")),
-            "assignee_options": options_html(people_options, filters.get("assignee")),
+            "assignee_username": assignee_username or username,
             # The short lists too, as plain strings (selected: as the form's values).
             **{
                 f"{name}_options": choice_options_html(form.fields[name].choices, selected)
@@ -131,6 +154,10 @@ def _summary(request, today, form, filters, version):
         },
         request,
     )
+
+
+def _summary(request, today, filters):
+    """Figures, per-team rows and their HTML (whose links keep the query string)."""
     figures, team_rows = selectors.dashboard_figures(request.user, filters, today=today)
     _add_team_links(team_rows, request.GET)
     html = render_to_string(
@@ -150,11 +177,13 @@ def _summary(request, today, form, filters, version):
         },
         request,
     )
+    # The links are in the HTML; kept in each row they would be most of the cached entry.
+    for row in team_rows:
+        del row["links"]
     return {
         "figures": figures,
         "team_rows": team_rows,
         "html": html,  # render_to_string's SafeString stays safe through the cache
-        "filters_html": filters_html,
         "as_of": timezone.now(),
     }
 

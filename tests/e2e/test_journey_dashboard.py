@@ -59,6 +59,16 @@ def test_manager_filters_overdue_items_assigns_them_and_downloads_the_csv(
     overdue.refresh_from_db()
     assert overdue.assignee == alice
 
+    # The assignee filter: people matching what is typed are fetched as one types.
+    assignee = page.get_by_label("Assignee", exact=True)
+    assignee.fill("kim")
+    expect(page.locator('#f-assignee-people option[value="alice"]')).to_have_count(1)
+    assignee.fill("alice")
+    page.get_by_role("button", name="Apply filters").click()
+    expect(page).to_have_url(re.compile(r"[?&]assignee_username=alice"))
+    expect(item_list.locator("tbody tr")).to_have_count(1)
+    expect(assignee).to_have_value("alice")
+
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Export CSV").click()
     download = download_info.value
