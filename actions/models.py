@@ -477,7 +477,7 @@ class KaizenThemePostmortem(models.Model):
     ``restricted``, so the Kaizen drill-down counts and lists a theme's postmortems of a
     range from one index instead of joining every factor of every postmortem in it.
 
-    Kept by PostgreSQL triggers (migration 0013) in the transaction of every write to a
+    Kept by PostgreSQL triggers (migration 0014) in the transaction of every write to a
     factor's themes, a factor or a postmortem, whatever wrote it; read by
     ``actions.kaizen.drilldown``. No foreign keys, as ``KaizenOpenItems``."""
 

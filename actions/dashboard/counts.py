@@ -207,7 +207,7 @@ def _read(
     params: list[Any] = []
     if restricted:
         parts.append(
-            # Counted by a function (migration 0013) whose statement, the item function's
+            # Counted by a function (migration 0015) whose statement, the item function's
             # fifty conditions inlined, is planned once per connection rather than here.
             f"SELECT 1, g.team_id, NULL, NULL, {columns}, g.oldest_open "
             f"FROM actions_dashboard_restricted_counts({_READABLE}, %s, %s) AS g"

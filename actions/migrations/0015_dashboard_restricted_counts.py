@@ -79,7 +79,7 @@ def uninstall(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("actions", "0012_kaizen_open_items_triggers"),
+        ("actions", "0014_kaizen_theme_postmortems_triggers"),
     ]
 
     operations = [migrations.RunPython(install, uninstall)]
