@@ -26,26 +26,30 @@ def _percent(value: float | None) -> str:
     return "—" if value is None else f"{round(value * 100)}%"
 
 
-def team_rows_html(rows: Iterable[Mapping[str, Any]]) -> SafeString:
-    """The per-team table's ``<tr>``s (rows from ``dashboard_figures`` with their links)."""
-    overdue = esc(gettext("overdue"))
+def team_rows_html(
+    rows: Iterable[Mapping[str, Any]], links: Mapping[str, tuple[str, str]]
+) -> SafeString:
+    """The per-team table's ``<tr>``s (rows from ``dashboard_figures``); ``links``: each
+    link's escaped text before and after the team's id (``views.dashboard._team_links``)."""
+    overdue = f' <span class="visually-hidden">{esc(gettext("overdue"))}</span>'
+    (team_a, team_b), (open_a, open_b), (late_a, late_b), (done_a, done_b), (old_a, old_b) = (
+        links[name] for name in ("team", "open", "overdue", "done", "oldest")
+    )
     out = []
     for row in rows:
-        # The links are query strings from ``QueryDict.urlencode`` (every character but
-        # letters, digits, "_.-~+%=&?" percent-encoded): "&" is the one to escape.
-        links = {name: url.replace("&", "&amp;") for name, url in row["links"].items()}
+        team = row["team_id"]
         days = row["oldest_open_days"]
         out.append(
             "<tr>\n"
-            f'      <th scope="row"><a href="{links["team"]}">{esc(row["team__name"])}</a></th>\n'
-            f'      <td class="text-end"><a href="{links["open"]}">{row["open"]}</a></td>\n'
-            f'      <td class="text-end"><a href="{links["overdue"]}">{row["overdue"]}</a>'
-            + (f' <span class="visually-hidden">{overdue}</span>' if row["overdue"] else "")
-            + "</td>\n"
-            f'      <td class="text-end"><a href="{links["done"]}">'
-            f"{esc(_percent(row['on_time_rate']))}</a></td>\n"
+            f'      <th scope="row"><a href="{team_a}{team}{team_b}">{esc(row["team__name"])}</a>'
+            "</th>\n"
+            f'      <td class="text-end"><a href="{open_a}{team}{open_b}">{row["open"]}</a></td>\n'
+            f'      <td class="text-end"><a href="{late_a}{team}{late_b}">{row["overdue"]}</a>'
+            f"{overdue if row['overdue'] else ''}</td>\n"
+            f'      <td class="text-end"><a href="{done_a}{team}{done_b}">'
+            f"{_percent(row['on_time_rate'])}</a></td>\n"
             '      <td class="text-end">'
-            + ("—" if days is None else f'<a href="{links["oldest"]}">{days}</a>')
+            + ("—" if days is None else f'<a href="{old_a}{team}{old_b}">{days}</a>')
             + "</td>\n    </tr>\n"
         )
     return SafeString("".join(out))

@@ -159,13 +159,12 @@ def _filters_html(request, form, filters, version, people):
 def _summary(request, today, filters):
     """Figures, per-team rows and their HTML (whose links keep the query string)."""
     figures, team_rows = selectors.dashboard_figures(request.user, filters, today=today)
-    _add_team_links(team_rows, request.GET)
     html = render_to_string(
         "actions/partials/_dashboard_summary.html",
         {
             "figures": figures,
             "team_rows": team_rows,
-            "team_rows_html": team_rows_html(team_rows),
+            "team_rows_html": team_rows_html(team_rows, _team_links(request.GET)),
             "age_chart_html": charts.age_chart_html(
                 charts.age_chart(figures["age_chart"]),
                 figures["age_chart"],
@@ -177,9 +176,6 @@ def _summary(request, today, filters):
         },
         request,
     )
-    # The links are in the HTML; kept in each row they would be most of the cached entry.
-    for row in team_rows:
-        del row["links"]
     return {
         "figures": figures,
         "team_rows": team_rows,
@@ -201,12 +197,15 @@ TEAM_LINKS = {
 }
 
 
-def _add_team_links(team_rows, query):
-    """``row["links"]``: the per-team table's links, each keeping the page's filters.
+def _team_links(query):
+    """The per-team table's links, each keeping the page's filters, as ``{name: (before,
+    after)}``: a team's link is ``before``, its id, ``after``, escaped for an attribute.
 
     Built as ``{% querystring %}`` builds them, but once per kind of link rather than five
-    times per team: the team's own parameter is the one piece that changes per row."""
-    templates = {}
+    times per team: the team's own parameter is the one piece that changes per row. The
+    parts come from ``QueryDict.urlencode`` (every character but letters, digits,
+    "_.-~+%=" percent-encoded), so "&" between them is the one character to escape."""
+    links = {}
     for name, changes in TEAM_LINKS.items():
         params = query.copy()
         params[_TEAM] = "0"
@@ -218,13 +217,11 @@ def _add_team_links(team_rows, query):
             else:
                 params[key] = value
         parts = params.urlencode().split("&")
-        templates[name] = (parts, parts.index(f"{_TEAM}=0"))
-    for row in team_rows:
-        links = {}
-        for name, (parts, at) in templates.items():
-            parts[at] = f"{_TEAM}={row['team_id']}"
-            links[name] = "?" + "&".join(parts)
-        row["links"] = links
+        at = parts.index(f"{_TEAM}=0")
+        before = "".join(f"{part}&amp;" for part in parts[:at])
+        after = "".join(f"&amp;{part}" for part in parts[at + 1 :])
+        links[name] = (f"?{before}{_TEAM}=", after)
+    return links
 
 
 def _listing(request, items, sort, total, managed, today):
