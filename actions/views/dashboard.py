@@ -22,6 +22,7 @@ from postmortems.permissions import managed_team_ids
 from .. import charts, selectors, services
 from ..dashboard.cache import cached_many
 from ..dashboard.export import Echo
+from ..dashboard.filter_form import filter_form_html
 from ..dashboard.listing import ListedItem
 from ..dashboard.options import assignee_options_html, choice_options_html, options_html
 from ..dashboard.rows import list_rows_html, team_rows_html
@@ -127,32 +128,27 @@ def _filters_html(request, form, filters, version, people):
         people=people,
         person=None if assignee_username else filters.get("assignee"),
     )
-    return render_to_string(
-        "actions/partials/_dashboard_filters.html",
-        {
-            "form": form,
-            "filters": filters,
-            "sort": filters.get("sort") or selectors.DEFAULT_SORT,
-            # An unticked box or no status is no filter; "due within 0 days" is one.
-            "active_filters": sum(
-                1
-                for name, value in filters.items()
-                if name != "sort" and value is not False and value != []
-            ),
-            "team_options": options_html(team_options, filters.get("team")),
-            "assignee_username": assignee_username or username,
-            # The short lists too, as plain strings (selected: as the form's values).
-            **{
-                f"{name}_options": choice_options_html(form.fields[name].choices, selected)
-                for name, selected in (
-                    ("priority", filters.get("priority")),
-                    ("kind", filters.get("kind")),
-                    ("severity", filters.get("severity")),
-                    ("sort", filters.get("sort") or selectors.DEFAULT_SORT),
-                )
-            },
+    return filter_form_html(
+        filters=filters,
+        status_choices=form.fields["status"].choices,
+        # An unticked box or no status is no filter; "due within 0 days" is one.
+        active_filters=sum(
+            1
+            for name, value in filters.items()
+            if name != "sort" and value is not False and value != []
+        ),
+        team_options=options_html(team_options, filters.get("team")),
+        assignee_username=assignee_username or username,
+        # The short lists too, as plain strings (selected: as the form's values).
+        **{
+            f"{name}_options": choice_options_html(form.fields[name].choices, selected)
+            for name, selected in (
+                ("priority", filters.get("priority")),
+                ("kind", filters.get("kind")),
+                ("severity", filters.get("severity")),
+                ("sort", filters.get("sort") or selectors.DEFAULT_SORT),
+            )
         },
-        request,
     )
 
 
