@@ -25,7 +25,7 @@ from ..dashboard.export import Echo
 from ..dashboard.filter_form import filter_form_html
 from ..dashboard.listing import ListedItem
 from ..dashboard.options import assignee_options_html, choice_options_html, options_html
-from ..dashboard.rows import list_rows_html, team_rows_html
+from ..dashboard.rows import list_html, list_rows_html, team_rows_html
 from ..forms import BulkUpdateForm, DashboardFilterForm
 from ..models import ActionItem
 
@@ -231,16 +231,12 @@ def _listing(request, items, sort, total, managed, today):
         row.is_overdue = row.is_open and row.due_date < today
         row.can_bulk = request.user.is_superuser or row.team_id in managed
     can_bulk = any(row.can_bulk for row in rows)
-    html = render_to_string(
-        "actions/partials/_dashboard_list.html",
-        {
-            "rows": rows,
-            "rows_html": list_rows_html(rows, can_bulk=can_bulk),
-            "page": page,
-            "can_bulk": can_bulk,
-            "list_columns": _list_columns(sort),
-        },
-        request,
+    html = list_html(
+        rows_html=list_rows_html(rows, can_bulk=can_bulk) if rows else "",
+        can_bulk=can_bulk,
+        columns=_list_columns(sort),
+        page=page,
+        query=request.GET,
     )
     # The page without its paginator's queryset (pickling it would read every row), and
     # the rows as light tuples: a cache hit only needs the HTML.
