@@ -7,7 +7,22 @@ may not see the thing at all, 403 when they see it but may not do this to it.
 
 from typing import Any
 
+from django.db import connection
+
 from .models import Membership, Postmortem, ReviewComment, Team
+
+
+def _memberships_sql() -> str:
+    """``Membership.objects.filter(user=%s).order_by("team__name").values_list("team_id",
+    "role", "team__name", "team__slug", "team__slack_webhook_disabled_reason")``."""
+    quote = connection.ops.quote_name
+    return (
+        f"SELECT m.{quote('team_id')}, m.{quote('role')}, t.{quote('name')}, "  # noqa: S608 -- names only
+        f"t.{quote('slug')}, t.{quote('slack_webhook_disabled_reason')} "
+        f"FROM {quote(Membership._meta.db_table)} m "
+        f"JOIN {quote(Team._meta.db_table)} t ON t.{quote('id')} = m.{quote('team_id')} "
+        f"WHERE m.{quote('user_id')} = %s ORDER BY t.{quote('name')}"
+    )
 
 
 def _memberships(user: Any) -> list[tuple[int, str, str, str, str]]:
@@ -15,13 +30,11 @@ def _memberships(user: Any) -> list[tuple[int, str, str, str, str]]:
     query a request, shared by the permission checks, the navigation and the banner."""
     cache = getattr(user, "_hindsight_memberships", None)
     if cache is None:
-        cache = list(
-            Membership.objects.filter(user=user)
-            .order_by("team__name")
-            .values_list(
-                "team_id", "role", "team__name", "team__slug", "team__slack_webhook_disabled_reason"
-            )
-        )
+        # Every page asks (the navigation's team menu): written once as SQL rather than
+        # built by the ORM each request (a third of the statement's cost on the client).
+        with connection.cursor() as cursor:
+            cursor.execute(_memberships_sql(), [user.pk])
+            cache = [tuple(row) for row in cursor.fetchall()]
         user._hindsight_memberships = cache
         user._hindsight_roles = {row[0]: row[1] for row in cache}
     return cache

@@ -26,7 +26,10 @@ def dashboard_cache_version():
     """The current version; a fresh (never reused) number when the cache lost it."""
     version = cache.get(DASHBOARD_VERSION_KEY)
     if version is None:
-        cache.add(DASHBOARD_VERSION_KEY, time.time_ns(), None)
+        # Ours when the add wins (one round trip fewer); else another process's, read back.
+        fresh = time.time_ns()
+        if cache.add(DASHBOARD_VERSION_KEY, fresh, None):
+            return fresh
         version = cache.get(DASHBOARD_VERSION_KEY, 0)
     return version
 

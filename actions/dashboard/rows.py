@@ -4,15 +4,16 @@ Python, once per row.
 Two hundred teams and fifty items, each through ``{% for %}`` with ``{% if %}``s, lookups,
 filters and ``{% translate %}`` per row, were most of a cold dashboard's time once its
 figures came from stored counts. The markup is the one the partials printed before
-(``_dashboard_summary.html``, ``_dashboard_list.html`` call these), and every value is
-escaped as ``{{ }}`` escapes it (``postmortems.page_rows.esc``).
+(``_dashboard_summary.html`` prints the team rows; the item list, its headers and page
+links included, is all written here, ``list_html``), and every value is escaped as
+``{{ }}`` escapes it (``postmortems.page_rows.esc``).
 """
 
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
@@ -26,26 +27,30 @@ def _percent(value: float | None) -> str:
     return "—" if value is None else f"{round(value * 100)}%"
 
 
-def team_rows_html(rows: Iterable[Mapping[str, Any]]) -> SafeString:
-    """The per-team table's ``<tr>``s (rows from ``dashboard_figures`` with their links)."""
-    overdue = esc(gettext("overdue"))
+def team_rows_html(
+    rows: Iterable[Mapping[str, Any]], links: Mapping[str, tuple[str, str]]
+) -> SafeString:
+    """The per-team table's ``<tr>``s (rows from ``dashboard_figures``); ``links``: each
+    link's escaped text before and after the team's id (``views.dashboard._team_links``)."""
+    overdue = f' <span class="visually-hidden">{esc(gettext("overdue"))}</span>'
+    (team_a, team_b), (open_a, open_b), (late_a, late_b), (done_a, done_b), (old_a, old_b) = (
+        links[name] for name in ("team", "open", "overdue", "done", "oldest")
+    )
     out = []
     for row in rows:
-        # The links are query strings from ``QueryDict.urlencode`` (every character but
-        # letters, digits, "_.-~+%=&?" percent-encoded): "&" is the one to escape.
-        links = {name: url.replace("&", "&amp;") for name, url in row["links"].items()}
+        team = row["team_id"]
         days = row["oldest_open_days"]
         out.append(
             "<tr>\n"
-            f'      <th scope="row"><a href="{links["team"]}">{esc(row["team__name"])}</a></th>\n'
-            f'      <td class="text-end"><a href="{links["open"]}">{row["open"]}</a></td>\n'
-            f'      <td class="text-end"><a href="{links["overdue"]}">{row["overdue"]}</a>'
-            + (f' <span class="visually-hidden">{overdue}</span>' if row["overdue"] else "")
-            + "</td>\n"
-            f'      <td class="text-end"><a href="{links["done"]}">'
-            f"{esc(_percent(row['on_time_rate']))}</a></td>\n"
+            f'      <th scope="row"><a href="{team_a}{team}{team_b}">{esc(row["team__name"])}</a>'
+            "</th>\n"
+            f'      <td class="text-end"><a href="{open_a}{team}{open_b}">{row["open"]}</a></td>\n'
+            f'      <td class="text-end"><a href="{late_a}{team}{late_b}">{row["overdue"]}</a>'
+            f"{overdue if row['overdue'] else ''}</td>\n"
+            f'      <td class="text-end"><a href="{done_a}{team}{done_b}">'
+            f"{_percent(row['on_time_rate'])}</a></td>\n"
             '      <td class="text-end">'
-            + ("—" if days is None else f'<a href="{links["oldest"]}">{days}</a>')
+            + ("—" if days is None else f'<a href="{old_a}{team}{old_b}">{days}</a>')
             + "</td>\n    </tr>\n"
         )
     return SafeString("".join(out))
@@ -105,3 +110,99 @@ def list_rows_html(rows: Iterable[Any], *, can_bulk: bool) -> SafeString:
         ]
         out.append("".join(parts))
     return SafeString("".join(out))
+
+
+def _querystring(query: Any, **changes: Any) -> str:
+    """As ``{% querystring %}`` on ``query`` (``request.GET``), escaped: a value of None
+    removes the parameter."""
+    params = query.copy()
+    for key, value in changes.items():
+        if value is None:
+            params.pop(key, None)
+        else:
+            params[key] = value
+    if not params and not query:
+        return ""
+    return esc(f"?{params.urlencode()}")
+
+
+def list_html(
+    *,
+    rows_html: str,
+    can_bulk: bool,
+    columns: Iterable[Mapping[str, Any]],
+    page: Any,
+    query: Any,
+) -> SafeString:
+    """The item list around its rows (``rows_html``, empty for no rows): the sortable
+    headers (``views.dashboard._list_columns``) and the pages' links, each keeping the
+    query string ``query``; the markup ``_dashboard_list.html`` printed."""
+    if not rows_html:
+        return SafeString(
+            "\n\n  \n"
+            f'  <p class="text-body-secondary">'
+            f"{esc(gettext('No action items match these filters.'))}</p>\n  \n"
+        )
+    select = (
+        f'<th scope="col"><span class="visually-hidden">{esc(gettext("Select"))}</span></th>'
+        if can_bulk
+        else ""
+    )
+    headers = []
+    for column in columns:
+        aria = column["aria"]
+        arrow = " ▲" if aria == "ascending" else " ▼" if aria == "descending" else ""
+        headers.append(
+            '\n      <th scope="col"'
+            + ("" if aria == "none" else f' aria-sort="{esc(aria)}"')
+            + f'><a href="{_querystring(query, sort=column["next"], page=None)}">'
+            f"{esc(column['label'])}{arrow}</a></th>\n      "
+        )
+    pages = ""
+    if page.has_other_pages():
+        previous = (
+            '<li class="page-item"><a class="page-link" '
+            f'href="{_querystring(query, page=page.previous_page_number())}">'
+            f"{esc(gettext('Previous'))}</a></li>"
+            if page.has_previous()
+            else ""
+        )
+        following = (
+            '<li class="page-item"><a class="page-link" '
+            f'href="{_querystring(query, page=page.next_page_number())}">'
+            f"{esc(gettext('Next'))}</a></li>"
+            if page.has_next()
+            else ""
+        )
+        of = gettext("Page %(n)s of %(total)s") % {
+            "n": esc(formats.localize(page.number)),
+            "total": esc(formats.localize(page.paginator.num_pages)),
+        }
+        pages = (
+            f'\n  <nav aria-label="{esc(gettext("Pages"))}">\n'
+            '    <ul class="pagination pagination-sm">\n'
+            f"      {previous}\n"
+            '      <li class="page-item active" aria-current="page"><span class="page-link">'
+            f"{of}</span></li>\n"
+            f"      {following}\n"
+            "    </ul>\n"
+            "  </nav>\n  "
+        )
+    return SafeString(
+        "\n\n  \n"
+        '  <div class="table-responsive-md">\n'
+        "  \n"
+        '  <table class="table table-sm align-middle stack-on-phone" id="item-list">\n'
+        "    <thead><tr>\n"
+        f"      {select}\n"
+        f"      {''.join(headers)}\n"
+        f'      <th scope="col">{esc(gettext("Assignee"))}</th>\n'
+        "    </tr></thead>\n"
+        "    <tbody>\n"
+        f"    {rows_html}\n"
+        "    </tbody>\n"
+        "  </table>\n"
+        "  </div>\n"
+        f"  {pages}\n"
+        "  \n"
+    )

@@ -22,9 +22,10 @@ from postmortems.permissions import managed_team_ids
 from .. import charts, selectors, services
 from ..dashboard.cache import cached_many
 from ..dashboard.export import Echo
+from ..dashboard.filter_form import filter_form_html
 from ..dashboard.listing import ListedItem
 from ..dashboard.options import assignee_options_html, choice_options_html, options_html
-from ..dashboard.rows import list_rows_html, team_rows_html
+from ..dashboard.rows import list_html, list_rows_html, team_rows_html
 from ..forms import BulkUpdateForm, DashboardFilterForm
 from ..models import ActionItem
 
@@ -127,45 +128,39 @@ def _filters_html(request, form, filters, version, people):
         people=people,
         person=None if assignee_username else filters.get("assignee"),
     )
-    return render_to_string(
-        "actions/partials/_dashboard_filters.html",
-        {
-            "form": form,
-            "filters": filters,
-            "sort": filters.get("sort") or selectors.DEFAULT_SORT,
-            # An unticked box or no status is no filter; "due within 0 days" is one.
-            "active_filters": sum(
-                1
-                for name, value in filters.items()
-                if name != "sort" and value is not False and value != []
-            ),
-            "team_options": options_html(team_options, filters.get("team")),
-            "assignee_username": assignee_username or username,
-            # The short lists too, as plain strings (selected: as the form's values).
-            **{
-                f"{name}_options": choice_options_html(form.fields[name].choices, selected)
-                for name, selected in (
-                    ("priority", filters.get("priority")),
-                    ("kind", filters.get("kind")),
-                    ("severity", filters.get("severity")),
-                    ("sort", filters.get("sort") or selectors.DEFAULT_SORT),
-                )
-            },
+    return filter_form_html(
+        filters=filters,
+        status_choices=form.fields["status"].choices,
+        # An unticked box or no status is no filter; "due within 0 days" is one.
+        active_filters=sum(
+            1
+            for name, value in filters.items()
+            if name != "sort" and value is not False and value != []
+        ),
+        team_options=options_html(team_options, filters.get("team")),
+        assignee_username=assignee_username or username,
+        # The short lists too, as plain strings (selected: as the form's values).
+        **{
+            f"{name}_options": choice_options_html(form.fields[name].choices, selected)
+            for name, selected in (
+                ("priority", filters.get("priority")),
+                ("kind", filters.get("kind")),
+                ("severity", filters.get("severity")),
+                ("sort", filters.get("sort") or selectors.DEFAULT_SORT),
+            )
         },
-        request,
     )
 
 
 def _summary(request, today, filters):
     """Figures, per-team rows and their HTML (whose links keep the query string)."""
     figures, team_rows = selectors.dashboard_figures(request.user, filters, today=today)
-    _add_team_links(team_rows, request.GET)
     html = render_to_string(
         "actions/partials/_dashboard_summary.html",
         {
             "figures": figures,
             "team_rows": team_rows,
-            "team_rows_html": team_rows_html(team_rows),
+            "team_rows_html": team_rows_html(team_rows, _team_links(request.GET)),
             "age_chart_html": charts.age_chart_html(
                 charts.age_chart(figures["age_chart"]),
                 figures["age_chart"],
@@ -177,9 +172,6 @@ def _summary(request, today, filters):
         },
         request,
     )
-    # The links are in the HTML; kept in each row they would be most of the cached entry.
-    for row in team_rows:
-        del row["links"]
     return {
         "figures": figures,
         "team_rows": team_rows,
@@ -201,12 +193,15 @@ TEAM_LINKS = {
 }
 
 
-def _add_team_links(team_rows, query):
-    """``row["links"]``: the per-team table's links, each keeping the page's filters.
+def _team_links(query):
+    """The per-team table's links, each keeping the page's filters, as ``{name: (before,
+    after)}``: a team's link is ``before``, its id, ``after``, escaped for an attribute.
 
     Built as ``{% querystring %}`` builds them, but once per kind of link rather than five
-    times per team: the team's own parameter is the one piece that changes per row."""
-    templates = {}
+    times per team: the team's own parameter is the one piece that changes per row. The
+    parts come from ``QueryDict.urlencode`` (every character but letters, digits,
+    "_.-~+%=" percent-encoded), so "&" between them is the one character to escape."""
+    links = {}
     for name, changes in TEAM_LINKS.items():
         params = query.copy()
         params[_TEAM] = "0"
@@ -218,13 +213,11 @@ def _add_team_links(team_rows, query):
             else:
                 params[key] = value
         parts = params.urlencode().split("&")
-        templates[name] = (parts, parts.index(f"{_TEAM}=0"))
-    for row in team_rows:
-        links = {}
-        for name, (parts, at) in templates.items():
-            parts[at] = f"{_TEAM}={row['team_id']}"
-            links[name] = "?" + "&".join(parts)
-        row["links"] = links
+        at = parts.index(f"{_TEAM}=0")
+        before = "".join(f"{part}&amp;" for part in parts[:at])
+        after = "".join(f"&amp;{part}" for part in parts[at + 1 :])
+        links[name] = (f"?{before}{_TEAM}=", after)
+    return links
 
 
 def _listing(request, items, sort, total, managed, today):
@@ -238,16 +231,12 @@ def _listing(request, items, sort, total, managed, today):
         row.is_overdue = row.is_open and row.due_date < today
         row.can_bulk = request.user.is_superuser or row.team_id in managed
     can_bulk = any(row.can_bulk for row in rows)
-    html = render_to_string(
-        "actions/partials/_dashboard_list.html",
-        {
-            "rows": rows,
-            "rows_html": list_rows_html(rows, can_bulk=can_bulk),
-            "page": page,
-            "can_bulk": can_bulk,
-            "list_columns": _list_columns(sort),
-        },
-        request,
+    html = list_html(
+        rows_html=list_rows_html(rows, can_bulk=can_bulk) if rows else "",
+        can_bulk=can_bulk,
+        columns=_list_columns(sort),
+        page=page,
+        query=request.GET,
     )
     # The page without its paginator's queryset (pickling it would read every row), and
     # the rows as light tuples: a cache hit only needs the HTML.

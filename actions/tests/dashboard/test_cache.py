@@ -1,11 +1,14 @@
 import re
+from unittest import mock
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from actions import services
+from actions.dashboard.cache import DASHBOARD_VERSION_KEY, dashboard_cache_version
 from actions.models import ActionItem
 from tests.factories import (
     ActionItemFactory,
@@ -177,3 +180,28 @@ def test_the_page_from_the_cache_is_the_page_built(
     cached = manager_client.get(f"{URL}{query}")
     assert _page(built) == _page(cached)
     assert ("bulk-form" in _page(built)) is (which != "other team")
+
+
+# --- The cache version -----------------------------------------------------------------------
+
+
+def test_a_lost_version_is_made_once_and_kept():
+    cache.delete(DASHBOARD_VERSION_KEY)
+    with mock.patch.object(cache, "get", wraps=cache.get) as get:
+        version = dashboard_cache_version()
+    # The add that made it answers: no second read.
+    assert get.call_count == 1
+    assert cache.get(DASHBOARD_VERSION_KEY) == version
+    assert dashboard_cache_version() == version
+
+
+def test_a_version_another_process_made_first_is_the_one_used():
+    cache.delete(DASHBOARD_VERSION_KEY)
+    real_add = cache.add
+
+    def add_after_another(key, value, timeout):
+        real_add(key, 12345, timeout)  # the other process wins the race
+        return real_add(key, value, timeout)
+
+    with mock.patch.object(cache, "add", side_effect=add_after_another):
+        assert dashboard_cache_version() == 12345

@@ -9,13 +9,14 @@ from django.db import connection
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django.utils.html import escape
 
 from actions import selectors
 from actions.dashboard.expressions import is_closed, is_on_time, is_open, is_overdue
 from actions.dashboard.figures import AGE_BUCKETS, CHART_WEEKS, _weeks
 from actions.dashboard.rows import team_rows_html
 from actions.models import ActionItem
-from actions.views.dashboard import _add_team_links
+from actions.views.dashboard import TEAM_LINKS, _team_links
 from postmortems.dates import day_start
 from tests.factories import ActionItemFactory, PostmortemFactory, TeamFactory
 
@@ -168,17 +169,21 @@ def test_queries_stay_the_same_for_more_teams_and_items(alice):
     assert counts[0] == counts[1] <= 3, counts
 
 
+def _link(links, name, team_id):
+    before, after = links[name]
+    return f"{before}{team_id}{after}".replace("&amp;", "&")
+
+
 def test_team_links_keep_the_filters_and_set_the_team():
-    rows = [{"team_id": 7}, {"team_id": 12}]
-    _add_team_links(rows, QueryDict("q=db+pool&team=3&page=4&status=done&sort=-due_date"))
-    assert rows[0]["links"] == {
+    links = _team_links(QueryDict("q=db+pool&team=3&page=4&status=done&sort=-due_date"))
+    assert {name: _link(links, name, 7) for name in links} == {
         "team": "?q=db+pool&team=7&status=done&sort=-due_date",
         "open": "?q=db+pool&team=7&status=open&status=in_progress&status=blocked&sort=-due_date",
         "overdue": "?q=db+pool&team=7&sort=-due_date&overdue=1",
         "done": "?q=db+pool&team=7&status=done&sort=-due_date",
         "oldest": "?q=db+pool&team=7&status=open&status=in_progress&status=blocked&sort=created_at",
     }
-    assert rows[1]["links"]["team"] == "?q=db+pool&team=12&status=done&sort=-due_date"
+    assert _link(links, "team", 12) == "?q=db+pool&team=12&status=done&sort=-due_date"
 
 
 def test_team_links_are_escaped_in_the_table_whatever_the_search():
@@ -192,11 +197,82 @@ def test_team_links_are_escaped_in_the_table_whatever_the_search():
             "oldest_open_days": 3,
         }
     ]
-    _add_team_links(rows, QueryDict("q=%3Cscript%3E%22%27+%26&sort=title"))
-    html = team_rows_html(rows)
+    html = team_rows_html(rows, _team_links(QueryDict("q=%3Cscript%3E%22%27+%26&sort=title")))
     assert "<script>" not in html and "<b>" not in html
     assert '<a href="?q=%3Cscript%3E%22%27+%26&amp;sort=title&amp;team=7">' in html
     assert "&lt;b&gt;Payments&lt;/b&gt;" in html
+
+
+def _former_links(rows, query):
+    """The links as each row kept them before they were written once per kind."""
+    for row in rows:
+        links = {}
+        for name, changes in TEAM_LINKS.items():
+            params = query.copy()
+            params["team"] = str(row["team_id"])
+            for key, value in {**changes, "page": None}.items():
+                if value is None:
+                    params.pop(key, None)
+                elif isinstance(value, list):
+                    params.setlist(key, value)
+                else:
+                    params[key] = value
+            links[name] = "?" + params.urlencode()
+        row["links"] = links
+
+
+def _former_team_rows_html(rows):
+    """The table's rows as they were written from each row's links."""
+    out = []
+    for row in rows:
+        links = {name: url.replace("&", "&amp;") for name, url in row["links"].items()}
+        days, rate = row["oldest_open_days"], row["on_time_rate"]
+        out.append(
+            "<tr>\n"
+            f'      <th scope="row"><a href="{links["team"]}">{escape(row["team__name"])}</a>'
+            "</th>\n"
+            f'      <td class="text-end"><a href="{links["open"]}">{row["open"]}</a></td>\n'
+            f'      <td class="text-end"><a href="{links["overdue"]}">{row["overdue"]}</a>'
+            + (' <span class="visually-hidden">overdue</span>' if row["overdue"] else "")
+            + "</td>\n"
+            f'      <td class="text-end"><a href="{links["done"]}">'
+            f"{'—' if rate is None else f'{round(rate * 100)}%'}</a></td>\n"
+            '      <td class="text-end">'
+            + ("—" if days is None else f'<a href="{links["oldest"]}">{days}</a>')
+            + "</td>\n    </tr>\n"
+        )
+    return "".join(out)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "team=3&page=2",
+        "q=%3Cscript%3E%22%27+%26&sort=title",
+        "status=done&status=blocked&overdue=1&priority=high&sort=-due_date&page=9",
+        "kind=fix&team=x&created_from=2026-01-01&q=%ED%95%9C%EA%B8%80",
+    ],
+)
+def test_the_team_table_is_the_one_written_from_each_rows_links(query):
+    rows = [
+        {
+            "team_id": team_id,
+            "team__name": name,
+            "open": team_id * 3,
+            "overdue": overdue,
+            "on_time_rate": rate,
+            "oldest_open_days": days,
+        }
+        for team_id, name, overdue, rate, days in (
+            (7, "Payments & <Ledger>", 0, None, None),
+            (12, "결제", 4, 0.8345, 0),
+            (250, 'Edge "north"', 1, 1.0, 412),
+        )
+    ]
+    former = [dict(row) for row in rows]
+    _former_links(former, QueryDict(query))
+    assert team_rows_html(rows, _team_links(QueryDict(query))) == _former_team_rows_html(former)
 
 
 def test_an_empty_queryset_asks_nothing(mixed):

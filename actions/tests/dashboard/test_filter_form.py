@@ -1,4 +1,17 @@
-{% load i18n l10n %}
+"""The dashboard's filter form written in Python (``actions.dashboard.filter_form``)
+prints what its template printed, whatever the filters, in both languages."""
+
+import pytest
+from django.http import QueryDict
+from django.template import engines
+from django.utils import translation
+
+from actions.dashboard.filter_form import filter_form_html
+from actions.dashboard.options import choice_options_html, options_html
+from actions.forms import DashboardFilterForm
+
+# ``_dashboard_filters.html`` as it was.
+OLD_TEMPLATE = """{% load i18n l10n %}
 {# The filter form: rendered once per query string and cached (see actions.views.dashboard). #}
 {# A <details> folds the filters away on a phone without JavaScript; app.js opens it on wide screens. #}
 <details class="dashboard-filters card mb-4" data-open-when-wide{% if active_filters %} open{% endif %}>
@@ -88,3 +101,56 @@
   </div>
 </form>
 </details>
+"""  # noqa: E501
+
+QUERIES = [
+    "",
+    "sort=-title",
+    "q=%3Cb%3E%22x%22+%26+y&team=2&priority=high&kind=fix&status=open&status=done&overdue=1"
+    "&due_within=0&created_from=2026-01-02&created_to=2026-02-03&closed_from=2025-12-01"
+    "&closed_to=2025-12-31&sort=-due_date&severity=SEV1",
+    "due_within=14&assignee_username=dana%3C&status=blocked",
+    "due_within=x&created_from=bad&team=zz&priority=nope&status=wrong",
+]
+
+
+def _inputs(query):
+    form = DashboardFilterForm(QueryDict(query))
+    filters = form.filters()
+    teams = [(1, "Ads & <Media>"), (2, "결제")]
+    return (
+        form,
+        filters,
+        {
+            "filters": filters,
+            "active_filters": sum(
+                1
+                for name, value in filters.items()
+                if name != "sort" and value is not False and value != []
+            ),
+            "team_options": options_html(teams, filters.get("team")),
+            "assignee_username": filters.get("assignee_username", ""),
+            **{
+                f"{name}_options": choice_options_html(form.fields[name].choices, filters.get(name))
+                for name in ("priority", "kind", "severity", "sort")
+            },
+        },
+    )
+
+
+@pytest.mark.parametrize("query", QUERIES)
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_the_filter_form_is_the_one_the_template_printed(query, language):
+    with translation.override(language):
+        form, _filters, values = _inputs(query)
+        old = engines["django"].from_string(OLD_TEMPLATE).render({"form": form, **values})
+        new = filter_form_html(status_choices=form.fields["status"].choices, **values)
+    assert new == old
+
+
+def test_the_korean_form_is_translated():
+    with translation.override("ko"):
+        form, _filters, values = _inputs("overdue=1")
+        html = filter_form_html(status_choices=form.fields["status"].choices, **values)
+    for english in ("Filters", "Apply filters", "Overdue only", "1 active", ">Open<"):
+        assert english not in html
