@@ -76,7 +76,6 @@ def _items_html(findings, guide_url, postmortem, location, field):
     try_label = esc(gettext("Try:"))
     why_label = esc(gettext("Why and how"))
     guide = esc(guide_url)
-    dismiss = ""
     if postmortem is not None:
         dismiss_url = esc(reverse("postmortems:blame_dismiss", args=[postmortem.pk]))
         reason_label = esc(gettext("Why is it not blame? (optional)"))
@@ -98,7 +97,7 @@ def _items_html(findings, guide_url, postmortem, location, field):
         )
         if postmortem is not None and sentence:
             reason_id = f"dismiss-reason-{field_slug}-{number}"
-            dismiss = (
+            out.append(
                 "\n      \n      \n      "
                 '<div class="blame-dismiss d-flex flex-wrap gap-1 align-items-center mt-1">\n'
                 '        <input type="hidden" form="blame-dismiss-none" name="rule" '
@@ -121,6 +120,5 @@ def _items_html(findings, guide_url, postmortem, location, field):
                 f'{not_blame}<span class="visually-hidden"> ({phrase})</span></button>\n'
                 "      </div>\n      "
             )
-            out.append(dismiss)
         out.append("\n    </li>\n    ")
     return "".join(out)

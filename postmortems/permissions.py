@@ -5,6 +5,7 @@ refusal answers is the views' business (``postmortems.views.access``): 404 when 
 may not see the thing at all, 403 when they see it but may not do this to it.
 """
 
+import functools
 from typing import Any
 
 from django.db import connection
@@ -12,6 +13,7 @@ from django.db import connection
 from .models import Membership, Postmortem, ReviewComment, Team
 
 
+@functools.cache
 def _memberships_sql() -> str:
     """``Membership.objects.filter(user=%s).order_by("team__name").values_list("team_id",
     "role", "team__name", "team__slug", "team__slack_webhook_disabled_reason")``."""

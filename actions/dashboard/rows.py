@@ -112,15 +112,24 @@ def list_rows_html(rows: Iterable[Any], *, can_bulk: bool) -> SafeString:
     return SafeString("".join(out))
 
 
-def _querystring(query: Any, **changes: Any) -> str:
-    """As ``{% querystring %}`` on ``query`` (``request.GET``), escaped: a value of None
-    removes the parameter."""
+def changed_query(query: Any, changes: Mapping[str, Any]) -> Any:
+    """A copy of ``query`` (``request.GET``) with ``changes`` applied in their order, as
+    ``{% querystring %}`` applies them: None removes a parameter, a list sets its values."""
     params = query.copy()
     for key, value in changes.items():
         if value is None:
             params.pop(key, None)
+        elif isinstance(value, list):
+            params.setlist(key, value)
         else:
             params[key] = value
+    return params
+
+
+def _querystring(query: Any, **changes: Any) -> str:
+    """As ``{% querystring %}`` on ``query`` (``request.GET``), escaped: a value of None
+    removes the parameter."""
+    params = changed_query(query, changes)
     if not params and not query:
         return ""
     return esc(f"?{params.urlencode()}")

@@ -25,7 +25,7 @@ from ..dashboard.export import Echo
 from ..dashboard.filter_form import filter_form_html
 from ..dashboard.listing import ListedItem
 from ..dashboard.options import assignee_options_html, choice_options_html, options_html
-from ..dashboard.rows import list_html, list_rows_html, team_rows_html
+from ..dashboard.rows import changed_query, list_html, list_rows_html, team_rows_html
 from ..forms import BulkUpdateForm, DashboardFilterForm
 from ..models import ActionItem
 
@@ -203,15 +203,7 @@ def _team_links(query):
     "_.-~+%=" percent-encoded), so "&" between them is the one character to escape."""
     links = {}
     for name, changes in TEAM_LINKS.items():
-        params = query.copy()
-        params[_TEAM] = "0"
-        for key, value in {**changes, "page": None}.items():
-            if value is None:
-                params.pop(key, None)
-            elif isinstance(value, list):
-                params.setlist(key, value)
-            else:
-                params[key] = value
+        params = changed_query(query, {_TEAM: "0", **changes, "page": None})
         parts = params.urlencode().split("&")
         at = parts.index(f"{_TEAM}=0")
         before = "".join(f"{part}&amp;" for part in parts[:at])
