@@ -207,9 +207,13 @@ class Postmortem(NulFreeTextMixin, models.Model):
             models.Index(Coalesce("started_at", "created_at"), name="postmortem_incident_at_idx"),
             # The few restricted postmortems (and their teams, for the visibility rule): the
             # sets "restricted" and "restricted but not readable by this user" read these
-            # rows instead of every postmortem.
+            # rows instead of every postmortem. ``restricted`` is carried too: the rule's
+            # "not restricted or ..." names the column, and without it in the index every
+            # restricted postmortem's row was read from the table (a cold dashboard's
+            # readable set: 1.5 ms at 490 restricted postmortems, 0.5 ms from the index).
             models.Index(
                 fields=["team", "id"],
+                include=["restricted"],
                 condition=Q(restricted=True),
                 name="postmortem_restricted_idx",
             ),
