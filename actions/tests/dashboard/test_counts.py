@@ -335,3 +335,43 @@ def test_seed_scale_leaves_counts_equal_to_the_live_query(superuser):
     item = ActionItem.objects.filter(status="open").first()
     services.action_item_complete(item=item, by=superuser)
     assert_same_figures([superuser, member])
+
+
+def test_the_read_function_gives_the_rows_of_the_statement_written_out(cast):
+    """Migration 0016's function runs ``_read``'s statement for a reader who is not a
+    superuser: for each such reader, the same rows as that statement sent whole."""
+    writer = Writer(random.Random(12), cast)
+    for _ in range(20):
+        writer.create()
+    for _ in range(30):
+        writer.any()
+    now = timezone.now()
+    today = timezone.localdate(now)
+    # Closed items of the restricted postmortem (its close days), and one done in the
+    # first day's hours of "completed in the last 30 days".
+    secret = cast["postmortems"][3]
+    first = counts._first_day(today, now)
+    for completed in (now - 3 * DAY, first[0] + (first[1] - first[0]) / 2):
+        item = ActionItemFactory(postmortem=secret, team=secret.team, status="done")
+        ActionItem.objects.filter(pk=item.pk).update(
+            created_at=completed - 4 * DAY, completed_at=completed
+        )
+    kinds = set()
+    for user in cast["users"]:
+        if user.is_superuser:
+            continue
+        readable = counts._readable(_forget(user))
+        with connection.cursor() as cursor:
+            cursor.execute(*counts._statement(readable, today, now))
+            written = cursor.fetchall()
+            cursor.execute(*counts._read_restricted(readable, today, now))
+            called = cursor.fetchall()
+        # Rows that tie on the order (a team's two rows; the rows of no team) in any order.
+        assert sorted(called, key=repr) == sorted(written, key=repr), user
+        kinds |= {row[0] for row in called}
+        if user.username == "vera":
+            # The stored close days and those of the restricted postmortem vera may read.
+            assert len([row for row in called if row[0] == 3 and row[4]]) == 2
+    # Every kind of row was compared, the restricted items' counts among them (the first
+    # day's count is in the sums).
+    assert kinds == {0, 1, 3, 4, 5}
