@@ -89,7 +89,7 @@ def figures_from_counts(user: Any, *, today: datetime.date, now: datetime.dateti
         or timezone.localdate(now) != today
     ):
         return None
-    rows, sums, histogram = _read(user, today, now)
+    rows, sums, histogram, middle = _read(user, today, now)
     stale = sorted(
         {
             row["team_id"]
@@ -101,7 +101,7 @@ def figures_from_counts(user: Any, *, today: datetime.date, now: datetime.dateti
         dashboard_counts_rebuild(team_ids=stale[:REBUILD_ON_READ], day=today)
         if len(stale) > REBUILD_ON_READ:
             return None
-        rows, sums, histogram = _read(user, today, now)
+        rows, sums, histogram, middle = _read(user, today, now)
     # A team's stored row and its restricted items' row are added up; the totals of every
     # figure come summed by the database.
     # team id -> [counts, oldest open item (microseconds since the epoch), name]
@@ -116,7 +116,12 @@ def figures_from_counts(user: Any, *, today: datetime.date, now: datetime.dateti
             team[1] = row["oldest_open"]
     totals = dict(zip(FIGURES, sums, strict=True))
     try:
-        median = _median(user, totals["closed"], histogram) if totals["closed"] else None
+        if not totals["closed"]:
+            median = None
+        elif middle is not None:  # read with the counts
+            median = _median_read(totals["closed"], *middle)
+        else:
+            median = _median(user, totals["closed"], histogram)
     except CountsDisagree:
         return None
     # In the teams' name order (the database's collation), then most urgent first, as the
@@ -174,9 +179,14 @@ def _readable(user: Any) -> tuple[str, list[Any]] | None:
     ]
 
 
-def _read(
-    user: Any, today: datetime.date, now: datetime.datetime
-) -> tuple[list[dict[str, Any]], tuple[int, ...], dict[int, int]]:
+# What ``_read`` returns: the teams' rows, the sums, the close days, and (when the
+# statement found it) the median's middle values with how many items the close days hold.
+Read = tuple[
+    list[dict[str, Any]], tuple[int, ...], dict[int, int], tuple[int, list[float] | None] | None
+]
+
+
+def _read(user: Any, today: datetime.date, now: datetime.datetime) -> Read:
     """One statement: the stored counts per team (with the day they are of), the restricted
     items ``user`` may read counted per team (by the function the triggers count with),
     the first day of "completed in the last 30 days", and the close days (stored, and of
@@ -185,11 +195,13 @@ def _read(
     Returns the teams' rows (each with the day it is of, the team's name, the per-team
     table's counts, ``TEAM_FIGURES``, and its oldest open item in microseconds since the
     epoch; in name order), every figure summed over them in
-    FIGURES' order, and the close days as ``{whole tenths of a day: items}``. The database
+    FIGURES' order, and the close days as ``{whole tenths of a day: items}``, or (for a
+    reader who is not a superuser) the median's middle values instead. The database
     adds up the sixty figures: two hundred teams' rows of sixty numbers were half the
     statement's time on the client's side (sent, then parsed). For a reader who is not a
     superuser, all but ``r`` runs in a function planned once per connection (planning the
-    statement took a third of its time in the database)."""
+    statement took a third of its time in the database), which also reads the median's
+    middle values (``_median``'s second statement)."""
     readable = _readable(user)
     if readable is None:
         sql, params = _statement(None, today, now)
@@ -291,31 +303,33 @@ def _read_restricted(
     readable: tuple[str, list[Any]], today: datetime.date, now: datetime.datetime
 ) -> tuple[str, list[Any]]:
     """``_read``'s statement for a reader who is not a superuser: the reader's readable
-    restricted postmortems (``r``), then the function of migration 0016, whose statement
-    (``_read``'s own for such a reader) is planned once per connection rather than on
-    every read."""
+    restricted postmortems (``r``), then the function of migration 0016, whose statements
+    (``_read``'s own for such a reader, without the close days, and ``_median``'s) are
+    planned once per connection rather than on every read."""
     no_team = ", ".join("0" for _name in TEAM_FIGURES)
     sql = (
         f"WITH {readable[0]} SELECT * FROM ("
         "SELECT f.* FROM r, actions_dashboard_read(r.ids, %s, %s, %s, %s) AS f "
-        f"UNION ALL SELECT 5, NULL, NULL, NULL, r.ids, NULL, {no_team}, NULL, NULL FROM r"
+        f"UNION ALL SELECT 5, NULL, NULL, NULL, r.ids, NULL, {no_team}, NULL, NULL, NULL "
+        "FROM r"
         ") AS rows ORDER BY rows.team__name, rows.team_id"
     )
     return sql, [*readable[1], today, settings.TIME_ZONE, *_first_day(today, now)]
 
 
-def _fetch(
-    user: Any, sql: str, params: list[Any]
-) -> tuple[list[dict[str, Any]], tuple[int, ...], dict[int, int]]:
+def _fetch(user: Any, sql: str, params: list[Any]) -> Read:
     """Runs ``_read``'s statement; its rows as ``_read`` returns them."""
     width = len(TEAM_FIGURES)
     rows: list[dict[str, Any]] = []
     sums_row: tuple[int, ...] = ()
     histogram: dict[int, int] = {}
+    middle = None
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         for values in cursor.fetchall():
-            if values[0] == 5:
+            if values[0] == 6:
+                middle = (values[4][0], values[8 + width])
+            elif values[0] == 5:
                 setattr(user, RESTRICTED_VISIBLE_ATTR, list(values[4]))
             elif values[0] == 4:
                 sums_row = tuple(values[4])
@@ -335,7 +349,7 @@ def _fetch(
                         "team__name": values[7 + width],
                     }
                 )
-    return rows, sums_row, histogram
+    return rows, sums_row, histogram, middle
 
 
 def _median(user: Any, count: int, histogram: dict[int, int]) -> datetime.timedelta:
@@ -367,7 +381,21 @@ def _median(user: Any, count: int, histogram: dict[int, int]) -> datetime.timede
         values = [row[0] for row in cursor.fetchall()]
     if len(values) != wanted:
         raise CountsDisagree(count)
-    # percentile_cont's interpolation between the two middle values, in the same floats.
+    return _interpolated(values)
+
+
+def _median_read(count: int, items: int, values: list[float] | None) -> datetime.timedelta:
+    """``_median`` from what the function of migration 0016 read: the middle values of the
+    ``items`` closed items its close days hold, which must be the ``count`` of the
+    counts."""
+    wanted = 1 + count // 2 - (count - 1) // 2
+    if items != count or values is None or len(values) != wanted:
+        raise CountsDisagree(count)
+    return _interpolated(values)
+
+
+def _interpolated(values: list[float]) -> datetime.timedelta:
+    """percentile_cont's interpolation between the two middle values, in the same floats."""
     return datetime.timedelta(days=values[0] + (values[-1] - values[0]) * 0.5)
 
 

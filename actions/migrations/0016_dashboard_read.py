@@ -1,5 +1,6 @@
-"""The dashboard's read of the stored counts for a reader who is not a superuser, in one
-PL/pgSQL function whose statement is planned once per connection.
+"""The dashboard's read of the stored counts for a reader who is not a superuser, and the
+median time to close, in one PL/pgSQL function whose statements are planned once per
+connection.
 
 Sent as text, the statement (the stored counts per team, the restricted items the reader
 may read counted per team, the first day of "completed in the last 30 days", the close
@@ -8,7 +9,9 @@ days, and the sums of the sixty figures) was planned again on every cold dashboa
 the reader's readable restricted postmortems (``p_readable``, read by the caller with the
 visibility rule) and the day, zone and instants as parameters; PL/pgSQL keeps its plan for
 the session, and ``force_generic_plan`` keeps it whatever the parameters (the few tables
-it reads whole are small; the items are found through their indexes either way).
+it reads whole are small; the items are found through their indexes either way). The
+median, which needed the counts' close days first and then a second statement from the
+client, follows in the same call.
 
 The SQL is written out here (not generated from the app's code) so that this migration
 stays what it was when the app changes; ``actions.dashboard.counts`` calls it. Elsewhere
@@ -38,8 +41,10 @@ COLUMNS = (
 # What each team's row brings of its counts (the per-team table), in this order.
 TEAM_COLUMNS = ("total", "open", "overdue", "done", "done_on_time")
 
-# Days from creation to completion, as the close days are made of.
+# Days from creation to completion, as the close days and the days-to-close index are
+# made of; and a closed item.
 DAYS = "(EXTRACT(EPOCH FROM (i.completed_at - i.created_at)) / 86400.0)"
+CLOSED = "i.status IN ('done', 'wont_do') AND i.completed_at IS NOT NULL"
 
 
 def _sql():
@@ -49,24 +54,30 @@ def _sql():
     team_columns = ", ".join(f"u.{name}" for name in TEAM_COLUMNS)
     sums = ", ".join(f"coalesce(SUM(u.{name}), 0)" for name in COLUMNS)
     no_team = ", ".join("0" for _name in TEAM_COLUMNS)
+    no_team_bigint = ", ".join("0::bigint" for _name in TEAM_COLUMNS)
     team_returns = ", ".join(f"{name} bigint" for name in TEAM_COLUMNS)
     return f"""
 -- Rows of four kinds (``src``): 0 a team's stored counts with the day and zone they are
 -- of, 1 a team's restricted items that ``p_readable`` holds counted as of ``p_day`` in
--- ``p_zone``, 4 the sums of every figure (``a``), 3 close days (``a`` tenths of a day,
--- ``b`` items; stored, and of the readable restricted items). A team's rows carry its name
--- and its oldest open item in microseconds since the epoch. Done items from ``p_since`` to
--- ``p_first`` are counted into ``completed_30`` (the first day's hours the counts lack).
+-- ``p_zone``, 4 the sums of every figure (``a``), 6 the median time to close (last). A
+-- team's rows carry its name and its oldest open item in microseconds since the epoch.
+-- Done items from ``p_since`` to ``p_first`` are counted into ``completed_30`` (the first
+-- day's hours the counts lack).
 CREATE FUNCTION actions_dashboard_read(
     p_readable bigint[], p_day date, p_zone text, p_since timestamptz, p_first timestamptz
 ) RETURNS TABLE (
     src integer, team_id bigint, day date, zone text, a bigint[], b bigint[],
-    {team_returns}, oldest_open bigint, team__name text
+    {team_returns}, oldest_open bigint, team__name text, middle double precision[]
 )
 LANGUAGE plpgsql STABLE
 SET plan_cache_mode = force_generic_plan
 AS $$
 #variable_conflict use_column
+DECLARE
+    v_items bigint;
+    v_low integer;
+    v_high integer;
+    v_offset bigint;
 BEGIN
     RETURN QUERY
     WITH u (src, team_id, day, zone, {columns}, oldest_open) AS (
@@ -85,29 +96,51 @@ BEGIN
     )
     SELECT u.src::integer, u.team_id::bigint, u.day::date, u.zone::text,
         NULL::bigint[], NULL::bigint[], {team_columns},
-        (EXTRACT(EPOCH FROM u.oldest_open) * 1000000)::bigint, t.name::text
+        (EXTRACT(EPOCH FROM u.oldest_open) * 1000000)::bigint, t.name::text,
+        NULL::double precision[]
     FROM u JOIN postmortems_team t ON t.id = u.team_id
     UNION ALL
-    SELECT 4, NULL, NULL, NULL, ARRAY[{sums}]::bigint[], NULL, {no_team}, NULL, NULL
-    FROM u
-    UNION ALL
-    SELECT 3, NULL, NULL, NULL, l.tenths::bigint[], l.items::bigint[], {no_team}, NULL, NULL
-    FROM (
-        SELECT array_agg(tenths), array_agg(items)
-        FROM actions_dashboardclosedays WHERE NOT restricted
-    ) AS l (tenths, items)
-    UNION ALL
-    SELECT 3, NULL, NULL, NULL, l.tenths::bigint[], l.items::bigint[], {no_team}, NULL, NULL
-    FROM (
-        SELECT array_agg(l.tenths), array_agg(l.items)
+    SELECT 4, NULL, NULL, NULL, ARRAY[{sums}]::bigint[], NULL, {no_team}, NULL, NULL, NULL
+    FROM u;
+    -- The median time to close: the close days (stored, and of the readable restricted
+    -- items) say which tenth(s) of a day hold the middle item(s); one read of that stretch
+    -- of the days-to-close index finds them. ``a``: how many items the close days hold,
+    -- ``middle``: the middle value(s), that percentile_cont would interpolate between.
+    WITH h AS (
+        SELECT x.tenths, SUM(x.items)::bigint AS items
         FROM (
-            SELECT floor({DAYS} * 10)::integer AS tenths, COUNT(*)::integer AS items
+            SELECT d.tenths, d.items FROM actions_dashboardclosedays d WHERE NOT d.restricted
+            UNION ALL
+            SELECT floor({DAYS} * 10)::integer, COUNT(*)::integer
             FROM actions_actionitem i
-            WHERE i.status IN ('done', 'wont_do') AND i.completed_at IS NOT NULL
-            AND i.postmortem_id = ANY(p_readable)
+            WHERE {CLOSED} AND i.postmortem_id = ANY(p_readable)
             GROUP BY 1
-        ) AS l
-    ) AS l (tenths, items);
+        ) AS x
+        GROUP BY x.tenths
+    ), s AS (
+        SELECT h.tenths, h.items, SUM(h.items) OVER (ORDER BY h.tenths) AS upto FROM h
+    ), n AS (
+        SELECT coalesce(SUM(h.items), 0)::bigint AS n FROM h
+    )
+    SELECT n.n, low.tenths, (n.n - 1) / 2 - (low.upto - low.items),
+        (SELECT s.tenths FROM s WHERE n.n / 2 < s.upto ORDER BY s.tenths LIMIT 1)
+    INTO v_items, v_low, v_offset, v_high
+    FROM n LEFT JOIN LATERAL (
+        SELECT s.tenths, s.items, s.upto FROM s WHERE (n.n - 1) / 2 < s.upto
+        ORDER BY s.tenths LIMIT 1
+    ) AS low ON true;
+    RETURN QUERY
+    SELECT 6, NULL::bigint, NULL::date, NULL::text, ARRAY[v_items], NULL::bigint[],
+        {no_team_bigint}, NULL::bigint, NULL::text,
+        CASE WHEN v_items > 0 AND v_low IS NOT NULL AND v_high IS NOT NULL THEN ARRAY(
+            SELECT {DAYS}::double precision
+            FROM actions_actionitem i
+            WHERE {CLOSED} AND {DAYS} >= v_low / 10.0 AND {DAYS} < (v_high + 1) / 10.0
+            AND (i.postmortem_id NOT IN (SELECT id FROM postmortems_postmortem WHERE restricted)
+                 OR i.postmortem_id = ANY(p_readable))
+            ORDER BY {DAYS}
+            OFFSET v_offset LIMIT 1 + v_items / 2 - (v_items - 1) / 2
+        ) END;
 END
 $$;
 """

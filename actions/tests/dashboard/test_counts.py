@@ -281,7 +281,9 @@ def test_filters_and_other_zones_count_live(cast, alice):
         )
 
 
-def test_the_counts_take_two_queries_whatever_the_number_of_items(cast, alice):
+def test_the_counts_take_one_query_whatever_the_number_of_items(cast, alice):
+    """One for a reader who is not a superuser (their restricted postmortems and the median
+    are read inside the counts' statement); a superuser's median is a second one."""
     writer = Writer(random.Random(9), cast)
     queries = []
     for _ in range(2):
@@ -289,14 +291,15 @@ def test_the_counts_take_two_queries_whatever_the_number_of_items(cast, alice):
             writer.create()
         for item in ActionItem.objects.filter(status="open")[:3]:
             services.action_item_complete(item=item, by=writer.by)
-        assert_same_figures([alice])  # made fresh first
-        with CaptureQueriesContext(connection) as captured:
-            counts.figures_from_counts(
-                _forget(alice), today=timezone.localdate(), now=timezone.now()
-            )
-        queries.append(len(captured))
-    # The reader's restricted postmortems are read inside the counts' statement.
-    assert queries[0] == queries[1] == 2, queries
+        assert_same_figures([alice, cast["superuser"]])  # made fresh first
+        for user in (alice, cast["superuser"]):
+            with CaptureQueriesContext(connection) as captured:
+                figures, _rows = counts.figures_from_counts(
+                    _forget(user), today=timezone.localdate(), now=timezone.now()
+                )
+            assert figures["median_days_to_close"] is not None
+            queries.append(len(captured))
+    assert queries == [1, 2, 1, 2], queries
 
 
 def test_the_counts_leave_each_reader_the_restricted_postmortems_they_may_read(cast):
@@ -337,9 +340,10 @@ def test_seed_scale_leaves_counts_equal_to_the_live_query(superuser):
     assert_same_figures([superuser, member])
 
 
-def test_the_read_function_gives_the_rows_of_the_statement_written_out(cast):
+def test_the_read_function_gives_what_the_statement_written_out_gives(cast, monkeypatch):
     """Migration 0016's function runs ``_read``'s statement for a reader who is not a
-    superuser: for each such reader, the same rows as that statement sent whole."""
+    superuser, and the median's: for each such reader, the same rows as that statement
+    sent whole, and the same figures as that statement followed by ``_median``."""
     writer = Writer(random.Random(12), cast)
     for _ in range(20):
         writer.create()
@@ -356,6 +360,11 @@ def test_the_read_function_gives_the_rows_of_the_statement_written_out(cast):
         ActionItem.objects.filter(pk=item.pk).update(
             created_at=completed - 4 * DAY, completed_at=completed
         )
+    assert_same_figures(cast["users"], now=now)  # counted as of today
+
+    def written_out(user, today, now):
+        return counts._fetch(user, *counts._statement(counts._readable(user), today, now))
+
     kinds = set()
     for user in cast["users"]:
         if user.is_superuser:
@@ -363,15 +372,28 @@ def test_the_read_function_gives_the_rows_of_the_statement_written_out(cast):
         readable = counts._readable(_forget(user))
         with connection.cursor() as cursor:
             cursor.execute(*counts._statement(readable, today, now))
-            written = cursor.fetchall()
+            written = [row for row in cursor.fetchall() if row[0] != 3]  # the close days
             cursor.execute(*counts._read_restricted(readable, today, now))
             called = cursor.fetchall()
+        assert [row[0] for row in called].count(6) == 1, user  # the median's row
+        called = [row[:-1] for row in called if row[0] != 6]
         # Rows that tie on the order (a team's two rows; the rows of no team) in any order.
         assert sorted(called, key=repr) == sorted(written, key=repr), user
         kinds |= {row[0] for row in called}
-        if user.username == "vera":
-            # The stored close days and those of the restricted postmortem vera may read.
-            assert len([row for row in called if row[0] == 3 and row[4]]) == 2
+        figures = counts.figures_from_counts(_forget(user), today=today, now=now)
+        with monkeypatch.context() as patched:
+            patched.setattr(counts, "_read", written_out)
+            expected = counts.figures_from_counts(_forget(user), today=today, now=now)
+        assert figures == expected, user
+        assert figures[0]["median_days_to_close"] is not None
     # Every kind of row was compared, the restricted items' counts among them (the first
     # day's count is in the sums).
-    assert kinds == {0, 1, 3, 4, 5}
+    assert kinds == {0, 1, 4, 5}
+
+
+def test_the_median_read_with_the_counts_must_agree_with_them():
+    assert counts._median_read(3, 3, [2.0]) == datetime.timedelta(days=2)
+    assert counts._median_read(4, 4, [2.0, 3.0]) == datetime.timedelta(days=2.5)
+    for items, values in ((5, [2.0]), (3, None), (3, [2.0, 3.0])):
+        with pytest.raises(counts.CountsDisagree):
+            counts._median_read(3, items, values)
