@@ -214,8 +214,9 @@ def _statement(
     readable: tuple[str, list[Any]] | None, today: datetime.date, now: datetime.datetime
 ) -> tuple[str, list[Any]]:
     """``_read``'s statement written out whole, with ``r`` (``_readable``) when the reader
-    is not a superuser: what the function of migration 0016 runs for such a reader (it is
-    sent as is for superusers)."""
+    is not a superuser: sent as is for superusers; for other readers the function of
+    migration 0016 runs the same statement (with the median's middle values in place of
+    the close days)."""
     restricted = readable is not None
     columns = ", ".join(DASHBOARD_COUNT_COLUMNS)
     stored = ", ".join(f"coalesce(c.{column}, 0)" for column in DASHBOARD_COUNT_COLUMNS)
