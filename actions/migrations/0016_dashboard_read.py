@@ -106,29 +106,30 @@ BEGIN
     -- items) say which tenth(s) of a day hold the middle item(s); one read of that stretch
     -- of the days-to-close index finds them. ``a``: how many items the close days hold,
     -- ``middle``: the middle value(s), that percentile_cont would interpolate between.
-    WITH h AS (
-        SELECT x.tenths, SUM(x.items)::bigint AS items
+    WITH s AS (
+        SELECT h.tenths, SUM(h.items) OVER (ORDER BY h.tenths) - h.items AS seen,
+            SUM(h.items) OVER (ORDER BY h.tenths) AS upto, SUM(h.items) OVER () AS n
         FROM (
-            SELECT d.tenths, d.items FROM actions_dashboardclosedays d WHERE NOT d.restricted
-            UNION ALL
-            SELECT floor({DAYS} * 10)::integer, COUNT(*)::integer
-            FROM actions_actionitem i
-            WHERE {CLOSED} AND i.postmortem_id = ANY(p_readable)
-            GROUP BY 1
-        ) AS x
-        GROUP BY x.tenths
-    ), s AS (
-        SELECT h.tenths, h.items, SUM(h.items) OVER (ORDER BY h.tenths) AS upto FROM h
-    ), n AS (
-        SELECT coalesce(SUM(h.items), 0)::bigint AS n FROM h
+            SELECT x.tenths, SUM(x.items)::integer AS items
+            FROM (
+                SELECT d.tenths, d.items FROM actions_dashboardclosedays d
+                WHERE NOT d.restricted
+                UNION ALL
+                SELECT floor({DAYS} * 10)::integer, 1
+                FROM actions_actionitem i
+                WHERE {CLOSED} AND i.postmortem_id = ANY(p_readable)
+            ) AS x
+            GROUP BY x.tenths
+        ) AS h
     )
-    SELECT n.n, low.tenths, (n.n - 1) / 2 - (low.upto - low.items),
-        (SELECT s.tenths FROM s WHERE n.n / 2 < s.upto ORDER BY s.tenths LIMIT 1)
+    -- The first tenth whose items reach past the lower middle rank, how far into it that
+    -- rank is (the items before a tenth only grow with it), and the same for the upper.
+    SELECT coalesce(MAX(s.n), 0),
+        MIN(s.tenths) FILTER (WHERE (s.n - 1) / 2 < s.upto),
+        (MAX(s.n) - 1) / 2 - MIN(s.seen) FILTER (WHERE (s.n - 1) / 2 < s.upto),
+        MIN(s.tenths) FILTER (WHERE s.n / 2 < s.upto)
     INTO v_items, v_low, v_offset, v_high
-    FROM n LEFT JOIN LATERAL (
-        SELECT s.tenths, s.items, s.upto FROM s WHERE (n.n - 1) / 2 < s.upto
-        ORDER BY s.tenths LIMIT 1
-    ) AS low ON true;
+    FROM s;
     RETURN QUERY
     SELECT 6, NULL::bigint, NULL::date, NULL::text, ARRAY[v_items], NULL::bigint[],
         {no_team_bigint}, NULL::bigint, NULL::text,
