@@ -81,6 +81,8 @@ def _caused_by_person(analysis):
     morphs = analysis.morphs
     # Where 원인/책임 stand, found once for all predicates: "…의 원인은 X였다".
     causes = [i for i, m in enumerate(morphs) if m.form in ("원인", "책임")]
+    if not causes and not _OUTCOME.search(analysis.text):
+        return hits  # neither a cause named nor an incident: no predicate below can fire
     first_cause = causes[0] if causes else len(morphs)
     last_reason = max((i for i in causes if morphs[i].form == "원인"), default=-1)
     for pred in analysis.predicates:
