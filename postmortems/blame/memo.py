@@ -30,7 +30,24 @@ def per_sentence(maxsize=4096):
                     entries.popitem(last=False)
             return result
 
+        def lookup(text, people):
+            """The cached result, or None (a result is never None)."""
+            key = (text, hash(people), len(people))
+            with lock:
+                if key in entries:
+                    entries.move_to_end(key)
+                    return entries[key]
+            return None
+
+        def store(text, people, result):
+            with lock:
+                entries[(text, hash(people), len(people))] = result
+                if len(entries) > maxsize:
+                    entries.popitem(last=False)
+
         cached.cache_clear = entries.clear
+        cached.lookup = lookup
+        cached.store = store
         return cached
 
     return decorate

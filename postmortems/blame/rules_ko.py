@@ -22,6 +22,7 @@ from .cues_ko import (
 )
 from .finding import Hit
 from .memo import per_sentence
+from .morph_ko import morphemes
 from .nouns_ko import denied_after, noun_hits
 from .predicates_ko import predicate_hits
 from .rules import BLAME_VERB, CARELESSNESS, HINDSIGHT_BIAS, HUMAN_ERROR, PERSON_AS_CAUSE
@@ -31,10 +32,33 @@ from .rules import BLAME_VERB, CARELESSNESS, HINDSIGHT_BIAS, HUMAN_ERROR, PERSON
 def find(text, people):
     """Every hit in one Korean sentence, offsets into ``text``: a tuple, cached per
     sentence, so re-checking a text while it is typed analyses only what changed."""
-    if not triggers_ko.could_fire(text, people):
+    if not _may_fire(text, people):
         return ()
-    if _META.search(text):
-        return ()
+    return _judge(text, people)
+
+
+def find_each(texts, people):
+    """``find`` of each of ``texts`` (the Korean sentences of one text), cached the same
+    way. The sentences to analyse are read first, all of them, then judged: reading (our
+    own and Kiwi's) and judging each in one run costs less than taking turns sentence by
+    sentence, as each then works with its own tables and code still at hand."""
+    results = [find.lookup(text, people) for text in texts]
+    todo = [i for i, result in enumerate(results) if result is None]
+    analysed = [i for i in todo if _may_fire(texts[i], people)]
+    for i in analysed:
+        morphemes(texts[i])  # cached: Analysis finds it below
+    analysed = set(analysed)
+    for i in todo:
+        results[i] = _judge(texts[i], people) if i in analysed else ()
+        find.store(texts[i], people, results[i])
+    return results
+
+
+def _may_fire(text, people):
+    return triggers_ko.could_fire(text, people) and not _META.search(text)
+
+
+def _judge(text, people):
     analysis = Analysis(text, people)
     question = text.rstrip().endswith("?")
     hits = []
