@@ -8,6 +8,7 @@ growing text without analysing the unchanged sentences again.
 """
 
 import threading
+from collections import OrderedDict
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -65,22 +66,66 @@ def force_kiwi(on=True):
 
 def clear_caches():
     """Forget every sentence and word read."""
-    morphemes.cache_clear()
+    _clear_read()
     _kiwi_piece.cache_clear()
 
 
-@lru_cache(maxsize=4096)
+# Each sentence's morphemes, most recently used last.
+_read: OrderedDict[str, tuple] = OrderedDict()
+_read_lock = threading.Lock()
+_MAX_READ = 4096
+
+
 def morphemes(sentence):
     """The morphemes of one sentence (cached per sentence text): our own reading when it
     is certain (``eojeol_ko``), with Kiwi reading the words it does not know, else Kiwi's
     reading of the whole sentence."""
-    if not _kiwi_only:
-        from .eojeol_ko import analyse
+    return read_all((sentence,))[0]
 
-        own = analyse(sentence, kiwi_piece)
-        if own is not None:
-            return own
-    return kiwi_morphemes(sentence)
+
+def read_all(sentences):
+    """``morphemes`` of each sentence. Our own reading goes first for all of them, then
+    Kiwi reads the words we do not know and the sentences we cannot read, one call after
+    the other, then the pieces are put in place: each runs with its own tables at hand
+    instead of taking turns word by word (Kiwi's model is large)."""
+    from .eojeol_ko import finish, read_known
+
+    found = [None] * len(sentences)
+    todo = []
+    with _read_lock:
+        for i, sentence in enumerate(sentences):
+            if sentence in _read:
+                _read.move_to_end(sentence)
+                found[i] = _read[sentence]
+            else:
+                todo.append(i)
+    if not todo:
+        return found
+    known = {i: None if _kiwi_only else read_known(sentences[i], pieces=True) for i in todo}
+    for i in todo:
+        read = known[i]
+        if read is None:
+            found[i] = kiwi_morphemes(sentences[i])
+        else:
+            for _index, start, end in read[1]:
+                _kiwi_piece(sentences[i][start:end])  # cached: ``finish`` reads it
+    for i in todo:
+        if found[i] is None:
+            found[i] = finish(sentences[i], known[i], kiwi_piece) or kiwi_morphemes(sentences[i])
+    with _read_lock:
+        for i in todo:
+            _read[sentences[i]] = found[i]
+            if len(_read) > _MAX_READ:
+                _read.popitem(last=False)
+    return found
+
+
+def _clear_read():
+    with _read_lock:
+        _read.clear()
+
+
+morphemes.cache_clear = _clear_read  # type: ignore[attr-defined]
 
 
 def kiwi_piece(text, offset):

@@ -22,7 +22,7 @@ from .cues_ko import (
 )
 from .finding import Hit
 from .memo import per_sentence
-from .morph_ko import morphemes
+from .morph_ko import read_all
 from .nouns_ko import denied_after, noun_hits
 from .predicates_ko import predicate_hits
 from .rules import BLAME_VERB, CARELESSNESS, HINDSIGHT_BIAS, HUMAN_ERROR, PERSON_AS_CAUSE
@@ -45,8 +45,7 @@ def find_each(texts, people):
     results = [find.lookup(text, people) for text in texts]
     todo = [i for i, result in enumerate(results) if result is None]
     analysed = [i for i in todo if _may_fire(texts[i], people)]
-    for i in analysed:
-        morphemes(texts[i])  # cached: Analysis finds it below
+    read_all([texts[i] for i in analysed])  # cached: Analysis finds them below
     analysed = set(analysed)
     for i in todo:
         results[i] = _judge(texts[i], people) if i in analysed else ()
