@@ -77,7 +77,7 @@ def _phrase_hits(analysis, question):
         (_FAILURE_PHRASES, BLAME_VERB),
     )
     for regex, rule in cues:
-        for m in regex.finditer(text):
+        for m in triggers_ko.phrase_matches(regex, text):
             if rule == HINDSIGHT_BIAS and question:
                 continue
             index = _morph_at(analysis, m.end() - 1)

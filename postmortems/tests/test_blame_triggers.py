@@ -72,6 +72,24 @@ def test_the_one_search_before_the_checks_lets_through_every_sentence_they_would
     assert settled > (len(sentences) - sum(with_it)) / 2
 
 
+def test_a_phrase_expression_searched_after_its_widened_form_finds_the_same_matches():
+    from postmortems.blame import cues_ko
+
+    texts = _korean_sentences() + [
+        "그냥 재시작만 하면 됐다.",
+        "롤백하기만 하면 되는 일이었다.",
+        "경험 많은 엔지니어라면 알았을 것이다.",
+        "경보를 꺼 둔 채 배포했다.",
+    ]
+    found = 0
+    for regex in (cues_ko._HINDSIGHT, cues_ko._FAILURE_PHRASES):
+        for text in texts:
+            expected = [m.span() for m in regex.finditer(text)]
+            assert [m.span() for m in triggers_ko.phrase_matches(regex, text)] == expected
+            found += len(expected)
+    assert found > 30  # the comparison is about real matches
+
+
 def test_the_pre_filter_lets_most_neutral_korean_sentences_skip_the_analyser():
     examples = blame_eval.load_corpus(blame_eval.split_path("ko", "dev"))
     neutral = [e.sentence for e in examples if not e.is_blame]
