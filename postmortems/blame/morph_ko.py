@@ -90,34 +90,37 @@ def read_all(sentences):
     instead of taking turns word by word (Kiwi's model is large)."""
     from .eojeol_ko import finish, read_known
 
-    found = [None] * len(sentences)
-    todo = []
+    found = {}
+    todo = []  # each sentence not cached, once
     with _read_lock:
-        for i, sentence in enumerate(sentences):
+        for sentence in sentences:
+            if sentence in found:
+                continue
             if sentence in _read:
                 _read.move_to_end(sentence)
-                found[i] = _read[sentence]
+                found[sentence] = _read[sentence]
             else:
-                todo.append(i)
-    if not todo:
-        return found
-    known = {i: None if _kiwi_only else read_known(sentences[i], pieces=True) for i in todo}
-    for i in todo:
-        read = known[i]
+                found[sentence] = None
+                todo.append(sentence)
+    known = {s: None if _kiwi_only else read_known(s, pieces=True) for s in todo}
+    for sentence in todo:
+        read = known[sentence]
         if read is None:
-            found[i] = kiwi_morphemes(sentences[i])
+            found[sentence] = kiwi_morphemes(sentence)
         else:
             for _index, start, end in read[1]:
-                _kiwi_piece(sentences[i][start:end])  # cached: ``finish`` reads it
-    for i in todo:
-        if found[i] is None:
-            found[i] = finish(sentences[i], known[i], kiwi_piece) or kiwi_morphemes(sentences[i])
+                _kiwi_piece(sentence[start:end])  # cached: ``finish`` reads it
+    for sentence in todo:
+        if found[sentence] is None:
+            found[sentence] = finish(sentence, known[sentence], kiwi_piece) or kiwi_morphemes(
+                sentence
+            )
     with _read_lock:
-        for i in todo:
-            _read[sentences[i]] = found[i]
+        for sentence in todo:
+            _read[sentence] = found[sentence]
             if len(_read) > _MAX_READ:
                 _read.popitem(last=False)
-    return found
+    return [found[sentence] for sentence in sentences]
 
 
 def _clear_read():

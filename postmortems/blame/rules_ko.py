@@ -42,15 +42,20 @@ def find_each(texts, people):
     way. The sentences to analyse are read first, all of them, then judged: reading (our
     own and Kiwi's) and judging each in one run costs less than taking turns sentence by
     sentence, as each then works with its own tables and code still at hand."""
-    results = [find.lookup(text, people) for text in texts]
-    todo = [i for i, result in enumerate(results) if result is None]
-    analysed = [i for i in todo if _may_fire(texts[i], people)]
-    read_all([texts[i] for i in analysed])  # cached: Analysis finds them below
+    found = {}
+    todo = []  # each sentence not cached, once (a text may repeat one)
+    for text in texts:
+        if text not in found:
+            found[text] = find.lookup(text, people)
+            if found[text] is None:
+                todo.append(text)
+    analysed = [text for text in todo if _may_fire(text, people)]
+    read_all(analysed)  # cached: Analysis finds them below
     analysed = set(analysed)
-    for i in todo:
-        results[i] = _judge(texts[i], people) if i in analysed else ()
-        find.store(texts[i], people, results[i])
-    return results
+    for text in todo:
+        found[text] = _judge(text, people) if text in analysed else ()
+        find.store(text, people, found[text])
+    return [found[text] for text in texts]
 
 
 def _may_fire(text, people):

@@ -52,3 +52,24 @@ def test_a_sentence_read_before_is_not_read_again(monkeypatch):
     monkeypatch.setattr(morph_ko, "kiwi_morphemes", refuse)
     monkeypatch.setattr(morph_ko, "_kiwi_piece", refuse)
     assert morph_ko.read_all([sentence, sentence]) == [first, first]
+
+
+def test_a_sentence_a_text_repeats_is_read_and_judged_once(monkeypatch):
+    sentence = "담당자가 설정을 확인하지 않았다."
+    _forget()
+    judged, read = [], []
+    judge, read_known = rules_ko._judge, morph_ko.kiwi_morphemes
+    monkeypatch.setattr(
+        rules_ko, "_judge", lambda text, people: judged.append(text) or judge(text, people)
+    )
+    monkeypatch.setattr(
+        morph_ko, "kiwi_morphemes", lambda text: read.append(text) or read_known(text)
+    )
+    morph_ko.force_kiwi(True)
+    try:
+        hits = rules_ko.find_each([sentence] * 3, PEOPLE)
+    finally:
+        morph_ko.force_kiwi(False)
+    assert hits[0] and hits == [hits[0]] * 3
+    assert judged == [sentence]
+    assert read == [sentence]
