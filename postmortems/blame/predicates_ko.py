@@ -139,17 +139,16 @@ def predicate_hits(analysis, question):
             thing = False  # "마이그레이션은 … 실행했어야": a topic that is the object
         if feats["quoted"] or feats["hypothetical"]:
             continue  # "…했다고 보지 않습니다", "응답하지 않으면 호출한다"
-        span = word_span(analysis, pred.first, pred.last)
         denied = feats["whole_denied"] or feats["unable"]
         # Failures named by the verb itself.
-        nominal = any(m.tag == "ETN" for m in analysis.chain(pred)[:1])
         if lemma in W.FAILURE and not pred.passive:
+            nominal = any(m.tag == "ETN" for m in analysis.chain(pred)[:1])
             if not (feats["negated"] or denied or thing or nominal):
-                hits.append(Hit(*span, BLAME_VERB, actor))
+                hits.append(Hit(*word_span(analysis, pred.first, pred.last), BLAME_VERB, actor))
             continue
         if lemma in OUTCOME_VERBS and obj in W.BAD_OUTCOMES:
             if not (feats["negated"] or thing):
-                hits.append(Hit(*span, BLAME_VERB, actor))
+                hits.append(Hit(*word_span(analysis, pred.first, pred.last), BLAME_VERB, actor))
             continue
         wrong = _wrongly(analysis, pred) if lemma not in _REMEDIES else None
         if wrong is not None and not pred.passive and not thing and not denied:
@@ -188,7 +187,7 @@ def predicate_hits(analysis, question):
         elif feats["conditional"]:
             if thing or (not written and (pred.passive or lemma in ("되다", "보이다"))):
                 continue
-            hits.append(Hit(*span, COUNTERFACTUAL, actor))
+            hits.append(Hit(*word_span(analysis, pred.first, pred.last), COUNTERFACTUAL, actor))
     return hits
 
 
