@@ -75,7 +75,8 @@ def test_the_one_search_before_the_checks_lets_through_every_sentence_they_would
 def test_a_phrase_expression_searched_after_its_widened_form_finds_the_same_matches():
     from postmortems.blame import cues_ko
 
-    texts = _korean_sentences() + [
+    texts = [
+        *_korean_sentences(),
         "그냥 재시작만 하면 됐다.",
         "롤백하기만 하면 되는 일이었다.",
         "경험 많은 엔지니어라면 알았을 것이다.",
