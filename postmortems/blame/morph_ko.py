@@ -80,6 +80,11 @@ def morphemes(sentence):
     """The morphemes of one sentence (cached per sentence text): our own reading when it
     is certain (``eojeol_ko``), with Kiwi reading the words it does not know, else Kiwi's
     reading of the whole sentence."""
+    with _read_lock:
+        found = _read.get(sentence)
+        if found is not None:
+            _read.move_to_end(sentence)
+            return found
     return read_all((sentence,))[0]
 
 
