@@ -8,9 +8,10 @@ growing text without analysing the unchanged sentences again.
 """
 
 import threading
-from collections import OrderedDict
 from functools import lru_cache
 from typing import NamedTuple
+
+from .memo import per_text
 
 _lock = threading.Lock()
 _kiwi = None
@@ -66,74 +67,53 @@ def force_kiwi(on=True):
 
 def clear_caches():
     """Forget every sentence and word read."""
-    _clear_read()
+    morphemes.cache_clear()
     _kiwi_piece.cache_clear()
 
 
-# Each sentence's morphemes, most recently used last.
-_read: OrderedDict[str, tuple] = OrderedDict()
-_read_lock = threading.Lock()
-_MAX_READ = 4096
-
-
+@per_text()
 def morphemes(sentence):
     """The morphemes of one sentence (cached per sentence text): our own reading when it
     is certain (``eojeol_ko``), with Kiwi reading the words it does not know, else Kiwi's
     reading of the whole sentence."""
-    with _read_lock:
-        found = _read.get(sentence)
-        if found is not None:
-            _read.move_to_end(sentence)
-            return found
-    return read_all((sentence,))[0]
+    return _read((sentence,))[0]
 
 
 def read_all(sentences):
-    """``morphemes`` of each sentence. Our own reading goes first for all of them, then
-    Kiwi reads the words we do not know and the sentences we cannot read, one call after
-    the other, then the pieces are put in place: each runs with its own tables at hand
-    instead of taking turns word by word (Kiwi's model is large)."""
-    from .eojeol_ko import finish, read_known
-
+    """``morphemes`` of each sentence, the ones not cached read together (``_read``)."""
     found = {}
     todo = []  # each sentence not cached, once
-    with _read_lock:
-        for sentence in sentences:
-            if sentence in found:
-                continue
-            if sentence in _read:
-                _read.move_to_end(sentence)
-                found[sentence] = _read[sentence]
-            else:
-                found[sentence] = None
+    for sentence in sentences:
+        if sentence not in found:
+            found[sentence] = morphemes.lookup(sentence)
+            if found[sentence] is None:
                 todo.append(sentence)
-    known = {s: None if _kiwi_only else read_known(s, pieces=True) for s in todo}
-    for sentence in todo:
-        read = known[sentence]
-        if read is None:
-            found[sentence] = kiwi_morphemes(sentence)
-        else:
-            for _index, start, end in read[1]:
-                _kiwi_piece(sentence[start:end])  # cached: ``finish`` reads it
-    for sentence in todo:
-        if found[sentence] is None:
-            found[sentence] = finish(sentence, known[sentence], kiwi_piece) or kiwi_morphemes(
-                sentence
-            )
-    with _read_lock:
-        for sentence in todo:
-            _read[sentence] = found[sentence]
-            if len(_read) > _MAX_READ:
-                _read.popitem(last=False)
+    for sentence, morphs in zip(todo, _read(todo), strict=True):
+        found[sentence] = morphs
+        morphemes.store(sentence, morphs)
     return [found[sentence] for sentence in sentences]
 
 
-def _clear_read():
-    with _read_lock:
-        _read.clear()
+def _read(sentences):
+    """The morphemes of each of ``sentences``. Our own reading goes first for all of them,
+    then Kiwi reads the words we do not know and the sentences we cannot read, one call
+    after the other, then the pieces are put in place: each runs with its own tables at
+    hand instead of taking turns word by word (Kiwi's model is large)."""
+    from .eojeol_ko import finish, read_known
 
-
-morphemes.cache_clear = _clear_read  # type: ignore[attr-defined]
+    known = [None if _kiwi_only else read_known(s, pieces=True) for s in sentences]
+    found = []
+    for sentence, read in zip(sentences, known, strict=True):
+        if read is None:
+            found.append(kiwi_morphemes(sentence))
+        else:
+            found.append(None)
+            for _index, start, end in read[1]:
+                _kiwi_piece(sentence[start:end])  # cached: ``finish`` reads it
+    for i, sentence in enumerate(sentences):
+        if found[i] is None:
+            found[i] = finish(sentence, known[i], kiwi_piece) or kiwi_morphemes(sentence)
+    return found
 
 
 def kiwi_piece(text, offset):
