@@ -42,12 +42,15 @@ def find_each(texts, people):
     way. The sentences to analyse are read first, all of them, then judged: reading (our
     own and Kiwi's) and judging each in one run costs less than taking turns sentence by
     sentence, as each then works with its own tables and code still at hand."""
+    cached = find.lookup_each(texts, people)
+    if None not in cached:
+        return cached  # the text checked again as it is typed: every sentence seen
     found = {}
     todo = []  # each sentence not cached, once (a text may repeat one)
-    for text in texts:
+    for text, result in zip(texts, cached, strict=True):
         if text not in found:
-            found[text] = find.lookup(text, people)
-            if found[text] is None:
+            found[text] = result
+            if result is None:
                 todo.append(text)
     analysed = [text for text in todo if _may_fire(text, people)]
     read_all(analysed)  # cached: Analysis finds them below
