@@ -77,6 +77,22 @@ def test_a_cold_request_finds_the_cache_and_the_memo_caches_empty(db):
     assert morph_en._lemminflect.cache_info().currsize == 1
 
 
+def test_a_cold_request_finds_the_korean_readings_and_judgements_empty(db):
+    from postmortems.blame import morph_ko, normalise_people, rules_ko
+
+    sentence = "담당자가 설정을 확인하지 않았다."
+    people = normalise_people(())
+    rules_ko.find_each([sentence], people)
+    assert morph_ko.morphemes.lookup(sentence) is not None
+
+    cleared = clear_app_caches()
+
+    assert "postmortems.blame.morph_ko.morphemes" in cleared
+    assert "postmortems.blame.rules_ko.find" in cleared
+    assert morph_ko.morphemes.lookup(sentence) is None
+    assert rules_ko.find.lookup(sentence, people) is None
+
+
 def test_template_time_counts_the_outermost_render_once(monkeypatch):
     install_template_timer()
     clock = iter(range(1000))  # seconds: each reading one later than the one before

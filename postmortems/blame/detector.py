@@ -31,10 +31,13 @@ def find_blame(text: str, *, people: Iterable[str] = ()) -> list[Finding]:
         if key not in found and end > start:
             found[key] = make_finding(text, start, end, rule, korean)
 
-    for sentence in split(masked):
-        rules = rules_ko if sentence.korean else rules_en
+    sentences = split(masked)
+    # The Korean sentences are judged together (see ``rules_ko.find_each``).
+    korean = iter(rules_ko.find_each([s.text for s in sentences if s.korean], people))
+    for sentence in sentences:
+        hits = next(korean) if sentence.korean else rules_en.find(sentence.text, people)
         base = sentence.start
-        for hit in rules.find(sentence.text, people):
+        for hit in hits:
             add(base + hit.start, base + hit.end, hit.rule, sentence.korean)
             if hit.actor.kind == NAME:
                 add(base + hit.actor.start, base + hit.actor.end, PERSON_AS_CAUSE, sentence.korean)

@@ -940,6 +940,16 @@ def analyse(sentence, read_piece=None):
     ``BY_CONTEXT`` for, one-syllable words, names before or with an honorific (님, 씨) —
     still send the whole sentence to Kiwi.
     """
+    read = read_known(sentence, pieces=read_piece is not None)
+    if read is None:
+        return None
+    return finish(sentence, read, read_piece)
+
+
+def read_known(sentence, *, pieces=False):
+    """The first half of ``analyse``: the words we know read, and where the runs of words
+    we do not know stand (read by ``finish``), or None when not certain. With ``pieces``
+    False a word we do not know is not certain."""
     out = []
     runs = []  # (index in out, start, end) of each run of unknown words, read at the end
     run_start = run_end = -1
@@ -956,7 +966,7 @@ def analyse(sentence, read_piece=None):
         if morphs is BY_CONTEXT:
             return None
         if morphs is None:
-            if read_piece is None or len(core) < 2 or not _alone(core):
+            if not pieces or len(core) < 2 or not _alone(core):
                 return None
             if run_start < 0:
                 run_start = position
@@ -973,6 +983,13 @@ def analyse(sentence, read_piece=None):
             out.append((mark, _TRAILING[mark], mark, position + core_end, position + core_end + 1))
     if run_start >= 0:
         runs.append((len(out), run_start, run_end))
+    return out, runs
+
+
+def finish(sentence, read, read_piece):
+    """The second half of ``analyse``: Kiwi's morphemes of each run of words we do not
+    know put in place, then the tags Kiwi chooses by context settled (or None)."""
+    out, runs = read
     for index, start, end in reversed(runs):
         out[index:index] = read_piece(sentence[start:end], start)
     if not out or not _in_context(out):

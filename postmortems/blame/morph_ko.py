@@ -11,6 +11,8 @@ import threading
 from functools import lru_cache
 from typing import NamedTuple
 
+from .memo import per_text
+
 _lock = threading.Lock()
 _kiwi = None
 
@@ -69,18 +71,49 @@ def clear_caches():
     _kiwi_piece.cache_clear()
 
 
-@lru_cache(maxsize=4096)
+@per_text()
 def morphemes(sentence):
     """The morphemes of one sentence (cached per sentence text): our own reading when it
     is certain (``eojeol_ko``), with Kiwi reading the words it does not know, else Kiwi's
     reading of the whole sentence."""
-    if not _kiwi_only:
-        from .eojeol_ko import analyse
+    return _read((sentence,))[0]
 
-        own = analyse(sentence, kiwi_piece)
-        if own is not None:
-            return own
-    return kiwi_morphemes(sentence)
+
+def read_all(sentences):
+    """``morphemes`` of each sentence, the ones not cached read together (``_read``)."""
+    found = {}
+    todo = []  # each sentence not cached, once
+    for sentence in sentences:
+        if sentence not in found:
+            found[sentence] = morphemes.lookup(sentence)
+            if found[sentence] is None:
+                todo.append(sentence)
+    for sentence, morphs in zip(todo, _read(todo), strict=True):
+        found[sentence] = morphs
+        morphemes.store(sentence, morphs)
+    return [found[sentence] for sentence in sentences]
+
+
+def _read(sentences):
+    """The morphemes of each of ``sentences``. Our own reading goes first for all of them,
+    then Kiwi reads the words we do not know and the sentences we cannot read, one call
+    after the other, then the pieces are put in place: each runs with its own tables at
+    hand instead of taking turns word by word (Kiwi's model is large)."""
+    from .eojeol_ko import finish, read_known
+
+    known = [None if _kiwi_only else read_known(s, pieces=True) for s in sentences]
+    found = []
+    for sentence, read in zip(sentences, known, strict=True):
+        if read is None:
+            found.append(kiwi_morphemes(sentence))
+        else:
+            found.append(None)
+            for _index, start, end in read[1]:
+                _kiwi_piece(sentence[start:end])  # cached: ``finish`` reads it
+    for i, sentence in enumerate(sentences):
+        if found[i] is None:
+            found[i] = finish(sentence, known[i], kiwi_piece) or kiwi_morphemes(sentence)
+    return found
 
 
 def kiwi_piece(text, offset):

@@ -31,57 +31,67 @@ _IF_ENDINGS = _CONDITIONAL_ENDINGS | _CONCESSIVE_ENDINGS
 
 
 def _features(analysis, pred):
+    # One pass over the chain (a predicate's few endings), read for every predicate.
     chain = analysis.chain(pred)
-    forms = [(m.form, m.tag, m.lemma) for m in chain]
-    before = analysis.morphs[pred.first - 1] if pred.first else None
-    negated = (
-        any(lemma in ("않다", "못하다") for _f, _t, lemma in forms)
-        or any(t == "MAG" and f in ("못", "안") for f, t, _l in forms)
-        or (before is not None and before.tag == "MAG" and before.form in ("못", "안"))
-    )
+    morphs = analysis.morphs
+    before = morphs[pred.first - 1] if pred.first else None
     after = pred.last + 1 + len(chain)
-    rest = analysis.morphs[after : after + 6]
-    unable = any(m.form == "수" and m.tag == "NNB" for m in rest[:2]) and any(
-        m.lemma == "없다" for m in rest
-    )
-    whole_denied = (
-        bool(chain)
-        and chain[-1].tag == "ETM"
-        and any(m.form in ("것", "게", "거") for m in rest[:1])
-        and any(m.tag == "VCN" for m in rest)
-    )
-    must = conditional = False
-    for i, (_form, tag, _lemma) in enumerate(forms):
-        if tag != "EP" or i + 1 >= len(forms):
+    rest = morphs[after : after + 6]
+    next_form = rest[0].form if rest else None
+    negated = before is not None and before.tag == "MAG" and before.form in ("못", "안")
+    must = conditional = said_not = also = any_past = False
+    last = len(chain) - 1
+    for i, m in enumerate(chain):
+        form, tag, lemma = m.form, m.tag, m.lemma
+        if lemma in ("않다", "못하다") or (tag == "MAG" and form in ("못", "안")):
+            negated = True
+        if lemma == "말다":
+            said_not = True
+        if tag == "JX" and form in ("도", "조차"):
+            also = True
+        if tag != "EP":
             continue
-        nxt_form, nxt_tag, _l = forms[i + 1]
+        any_past = True
+        if i == last:
+            continue
+        nxt = chain[i + 1]
+        nxt_form, nxt_tag = nxt.form, nxt.tag
         if nxt_tag == "EC" and nxt_form in ("어야", "아야", "여야"):
             must = True
         elif nxt_tag == "EC" and nxt_form in _IF_ENDINGS:
-            conditional = nxt_form if nxt_form != "더라면" else "더라면"
-        elif nxt_tag == "EF" and nxt_form in ("어", "아") and rest[:1] and rest[0].form == "도":
+            conditional = nxt_form
+        elif nxt_tag == "EF" and nxt_form in ("어", "아") and next_form == "도":
             conditional = "어도"
-        elif nxt_tag == "EF" and nxt_form == "다" and rest[:1] and rest[0].form == "면":
+        elif nxt_tag == "EF" and nxt_form == "다" and next_form == "면":
             conditional = "다면"  # Kiwi reads "했다면" as 했다/EF + 면/NNG
-    if any(f in ("더라면", "었더라면") for f, _t, _l in forms):
+    if any(m.form in ("더라면", "었더라면") for m in chain):
         conditional = "더라면"
     if conditional in ("면", "으면") and not _consequence_follows(analysis, after):
         conditional = False
-    ends_in_if = bool(forms) and forms[-1][1] == "EC" and forms[-1][0] in ("면", "으면")
+    unable = False
+    if any(m.form == "수" and m.tag == "NNB" for m in rest[:2]):
+        unable = any(m.lemma == "없다" for m in rest)
+    whole_denied = (
+        last >= 0
+        and chain[-1].tag == "ETM"
+        and next_form in ("것", "게", "거")
+        and any(m.tag == "VCN" for m in rest)
+    )
+    ends_in_if = last >= 0 and chain[-1].tag == "EC" and chain[-1].form in ("면", "으면")
     return {
         "negated": negated and not must,
         "unable": unable,
         "whole_denied": whole_denied,
         "must": must,
-        "negative_must": must and any(lemma == "말다" for _f, _t, lemma in forms),
+        "negative_must": must and said_not,
         "conditional": bool(conditional),
         "without": negated
         and (
-            any(f in ("도", "조차") and t == "JX" for f, t, _l in forms)
-            or any(m.form == "채" for m in rest[:1])
+            also
+            or next_form == "채"
             or (before is not None and before.form in ("도", "조차") and before.tag == "JX")
         ),
-        "hypothetical": ends_in_if and not any(t == "EP" for _f, t, _l in forms),
+        "hypothetical": ends_in_if and not any_past,
         "quoted": before is not None and before.tag == "EC" and before.form in ("다고", "라고"),
     }
 
@@ -129,17 +139,16 @@ def predicate_hits(analysis, question):
             thing = False  # "마이그레이션은 … 실행했어야": a topic that is the object
         if feats["quoted"] or feats["hypothetical"]:
             continue  # "…했다고 보지 않습니다", "응답하지 않으면 호출한다"
-        span = word_span(analysis, pred.first, pred.last)
         denied = feats["whole_denied"] or feats["unable"]
         # Failures named by the verb itself.
-        nominal = any(m.tag == "ETN" for m in analysis.chain(pred)[:1])
         if lemma in W.FAILURE and not pred.passive:
+            nominal = any(m.tag == "ETN" for m in analysis.chain(pred)[:1])
             if not (feats["negated"] or denied or thing or nominal):
-                hits.append(Hit(*span, BLAME_VERB, actor))
+                hits.append(Hit(*word_span(analysis, pred.first, pred.last), BLAME_VERB, actor))
             continue
         if lemma in OUTCOME_VERBS and obj in W.BAD_OUTCOMES:
             if not (feats["negated"] or thing):
-                hits.append(Hit(*span, BLAME_VERB, actor))
+                hits.append(Hit(*word_span(analysis, pred.first, pred.last), BLAME_VERB, actor))
             continue
         wrong = _wrongly(analysis, pred) if lemma not in _REMEDIES else None
         if wrong is not None and not pred.passive and not thing and not denied:
@@ -178,7 +187,7 @@ def predicate_hits(analysis, question):
         elif feats["conditional"]:
             if thing or (not written and (pred.passive or lemma in ("되다", "보이다"))):
                 continue
-            hits.append(Hit(*span, COUNTERFACTUAL, actor))
+            hits.append(Hit(*word_span(analysis, pred.first, pred.last), COUNTERFACTUAL, actor))
     return hits
 
 

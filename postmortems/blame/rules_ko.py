@@ -22,6 +22,7 @@ from .cues_ko import (
 )
 from .finding import Hit
 from .memo import per_sentence
+from .morph_ko import read_all
 from .nouns_ko import denied_after, noun_hits
 from .predicates_ko import predicate_hits
 from .rules import BLAME_VERB, CARELESSNESS, HINDSIGHT_BIAS, HUMAN_ERROR, PERSON_AS_CAUSE
@@ -31,10 +32,40 @@ from .rules import BLAME_VERB, CARELESSNESS, HINDSIGHT_BIAS, HUMAN_ERROR, PERSON
 def find(text, people):
     """Every hit in one Korean sentence, offsets into ``text``: a tuple, cached per
     sentence, so re-checking a text while it is typed analyses only what changed."""
-    if not triggers_ko.could_fire(text, people):
+    if not _may_fire(text, people):
         return ()
-    if _META.search(text):
-        return ()
+    return _judge(text, people)
+
+
+def find_each(texts, people):
+    """``find`` of each of ``texts`` (the Korean sentences of one text), cached the same
+    way. The sentences to analyse are read first, all of them, then judged: reading (our
+    own and Kiwi's) and judging each in one run costs less than taking turns sentence by
+    sentence, as each then works with its own tables and code still at hand."""
+    cached = find.lookup_each(texts, people)
+    if None not in cached:
+        return cached  # the text checked again as it is typed: every sentence seen
+    found = {}
+    todo = []  # each sentence not cached, once (a text may repeat one)
+    for text, result in zip(texts, cached, strict=True):
+        if text not in found:
+            found[text] = result
+            if result is None:
+                todo.append(text)
+    analysed = [text for text in todo if _may_fire(text, people)]
+    read_all(analysed)  # cached: Analysis finds them below
+    analysed = set(analysed)
+    for text in todo:
+        found[text] = _judge(text, people) if text in analysed else ()
+        find.store(text, people, found[text])
+    return [found[text] for text in texts]
+
+
+def _may_fire(text, people):
+    return triggers_ko.could_fire(text, people) and not _META.search(text)
+
+
+def _judge(text, people):
     analysis = Analysis(text, people)
     question = text.rstrip().endswith("?")
     hits = []
@@ -54,7 +85,7 @@ def _phrase_hits(analysis, question):
         (_FAILURE_PHRASES, BLAME_VERB),
     )
     for regex, rule in cues:
-        for m in regex.finditer(text):
+        for m in triggers_ko.phrase_matches(regex, text):
             if rule == HINDSIGHT_BIAS and question:
                 continue
             index = _morph_at(analysis, m.end() - 1)
@@ -81,6 +112,8 @@ def _caused_by_person(analysis):
     morphs = analysis.morphs
     # Where 원인/책임 stand, found once for all predicates: "…의 원인은 X였다".
     causes = [i for i, m in enumerate(morphs) if m.form in ("원인", "책임")]
+    if not causes and not _OUTCOME.search(analysis.text):
+        return hits  # neither a cause named nor an incident: no predicate below can fire
     first_cause = causes[0] if causes else len(morphs)
     last_reason = max((i for i in causes if morphs[i].form == "원인"), default=-1)
     for pred in analysis.predicates:

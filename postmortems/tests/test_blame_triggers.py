@@ -6,6 +6,7 @@ import pytest
 
 from postmortems.blame import (
     find_blame,
+    mask,
     morph_en,
     morph_ko,
     normalise_people,
@@ -13,6 +14,7 @@ from postmortems.blame import (
     rules_ko,
     triggers_ko,
 )
+from postmortems.blame.sentences import split as sentences_of
 from tests.bench import blame_eval
 
 PEOPLE = normalise_people(blame_eval.CORPUS_PEOPLE)
@@ -49,6 +51,44 @@ def test_the_pre_filter_changes_no_finding_on_the_whole_corpus(monkeypatch):
     ]
     assert not differences
     assert sum(map(len, filtered)) > 500  # the comparison is about real findings
+
+
+def _korean_sentences():
+    from postmortems.tests.test_blame_eojeol_ko import _korean_texts
+
+    return [s.text for text in _korean_texts() for s in sentences_of(mask(text)) if s.korean]
+
+
+def test_the_one_search_before_the_checks_lets_through_every_sentence_they_would(monkeypatch):
+    sentences = _korean_sentences()
+    with_it = [triggers_ko.could_fire(s, PEOPLE) for s in sentences]
+    settled = sum(not triggers_ko._prefilter().search(s) for s in sentences)
+    everything = re.compile("")
+    monkeypatch.setattr(triggers_ko, "_prefilter", lambda: everything)
+    without = [triggers_ko.could_fire(s, PEOPLE) for s in sentences]
+    assert with_it == without
+    assert sum(with_it) > 300  # the comparison is about sentences that do fire
+    # … and it settles most of the others on its own.
+    assert settled > (len(sentences) - sum(with_it)) / 2
+
+
+def test_a_phrase_expression_searched_after_its_widened_form_finds_the_same_matches():
+    from postmortems.blame import cues_ko
+
+    texts = [
+        *_korean_sentences(),
+        "그냥 재시작만 하면 됐다.",
+        "롤백하기만 하면 되는 일이었다.",
+        "경험 많은 엔지니어라면 알았을 것이다.",
+        "경보를 꺼 둔 채 배포했다.",
+    ]
+    found = 0
+    for regex in (cues_ko._HINDSIGHT, cues_ko._FAILURE_PHRASES):
+        for text in texts:
+            expected = [m.span() for m in regex.finditer(text)]
+            assert [m.span() for m in triggers_ko.phrase_matches(regex, text)] == expected
+            found += len(expected)
+    assert found > 30  # the comparison is about real matches
 
 
 def test_the_pre_filter_lets_most_neutral_korean_sentences_skip_the_analyser():
@@ -92,11 +132,13 @@ def test_a_verb_added_to_the_word_lists_is_a_trigger_too(monkeypatch):
     assert not triggers_ko.could_fire(sentence, PEOPLE)
     monkeypatch.setattr(words_ko, "FAILURE", words_ko.FAILURE | {"흘려보내다"})
     triggers_ko._always.cache_clear()
+    triggers_ko._prefilter.cache_clear()
     try:
         assert triggers_ko.could_fire(sentence, PEOPLE)
     finally:
         monkeypatch.undo()
         triggers_ko._always.cache_clear()
+        triggers_ko._prefilter.cache_clear()
 
 
 def test_a_rule_that_needs_a_person_is_skipped_without_one():
