@@ -7,7 +7,7 @@ from .outbox import SlackMessage
 from .postmortem import Postmortem, PostmortemQuerySet, Severity
 from .review import BlameAcknowledgement, ReviewComment
 from .review_rules import SeverityTemplate
-from .teams import Membership, Profile, Team
+from .teams import LintPeople, Membership, Profile, Team
 
 __all__ = [
     "AuditEvent",
@@ -15,6 +15,7 @@ __all__ = [
     "BlameDismissal",
     "BlameHint",
     "ContributingFactor",
+    "LintPeople",
     "Membership",
     "Postmortem",
     "PostmortemQuerySet",

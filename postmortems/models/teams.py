@@ -118,3 +118,18 @@ class Profile(NulFreeTextMixin, models.Model):
 
     def __str__(self):
         return f"Profile of {self.user}"
+
+
+class LintPeople(models.Model):
+    """Every active user's ``Profile.person_names`` in one row (the arrays' items joined
+    with commas, in user order, at most ``selectors.people.LINT_PEOPLE_LIMIT`` users): what
+    the lint endpoint reads instead of joining every user to their profile.
+
+    On PostgreSQL, triggers rebuild it in the transaction of every write that changes who
+    is active or what their names are (migration 0016); elsewhere the row is not kept and
+    the endpoint reads the users."""
+
+    names = models.TextField(default="")
+
+    def __str__(self):
+        return "names of the active users"
