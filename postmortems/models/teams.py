@@ -126,7 +126,7 @@ class LintPeople(models.Model):
     the lint endpoint reads instead of joining every user to their profile.
 
     On PostgreSQL, triggers rebuild it in the transaction of every write that changes who
-    is active or what their names are (migration 0016); elsewhere the row is not kept and
+    is active or what their names are (migration 0017); elsewhere the row is not kept and
     the endpoint reads the users."""
 
     names = models.TextField(default="")

@@ -20,7 +20,7 @@ def lint_people() -> frozenset[str]:
     whenever the user is saved), so a renamed or deactivated user counts at once and
     nothing is normalised per request. Returned ready for ``language.find_blame(people=...)``.
     On PostgreSQL the one row ``LintPeople`` holds them all, kept by triggers in the
-    transaction of every change (migration 0016).
+    transaction of every change (migration 0017).
     """
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:

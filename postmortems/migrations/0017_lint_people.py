@@ -130,7 +130,7 @@ def uninstall(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("postmortems", "0015_factor_postmortem_id_index"),
+        ("postmortems", "0016_restricted_index_carries_restricted"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
