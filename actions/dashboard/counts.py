@@ -260,7 +260,7 @@ def _statement(
         "WHERE i.status = 'done' AND i.completed_at >= %s AND i.completed_at < %s "
         f"AND {visible}"
     )
-    params += [*_first_day(today, now)]
+    params += _first_day(today, now)
     team_columns = ", ".join(f"u.{name}" for name in TEAM_FIGURES)
     sums = ", ".join(f"coalesce(SUM(u.{column}), 0)" for column in DASHBOARD_COUNT_COLUMNS)
     no_team = ", ".join("0" for _name in TEAM_FIGURES)

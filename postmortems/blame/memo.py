@@ -30,6 +30,18 @@ class _Entries:
                 return self.entries[key]
         return None
 
+    def get_many(self, keys):
+        """``get`` of each key, under one lock."""
+        found = []
+        with self.lock:
+            entries = self.entries
+            for key in keys:
+                result = entries.get(key)
+                if result is not None:
+                    entries.move_to_end(key)
+                found.append(result)
+        return found
+
     def put(self, key, result):
         with self.lock:
             self.entries[key] = result
@@ -58,16 +70,7 @@ def per_sentence(maxsize=4096):
 
         def lookup_each(texts, people):
             fingerprint, size = hash(people), len(people)
-            found = []
-            with memo.lock:
-                entries = memo.entries
-                for text in texts:
-                    key = (text, fingerprint, size)
-                    result = entries.get(key)
-                    if result is not None:
-                        entries.move_to_end(key)
-                    found.append(result)
-            return found
+            return memo.get_many([(text, fingerprint, size) for text in texts])
 
         def store(text, people, result):
             memo.put((text, hash(people), len(people)), result)
@@ -97,7 +100,22 @@ def per_text(maxsize=4096):
 
         cached.cache_clear = memo.entries.clear
         cached.lookup = memo.get
+        cached.lookup_each = memo.get_many
         cached.store = memo.put
         return cached
 
     return decorate
+
+
+def each_once(items, results):
+    """The distinct ``items`` with their cached ``results`` (a ``lookup_each``: None where
+    not cached), and those not cached, each once, in order: what a caller working on a
+    text's sentences together still has to compute (a text may repeat a sentence)."""
+    found = {}
+    todo = []
+    for item, result in zip(items, results, strict=True):
+        if item not in found:
+            found[item] = result
+            if result is None:
+                todo.append(item)
+    return found, todo

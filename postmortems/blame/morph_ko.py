@@ -11,7 +11,7 @@ import threading
 from functools import lru_cache
 from typing import NamedTuple
 
-from .memo import per_text
+from .memo import each_once, per_text
 
 _lock = threading.Lock()
 _kiwi = None
@@ -81,13 +81,7 @@ def morphemes(sentence):
 
 def read_all(sentences):
     """``morphemes`` of each sentence, the ones not cached read together (``_read``)."""
-    found = {}
-    todo = []  # each sentence not cached, once
-    for sentence in sentences:
-        if sentence not in found:
-            found[sentence] = morphemes.lookup(sentence)
-            if found[sentence] is None:
-                todo.append(sentence)
+    found, todo = each_once(sentences, morphemes.lookup_each(sentences))
     for sentence, morphs in zip(todo, _read(todo), strict=True):
         found[sentence] = morphs
         morphemes.store(sentence, morphs)

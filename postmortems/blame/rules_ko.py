@@ -21,7 +21,7 @@ from .cues_ko import (
     _OUTCOME,
 )
 from .finding import Hit
-from .memo import per_sentence
+from .memo import each_once, per_sentence
 from .morph_ko import read_all
 from .nouns_ko import denied_after, noun_hits
 from .predicates_ko import predicate_hits
@@ -45,13 +45,7 @@ def find_each(texts, people):
     cached = find.lookup_each(texts, people)
     if None not in cached:
         return cached  # the text checked again as it is typed: every sentence seen
-    found = {}
-    todo = []  # each sentence not cached, once (a text may repeat one)
-    for text, result in zip(texts, cached, strict=True):
-        if text not in found:
-            found[text] = result
-            if result is None:
-                todo.append(text)
+    found, todo = each_once(texts, cached)
     analysed = [text for text in todo if _may_fire(text, people)]
     read_all(analysed)  # cached: Analysis finds them below
     analysed = set(analysed)

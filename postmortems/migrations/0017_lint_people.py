@@ -25,6 +25,32 @@ PROFILES = "postmortems_profile"
 ROW = "postmortems_lintpeople"
 
 
+def _updated(table, changed):
+    """The function of an update trigger on ``table``: a rebuild when a row came or went or
+    ``changed`` holds for one (``o`` the old row, ``n`` the new)."""
+    return f"""
+CREATE FUNCTION postmortems_lint_people_{table}_updated() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF EXISTS (
+        SELECT 1 FROM old_rows o FULL JOIN new_rows n ON n.id = o.id
+        WHERE o.id IS NULL OR n.id IS NULL OR {changed}
+    ) THEN
+        PERFORM postmortems_lint_people_rebuild();
+    END IF;
+    RETURN NULL;
+END
+$$;
+"""
+
+
+_USERS_UPDATED = _updated("users", "o.is_active IS DISTINCT FROM n.is_active")
+_PROFILES_UPDATED = _updated(
+    "profiles",
+    "o.user_id IS DISTINCT FROM n.user_id OR o.person_names IS DISTINCT FROM n.person_names",
+)
+
+
 def _sql(users):
     return f"""
 CREATE FUNCTION postmortems_lint_people_rebuild() RETURNS void LANGUAGE plpgsql AS $$
@@ -53,33 +79,8 @@ END
 $$;
 
 -- A login (``last_login``) or a profile's time zone leaves the names as they are.
-CREATE FUNCTION postmortems_lint_people_users_updated() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-    IF EXISTS (
-        SELECT 1 FROM old_rows o FULL JOIN new_rows n ON n.id = o.id
-        WHERE o.id IS NULL OR n.id IS NULL OR o.is_active IS DISTINCT FROM n.is_active
-    ) THEN
-        PERFORM postmortems_lint_people_rebuild();
-    END IF;
-    RETURN NULL;
-END
-$$;
-
-CREATE FUNCTION postmortems_lint_people_profiles_updated() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-    IF EXISTS (
-        SELECT 1 FROM old_rows o FULL JOIN new_rows n ON n.id = o.id
-        WHERE o.id IS NULL OR n.id IS NULL OR o.user_id IS DISTINCT FROM n.user_id
-            OR o.person_names IS DISTINCT FROM n.person_names
-    ) THEN
-        PERFORM postmortems_lint_people_rebuild();
-    END IF;
-    RETURN NULL;
-END
-$$;
-
+{_USERS_UPDATED}
+{_PROFILES_UPDATED}
 CREATE TRIGGER postmortems_lint_people_users_changed
     AFTER INSERT OR DELETE OR TRUNCATE ON {users}
     FOR EACH STATEMENT EXECUTE FUNCTION postmortems_lint_people_changed();
