@@ -121,6 +121,8 @@ def _explained(analysis, pred):
 def predicate_hits(analysis, question):
     hits = []
     for pred in analysis.predicates:
+        if not _may_hit(analysis, pred):
+            continue
         lemma = pred.lemma
         feats = _features(analysis, pred)
         actor, phrase = analysis.actor(pred.first)
@@ -189,6 +191,35 @@ def predicate_hits(analysis, question):
                 continue
             hits.append(Hit(*word_span(analysis, pred.first, pred.last), COUNTERFACTUAL, actor))
     return hits
+
+
+def _may_hit(analysis, pred):
+    """Can ``predicate_hits`` report ``pred``? Only a failure, incident, duty or copula
+    verb can, or one after 잘못/엉뚱한, or one in a counterfactual mood (``_features``:
+    a past tense before 어야 or an "if" ending, or 더라면). Most predicates of a sentence
+    ("같은", "성공했다") are none of these, and are passed over before their features,
+    subject and object are read."""
+    lemma = pred.lemma
+    if lemma in W.FAILURE or lemma in OUTCOME_VERBS or lemma == "이다" or lemma in W.DUTY:
+        return True
+    if lemma.endswith("하다") and lemma[:-2] in W.DUTY_NOUNS:
+        return True
+    if lemma not in _REMEDIES and _wrongly(analysis, pred) is not None:
+        return True
+    chain = analysis.chain(pred)
+    after = pred.last + 1 + len(chain)
+    next_form = analysis.morphs[after].form if after < len(analysis.morphs) else None
+    for m, nxt in itertools.pairwise(chain):
+        if m.tag != "EP":
+            continue
+        if nxt.tag == "EC" and nxt.form in _MUST_OR_IF:
+            return True  # 었어야, 었으면
+        if nxt.tag == "EF" and (nxt.form, next_form) in (("어", "도"), ("아", "도"), ("다", "면")):
+            return True  # 었어도 (었어/EF + 도), 었다면 (었다/EF + 면/NNG)
+    return any(m.form in ("더라면", "었더라면") for m in chain)
+
+
+_MUST_OR_IF = frozenset(("어야", "아야", "여야")) | _IF_ENDINGS
 
 
 def _copula(analysis, pred, feats, question):
