@@ -368,7 +368,10 @@ def could_fire(text, people):
             passive_condition = True  # "표시되었다면": only with a person written
             continue
         return True
-    if _omission().search(text) or _outcome_caused().search(text):
+    # Every omission holds a negation (않, 못, 안), which many sentences have none of.
+    if ("않" in text or "못" in text or "안" in text) and _omission().search(text):
+        return True
+    if _outcome_caused().search(text):
         return True
     # The rules that need someone written: a passive condition, a cause or fault noun
     # (_with_someone), or someone acting before an incident ("현우 씨가 … 재시작하는 바람에
