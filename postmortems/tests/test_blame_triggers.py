@@ -72,6 +72,51 @@ def test_the_one_search_before_the_checks_lets_through_every_sentence_they_would
     assert settled > (len(sentences) - sum(with_it)) / 2
 
 
+_GROUPED = ("_prefilter", "_always", "_omission")
+
+
+def _spans(sentences):
+    expressions = [getattr(triggers_ko, name)() for name in _GROUPED]
+    return [[(m := e.search(s)) and m.span() for e in expressions] for s in sentences]
+
+
+def test_the_expressions_with_branches_joined_by_first_character_find_the_same(monkeypatch):
+    sentences = _korean_sentences() + _corpus_sentences()
+    for name in _GROUPED:
+        getattr(triggers_ko, name).cache_clear()
+    grouped = _spans(sentences)
+    sizes = [
+        len(triggers_ko._top_level_branches(getattr(triggers_ko, name)().pattern))
+        for name in _GROUPED
+    ]
+    monkeypatch.setattr(triggers_ko, "_by_first_character", lambda pattern: pattern)
+    for name in _GROUPED:
+        getattr(triggers_ko, name).cache_clear()
+    try:
+        as_written = _spans(sentences)
+        sizes_written = [
+            len(triggers_ko._top_level_branches(getattr(triggers_ko, name)().pattern))
+            for name in _GROUPED
+        ]
+    finally:
+        monkeypatch.undo()
+        for name in _GROUPED:
+            getattr(triggers_ko, name).cache_clear()
+    assert grouped == as_written
+    assert sum(span is not None for row in grouped for span in row) > 1000
+    assert all(a < b for a, b in zip(sizes, sizes_written, strict=True))  # joined at all
+
+
+def test_branches_are_cut_outside_groups_and_classes_only():
+    pattern = r"확인(?:하|되)|[|(]x|\|y|확정|[]|]z|안"
+    branches = ["확인(?:하|되)", "[|(]x", r"\|y", "확정", "[]|]z", "안"]
+    assert triggers_ko._top_level_branches(pattern) == branches
+    grouped = triggers_ko._by_first_character(pattern)
+    assert grouped.startswith("확(?:인(?:하|되)|정)|")
+    for text in ("확인하", "확정", "|x", "(x", "|y", "y", "]z", "|z", "안", "확인", "확"):
+        assert bool(re.search(grouped, text)) == bool(re.search(pattern, text)), text
+
+
 def test_a_phrase_expression_searched_after_its_widened_form_finds_the_same_matches():
     from postmortems.blame import cues_ko
 
