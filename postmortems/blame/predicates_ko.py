@@ -194,21 +194,31 @@ def predicate_hits(analysis, question):
 
 
 def _may_hit(analysis, pred):
-    """Can ``predicate_hits`` report ``pred``? Only a failure, incident, duty or copula
-    verb can, or one after 잘못/엉뚱한, or one in a counterfactual mood (``_features``:
-    a past tense before 어야 or an "if" ending, or 더라면). Most predicates of a sentence
-    ("같은", "성공했다") are none of these, and are passed over before their features,
-    subject and object are read."""
+    """Can ``predicate_hits`` report ``pred``? A failure or incident verb can; so can
+    one after 잘못/엉뚱한; a copula only after a person ("엔지니어였다"); a duty verb
+    only denied ("확인하지 않았다"); any other only in a counterfactual mood
+    (``_features``: a past tense before 어야 or an "if" ending, or 더라면). Most
+    predicates of a sentence ("같은", "성공했다", "원인이었다") are none of these, and
+    are passed over before their features, subject and object are read."""
     lemma = pred.lemma
-    if lemma in W.FAILURE or lemma in OUTCOME_VERBS or lemma == "이다" or lemma in W.DUTY:
-        return True
-    if lemma.endswith("하다") and lemma[:-2] in W.DUTY_NOUNS:
+    if lemma in W.FAILURE or lemma in OUTCOME_VERBS:
         return True
     if lemma not in _REMEDIES and _wrongly(analysis, pred) is not None:
         return True
+    morphs = analysis.morphs
+    if lemma == "이다":  # ``_copula``, the only branch a copula reaches
+        phrase = noun_phrase_before(morphs, pred.first, analysis.text)
+        return phrase is not None and analysis.kind(phrase) in (PERSON, NAME)
     chain = analysis.chain(pred)
+    if lemma in W.DUTY or (lemma.endswith("하다") and lemma[:-2] in W.DUTY_NOUNS):
+        before = morphs[pred.first - 1] if pred.first else None
+        if (before is not None and before.tag == "MAG" and before.form in ("못", "안")) or any(
+            m.lemma in ("않다", "못하다") or (m.tag == "MAG" and m.form in ("못", "안"))
+            for m in chain
+        ):
+            return True  # negated, as ``_features`` reads it
     after = pred.last + 1 + len(chain)
-    next_form = analysis.morphs[after].form if after < len(analysis.morphs) else None
+    next_form = morphs[after].form if after < len(morphs) else None
     for m, nxt in itertools.pairwise(chain):
         if m.tag != "EP":
             continue
