@@ -877,6 +877,10 @@ def _noun_and_suffix(noun, suffix, offset):
     return nouns + ending
 
 
+# A syllable ending in ㅆ (the noun here is Hangul only): one search, not a call per letter.
+_PAST_FINAL_IN = re.compile(
+    "[" + "".join(chr(code) for code in range(_BASE + _SS, 0xD7A4, 28)) + "]"
+).search
 # Adverbs made of a stem and 이 ("같이", "많이"): not a noun and 이.
 _ADVERBS_IN_I = frozenset(("같이", "많이", "깊이", "높이", "굳이", "곧이", "적이", "없이"))
 
@@ -898,7 +902,7 @@ def _noun_and_particle(noun, particle, offset):
         return BY_CONTEXT  # "심각도": Kiwi reads the root and a noun; "제가": 저 + 가
     elif noun in _BOUND or noun in _SHORT_NOUNS or noun in _KNOWN_NOUNS:
         pass
-    elif not _noun_certain(noun) or any(_coda(c) == _SS for c in noun):
+    elif not _noun_certain(noun) or _PAST_FINAL_IN(noun):
         return None  # ㅆ ends a past tense, never a noun
     else:
         last = _split(noun[-1])

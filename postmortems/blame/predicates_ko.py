@@ -262,8 +262,13 @@ def _must_end(analysis, pred):
     return i
 
 
+_WRONG_FORMS = frozenset(("잘못", "엉뚱", "엉뚱하"))
+
+
 def _wrongly(analysis, pred):
     """Index of "잘못"/"엉뚱한"/"잘못된 X를" before an active predicate, in its clause."""
+    if analysis.forms.isdisjoint(_WRONG_FORMS):
+        return None  # most sentences: asked once, not once per predicate
     for i in range(pred.first - 1, -1, -1):
         m = analysis.morphs[i]
         if analysis.clauses[i] != pred.clause:

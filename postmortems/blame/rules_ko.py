@@ -78,6 +78,8 @@ def _phrase_hits(analysis, question):
         (_HINDSIGHT, HINDSIGHT_BIAS),
         (_FAILURE_PHRASES, BLAME_VERB),
     )
+    if not triggers_ko.may_hold_phrase(text):
+        cues = ()  # most sentences: one search settles all four
     for regex, rule in cues:
         for m in triggers_ko.phrase_matches(regex, text):
             if rule == HINDSIGHT_BIAS and question:

@@ -72,7 +72,7 @@ def test_the_one_search_before_the_checks_lets_through_every_sentence_they_would
     assert settled > (len(sentences) - sum(with_it)) / 2
 
 
-_GROUPED = ("_prefilter", "_always", "_omission")
+_GROUPED = ("_prefilter", "_always", "_omission", "_any_phrase")
 
 
 def _spans(sentences):
@@ -134,6 +134,15 @@ def test_a_phrase_expression_searched_after_its_widened_form_finds_the_same_matc
             assert [m.span() for m in triggers_ko.phrase_matches(regex, text)] == expected
             found += len(expected)
     assert found > 30  # the comparison is about real matches
+
+
+def test_a_text_the_one_phrase_search_passes_over_holds_no_phrase():
+    texts = [*_korean_sentences(), *_corpus_sentences()]
+    passed_over = [text for text in texts if not triggers_ko.may_hold_phrase(text)]
+    for regex, _deniable in triggers_ko._PHRASES:
+        assert not [text for text in passed_over if regex.search(text)]
+    held = [text for text in texts if any(r.search(text) for r, _d in triggers_ko._PHRASES)]
+    assert len(held) > 50 and len(passed_over) > len(texts) / 2
 
 
 def test_the_pre_filter_lets_most_neutral_korean_sentences_skip_the_analyser():
