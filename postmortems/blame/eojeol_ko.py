@@ -1015,11 +1015,17 @@ def _alone(word):
     return not (_WATCHED_INSIDE.search(core) or core.endswith(_WATCHED_TAILS))
 
 
+# The tags whose reading ``_in_context`` settles (the tests of its loop).
+_CONTEXT_TAGS = frozenset(("VX", "VV", "VA", "XSV", "NNB", "JKS", "EF"))
+
+
 def _in_context(morphs):
     """Settle the tags Kiwi chooses by context, or refuse the sentence: an auxiliary after
     a linking ending, a 다 that ends a clause before a comma, a bare 하."""
     for i, m in enumerate(morphs):
         form, tag, lemma, start, end = m
+        if tag not in _CONTEXT_TAGS:
+            continue  # most morphemes: nouns, particles, endings Kiwi reads alike anywhere
         previous = morphs[i - 1] if i else None
         nxt = morphs[i + 1] if i + 1 < len(morphs) else None
         linked = previous is not None and previous[1] == "EC" and previous[4] < start
