@@ -1001,6 +1001,23 @@ def finish(sentence, read, read_piece):
     return tuple([_new(Morph, m) for m in out])
 
 
+def refuses(read, run, piece):
+    """Will ``finish`` refuse the sentence of ``read`` for Kiwi's reading of its run of
+    unknown words number ``run`` alone? It does when Kiwi ended the run with a final
+    ending (EF: read alone, its last word ended a sentence) and a word of ours follows:
+    the test that refuses it in ``_in_context``, whatever comes before."""
+    out, runs = read
+    index = runs[run][0]
+    if run + 1 < len(runs) and runs[run + 1][0] == index:
+        return False  # another run follows right after it (none does today)
+    return (
+        bool(piece)
+        and piece[-1][1] == "EF"
+        and index < len(out)
+        and out[index][1] not in ("SF", "SP")
+    )
+
+
 # Honorifics after a name: a word with one, or a word before one, is read in its sentence.
 _HONORIFICS = frozenset("님씨")
 
