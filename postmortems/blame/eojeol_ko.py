@@ -881,6 +881,7 @@ def _noun_and_suffix(noun, suffix, offset):
 _PAST_FINAL_IN = re.compile(
     "[" + "".join(chr(code) for code in range(_BASE + _SS, 0xD7A4, 28)) + "]"
 ).search
+
 # Adverbs made of a stem and 이 ("같이", "많이"): not a noun and 이.
 _ADVERBS_IN_I = frozenset(("같이", "많이", "깊이", "높이", "굳이", "곧이", "적이", "없이"))
 
@@ -1009,7 +1010,7 @@ def refuses(read, run, piece):
     out, runs = read
     index = runs[run][0]
     if run + 1 < len(runs) and runs[run + 1][0] == index:
-        return False  # another run follows right after it (none does today)
+        return False  # the next run follows right after it, not a word of ours
     return (
         bool(piece)
         and piece[-1][1] == "EF"

@@ -53,6 +53,26 @@ def test_the_pre_filter_changes_no_finding_on_the_whole_corpus(monkeypatch):
     assert sum(map(len, filtered)) > 500  # the comparison is about real findings
 
 
+def test_the_predicates_passed_over_unjudged_make_no_finding_on_the_whole_corpus(monkeypatch):
+    from postmortems.blame import predicates_ko
+
+    sentences = _corpus_sentences()
+    passed_over = []
+    may_hit = predicates_ko._may_hit
+
+    def counted(analysis, pred):
+        found = may_hit(analysis, pred)
+        passed_over.append(not found)
+        return found
+
+    monkeypatch.setattr(predicates_ko, "_may_hit", counted)
+    judged = _findings(sentences)
+    monkeypatch.setattr(predicates_ko, "_may_hit", lambda analysis, pred: True)
+    assert _findings(sentences) == judged
+    assert sum(passed_over) > len(passed_over) / 2  # most predicates are passed over
+    assert sum(map(len, judged)) > 500
+
+
 def _korean_sentences():
     from postmortems.tests.test_blame_eojeol_ko import _korean_texts
 
