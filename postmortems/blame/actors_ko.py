@@ -111,6 +111,8 @@ class Analysis:
         self.text = sentence
         self.people = people
         self.morphs = morphemes(sentence)
+        # Which words a rule looks for are there at all, asked once per sentence.
+        self.forms = frozenset([m.form for m in self.morphs])
         self.clauses = clause_ids(self.morphs)
         self.subjects = sorted(subjects(self.morphs, sentence) + self._glued_subjects())
         self.predicates = predicates(self.morphs, sentence, self.clauses)

@@ -877,6 +877,11 @@ def _noun_and_suffix(noun, suffix, offset):
     return nouns + ending
 
 
+# A syllable ending in ㅆ (the noun here is Hangul only): one search, not a call per letter.
+_PAST_FINAL_IN = re.compile(
+    "[" + "".join(chr(code) for code in range(_BASE + _SS, 0xD7A4, 28)) + "]"
+).search
+
 # Adverbs made of a stem and 이 ("같이", "많이"): not a noun and 이.
 _ADVERBS_IN_I = frozenset(("같이", "많이", "깊이", "높이", "굳이", "곧이", "적이", "없이"))
 
@@ -898,7 +903,7 @@ def _noun_and_particle(noun, particle, offset):
         return BY_CONTEXT  # "심각도": Kiwi reads the root and a noun; "제가": 저 + 가
     elif noun in _BOUND or noun in _SHORT_NOUNS or noun in _KNOWN_NOUNS:
         pass
-    elif not _noun_certain(noun) or any(_coda(c) == _SS for c in noun):
+    elif not _noun_certain(noun) or _PAST_FINAL_IN(noun):
         return None  # ㅆ ends a past tense, never a noun
     else:
         last = _split(noun[-1])
@@ -997,6 +1002,23 @@ def finish(sentence, read, read_piece):
     return tuple([_new(Morph, m) for m in out])
 
 
+def refuses(read, run, piece):
+    """Will ``finish`` refuse the sentence of ``read`` for Kiwi's reading of its run of
+    unknown words number ``run`` alone? It does when Kiwi ended the run with a final
+    ending (EF: read alone, its last word ended a sentence) and a word of ours follows:
+    the test that refuses it in ``_in_context``, whatever comes before."""
+    out, runs = read
+    index = runs[run][0]
+    if run + 1 < len(runs) and runs[run + 1][0] == index:
+        return False  # the next run follows right after it, not a word of ours
+    return (
+        bool(piece)
+        and piece[-1][1] == "EF"
+        and index < len(out)
+        and out[index][1] not in ("SF", "SP")
+    )
+
+
 # Honorifics after a name: a word with one, or a word before one, is read in its sentence.
 _HONORIFICS = frozenset("님씨")
 
@@ -1011,11 +1033,17 @@ def _alone(word):
     return not (_WATCHED_INSIDE.search(core) or core.endswith(_WATCHED_TAILS))
 
 
+# The tags whose reading ``_in_context`` settles (the tests of its loop).
+_CONTEXT_TAGS = frozenset(("VX", "VV", "VA", "XSV", "NNB", "JKS", "EF"))
+
+
 def _in_context(morphs):
     """Settle the tags Kiwi chooses by context, or refuse the sentence: an auxiliary after
     a linking ending, a 다 that ends a clause before a comma, a bare 하."""
     for i, m in enumerate(morphs):
         form, tag, lemma, start, end = m
+        if tag not in _CONTEXT_TAGS:
+            continue  # most morphemes: nouns, particles, endings Kiwi reads alike anywhere
         previous = morphs[i - 1] if i else None
         nxt = morphs[i + 1] if i + 1 < len(morphs) else None
         linked = previous is not None and previous[1] == "EC" and previous[4] < start

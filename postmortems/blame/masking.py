@@ -29,6 +29,7 @@ _DOUBLE_QUOTES = re.compile(
 _SINGLE_QUOTES = re.compile(r"‘[^’‘\n]{1,400}’|'(?<![\w']')(?=\S)[^'\n]{1,400}?(?<=\S)'(?!\w)")
 _LINK_TARGET = re.compile(r"\]\([^)\s]{1,2000}(?:\s+\"[^\"\n]*\")?\)|<https?://[^>\s]{1,2000}>")
 _BARE_URL = re.compile(r"\bhttps?://[^\s<>()\"']{1,2000}")
+_INDENTED_LINE = re.compile(r"^(?:    |\t)", re.M)
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
 _MASKS = (
     (_FENCE, ("```", "~~~")),
@@ -73,7 +74,9 @@ def mask(text: str) -> str:
         spans = [m.span() for m in pattern.finditer(current)]
         if spans:
             current = _blanked(current, spans)
-    if "    " in current or "\t" in current:
+    # Only a line of ``text`` indented four spaces or a tab can be code; the spaces of
+    # masked quotes often make "    " in ``current`` without one.
+    if ("    " in current or "\t" in current) and _INDENTED_LINE.search(text):
         chars = list(current)
         _mask_indented_code(text, chars)
         current = "".join(chars)

@@ -93,17 +93,21 @@ def _read(sentences):
     then Kiwi reads the words we do not know and the sentences we cannot read, one call
     after the other, then the pieces are put in place: each runs with its own tables at
     hand instead of taking turns word by word (Kiwi's model is large)."""
-    from .eojeol_ko import finish, read_known
+    from .eojeol_ko import finish, read_known, refuses
 
     known = [None if _kiwi_only else read_known(s, pieces=True) for s in sentences]
     found = []
     for sentence, read in zip(sentences, known, strict=True):
         if read is None:
             found.append(kiwi_morphemes(sentence))
-        else:
-            found.append(None)
-            for _index, start, end in read[1]:
-                _kiwi_piece(sentence[start:end])  # cached: ``finish`` reads it
+            continue
+        found.append(None)
+        for run, (_index, start, end) in enumerate(read[1]):
+            piece = _kiwi_piece(sentence[start:end])  # cached: ``finish`` reads it
+            if refuses(read, run, piece):
+                # Known now: read whole while Kiwi's tables are still at hand.
+                found[-1] = kiwi_morphemes(sentence)
+                break
     for i, sentence in enumerate(sentences):
         if found[i] is None:
             found[i] = finish(sentence, known[i], kiwi_piece) or kiwi_morphemes(sentence)

@@ -14,6 +14,11 @@ _SHORTFALLS = frozenset(("늦었", "늦어", "부족했", "미흡"))
 CAUSE_NOUNS = frozenset(("잘못", "탓", "때문", "책임"))
 
 
+_JUDGEMENT_NOUNS = (
+    W.CARELESS_NOUNS | W.ERROR_NOUNS | _POSSESSED_ERRORS | _ACTION_NOUNS | CAUSE_NOUNS
+)
+
+
 def word_span(analysis, first, last):
     return eojeol_span(analysis.text, analysis.morphs[first].start, analysis.morphs[last].end)
 
@@ -31,6 +36,8 @@ def noun_hits(analysis):
             form = morphs[i - 1].form + form  # "부/XPN 주의/NNG"
         if m.tag == "MAG" and form.endswith("히"):
             form = form[:-1]  # "소홀히"
+        if form not in _JUDGEMENT_NOUNS:
+            continue  # most nouns: one look-up instead of one per list below
         if form in W.CARELESS_NOUNS:
             if not denied_after(analysis, i):
                 hits.append(

@@ -121,6 +121,8 @@ def _explained(analysis, pred):
 def predicate_hits(analysis, question):
     hits = []
     for pred in analysis.predicates:
+        if not _may_hit(analysis, pred):
+            continue
         lemma = pred.lemma
         feats = _features(analysis, pred)
         actor, phrase = analysis.actor(pred.first)
@@ -191,6 +193,45 @@ def predicate_hits(analysis, question):
     return hits
 
 
+def _may_hit(analysis, pred):
+    """Can ``predicate_hits`` report ``pred``? A failure or incident verb can; so can
+    one after 잘못/엉뚱한; a copula only after a person ("엔지니어였다"); a duty verb
+    only denied ("확인하지 않았다"); any other only in a counterfactual mood
+    (``_features``: a past tense before 어야 or an "if" ending, or 더라면). Most
+    predicates of a sentence ("같은", "성공했다", "원인이었다") are none of these, and
+    are passed over before their features, subject and object are read."""
+    lemma = pred.lemma
+    if lemma in W.FAILURE or lemma in OUTCOME_VERBS:
+        return True
+    if lemma not in _REMEDIES and _wrongly(analysis, pred) is not None:
+        return True
+    morphs = analysis.morphs
+    if lemma == "이다":  # ``_copula``, the only branch a copula reaches
+        phrase = noun_phrase_before(morphs, pred.first, analysis.text)
+        return phrase is not None and analysis.kind(phrase) in (PERSON, NAME)
+    chain = analysis.chain(pred)
+    if lemma in W.DUTY or (lemma.endswith("하다") and lemma[:-2] in W.DUTY_NOUNS):
+        before = morphs[pred.first - 1] if pred.first else None
+        if (before is not None and before.tag == "MAG" and before.form in ("못", "안")) or any(
+            m.lemma in ("않다", "못하다") or (m.tag == "MAG" and m.form in ("못", "안"))
+            for m in chain
+        ):
+            return True  # negated, as ``_features`` reads it
+    after = pred.last + 1 + len(chain)
+    next_form = morphs[after].form if after < len(morphs) else None
+    for m, nxt in itertools.pairwise(chain):
+        if m.tag != "EP":
+            continue
+        if nxt.tag == "EC" and nxt.form in _MUST_OR_IF:
+            return True  # 었어야, 었으면
+        if nxt.tag == "EF" and (nxt.form, next_form) in (("어", "도"), ("아", "도"), ("다", "면")):
+            return True  # 었어도 (었어/EF + 도), 었다면 (었다/EF + 면/NNG)
+    return any(m.form in ("더라면", "었더라면") for m in chain)
+
+
+_MUST_OR_IF = frozenset(("어야", "아야", "여야")) | _IF_ENDINGS
+
+
 def _copula(analysis, pred, feats, question):
     """ "경험 많은 사람이었다면 …" (a person in a counterfactual), "근본 원인은 … 온콜
     엔지니어였다" (a person as the cause)."""
@@ -221,8 +262,13 @@ def _must_end(analysis, pred):
     return i
 
 
+_WRONG_FORMS = frozenset(("잘못", "엉뚱", "엉뚱하"))
+
+
 def _wrongly(analysis, pred):
     """Index of "잘못"/"엉뚱한"/"잘못된 X를" before an active predicate, in its clause."""
+    if analysis.forms.isdisjoint(_WRONG_FORMS):
+        return None  # most sentences: asked once, not once per predicate
     for i in range(pred.first - 1, -1, -1):
         m = analysis.morphs[i]
         if analysis.clauses[i] != pred.clause:

@@ -78,6 +78,8 @@ def _phrase_hits(analysis, question):
         (_HINDSIGHT, HINDSIGHT_BIAS),
         (_FAILURE_PHRASES, BLAME_VERB),
     )
+    if not triggers_ko.may_hold_phrase(text):
+        cues = ()  # most sentences: one search settles all four
     for regex, rule in cues:
         for m in triggers_ko.phrase_matches(regex, text):
             if rule == HINDSIGHT_BIAS and question:
@@ -100,12 +102,19 @@ def _morph_at(analysis, pos):
     return None
 
 
+_CAUSES = frozenset(("원인", "책임"))
+
+
 def _caused_by_person(analysis):
     """A person acting, then an incident: "현우 씨가 주 노드를 재시작하는 바람에 장애가 났다"."""
     hits = []
     morphs = analysis.morphs
     # Where 원인/책임 stand, found once for all predicates: "…의 원인은 X였다".
-    causes = [i for i, m in enumerate(morphs) if m.form in ("원인", "책임")]
+    causes = (
+        [i for i, m in enumerate(morphs) if m.form in _CAUSES]
+        if not analysis.forms.isdisjoint(_CAUSES)
+        else []
+    )
     if not causes and not _OUTCOME.search(analysis.text):
         return hits  # neither a cause named nor an incident: no predicate below can fire
     first_cause = causes[0] if causes else len(morphs)

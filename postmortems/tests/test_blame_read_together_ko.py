@@ -73,3 +73,18 @@ def test_a_sentence_a_text_repeats_is_read_and_judged_once(monkeypatch):
     assert hits[0] and hits == [hits[0]] * 3
     assert judged == [sentence]
     assert read == [sentence]
+
+
+def test_a_sentence_refused_for_one_run_of_unknown_words_is_refused_by_finish():
+    from postmortems.blame import eojeol_ko
+
+    refused = 0
+    for sentence in set(_korean_sentences()):
+        read = eojeol_ko.read_known(sentence, pieces=True)
+        if read is None:
+            continue
+        runs = [morph_ko._kiwi_piece(sentence[start:end]) for _i, start, end in read[1]]
+        if any(eojeol_ko.refuses(read, run, piece) for run, piece in enumerate(runs)):
+            refused += 1
+            assert eojeol_ko.finish(sentence, read, morph_ko.kiwi_piece) is None, sentence
+    assert refused > 5  # the claim is about real sentences

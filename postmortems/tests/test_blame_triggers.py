@@ -53,6 +53,26 @@ def test_the_pre_filter_changes_no_finding_on_the_whole_corpus(monkeypatch):
     assert sum(map(len, filtered)) > 500  # the comparison is about real findings
 
 
+def test_the_predicates_passed_over_unjudged_make_no_finding_on_the_whole_corpus(monkeypatch):
+    from postmortems.blame import predicates_ko
+
+    sentences = _corpus_sentences()
+    passed_over = []
+    may_hit = predicates_ko._may_hit
+
+    def counted(analysis, pred):
+        found = may_hit(analysis, pred)
+        passed_over.append(not found)
+        return found
+
+    monkeypatch.setattr(predicates_ko, "_may_hit", counted)
+    judged = _findings(sentences)
+    monkeypatch.setattr(predicates_ko, "_may_hit", lambda analysis, pred: True)
+    assert _findings(sentences) == judged
+    assert sum(passed_over) > len(passed_over) / 2  # most predicates are passed over
+    assert sum(map(len, judged)) > 500
+
+
 def _korean_sentences():
     from postmortems.tests.test_blame_eojeol_ko import _korean_texts
 
@@ -72,6 +92,51 @@ def test_the_one_search_before_the_checks_lets_through_every_sentence_they_would
     assert settled > (len(sentences) - sum(with_it)) / 2
 
 
+_GROUPED = ("_prefilter", "_always", "_omission", "_any_phrase")
+
+
+def _spans(sentences):
+    expressions = [getattr(triggers_ko, name)() for name in _GROUPED]
+    return [[(m := e.search(s)) and m.span() for e in expressions] for s in sentences]
+
+
+def test_the_expressions_with_branches_joined_by_first_character_find_the_same(monkeypatch):
+    sentences = _korean_sentences() + _corpus_sentences()
+    for name in _GROUPED:
+        getattr(triggers_ko, name).cache_clear()
+    grouped = _spans(sentences)
+    sizes = [
+        len(triggers_ko._top_level_branches(getattr(triggers_ko, name)().pattern))
+        for name in _GROUPED
+    ]
+    monkeypatch.setattr(triggers_ko, "_by_first_character", lambda pattern: pattern)
+    for name in _GROUPED:
+        getattr(triggers_ko, name).cache_clear()
+    try:
+        as_written = _spans(sentences)
+        sizes_written = [
+            len(triggers_ko._top_level_branches(getattr(triggers_ko, name)().pattern))
+            for name in _GROUPED
+        ]
+    finally:
+        monkeypatch.undo()
+        for name in _GROUPED:
+            getattr(triggers_ko, name).cache_clear()
+    assert grouped == as_written
+    assert sum(span is not None for row in grouped for span in row) > 1000
+    assert all(a < b for a, b in zip(sizes, sizes_written, strict=True))  # joined at all
+
+
+def test_branches_are_cut_outside_groups_and_classes_only():
+    pattern = r"확인(?:하|되)|[|(]x|\|y|확정|[]|]z|안"
+    branches = ["확인(?:하|되)", "[|(]x", r"\|y", "확정", "[]|]z", "안"]
+    assert triggers_ko._top_level_branches(pattern) == branches
+    grouped = triggers_ko._by_first_character(pattern)
+    assert grouped.startswith("확(?:인(?:하|되)|정)|")
+    for text in ("확인하", "확정", "|x", "(x", "|y", "y", "]z", "|z", "안", "확인", "확"):
+        assert bool(re.search(grouped, text)) == bool(re.search(pattern, text)), text
+
+
 def test_a_phrase_expression_searched_after_its_widened_form_finds_the_same_matches():
     from postmortems.blame import cues_ko
 
@@ -89,6 +154,15 @@ def test_a_phrase_expression_searched_after_its_widened_form_finds_the_same_matc
             assert [m.span() for m in triggers_ko.phrase_matches(regex, text)] == expected
             found += len(expected)
     assert found > 30  # the comparison is about real matches
+
+
+def test_a_text_the_one_phrase_search_passes_over_holds_no_phrase():
+    texts = [*_korean_sentences(), *_corpus_sentences()]
+    passed_over = [text for text in texts if not triggers_ko.may_hold_phrase(text)]
+    for regex, _deniable in triggers_ko._PHRASES:
+        assert not [text for text in passed_over if regex.search(text)]
+    held = [text for text in texts if any(r.search(text) for r, _d in triggers_ko._PHRASES)]
+    assert len(held) > 50 and len(passed_over) > len(texts) / 2
 
 
 def test_the_pre_filter_lets_most_neutral_korean_sentences_skip_the_analyser():
