@@ -397,3 +397,31 @@ def test_the_median_read_with_the_counts_must_agree_with_them():
     for items, values in ((5, [2.0]), (3, None), (3, [2.0, 3.0])):
         with pytest.raises(counts.CountsDisagree):
             counts._median_read(3, items, values)
+
+
+@pytest.mark.parametrize(
+    "hours",
+    [
+        # (unrestricted, restricted) close times: the middle in the first tenth of a day,
+        # in a tenth both kinds share, between two tenths, and past a run of shared ones.
+        ((5,), (5, 30)),
+        ((5, 5, 300), (5,)),
+        ((5, 29), (29, 29, 400)),
+        ((1, 2, 3, 50, 50), (50, 50, 51, 52)),
+        ((100, 7), ()),
+    ],
+)
+def test_the_median_is_the_live_querys_when_restricted_items_share_its_tenths(cast, hours):
+    """The read function finds the middle tenths reading the close days only as far as the
+    middle (migration 0017); the restricted items a reader may read are counted in the same
+    tenths as the others."""
+    now = timezone.now()
+    open_one, secret = cast["postmortems"][0], cast["postmortems"][3]
+    for postmortem, kind in ((open_one, hours[0]), (secret, hours[1])):
+        for hour in kind:
+            item = ActionItemFactory(postmortem=postmortem, team=postmortem.team, status="done")
+            ActionItem.objects.filter(pk=item.pk).update(
+                created_at=now - datetime.timedelta(hours=hour + 1),
+                completed_at=now - datetime.timedelta(hours=1),
+            )
+    assert_same_figures(cast["users"], now=now)
