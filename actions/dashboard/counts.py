@@ -37,7 +37,6 @@ from .cache import RESTRICTED_VISIBLE_ATTR, restricted_visible_ids, restricted_v
 from .figures import (
     _count_conditions,
     _figures,
-    _team_rows,
     dashboard_summary,
 )
 from .filters import dashboard_items
@@ -51,13 +50,9 @@ COLUMN_FIGURES = dict(zip(DASHBOARD_COUNT_COLUMNS, _count_conditions(), strict=T
 FIGURES = tuple(COLUMN_FIGURES.values())
 
 # What the per-team table reads of a team's counts (``figures._team_rows``), with the total
-# (a team without items has no row): the columns each team's row brings, in this order.
+# (a team without items has no row): the columns each team's row brings, in this order
+# (``_ordered_team_rows`` unpacks them in it).
 TEAM_FIGURES = ("total", "open", "overdue", "done", "done_on_time")
-_TEAM_TOTAL = TEAM_FIGURES.index("total")
-
-
-def _team_figures(counts: tuple[int, ...]) -> dict[str, int]:
-    return dict(zip(TEAM_FIGURES[1:], counts[1:], strict=True))
 
 
 _EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
@@ -124,22 +119,38 @@ def figures_from_counts(user: Any, *, today: datetime.date, now: datetime.dateti
             median = _median(user, totals["closed"], histogram)
     except CountsDisagree:
         return None
-    # In the teams' name order (the database's collation), then most urgent first, as the
-    # live query orders them.
-    ordered = sorted(
-        (
+    return _figures(totals, median, today), _ordered_team_rows(teams, today)
+
+
+def _ordered_team_rows(teams: dict[int, list[Any]], today: datetime.date) -> list[dict[str, Any]]:
+    """The per-team table's rows (as ``figures._team_rows`` makes them) of the teams with
+    items, ``teams`` being ``{team id: [counts, oldest open item, name]}`` in the teams'
+    name order (the database's collation): most urgent first, then in that order, as the
+    live query orders them. One dict per team, made once (two hundred teams)."""
+    zone = timezone.get_current_timezone()  # once, not per team (``localdate``'s lookup)
+    rows = []
+    for team_id, (counts, oldest, name) in teams.items():
+        total, open_, overdue, done, done_on_time = counts
+        if not total:
+            continue
+        oldest_open = None if oldest is None else _instant(oldest)
+        rows.append(
             {
                 "team_id": team_id,
                 "team__name": name,
-                "oldest_open": None if oldest is None else _instant(oldest),
-                **_team_figures(counts),
+                "open": open_,
+                "overdue": overdue,
+                "done": done,
+                "done_on_time": done_on_time,
+                "on_time_rate": done_on_time / done if done else None,
+                "oldest_open": oldest_open,
+                "oldest_open_days": None
+                if oldest_open is None
+                else (today - oldest_open.astimezone(zone).date()).days,
             }
-            for team_id, (counts, oldest, name) in teams.items()
-            if counts[_TEAM_TOTAL]
-        ),
-        key=lambda team: (-team["overdue"], -team["open"]),
-    )
-    return _figures(totals, median, today), _team_rows(ordered, today)
+        )
+    rows.sort(key=lambda row: (-row["overdue"], -row["open"]))
+    return rows
 
 
 # The restricted postmortems' items, and with ``= ANY`` those among them a reader may see.

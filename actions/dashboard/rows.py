@@ -56,11 +56,11 @@ def team_rows_html(
     return SafeString("".join(out))
 
 
-def _local_date(value: Any) -> str:
-    """As ``|date:"Y-m-d"``: a datetime in the reader's zone, empty for none."""
+def _local_date(value: Any, zone: Any) -> str:
+    """As ``|date:"Y-m-d"``: a datetime in the reader's zone ``zone``, empty for none."""
     if value is None:
         return ""
-    return f"{timezone.localtime(value):%Y-%m-%d}"
+    return f"{value.astimezone(zone):%Y-%m-%d}"
 
 
 def list_rows_html(rows: Iterable[Any], *, can_bulk: bool) -> SafeString:
@@ -75,6 +75,7 @@ def list_rows_html(rows: Iterable[Any], *, can_bulk: bool) -> SafeString:
     unassigned = esc(gettext("unassigned"))
     select = gettext("Select “%(title)s”")
     detail = reverse("actions:detail", args=[0]).replace("/0/", "/{}/")
+    zone = timezone.get_current_timezone()  # once, not twice per row (``localtime``'s lookup)
     out = []
     for item in rows:
         parts = [f'<tr class="{"overdue-row" if item.is_overdue else ""}">\n']
@@ -103,9 +104,9 @@ def list_rows_html(rows: Iterable[Any], *, can_bulk: bool) -> SafeString:
             + (f' <span class="badge text-bg-danger">{overdue}</span>' if item.is_overdue else "")
             + "</td>\n",
             f'      <td class="text-nowrap hide-on-phone" data-label="{created}">'
-            f"{_local_date(item.created_at)}</td>\n",
+            f"{_local_date(item.created_at, zone)}</td>\n",
             f'      <td class="text-nowrap{"" if item.completed_at else " cell-empty"}" '
-            f'data-label="{closed}">{_local_date(item.completed_at)}</td>\n',
+            f'data-label="{closed}">{_local_date(item.completed_at, zone)}</td>\n',
             f'      <td data-label="{assignee}">{person}</td>\n    </tr>\n',
         ]
         out.append("".join(parts))
