@@ -244,21 +244,36 @@ def _team_rows(rows, today):
     """What the per-team table shows of each team's counts."""
     zone = timezone.get_current_timezone()  # once, not per team (``localdate``'s lookup)
     return [
-        {
-            "team_id": row["team_id"],
-            "team__name": row["team__name"],
-            "open": row["open"],
-            "overdue": row["overdue"],
-            "done": row["done"],
-            "done_on_time": row["done_on_time"],
-            "on_time_rate": row["done_on_time"] / row["done"] if row["done"] else None,
-            "oldest_open": row["oldest_open"],
-            "oldest_open_days": (today - row["oldest_open"].astimezone(zone).date()).days
-            if row["oldest_open"]
-            else None,
-        }
+        team_row(
+            row["team_id"],
+            row["team__name"],
+            row["open"],
+            row["overdue"],
+            row["done"],
+            row["done_on_time"],
+            row["oldest_open"],
+            today=today,
+            zone=zone,
+        )
         for row in rows
     ]
+
+
+def team_row(team_id, name, open_, overdue, done, done_on_time, oldest_open, *, today, zone):
+    """One team's row of the per-team table (the live query's and the stored counts')."""
+    return {
+        "team_id": team_id,
+        "team__name": name,
+        "open": open_,
+        "overdue": overdue,
+        "done": done,
+        "done_on_time": done_on_time,
+        "on_time_rate": done_on_time / done if done else None,
+        "oldest_open": oldest_open,
+        "oldest_open_days": (today - oldest_open.astimezone(zone).date()).days
+        if oldest_open
+        else None,
+    }
 
 
 def median_close_by_percentile(queryset):
