@@ -42,8 +42,7 @@ NEW = f"""    -- The median time to close: the close days (stored, and of the re
     -- in order, only as far as the first rows past the lower middle rank: the first of
     -- them is the lower middle's tenth, and the upper middle's is among them (a tenth has
     -- at most two rows, each of at least one item).
-    SELECT MIN(s.tenths) FILTER (WHERE (v_items - 1) / 2 < s.upto),
-        (v_items - 1) / 2 - MIN(s.seen) FILTER (WHERE (v_items - 1) / 2 < s.upto),
+    SELECT MIN(s.tenths), (v_items - 1) / 2 - MIN(s.seen),
         MIN(s.tenths) FILTER (WHERE v_items / 2 < s.upto)
     INTO v_low, v_offset, v_high
     FROM (
