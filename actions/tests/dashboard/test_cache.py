@@ -6,6 +6,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django.utils.functional import Promise
 
 from actions import services
 from actions.dashboard.cache import DASHBOARD_VERSION_KEY, dashboard_cache_version
@@ -180,6 +181,37 @@ def test_the_page_from_the_cache_is_the_page_built(
     cached = manager_client.get(f"{URL}{query}")
     assert _page(built) == _page(cached)
     assert ("bulk-form" in _page(built)) is (which != "other team")
+
+
+def _lazy_strings(value, path=()):
+    """Where ``value`` holds a lazily translated string (a ``Promise``), as paths."""
+    if isinstance(value, Promise):
+        return [path]
+    if isinstance(value, dict):
+        children = value.items()
+    elif isinstance(value, list | tuple | set | frozenset):
+        children = enumerate(value)
+    elif hasattr(value, "__dict__") and not isinstance(value, type | str):
+        children = vars(value).items()
+    else:
+        return []
+    return [found for key, child in children for found in _lazy_strings(child, (*path, key))]
+
+
+def test_the_cache_keeps_no_lazy_translations(manager_client, alice, postmortem):
+    """Unpickling a lazy translation makes a new proxy class (about a millisecond each):
+    what the dashboard caches is plain values, its page included."""
+    ActionItemFactory(postmortem=postmortem, assignee=alice, due_date=days(-2))
+    cache.clear()
+    with mock.patch.object(cache, "set_many", wraps=cache.set_many) as set_many:
+        manager_client.get(URL)
+    written = set_many.call_args.args[0]
+    assert len(written) == 2  # the summary and the list's page
+    assert {key: _lazy_strings(value) for key, value in written.items()} == {
+        key: [] for key in written
+    }
+    page = next(value["page"] for key, value in written.items() if key.endswith(":list:1"))
+    assert (page.number, page.num_pages, page.count) == (1, 1, 1)
 
 
 # --- The cache version -----------------------------------------------------------------------
