@@ -25,8 +25,9 @@ SEVERITY_COLUMNS = [metrics.ALL, *metrics.SEVERITIES]
 
 def _filters(request):
     """(team or None, first, last, teams, errors) from the query string; a bad value is
-    named in ``errors`` and the default range (last 12 months) shown instead."""
-    teams = list(Team.objects.only("name"))
+    named in ``errors`` and the default range (last 12 months) shown instead. ``teams``
+    are (id, name) pairs: read as tuples, not hundreds of model instances."""
+    teams = list(Team.objects.values_list("pk", "name"))
     form = ReportFilterForm(request.GET)
     first, last = metrics.default_range()
     if not form.is_valid():
@@ -42,7 +43,7 @@ def _filters(request):
             message = range_error(first, last) or _("The start date is after the end date.")
             errors = [message, _("Showing the last 12 months.")]
             first, last = metrics.default_range()
-    team = next((t for t in teams if t.pk == data.get("team")), None)
+    team = next((Team(pk=pk, name=name) for pk, name in teams if pk == data.get("team")), None)
     return team, first, last, teams, errors
 
 
@@ -252,9 +253,9 @@ def _team_options(teams, team):
     chosen = team.pk if team else None
     return mark_safe(  # noqa: S308 -- the names are escaped right here, the ids are ints
         "".join(
-            f'<option value="{t.pk}"{" selected" if t.pk == chosen else ""}>'
-            f"{html.escape(t.name)}</option>"
-            for t in teams
+            f'<option value="{pk}"{" selected" if pk == chosen else ""}>'
+            f"{html.escape(name)}</option>"
+            for pk, name in teams
         )
     )
 
