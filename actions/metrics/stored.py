@@ -15,10 +15,8 @@ import sys
 from array import array
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any
 
-# numpy (already installed for kiwipiepy) merges and sorts a bucket's runs of durations in
-# C, without a Python int per value: a report merges about 100,000 of them.
-import numpy as np
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 
@@ -86,11 +84,16 @@ def unpack(data: bytes | memoryview) -> "array[int]":
     return values
 
 
-_INT64 = np.dtype("<i8")  # what ``pack`` writes
+# A report merges about 100,000 durations: numpy (installed for Kiwi anyway) holds them as
+# int64 arrays and merges them in C, without a Python int per value. It is imported when a
+# report is first read, not with the app: 70 ms and 16 MB that most processes never need.
+_INT64 = "<i8"  # what ``pack`` writes
 
 
-def _run(data: bytes | memoryview) -> np.ndarray:
+def _run(data: bytes | memoryview) -> Any:
     """A stored run as it is read for a report: the bytes seen as int64, not copied."""
+    import numpy as np
+
     return np.frombuffer(data, dtype=_INT64)
 
 
@@ -151,6 +154,8 @@ def _merged(runs):
         return runs[0]
     if not runs:
         return runs
+    import numpy as np
+
     values = np.concatenate(runs)
     values.sort(kind="stable")
     return values
@@ -297,7 +302,7 @@ def _add_restricted(targets, *, first, last, team, today, rows):
                 if value is None:
                     setattr(acc.bucket, _MISSING[name], getattr(acc.bucket, _MISSING[name]) + 1)
                 else:
-                    acc.runs[name].append(np.array((microseconds(value),), _INT64))
+                    acc.runs[name].append(_run(pack((microseconds(value),))))
     items = ActionItem.objects.filter(
         due_date__gte=first, due_date__lte=last, postmortem_id__in=list(severities)
     )
