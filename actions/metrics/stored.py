@@ -150,10 +150,11 @@ def _merged(runs):
     single stored run, read as it is; the others are joined and sorted once. The runs are
     ascending: numpy's stable sort (a timsort for int64) finds them and merges them, about
     fifteen times faster here than its default quicksort, which does not look for runs."""
-    if len(runs) == 1:
-        return runs[0]
-    if not runs:
-        return runs
+    # An empty run (a severity with no such duration: ``[]``) would make numpy's result
+    # float64; it adds nothing, so it is left out.
+    runs = [run for run in runs if len(run)]
+    if len(runs) <= 1:
+        return runs[0] if runs else runs
     import numpy as np
 
     values = np.concatenate(runs)

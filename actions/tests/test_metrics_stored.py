@@ -366,3 +366,17 @@ def test_numpy_is_loaded_by_the_first_report_not_by_the_app():
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
     )
     assert done.stdout.split() == ["False", "True"]
+
+
+def test_runs_merge_into_one_sorted_int64_run_whatever_is_empty():
+    """A severity with no such duration brings an empty run; the merge stays exact int64
+    (a float would round durations past 2**53 microseconds)."""
+    from actions.metrics import stored
+
+    big = 2**60
+    runs = [stored._run(stored.pack([big + 3, 5])), [], stored._run(stored.pack([big + 1]))]
+    merged = stored._merged(runs)
+    assert [int(value) for value in merged] == [5, big + 1, big + 3]
+    assert merged.dtype.kind == "i"
+    assert stored._merged([[], []]) == []
+    assert stored._median(merged) == datetime.timedelta(microseconds=big + 1)
