@@ -80,3 +80,37 @@ def test_comment_threads_group_replies(alice, team):
     threads = selectors.comment_threads(loaded)
     assert threads == [root]
     assert threads[0].thread_replies == [reply]
+
+
+def test_hint_outcomes_count_each_rules_outcomes_on_what_the_reader_may_see(alice, outsider, team):
+    from postmortems.models import BlameHint
+
+    seen, hidden = PostmortemFactory(team=team), PostmortemFactory(team=team, restricted=True)
+    for index, (postmortem, rule, outcome) in enumerate(
+        [
+            (seen, "person-as-cause", "dismissed"),
+            (seen, "human-error", "fixed"),
+            (seen, "human-error", "dismissed"),
+            (seen, "human-error", "open"),
+            (seen, "human-error", "fixed"),
+            (hidden, "human-error", "dismissed"),
+            (hidden, "counterfactual", "open"),
+        ]
+    ):
+        BlameHint.objects.create(
+            postmortem=postmortem,
+            location="section:summary",
+            rule=rule,
+            sentence_key=str(index),
+            phrase="…",
+            outcome=outcome,
+        )
+    assert selectors.hint_outcomes(outsider) == [
+        {"rule": "human-error", "dismissed": 1, "fixed": 2, "open": 1, "dismissed_share": 1 / 3},
+        {"rule": "person-as-cause", "dismissed": 1, "fixed": 0, "open": 0, "dismissed_share": 1.0},
+    ]
+    assert selectors.hint_outcomes(alice) == [
+        {"rule": "counterfactual", "dismissed": 0, "fixed": 0, "open": 1, "dismissed_share": None},
+        {"rule": "human-error", "dismissed": 2, "fixed": 2, "open": 1, "dismissed_share": 0.5},
+        {"rule": "person-as-cause", "dismissed": 1, "fixed": 0, "open": 0, "dismissed_share": 1.0},
+    ]
