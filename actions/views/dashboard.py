@@ -34,8 +34,8 @@ PAGE_SIZE = 50
 # What the view's context keeps of each listed item (the HTML is rendered from the items).
 ListRow = namedtuple("ListRow", "pk title team_id status due_date")
 # What it keeps of the page: plain values. A ``Page`` would drag its ``Paginator`` into
-# the cache, whose lazily translated error messages cost a new proxy class each on every
-# unpickling (about 1 ms apiece, three per cache hit).
+# the cache, whose three lazily translated error messages each build a new proxy class on
+# every unpickling: a tenth of a warm request's instructions.
 ListPage = namedtuple("ListPage", "number num_pages count object_list")
 
 
