@@ -36,7 +36,7 @@ ListRow = namedtuple("ListRow", "pk title team_id status due_date")
 # What it keeps of the page: plain values. A ``Page`` would drag its ``Paginator`` into
 # the cache, whose three lazily translated error messages each build a new proxy class on
 # every unpickling: a tenth of a warm request's instructions.
-ListPage = namedtuple("ListPage", "number num_pages count object_list")
+ListPage = namedtuple("ListPage", "number num_pages count")
 
 
 def dashboard(request):
@@ -239,7 +239,7 @@ def _listing(request, items, sort, total, managed, today):
     rows = [ListRow(row.pk, row.title, row.team_id, row.status, row.due_date) for row in rows]
     return {
         "rows": rows,
-        "page": ListPage(page.number, paginator.num_pages, paginator.count, rows),
+        "page": ListPage(page.number, paginator.num_pages, paginator.count),
         "can_bulk": can_bulk,
         "html": html,
     }

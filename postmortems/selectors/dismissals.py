@@ -81,10 +81,11 @@ def hint_outcomes(user: Any) -> list[dict[str, Any]]:
     )
     counts: dict[str, dict[str, int]] = {}
     for rule, outcome, n in rows:
-        counts.setdefault(rule, dict.fromkeys(_OUTCOME_COLUMNS.values(), 0))
-        column = _OUTCOME_COLUMNS.get(outcome)
-        if column is not None:
-            counts[rule][column] += n
+        row = counts.get(rule)
+        if row is None:
+            row = counts[rule] = dict.fromkeys(_OUTCOME_COLUMNS.values(), 0)
+        if outcome in _OUTCOME_COLUMNS:
+            row[_OUTCOME_COLUMNS[outcome]] += n
     outcomes: list[dict[str, Any]] = []
     for rule in sorted(counts):
         row = counts[rule]

@@ -199,8 +199,8 @@ def _lazy_strings(value, path=()):
 
 
 def test_the_cache_keeps_no_lazy_translations(manager_client, alice, postmortem):
-    """Unpickling a lazy translation makes a new proxy class (about a millisecond each):
-    what the dashboard caches is plain values, its page included."""
+    """Unpickling a lazy translation builds a new proxy class: what the dashboard caches
+    is plain values, its page included."""
     ActionItemFactory(postmortem=postmortem, assignee=alice, due_date=days(-2))
     cache.clear()
     with mock.patch.object(cache, "set_many", wraps=cache.set_many) as set_many:
