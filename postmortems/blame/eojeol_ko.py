@@ -16,10 +16,12 @@ A sentence is read word (eojeol) by word. A word is certain when it is one of:
 
 A word we do not know — an unknown verb, a noun ending like a verb ending — is read by
 Kiwi on its own (with the unknown words next to it), and the rest of the sentence stays
-ours: Kiwi's cost is per character, and most sentences hold one or two such words. What
-Kiwi reads by context makes the whole sentence go to it: numbers and symbols it groups its
-own way, one-syllable words, names by an honorific, words that hold a word the rules look
-for inside a longer compound ("설정변경"), and a 하 whose role depends on what precedes it.
+ours: Kiwi's cost is per character, and most sentences hold one or two such words. A word
+Kiwi reads by its context — a one-syllable word, a name by an honorific, a word that holds
+a word the rules look for inside a longer compound ("설정변경") — is read by Kiwi with the
+two words on each side of it, of which only its own morphemes are kept. Marks Kiwi groups
+its own way ("...", "?!") and a 하 whose role depends on what precedes it make the whole
+sentence go to Kiwi.
 ``tests`` check on every corpus sentence that the findings are the same as with Kiwi
 alone.
 """
@@ -34,8 +36,9 @@ from .morph_ko import Morph
 _BASE = 0xAC00
 _new = tuple.__new__
 
-# What ``_word`` answers for a word whose reading Kiwi settles by its sentence (not None:
-# None is a word we do not know, which Kiwi may read on its own).
+# What ``_word`` answers for a word whose reading Kiwi settles by its context (not None:
+# None is a word we do not know, which Kiwi may read on its own): Kiwi reads it with the
+# words around it (``read_known``).
 BY_CONTEXT = (("", "", "", 0, 0),)
 
 
@@ -943,21 +946,32 @@ def analyse(sentence, read_piece=None):
     sentence going to it: Kiwi reads a word the same alone as in its sentence unless the
     word's reading depends on its neighbours. Those words — the ones ``_word`` answers
     ``BY_CONTEXT`` for, one-syllable words, names before or with an honorific (님, 씨) —
-    still send the whole sentence to Kiwi.
+    are read with the two words on each side of them (``CONTEXT_WORDS``), and so is a run
+    that Kiwi, reading it alone, ended like a sentence.
     """
     read = read_known(sentence, pieces=read_piece is not None)
     if read is None:
         return None
-    return finish(sentence, read, read_piece)
+    pieces = read_runs(sentence, read, read_piece)
+    return None if pieces is None else finish(read, pieces)
 
 
 def read_known(sentence, *, pieces=False):
     """The first half of ``analyse``: the words we know read, and where the runs of words
-    we do not know stand (read by ``finish``), or None when not certain. With ``pieces``
-    False a word we do not know is not certain."""
+    we do not know stand (read by ``read_runs``), or None when not certain. With ``pieces``
+    False a word we do not know is not certain.
+
+    Each run is ``(index in the morphemes, start, end, window start, window end, context
+    start, context end)``: Kiwi reads the window and the run keeps Kiwi's morphemes of its
+    own words. A run of words Kiwi reads alike alone has itself as its window; a run with a
+    word Kiwi reads by its context (``BY_CONTEXT``, one syllable, a word with a word the
+    rules look for inside, a name before an honorific) has its context as its window: the
+    run with ``CONTEXT_WORDS`` words on each side (``in_context``)."""
     out = []
-    runs = []  # (index in out, start, end) of each run of unknown words, read at the end
-    run_start = run_end = -1
+    runs = []
+    words = []  # (start, end) of each word: where the windows start and end
+    run_start = run_end = first = -1
+    context = False
     for match in _WORDS.finditer(sentence):
         token = match.group()
         position = match.start()
@@ -967,46 +981,95 @@ def read_known(sentence, *, pieces=False):
             return None  # "...", "?!": Kiwi groups these its own way
         if core_end < len(token) and core[-1].isascii():
             return None  # "mona.": Kiwi may keep the stop with a Latin word
+        words.append((position, match.end()))
         morphs = _word(core, position)
-        if morphs is BY_CONTEXT:
-            return None
-        if morphs is None:
-            if not pieces or len(core) < 2 or not _alone(core):
+        if morphs is None or morphs is BY_CONTEXT:
+            if not pieces:
                 return None
             if run_start < 0:
-                run_start = position
+                run_start, first, context = position, len(words) - 1, False
+            context = context or morphs is BY_CONTEXT or len(core) < 2 or not _alone(core)
             run_end = match.end()
             continue
         if run_start >= 0:
-            if core[0] in _HONORIFICS:
-                return None  # "박지영 님이": Kiwi reads the name by its context
-            runs.append((len(out), run_start, run_end))
+            # "박지영 님이": Kiwi reads the name by its context
+            context = context or core[0] in _HONORIFICS
+            runs.append((len(out), run_start, run_end, first, len(words) - 2, context))
             run_start = -1
         out.extend(morphs)
         if core_end < len(token):
             mark = token[core_end]
             out.append((mark, _TRAILING[mark], mark, position + core_end, position + core_end + 1))
     if run_start >= 0:
-        runs.append((len(out), run_start, run_end))
-    return out, runs
+        runs.append((len(out), run_start, run_end, first, len(words) - 1, context))
+    last = len(words) - 1
+    found = []
+    for index, start, end, first, final, context in runs:
+        window = words[max(first - CONTEXT_WORDS, 0)][0], words[min(final + CONTEXT_WORDS, last)][1]
+        found.append((index, start, end, *(window if context else (start, end)), *window))
+    return out, found
 
 
-def finish(sentence, read, read_piece):
-    """The second half of ``analyse``: Kiwi's morphemes of each run of words we do not
-    know put in place, then the tags Kiwi chooses by context settled (or None)."""
+# The words on each side of a word Kiwi reads by its context that it reads with it. With
+# one, the findings on the corpora differ from Kiwi's reading of whole sentences in four
+# sentences ("스케줄러가 점검 플래그를 무시했다": 러 + 가다 takes two words to settle);
+# with two, in none.
+CONTEXT_WORDS = 2
+
+
+def in_context(run):
+    """``run`` (one of ``read_known``'s) read in its context, or None where it already is."""
+    index, start, end, window_start, window_end, context_start, context_end = run
+    if (window_start, window_end) == (context_start, context_end):
+        return None
+    return (index, start, end, context_start, context_end, context_start, context_end)
+
+
+def run_morphs(sentence, run, read_piece):
+    """Kiwi's morphemes of the words of ``run`` (one of ``read_known``'s runs), read in the
+    run's window with ``read_piece``."""
+    _index, start, end, window_start, window_end, _cs, _ce = run
+    morphs = read_piece(sentence[window_start:window_end], window_start)
+    if window_start == start and window_end == end:
+        return morphs
+    return [m for m in morphs if start <= m[3] < end]
+
+
+def read_runs(sentence, read, read_piece):
+    """Kiwi's morphemes of each run of ``read`` (``read_known``'s), or None when the whole
+    sentence must go to Kiwi: a run read alone that Kiwi ended like a sentence is read
+    again with the words around it (``in_context``), and refused if it still ends so."""
+    pieces = []
+    for number, run in enumerate(read[1]):
+        piece = run_morphs(sentence, run, read_piece)
+        if refuses(read, number, piece):
+            run = in_context(run)
+            if run is None:
+                return None
+            piece = run_morphs(sentence, run, read_piece)
+            if refuses(read, number, piece):
+                return None
+        pieces.append(piece)
+    return pieces
+
+
+def finish(read, pieces):
+    """The second half of ``analyse``: the morphemes of each run of words we do not know
+    (``read_runs``) put in place, then the tags Kiwi chooses by context settled (or
+    None)."""
     out, runs = read
-    for index, start, end in reversed(runs):
-        out[index:index] = read_piece(sentence[start:end], start)
+    for run, piece in zip(reversed(runs), reversed(pieces), strict=True):
+        out[run[0] : run[0]] = piece
     if not out or not _in_context(out):
         return None
     return tuple([_new(Morph, m) for m in out])
 
 
 def refuses(read, run, piece):
-    """Will ``finish`` refuse the sentence of ``read`` for Kiwi's reading of its run of
-    unknown words number ``run`` alone? It does when Kiwi ended the run with a final
-    ending (EF: read alone, its last word ended a sentence) and a word of ours follows:
-    the test that refuses it in ``_in_context``, whatever comes before."""
+    """Would ``finish`` refuse the sentence of ``read`` for Kiwi's reading of its run of
+    unknown words number ``run`` (``piece``: ``run_morphs``)? It would when Kiwi ended the
+    run with a final ending (EF: read alone, its last word ended a sentence) and a word of
+    ours follows: the test that refuses it in ``_in_context``, whatever comes before."""
     out, runs = read
     index = runs[run][0]
     if run + 1 < len(runs) and runs[run + 1][0] == index:

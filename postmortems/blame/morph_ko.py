@@ -93,24 +93,18 @@ def _read(sentences):
     then Kiwi reads the words we do not know and the sentences we cannot read, one call
     after the other, then the pieces are put in place: each runs with its own tables at
     hand instead of taking turns word by word (Kiwi's model is large)."""
-    from .eojeol_ko import finish, read_known, refuses
+    from .eojeol_ko import finish, read_known, read_runs
 
     known = [None if _kiwi_only else read_known(s, pieces=True) for s in sentences]
-    found = []
+    found, pieces = [], []
     for sentence, read in zip(sentences, known, strict=True):
-        if read is None:
-            found.append(kiwi_morphemes(sentence))
-            continue
-        found.append(None)
-        for run, (_index, start, end) in enumerate(read[1]):
-            piece = _kiwi_piece(sentence[start:end])  # cached: ``finish`` reads it
-            if refuses(read, run, piece):
-                # Known now: read whole while Kiwi's tables are still at hand.
-                found[-1] = kiwi_morphemes(sentence)
-                break
+        runs = None if read is None else read_runs(sentence, read, kiwi_piece)
+        pieces.append(runs)
+        # Refused: read whole now, while Kiwi's tables are still at hand.
+        found.append(kiwi_morphemes(sentence) if runs is None else None)
     for i, sentence in enumerate(sentences):
         if found[i] is None:
-            found[i] = finish(sentence, known[i], kiwi_piece) or kiwi_morphemes(sentence)
+            found[i] = finish(known[i], pieces[i]) or kiwi_morphemes(sentence)
     return found
 
 

@@ -164,17 +164,38 @@ def test_kiwi_reads_only_the_words_we_do_not_know():
 
 
 @pytest.mark.parametrize(
-    "sentence",
+    ("sentence", "window"),
     [
-        "박지영 님이 버킷을 정리했다.",  # a name before its honorific: read in its sentence
-        "스케줄러가 점검 플래그를 무시했다.",  # 러 + 가다: Kiwi decides by context
-        "운영자의 명령어 오타가 원인이었다.",  # 명령 inside a word: split by context
-        "캐시가 키 형식 변경 후 멈췄다.",  # a one-syllable word
+        # a name before its honorific
+        (
+            "배포 직후에 박지영 님이 버킷을 정리하고 로그를 지웠다.",
+            "직후에 박지영 님이 버킷을 정리하고 로그를",
+        ),
+        # 러 + 가다: Kiwi decides by the words after it
+        ("스케줄러가 점검 플래그를 무시했다.", "스케줄러가 점검 플래그를"),
+        # 명령 inside a word: split by context
+        ("운영자의 명령어 오타가 원인이었다.", "운영자의 명령어 오타가 원인이었다."),
+        # a one-syllable word
+        ("캐시가 키 형식 변경 후 멈췄다.", "캐시가 키 형식 변경"),
+        # read alone, "/tmp 아래인지" ends with a final ending: read again with the words
+        # around it
+        (
+            "정리 스크립트는 경로 인자가 /tmp 아래인지 확인하지 않는다.",
+            "경로 인자가 /tmp 아래인지 확인하지 않는다.",
+        ),
     ],
 )
-def test_words_read_by_their_context_send_the_whole_sentence_to_kiwi(sentence):
-    morphs, _pieces = _reading_pieces(sentence)
-    assert morphs is None
+def test_words_read_by_their_context_are_read_with_the_words_around_them(sentence, window):
+    morphs, pieces = _reading_pieces(sentence)
+    assert morphs is not None
+    assert pieces[-1] == window  # not the whole sentence, where it has more words
+    # The reading is Kiwi's reading of the whole sentence, but for the proper nouns our
+    # lexicon reads as common ones (the rules read both alike).
+    assert [_common(m) for m in morphs] == [_common(m) for m in morph_ko.kiwi_morphemes(sentence)]
+
+
+def _common(morph):
+    return morph.form, "NNG" if morph.tag == "NNP" else morph.tag, morph.start, morph.end
 
 
 def test_a_particle_that_does_not_fit_the_noun_is_part_of_it():

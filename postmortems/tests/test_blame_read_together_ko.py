@@ -75,7 +75,7 @@ def test_a_sentence_a_text_repeats_is_read_and_judged_once(monkeypatch):
     assert read == [sentence]
 
 
-def test_a_sentence_refused_for_one_run_of_unknown_words_is_refused_by_finish():
+def test_a_run_refused_for_kiwis_reading_of_it_is_refused_by_finish():
     from postmortems.blame import eojeol_ko
 
     refused = 0
@@ -83,8 +83,8 @@ def test_a_sentence_refused_for_one_run_of_unknown_words_is_refused_by_finish():
         read = eojeol_ko.read_known(sentence, pieces=True)
         if read is None:
             continue
-        runs = [morph_ko._kiwi_piece(sentence[start:end]) for _i, start, end in read[1]]
-        if any(eojeol_ko.refuses(read, run, piece) for run, piece in enumerate(runs)):
+        pieces = [eojeol_ko.run_morphs(sentence, run, morph_ko.kiwi_piece) for run in read[1]]
+        if any(eojeol_ko.refuses(read, number, piece) for number, piece in enumerate(pieces)):
             refused += 1
-            assert eojeol_ko.finish(sentence, read, morph_ko.kiwi_piece) is None, sentence
+            assert eojeol_ko.finish(read, pieces) is None, sentence
     assert refused > 5  # the claim is about real sentences
