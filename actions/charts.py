@@ -5,14 +5,14 @@ Numbers only: no chart library, no JavaScript. Each chart also has a data table 
 page, so the figures never depend on seeing colours or shapes.
 """
 
-import html
 import math
 
 from django.utils.formats import localize
-from django.utils.functional import Promise
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
+
+from postmortems.escaping import esc as escape_value
 
 PRIORITY_COLOURS = {"P1": "#b02a37", "P2": "#e8590c", "P3": "#0d6efd", "P4": "#6c757d"}
 SERIES_COLOURS = {"created": "#6f42c1", "completed": "#198754"}
@@ -215,22 +215,12 @@ def _num(value):
     return str(value)
 
 
-def _esc(value):
-    """What ``conditional_escape`` writes, without its wrapper that looks for lazy
-    arguments: a chart escapes some fifty values."""
-    if isinstance(value, Promise):
-        value = str(value)
-    if hasattr(value, "__html__"):
-        return value.__html__()
-    return html.escape(str(value))
-
-
 def bar_chart_svg(chart, *, key, title):
     """The SVG of a ``bar_chart`` (and its legend), written here rather than by a template:
     a year of six charts is some 2,300 values, and the template engine spent longer on
     them than the rest of the metrics page together. Text is escaped like the templates
     escape it; a bar's value in its tooltip is localised as ``{{ value }}`` would be."""
-    esc = _esc
+    esc = escape_value
     parts = [
         f'<svg class="metrics-chart w-100" viewBox="0 0 {chart["width"]} {chart["height"]}" '
         f'role="img" aria-labelledby="chart-{esc(key)}-title" '

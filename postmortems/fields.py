@@ -1,7 +1,6 @@
 """Form fields every filter and form uses for ids and dates, so that no query string or
 posted value can reach the database or date arithmetic in a shape that fails there."""
 
-import html
 import re
 
 from django import forms
@@ -10,6 +9,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from .bounds import MAX_PK, date_bounds_error
+from .escaping import esc
 
 # ASCII digits only: "²".isdigit() is true, and int("١٢") parses Arabic-Indic digits.
 _ID = re.compile(r"[0-9]{1,19}")
@@ -22,13 +22,6 @@ def parse_id(value):
         return None
     number = int(value)
     return number if 0 < number <= MAX_PK else None
-
-
-def _esc(value):
-    """As ``conditional_escape``, without its lazy-string wrapper (one call per option)."""
-    if hasattr(value, "__html__"):
-        return str(value.__html__())
-    return html.escape(str(value))
 
 
 def _attrs(attrs):
@@ -70,20 +63,18 @@ class CompactSelect(forms.Select):
                 )
                 has_selected |= selected
                 options.append(
-                    f'<option value="{_esc(subvalue)}"{" selected" if selected else ""}>'
-                    f"{_esc(sublabel)}</option>"
+                    f'<option value="{esc(subvalue)}"{" selected" if selected else ""}>'
+                    f"{esc(sublabel)}</option>"
                 )
             if grouped:
-                parts.append(
-                    f'<optgroup label="{_esc(option_value)}">{"".join(options)}</optgroup>'
-                )
+                parts.append(f'<optgroup label="{esc(option_value)}">{"".join(options)}</optgroup>')
             else:
                 parts.append(options[0])
         return format_html(
             '<select name="{}"{}>{}</select>',
             name,
             _attrs(attrs),
-            mark_safe("".join(parts)),  # noqa: S308 -- each value escaped by _esc
+            mark_safe("".join(parts)),  # noqa: S308 -- each value escaped by esc
         )
 
 

@@ -8,7 +8,6 @@ call these), and every value is escaped exactly as ``{{ }}`` escapes it: stored 
 (``*_html``, sanitised when saved) are printed as they are, as ``|safe`` printed them.
 """
 
-import html
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -18,15 +17,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from .dates import format_zoned
+from .escaping import esc
 from .models import ContributingFactor, Postmortem, Severity
-
-
-def esc(value: Any) -> str:
-    """``conditional_escape`` without its lazy-string wrapper (thousands of calls a page):
-    safe strings as they are, anything else through ``html.escape`` as Django's ``escape``."""
-    if hasattr(value, "__html__"):
-        return str(value.__html__())
-    return html.escape(str(value))
 
 
 def labels(choices: Iterable[tuple[Any, Any]]) -> dict[Any, str]:

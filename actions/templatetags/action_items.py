@@ -1,6 +1,5 @@
 """Template helpers for action items: the due-date policy for forms without a form object."""
 
-import html
 import json
 
 from django import template
@@ -10,6 +9,7 @@ from django.utils.safestring import mark_safe
 
 from actions import history_events, services
 from actions.models import ActionItem
+from postmortems.escaping import esc
 
 register = template.Library()
 
@@ -79,24 +79,17 @@ def postmortem_rows(items, today):
     return rows
 
 
-def _esc(value):
-    """``conditional_escape`` without its lazy-string wrapper (hundreds of calls a page)."""
-    if hasattr(value, "__html__"):
-        return str(value.__html__())
-    return html.escape(str(value))
-
-
 @register.simple_tag(takes_context=True)
 def postmortem_item_rows(context, items, today):
     """``{% postmortem_item_rows action_items today %}``: the ``<tr>`` of each row of
     ``postmortem_rows``, written here rather than by a ``{% for %}`` with tags per cell (a
     hundred rows were a good part of the page's rendering time). Every value is escaped as
     ``{{ }}`` escapes it; the labels are the ones the includer translated once."""
-    url = _esc(context.get("actions_url") or "")
-    factor_label = _esc(context.get("factor_label") or "")
-    unassigned = _esc(context.get("unassigned_label") or "")
+    url = esc(context.get("actions_url") or "")
+    factor_label = esc(context.get("factor_label") or "")
+    unassigned = esc(context.get("unassigned_label") or "")
     overdue_badge = (
-        f' <span class="badge text-bg-danger">{_esc(context.get("overdue_label") or "")}</span>'
+        f' <span class="badge text-bg-danger">{esc(context.get("overdue_label") or "")}</span>'
     )
     out = []
     for row in postmortem_rows(items, today):
@@ -106,14 +99,14 @@ def postmortem_item_rows(context, items, today):
             "".join(
                 (
                     '<tr class="overdue-row">' if overdue else "<tr>",
-                    f'<td><a href="{url}{_esc(row["pk"])}/">{_esc(row["title"])}</a>',
-                    f' <a href="#factor-{_esc(factor)}" class="small">{factor_label}</a>'
+                    f'<td><a href="{url}{esc(row["pk"])}/">{esc(row["title"])}</a>',
+                    f' <a href="#factor-{esc(factor)}" class="small">{factor_label}</a>'
                     if factor
                     else "",
-                    f"</td><td>{_esc(row['priority'])}</td><td>{_esc(row['status'])}</td>",
-                    f"<td>{_esc(row['kind'])}</td><td>{_esc(row['team'])}</td>",
-                    f"<td>{_esc(row['assignee']) if row['assignee'] else unassigned}</td>",
-                    f"<td>{_esc(row['due'])}{overdue_badge if overdue else ''}</td></tr>\n",
+                    f"</td><td>{esc(row['priority'])}</td><td>{esc(row['status'])}</td>",
+                    f"<td>{esc(row['kind'])}</td><td>{esc(row['team'])}</td>",
+                    f"<td>{esc(row['assignee']) if row['assignee'] else unassigned}</td>",
+                    f"<td>{esc(row['due'])}{overdue_badge if overdue else ''}</td></tr>\n",
                 )
             )
         )
