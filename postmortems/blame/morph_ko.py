@@ -96,12 +96,12 @@ def _read(sentences):
     from .eojeol_ko import finish, read_known, read_runs
 
     known = [None if _kiwi_only else read_known(s, pieces=True) for s in sentences]
-    found, pieces = [], []
+    found, pieces = [], []  # per sentence: its morphemes once known; Kiwi's of its runs
     for sentence, read in zip(sentences, known, strict=True):
-        runs = None if read is None else read_runs(sentence, read, kiwi_piece)
-        pieces.append(runs)
+        runs_read = None if read is None else read_runs(sentence, read, kiwi_piece)
+        pieces.append(runs_read)
         # Refused: read whole now, while Kiwi's tables are still at hand.
-        found.append(kiwi_morphemes(sentence) if runs is None else None)
+        found.append(kiwi_morphemes(sentence) if runs_read is None else None)
     for i, sentence in enumerate(sentences):
         if found[i] is None:
             found[i] = finish(known[i], pieces[i]) or kiwi_morphemes(sentence)
