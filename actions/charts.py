@@ -12,7 +12,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
-from postmortems.escaping import esc as escape_value
+from postmortems.escaping import esc
 
 PRIORITY_COLOURS = {"P1": "#b02a37", "P2": "#e8590c", "P3": "#0d6efd", "P4": "#6c757d"}
 SERIES_COLOURS = {"created": "#6f42c1", "completed": "#198754"}
@@ -220,7 +220,6 @@ def bar_chart_svg(chart, *, key, title):
     a year of six charts is some 2,300 values, and the template engine spent longer on
     them than the rest of the metrics page together. Text is escaped like the templates
     escape it; a bar's value in its tooltip is localised as ``{{ value }}`` would be."""
-    esc = escape_value
     parts = [
         f'<svg class="metrics-chart w-100" viewBox="0 0 {chart["width"]} {chart["height"]}" '
         f'role="img" aria-labelledby="chart-{esc(key)}-title" '
