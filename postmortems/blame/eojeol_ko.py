@@ -28,6 +28,7 @@ alone.
 
 import re
 from functools import cache
+from typing import NamedTuple
 
 from . import cues_ko as C
 from . import words_ko as W
@@ -961,15 +962,15 @@ def read_known(sentence, *, pieces=False):
     we do not know stand (read by ``read_runs``), or None when not certain. With ``pieces``
     False a word we do not know is not certain.
 
-    Each run is ``(index in the morphemes, start, end, window start, window end, context
-    start, context end)``: Kiwi reads the window and the run keeps Kiwi's morphemes of its
-    own words. A run of words Kiwi reads alike alone has itself as its window; a run with a
-    word Kiwi reads by its context (``BY_CONTEXT``, one syllable, a word with a word the
-    rules look for inside, a name before an honorific) has its context as its window: the
-    run with ``CONTEXT_WORDS`` words on each side (``in_context``)."""
+    Each run is a ``Run``: Kiwi reads it alone, or, with ``contextual``, in its context
+    (the run with ``CONTEXT_WORDS`` words on each side), and the run keeps Kiwi's morphemes
+    of its own words. A run is read in its context when it holds a word Kiwi reads by its
+    context (``BY_CONTEXT``, one syllable, a word with a word the rules look for inside, a
+    name before an honorific), or when read alone it ended like a sentence
+    (``read_runs``)."""
     out = []
     runs = []
-    words = []  # (start, end) of each word: where the windows start and end
+    words = []  # (start, end) of each word: where the contexts start and end
     run_start = run_end = first = -1
     context = False
     for match in _WORDS.finditer(sentence):
@@ -1003,11 +1004,28 @@ def read_known(sentence, *, pieces=False):
     if run_start >= 0:
         runs.append((len(out), run_start, run_end, first, len(words) - 1, context))
     last = len(words) - 1
-    found = []
-    for index, start, end, first, final, context in runs:
-        window = words[max(first - CONTEXT_WORDS, 0)][0], words[min(final + CONTEXT_WORDS, last)][1]
-        found.append((index, start, end, *(window if context else (start, end)), *window))
-    return out, found
+    return out, [
+        Run(
+            index,
+            start,
+            end,
+            words[max(first - CONTEXT_WORDS, 0)][0],
+            words[min(final + CONTEXT_WORDS, last)][1],
+            context,
+        )
+        for index, start, end, first, final, context in runs
+    ]
+
+
+class Run(NamedTuple):
+    """A run of words we do not know (``read_known``)."""
+
+    at: int  # where its morphemes go among ours
+    start: int
+    end: int
+    context_start: int  # the run with ``CONTEXT_WORDS`` words on each side
+    context_end: int
+    contextual: bool  # read by Kiwi in its context rather than alone
 
 
 # The words on each side of a word Kiwi reads by its context that it reads with it. With
@@ -1017,36 +1035,26 @@ def read_known(sentence, *, pieces=False):
 CONTEXT_WORDS = 2
 
 
-def in_context(run):
-    """``run`` (one of ``read_known``'s) read in its context, or None where it already is."""
-    index, start, end, window_start, window_end, context_start, context_end = run
-    if (window_start, window_end) == (context_start, context_end):
-        return None
-    return (index, start, end, context_start, context_end, context_start, context_end)
-
-
 def run_morphs(sentence, run, read_piece):
-    """Kiwi's morphemes of the words of ``run`` (one of ``read_known``'s runs), read in the
-    run's window with ``read_piece``."""
-    _index, start, end, window_start, window_end, _cs, _ce = run
-    morphs = read_piece(sentence[window_start:window_end], window_start)
-    if window_start == start and window_end == end:
-        return morphs
-    return [m for m in morphs if start <= m[3] < end]
+    """Kiwi's morphemes of the words of ``run`` (a ``Run``), read with ``read_piece`` alone
+    or in its context."""
+    if not run.contextual:
+        return read_piece(sentence[run.start : run.end], run.start)
+    morphs = read_piece(sentence[run.context_start : run.context_end], run.context_start)
+    return [m for m in morphs if run.start <= m[3] < run.end]
 
 
 def read_runs(sentence, read, read_piece):
     """Kiwi's morphemes of each run of ``read`` (``read_known``'s), or None when the whole
     sentence must go to Kiwi: a run read alone that Kiwi ended like a sentence is read
-    again with the words around it (``in_context``), and refused if it still ends so."""
+    again in its context, and refused if it still ends so."""
     pieces = []
     for number, run in enumerate(read[1]):
         piece = run_morphs(sentence, run, read_piece)
         if refuses(read, number, piece):
-            run = in_context(run)
-            if run is None:
+            if run.contextual:
                 return None
-            piece = run_morphs(sentence, run, read_piece)
+            piece = run_morphs(sentence, run._replace(contextual=True), read_piece)
             if refuses(read, number, piece):
                 return None
         pieces.append(piece)
@@ -1059,7 +1067,7 @@ def finish(read, pieces):
     None)."""
     out, runs = read
     for run, piece in zip(reversed(runs), reversed(pieces), strict=True):
-        out[run[0] : run[0]] = piece
+        out[run.at : run.at] = piece
     if not out or not _in_context(out):
         return None
     return tuple([_new(Morph, m) for m in out])
@@ -1071,8 +1079,8 @@ def refuses(read, run, piece):
     run with a final ending (EF: read alone, its last word ended a sentence) and a word of
     ours follows: the test that refuses it in ``_in_context``, whatever comes before."""
     out, runs = read
-    index = runs[run][0]
-    if run + 1 < len(runs) and runs[run + 1][0] == index:
+    index = runs[run].at
+    if run + 1 < len(runs) and runs[run + 1].at == index:
         return False  # the next run follows right after it, not a word of ours
     return (
         bool(piece)
