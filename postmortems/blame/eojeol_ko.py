@@ -19,7 +19,10 @@ Kiwi on its own (with the unknown words next to it), and the rest of the sentenc
 ours: Kiwi's cost is per character, and most sentences hold one or two such words. A word
 Kiwi reads by its context — a one-syllable word, a name by an honorific, a word that holds
 a word the rules look for inside a longer compound ("설정변경") — is read by Kiwi with the
-two words on each side of it, of which only its own morphemes are kept. Marks Kiwi groups
+two words on each side of it, of which only its own morphemes are kept; the words of ours
+among them are given to Kiwi as we read them, all but their nouns, so Kiwi reads only
+those nouns and the words it is asked about (its cost is in what it must find, not in what
+it is given). Marks Kiwi groups
 its own way ("...", "?!") and a 하 whose role depends on what precedes it make the whole
 sentence go to Kiwi.
 ``tests`` check on every corpus sentence that the findings are the same as with Kiwi
@@ -939,7 +942,7 @@ _TRAILING_MARKS = "".join(_TRAILING)
 _WORDS = re.compile(r"\S+")
 
 
-def analyse(sentence, read_piece=None):
+def analyse(sentence, read_piece=None, read_given=None):
     """The morphemes of ``sentence`` as Kiwi gives them, or None when not certain.
 
     With ``read_piece`` (``morph_ko.kiwi_piece``: Kiwi's morphemes of a piece of text at an
@@ -948,12 +951,14 @@ def analyse(sentence, read_piece=None):
     word's reading depends on its neighbours. Those words — the ones ``_word`` answers
     ``BY_CONTEXT`` for, one-syllable words, names before or with an honorific (님, 씨) —
     are read with the two words on each side of them (``CONTEXT_WORDS``), and so is a run
-    that Kiwi, reading it alone, ended like a sentence.
+    that Kiwi, reading it alone, ended like a sentence: by ``read_given``
+    (``morph_ko.kiwi_given``), which gives Kiwi our reading of those words but for their
+    nouns (``given_spans``).
     """
     read = read_known(sentence, pieces=read_piece is not None)
     if read is None:
         return None
-    pieces = read_runs(sentence, read, read_piece)
+    pieces = read_runs(sentence, read, read_piece, read_given)
     return None if pieces is None else finish(read, pieces)
 
 
@@ -963,11 +968,11 @@ def read_known(sentence, *, pieces=False):
     False a word we do not know is not certain.
 
     Each run is a ``Run``: Kiwi reads it alone, or, with ``contextual``, in its context
-    (the run with ``CONTEXT_WORDS`` words on each side), and the run keeps Kiwi's morphemes
-    of its own words. A run is read in its context when it holds a word Kiwi reads by its
-    context (``BY_CONTEXT``, one syllable, a word with a word the rules look for inside, a
-    name before an honorific), or when read alone it ended like a sentence
-    (``read_runs``)."""
+    (the run with ``CONTEXT_WORDS`` words on each side, ours given), and the run keeps
+    Kiwi's morphemes of its own words. A run is read in its context when it holds a word
+    Kiwi reads by its context (``BY_CONTEXT``, one syllable, a word with a word the rules
+    look for inside, a name before an honorific), or when read alone it ended like a
+    sentence (``read_runs``)."""
     out = []
     runs = []
     words = []  # (start, end) of each word: where the contexts start and end
@@ -1031,30 +1036,80 @@ class Run(NamedTuple):
 # The words on each side of a word Kiwi reads by its context that it reads with it. With
 # one, the findings on the corpora differ from Kiwi's reading of whole sentences in four
 # sentences ("스케줄러가 점검 플래그를 무시했다": 러 + 가다 takes two words to settle);
-# with two, in none.
+# with two, in none (with our words given or not).
 CONTEXT_WORDS = 2
 
 
-def run_morphs(sentence, run, read_piece):
-    """Kiwi's morphemes of the words of ``run`` (a ``Run``), read with ``read_piece`` alone
-    or in its context."""
+def run_morphs(sentence, read, run, read_piece, read_given):
+    """Kiwi's morphemes of the words of ``run`` (a ``Run`` of ``read``), read with
+    ``read_piece`` alone, or with ``read_given`` in its context where our words are given
+    (``given_spans``)."""
     if not run.contextual:
         return read_piece(sentence[run.start : run.end], run.start)
-    morphs = read_piece(sentence[run.context_start : run.context_end], run.context_start)
+    start, end = run.context_start, run.context_end
+    spans = given_spans([m for m in read[0] if start <= m[3] < end], start)
+    morphs = read_given(sentence[start:end], spans, start)
     return [m for m in morphs if run.start <= m[3] < run.end]
 
 
-def read_runs(sentence, read, read_piece):
+# Tags Kiwi settles by context even in words we read with certainty: nouns (a name is
+# NNP, "플래그" is NNP, where our lexicon says NNG), numbers, Latin. Our words are given
+# to Kiwi without them: given with them, Kiwi read six corpus texts otherwise than in the
+# whole sentence ("이현우 님이": 님 as NNG after a given NNG 이현우; 스케줄러 + 가).
+_KIWI_CHOOSES = frozenset(
+    ("NNG", "NNP", "NNB", "NP", "NR", "SL", "SN", "SH", "XSN", "XPN", "W_SERIAL")
+)
+
+
+def given_spans(morphs, offset):
+    """Kiwi's ``pretokenized`` spans for our morphemes ``morphs`` (offsets into the
+    sentence) in a text that starts at ``offset``: each stretch of touching morphemes whose
+    tags we settle (not ``_KIWI_CHOOSES``), as ``(start, end, [(form, tag, start, end)])``,
+    the morphemes' offsets from the span's start."""
+    stretches = []
+    for form, tag, _lemma, start, end in morphs:
+        if tag in _KIWI_CHOOSES:
+            continue
+        if stretches and start <= stretches[-1][1]:
+            last = stretches[-1]
+            last[1] = max(last[1], end)
+            last[2].append((form, tag, start, end))
+        else:
+            stretches.append([start, end, [(form, tag, start, end)]])
+    spans = []
+    for start, end, tokens in stretches:
+        tokens = [(form, tag, a - start, b - start) for form, tag, a, b in tokens]
+        spans += _split_four(start - offset, end - offset, tokens)
+    return spans
+
+
+def _split_four(start, end, tokens):
+    """kiwipiepy 0.24 takes a list of exactly four morphemes for one malformed morpheme
+    ("Unknown tag value"): such a span is given as two, cut where one morpheme ends before
+    the next begins (or not given, where none does)."""
+    if len(tokens) != 4:
+        return [(start, end, tokens)]
+    for k in (2, 1, 3):
+        cut = tokens[k][2]
+        if max(token[3] for token in tokens[:k]) <= cut:
+            rest = [(form, tag, a - cut, b - cut) for form, tag, a, b in tokens[k:]]
+            return [(start, start + cut, tokens[:k]), (start + cut, end, rest)]
+    return []
+
+
+def read_runs(sentence, read, read_piece, read_given):
     """Kiwi's morphemes of each run of ``read`` (``read_known``'s), or None when the whole
     sentence must go to Kiwi: a run read alone that Kiwi ended like a sentence is read
     again in its context, and refused if it still ends so."""
     pieces = []
     for number, run in enumerate(read[1]):
-        piece = run_morphs(sentence, run, read_piece)
+        piece = run_morphs(sentence, read, run, read_piece, read_given)
         if refuses(read, number, piece):
             if run.contextual:
                 return None
-            piece = run_morphs(sentence, run._replace(contextual=True), read_piece)
+            piece = run_morphs(
+                sentence, read, run._replace(contextual=True), read_piece, read_given
+            )
             if refuses(read, number, piece):
                 return None
         pieces.append(piece)

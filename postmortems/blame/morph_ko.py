@@ -98,7 +98,7 @@ def _read(sentences):
     known = [None if _kiwi_only else read_known(s, pieces=True) for s in sentences]
     found, pieces = [], []  # per sentence: its morphemes once known; Kiwi's of its runs
     for sentence, read in zip(sentences, known, strict=True):
-        runs_read = None if read is None else read_runs(sentence, read, kiwi_piece)
+        runs_read = None if read is None else read_runs(sentence, read, kiwi_piece, kiwi_given)
         pieces.append(runs_read)
         # Refused: read whole now, while Kiwi's tables are still at hand.
         found.append(kiwi_morphemes(sentence) if runs_read is None else None)
@@ -116,6 +116,23 @@ def kiwi_piece(text, offset):
 @lru_cache(maxsize=4096)
 def _kiwi_piece(text):
     return kiwi_morphemes(text)
+
+
+def kiwi_given(text, spans, offset):
+    """Kiwi's morphemes of a few words of a sentence (``text`` starts at ``offset``) with
+    ``spans`` of them given (``pretokenized``: ``eojeol_ko.given_spans``), which Kiwi takes
+    as they are, reading the rest around them."""
+    kiwi = analyser()
+    with _lock:
+        try:
+            tokens = kiwi.tokenize(text, pretokenized=spans)
+        except ValueError:
+            # Spans kiwipiepy refuses (it misreads a list of exactly four morphemes, which
+            # ``given_spans`` cuts in two): the words read as if nothing were given.
+            tokens = kiwi.tokenize(text)
+    return [
+        (t.form, _tag(t.tag), t.lemma, t.start + offset, t.start + offset + t.len) for t in tokens
+    ]
 
 
 def kiwi_morphemes(sentence):

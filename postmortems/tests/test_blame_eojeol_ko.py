@@ -142,15 +142,22 @@ def test_what_is_not_certain_goes_to_kiwi(sentence):
     assert eojeol_ko.analyse(sentence) is None
 
 
-def _reading_pieces(sentence):
-    """Our reading with Kiwi for the words it does not know: (morphemes, pieces Kiwi read)."""
+def _reading_pieces(sentence, given=None):
+    """Our reading with Kiwi for the words it does not know: (morphemes, pieces Kiwi read).
+    ``given`` collects, for each piece read in its context, the morphemes Kiwi was given."""
     pieces = []
 
     def piece(words, offset):
         pieces.append(words)
         return morph_ko.kiwi_piece(words, offset)
 
-    return eojeol_ko.analyse(sentence, piece), pieces
+    def in_context(words, spans, offset):
+        pieces.append(words)
+        if given is not None:
+            given.append([token for *_span, tokens in spans for token in tokens])
+        return morph_ko.kiwi_given(words, spans, offset)
+
+    return eojeol_ko.analyse(sentence, piece, in_context), pieces
 
 
 def test_kiwi_reads_only_the_words_we_do_not_know():
@@ -173,6 +180,8 @@ def test_kiwi_reads_only_the_words_we_do_not_know():
         ),
         # 러 + 가다: Kiwi decides by the words after it
         ("스케줄러가 점검 플래그를 무시했다.", "스케줄러가 점검 플래그를"),
+        # a name our lexicon reads as a common noun, then its honorific
+        ("이현우 님이 변경 요청서를 작성하지 않고 작업했다.", "이현우 님이 변경 요청서를"),
         # 명령 inside a word: split by context
         ("운영자의 명령어 오타가 원인이었다.", "운영자의 명령어 오타가 원인이었다."),
         # a one-syllable word
@@ -186,12 +195,60 @@ def test_kiwi_reads_only_the_words_we_do_not_know():
     ],
 )
 def test_words_read_by_their_context_are_read_with_the_words_around_them(sentence, window):
-    morphs, pieces = _reading_pieces(sentence)
+    given = []
+    morphs, pieces = _reading_pieces(sentence, given)
     assert morphs is not None
     assert pieces[-1] == window  # not the whole sentence, where it has more words
     # The reading is Kiwi's reading of the whole sentence, but for the proper nouns our
     # lexicon reads as common ones (the rules read both alike).
     assert [_common(m) for m in morphs] == [_common(m) for m in morph_ko.kiwi_morphemes(sentence)]
+    # Kiwi was given our reading of the words around, all but their nouns (names are NNP
+    # to Kiwi where our lexicon says NNG), and read the rest itself.
+    tags = [tag for _form, tag, _start, _end in given[-1]]
+    assert tags
+    assert not set(tags) & {"NNG", "NNP", "NNB", "NP", "SL", "SN"}
+    rules_ko.find.cache_clear()
+    morph_ko.clear_caches()
+    assert [f.rule for f in find_blame(sentence, people=PEOPLE)] == _kiwis_rules(sentence)
+
+
+def _kiwis_rules(sentence):
+    morph_ko.force_kiwi(True)
+    try:
+        return [f.rule for f in find_blame(sentence, people=PEOPLE)]
+    finally:
+        morph_ko.force_kiwi(False)
+
+
+def test_four_morphemes_of_ours_are_given_to_kiwi_as_two_spans():
+    # kiwipiepy 0.24 misreads a list of exactly four morphemes ("Unknown tag value").
+    morphs = (
+        ("않", "VX", "않다", 4, 5),
+        ("었", "EP", "었", 5, 6),
+        ("다", "EF", "다", 6, 7),
+        (".", "SF", ".", 7, 8),
+    )
+    spans = eojeol_ko.given_spans(morphs, 4)
+    assert [len(tokens) for _start, _end, tokens in spans] == [2, 2]
+    assert spans == [
+        (0, 2, [("않", "VX", 0, 1), ("었", "EP", 1, 2)]),
+        (2, 4, [("다", "EF", 0, 1), (".", "SF", 1, 2)]),
+    ]
+    read = morph_ko.kiwi_given("않았다.", spans, 4)
+    assert [(form, tag, start) for form, tag, _lemma, start, _end in read] == [
+        ("않", "VX", 4),
+        ("었", "EP", 5),
+        ("다", "EF", 6),
+        (".", "SF", 7),
+    ]
+
+
+def test_spans_kiwi_refuses_are_read_as_if_nothing_were_given():
+    four = [(0, 4, [("않", "VX", 0, 1), ("었", "EP", 1, 2), ("다", "EF", 2, 3), (".", "SF", 3, 4)])]
+    assert morph_ko.kiwi_given("않았다.", four, 10) == [
+        (form, tag, lemma, start + 10, end + 10)
+        for form, tag, lemma, start, end in morph_ko.kiwi_morphemes("않았다.")
+    ]
 
 
 def _common(morph):

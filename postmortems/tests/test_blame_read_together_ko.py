@@ -51,6 +51,7 @@ def test_a_sentence_read_before_is_not_read_again(monkeypatch):
 
     monkeypatch.setattr(morph_ko, "kiwi_morphemes", refuse)
     monkeypatch.setattr(morph_ko, "_kiwi_piece", refuse)
+    monkeypatch.setattr(morph_ko, "kiwi_given", refuse)
     assert morph_ko.read_all([sentence, sentence]) == [first, first]
 
 
@@ -83,7 +84,10 @@ def test_a_run_refused_for_kiwis_reading_of_it_is_refused_by_finish():
         read = eojeol_ko.read_known(sentence, pieces=True)
         if read is None:
             continue
-        pieces = [eojeol_ko.run_morphs(sentence, run, morph_ko.kiwi_piece) for run in read[1]]
+        pieces = [
+            eojeol_ko.run_morphs(sentence, read, run, morph_ko.kiwi_piece, morph_ko.kiwi_given)
+            for run in read[1]
+        ]
         if any(eojeol_ko.refuses(read, number, piece) for number, piece in enumerate(pieces)):
             refused += 1
             assert eojeol_ko.finish(read, pieces) is None, sentence
