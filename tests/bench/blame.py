@@ -103,18 +103,23 @@ def speed(language, runs=30, split="dev"):
 def _analysed(text, people):
     """How many sentences the text has, how many are analysed, and how those are read: by
     our own reading alone (``eojeol_ko``), by it with Kiwi reading the words it does not
-    know, or whole by Kiwi; and how many characters Kiwi reads (the Korean cost)."""
+    know, or whole by Kiwi; and how many characters Kiwi reads (the Korean cost), those
+    it is given as we read them counted apart."""
     from postmortems.blame import eojeol_ko, mask, morph_ko, triggers_ko
     from postmortems.blame.sentences import split
 
     sentences = split(mask(text))
     korean = [s.text for s in sentences if s.korean]
     analysed = [s for s in korean if triggers_ko.could_fire(s, people)]
-    pieces = []
+    pieces = []  # (text, how many of its characters Kiwi was given)
 
     def piece(words, offset):
-        pieces.append(words)
+        pieces.append((words, 0))
         return morph_ko.kiwi_piece(words, offset)
+
+    def in_context(words, spans, offset):
+        pieces.append((words, sum(end - start for start, end, _tokens in spans)))
+        return morph_ko.kiwi_given(words, spans, offset)
 
     own = mixed = 0
     whole = []
@@ -123,7 +128,7 @@ def _analysed(text, people):
             own += 1
             continue
         read = len(pieces)
-        if eojeol_ko.analyse(sentence, piece) is not None:
+        if eojeol_ko.analyse(sentence, piece, in_context) is not None:
             mixed += 1
         else:
             del pieces[read:]  # refused: the whole sentence goes to Kiwi
@@ -135,7 +140,8 @@ def _analysed(text, people):
         "fast_path": own,
         "mixed": mixed,
         "kiwi": len(whole),
-        "kiwi_chars": sum(map(len, whole)) + sum(map(len, pieces)),
+        "kiwi_chars": sum(map(len, whole)) + sum(len(words) - given for words, given in pieces),
+        "given_chars": sum(given for _words, given in pieces),
     }
 
 
@@ -251,7 +257,8 @@ def render(results, quality_table):
             f", {s['analysed']} of {s['sentences']} sentences ({s['analysed_chars']} chars) "
             f"analysed: {s['fast_path']} by our own reading, {s.get('mixed', 0)} by it with "
             f"Kiwi reading the words it does not know, {s['kiwi']} whole by Kiwi; Kiwi read "
-            f"{s['kiwi_chars']} chars"
+            f"{s['kiwi_chars']} chars (and was given {s.get('given_chars', 0)} more as we read "
+            "them)"
             if language == "ko"
             else ""
         )
