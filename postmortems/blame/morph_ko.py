@@ -127,8 +127,9 @@ def kiwi_given(text, spans, offset):
         try:
             tokens = kiwi.tokenize(text, pretokenized=spans)
         except ValueError:
-            # Spans kiwipiepy refuses (it misreads a list of exactly four morphemes, which
-            # ``given_spans`` cuts in two): the words read as if nothing were given.
+            # Spans kiwipiepy refuses (a tag it does not know; it also misreads a list of
+            # exactly four morphemes, which ``given_spans`` cuts in two): the words are
+            # read as if nothing were given.
             tokens = kiwi.tokenize(text)
     return [
         (t.form, _tag(t.tag), t.lemma, t.start + offset, t.start + offset + t.len) for t in tokens

@@ -244,8 +244,8 @@ def test_four_morphemes_of_ours_are_given_to_kiwi_as_two_spans():
 
 
 def test_spans_kiwi_refuses_are_read_as_if_nothing_were_given():
-    four = [(0, 4, [("않", "VX", 0, 1), ("었", "EP", 1, 2), ("다", "EF", 2, 3), (".", "SF", 3, 4)])]
-    assert morph_ko.kiwi_given("않았다.", four, 10) == [
+    refused = [(0, 1, [("않", "NOT_A_TAG", 0, 1)])]  # kiwipiepy raises ValueError
+    assert morph_ko.kiwi_given("않았다.", refused, 10) == [
         (form, tag, lemma, start + 10, end + 10)
         for form, tag, lemma, start, end in morph_ko.kiwi_morphemes("않았다.")
     ]
