@@ -22,9 +22,8 @@ a word the rules look for inside a longer compound ("설정변경") — is read 
 two words on each side of it, of which only its own morphemes are kept; the words of ours
 among them are given to Kiwi as we read them, all but their nouns, so Kiwi reads only
 those nouns and the words it is asked about (its cost is in what it must find, not in what
-it is given). Marks Kiwi groups
-its own way ("...", "?!") and a 하 whose role depends on what precedes it make the whole
-sentence go to Kiwi.
+it is given). Marks Kiwi groups its own way ("...", "?!") and a 하 whose role depends on
+what precedes it make the whole sentence go to Kiwi.
 ``tests`` check on every corpus sentence that the findings are the same as with Kiwi
 alone.
 """
