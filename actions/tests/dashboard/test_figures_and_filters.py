@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -6,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from actions.models import ActionItem
+from postmortems.models import Profile
 from tests.factories import (
     ActionItemFactory,
     MembershipFactory,
@@ -110,6 +112,72 @@ def test_team_table_has_links_to_the_filtered_list(alice_client, postmortem, tea
     content = response.content.decode()
     assert f'href="?team={team.pk}&amp;overdue=1"' in content
     assert f"?team={team.pk}&amp;status=open&amp;status=in_progress&amp;status=blocked" in content
+
+
+def _items_in_teams(overdue_counts):
+    """Teams named T0, T1, … with that many overdue items each (and one item not yet due)."""
+    for n, overdue in enumerate(overdue_counts):
+        postmortem = PostmortemFactory(team=TeamFactory(name=f"T{n}", slug=f"t{n}"))
+        ActionItemFactory(postmortem=postmortem, due_date=days(30))
+        for _ in range(overdue):
+            ActionItemFactory(postmortem=postmortem, due_date=days(-1))
+
+
+def _team_names(response):
+    """The teams of the per-team table, as the context and the page's table list them."""
+    content = response.content.decode()
+    table = content[content.index('id="team-table"') :]
+    table = table[: table.index("</table>")]
+    shown = re.findall(r'<th scope="row"><a href="[^"]*">([^<]*)</a>', table)
+    assert shown == [row["team__name"] for row in response.context["team_rows"]]
+    return shown
+
+
+def test_team_table_shows_the_most_urgent_teams_and_links_to_all(alice_client, monkeypatch):
+    monkeypatch.setattr("actions.views.dashboard.TEAM_ROWS_SHOWN", 2)
+    _items_in_teams([1, 3, 0, 2])
+    response = alice_client.get(URL, {"sort": "title"})
+    assert _team_names(response) == ["T1", "T3"]
+    content = response.content.decode()
+    assert "The 2 teams with the most overdue items, of 4." in content
+    # The link keeps the page's parameters and leads back to the table.
+    assert 'href="?sort=title&amp;teams=all#teams-heading">Show all 4 teams</a>' in content
+    # Every team's items are still in the tiles.
+    assert tile(response, "open") == "10"
+    assert tile(response, "overdue") == "6"
+
+    everything = alice_client.get(URL, {"sort": "title", "teams": "all", "page": "1"})
+    assert _team_names(everything) == ["T1", "T3", "T0", "T2"]
+    content = everything.content.decode()
+    assert "All 4 teams, most overdue first." in content
+    assert 'href="?sort=title#teams-heading">Show only the 2 most urgent</a>' in content
+
+
+def test_team_table_with_few_teams_shows_them_all_without_a_link(alice_client, monkeypatch):
+    monkeypatch.setattr("actions.views.dashboard.TEAM_ROWS_SHOWN", 2)
+    _items_in_teams([1, 0])
+    for query in ({}, {"teams": "all"}, {"teams": "nonsense"}):
+        response = alice_client.get(URL, query)
+        assert _team_names(response) == ["T0", "T1"]
+        assert 'id="teams-shown"' not in response.content.decode()
+
+
+def test_the_link_back_to_the_most_urgent_teams_without_other_parameters(alice_client, monkeypatch):
+    monkeypatch.setattr("actions.views.dashboard.TEAM_ROWS_SHOWN", 1)
+    _items_in_teams([0, 1])
+    response = alice_client.get(URL, {"teams": "all"})
+    assert 'href="/actions/#teams-heading">Show only the 1 most urgent</a>' in (
+        response.content.decode()
+    )
+
+
+def test_the_team_table_notes_are_in_korean(alice_client, alice, monkeypatch):
+    monkeypatch.setattr("actions.views.dashboard.TEAM_ROWS_SHOWN", 1)
+    _items_in_teams([0, 1])
+    Profile.objects.update_or_create(user=alice, defaults={"language": "ko"})
+    content = alice_client.get(URL).content.decode()
+    assert "전체 2개 팀 중 기한 초과 아이템이 가장 많은 1개 팀입니다." in content
+    assert "2개 팀 모두 보기" in content
 
 
 # --- Filters ---------------------------------------------------------------------------------
