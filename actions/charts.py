@@ -220,12 +220,13 @@ def bar_chart_svg(chart, *, key, title):
     a year of six charts is some 2,300 values, and the template engine spent longer on
     them than the rest of the metrics page together. Text is escaped like the templates
     escape it; a bar's value in its tooltip is localised as ``{{ value }}`` would be."""
+    same_figures = esc(gettext("the table below lists the same figures"))
     parts = [
         f'<svg class="metrics-chart w-100" viewBox="0 0 {chart["width"]} {chart["height"]}" '
         f'role="img" aria-labelledby="chart-{esc(key)}-title" '
         'preserveAspectRatio="xMinYMin meet">\n'
         f'  <title id="chart-{esc(key)}-title">{esc(title)} — '
-        f"{esc(gettext('the table below lists the same figures'))}</title>\n"
+        f"{same_figures}</title>\n"
     ]
     axis_x, right = _num(chart["axis_x"]), _num(chart["right"])
     label_x = _num(chart["axis_x"] - 4)
@@ -370,12 +371,16 @@ def age_chart_html(chart, buckets, priorities):
         )
     )
     heads = "".join(f'<th scope="col">{esc(p)}</th>' for p in priorities)
+    caption, age, total = (
+        esc(gettext("Open items by age and priority")),
+        esc(gettext("Age (days)")),
+        esc(gettext("Total")),
+    )
     parts.append(
         '<table class="table table-sm small mt-2">\n'
-        f'  <caption class="visually-hidden">{esc(gettext("Open items by age and priority"))}'
-        "</caption>\n"
-        f'  <thead><tr><th scope="col">{esc(gettext("Age (days)"))}</th>{heads}'
-        f'<th scope="col">{esc(gettext("Total"))}</th></tr></thead>\n'
+        f'  <caption class="visually-hidden">{caption}</caption>\n'
+        f'  <thead><tr><th scope="col">{age}</th>{heads}'
+        f'<th scope="col">{total}</th></tr></thead>\n'
         "  <tbody>\n"
     )
     for bucket in buckets:
@@ -427,15 +432,21 @@ def week_chart_html(chart, weeks):
             gettext("Weeks start on Monday; the last one is this week so far."),
         )
     )
+    show, caption, week, created, completed = (
+        esc(gettext("Show the numbers")),
+        esc(gettext("Items created and completed per week")),
+        esc(gettext("Week of")),
+        esc(gettext("Created")),
+        esc(gettext("Completed")),
+    )
     parts.append(
         '<details class="mt-2">\n'
-        f'  <summary class="small">{esc(gettext("Show the numbers"))}</summary>\n'
+        f'  <summary class="small">{show}</summary>\n'
         '  <table class="table table-sm small">\n'
-        '    <caption class="visually-hidden">'
-        f"{esc(gettext('Items created and completed per week'))}</caption>\n"
-        f'    <thead><tr><th scope="col">{esc(gettext("Week of"))}</th>'
-        f'<th scope="col">{esc(gettext("Created"))}</th>'
-        f'<th scope="col">{esc(gettext("Completed"))}</th></tr></thead>\n'
+        f'    <caption class="visually-hidden">{caption}</caption>\n'
+        f'    <thead><tr><th scope="col">{week}</th>'
+        f'<th scope="col">{created}</th>'
+        f'<th scope="col">{completed}</th></tr></thead>\n'
         "    <tbody>\n    "
     )
     parts += [

@@ -20,7 +20,8 @@ def open_action_rows_html(items: Iterable[ActionItem], *, today: datetime.date) 
     """One ``<li>`` per item (with ``team`` and ``assignee`` selected); items due before
     ``today`` (the reader's day) are marked overdue."""
     due = esc(gettext("due"))
-    overdue = f'<span class="badge text-bg-danger">{esc(gettext("Overdue"))}</span>'
+    overdue_label = esc(gettext("Overdue"))
+    overdue = f'<span class="badge text-bg-danger">{overdue_label}</span>'
     detail = reverse("actions:detail", args=[0]).replace("/0/", "/{}/")
     out = []
     for item in items:

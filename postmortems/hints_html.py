@@ -39,17 +39,17 @@ def hints_html(
     if error:
         out.append(f'\n  <p class="text-danger mb-0" role="alert">{esc(error)}</p>\n  ')
     elif not findings:
-        out.append(
-            f'\n  <p class="text-success mb-0">{esc(gettext("No blaming language found."))}</p>\n  '
-        )
+        none_found = esc(gettext("No blaming language found."))
+        out.append(f'\n  <p class="text-success mb-0">{none_found}</p>\n  ')
     else:
         count = len(findings)
         summary = ngettext(
             "%(counter)s phrase may read as blame.", "%(counter)s phrases may read as blame.", count
         ) % {"counter": count}
+        guide = esc(gettext("Writing blamelessly"))
         out.append(
             f'\n  <p class="mb-1">\n    <strong>{esc(summary)}</strong>\n'
-            f'    <a href="{esc(guide_url)}">{esc(gettext("Writing blamelessly"))}</a>\n  </p>\n'
+            f'    <a href="{esc(guide_url)}">{guide}</a>\n  </p>\n'
             '  <div class="blame-hints-text border rounded p-2 mb-2 bg-body-tertiary '
             'overflow-auto">'
         )

@@ -127,7 +127,8 @@ def postmortem_list_rows(postmortems: Iterable[Any]) -> SafeString:
     """The list page's ``<tr>``s, one per postmortem (with ``team`` selected): title and
     link, the restricted badge, severity, status, team and the start in the reader's zone
     (as ``|zoned_date:"Y-m-d H:i T"|default:"—"`` wrote it)."""
-    restricted = f' <span class="badge text-bg-warning">{esc(gettext("Restricted"))}</span>'
+    restricted_label = esc(gettext("Restricted"))
+    restricted = f' <span class="badge text-bg-warning">{restricted_label}</span>'
     severities = labels(Severity.choices)
     statuses = labels(Postmortem.Status.choices)
     detail = reverse("postmortems:detail", args=[0]).replace("/0/", "/{}/")

@@ -3,7 +3,9 @@
 Workflow for new strings: ``make messages``-style extraction with
 ``DEBUG=true .venv/bin/python manage.py makemessages -l ko --ignore .venv --ignore var
 --ignore tests --no-obsolete``, translate the new entries in
-``locale/ko/LC_MESSAGES/django.po`` (합니다체), and these tests pass again.
+``locale/ko/LC_MESSAGES/django.po`` (합니다체), and these tests pass again. In Python, read
+a label into a name before an f-string uses it: xgettext does not look inside an f-string's
+braces, so ``f"{gettext('Log out')}"`` is never extracted.
 """
 
 import os
@@ -113,10 +115,28 @@ def test_every_string_in_the_code_is_in_the_catalogue_and_translated(tmp_path):
         check=True,
         capture_output=True,
     )
-    code, output = _statistics(copy / "locale" / "ko" / "LC_MESSAGES" / "django.po")
+    extracted = copy / "locale" / "ko" / "LC_MESSAGES" / "django.po"
+    code, output = _statistics(extracted)
     assert code == 0, output
     assert "untranslated" not in output, output
     assert "fuzzy" not in output, output
+    # And nothing the catalogue translates is lost to the extraction: xgettext reads no
+    # call inside an f-string's braces, so ``f"{gettext('Log out')}"`` would quietly drop
+    # its translation the next time the catalogue is made (labels are read before the
+    # f-string instead), and an entry no code uses any more is removed from the catalogue.
+    assert _messages(extracted) == _messages(PO)
+
+
+def _messages(po):
+    """The (context, msgid) pairs of a catalogue, its header and obsolete entries aside."""
+    text = subprocess.run(
+        ["msgattrib", "--no-wrap", "--no-location", "--no-obsolete", str(po)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    pairs = set(re.findall(r'^(?:msgctxt "(.*)"\n)?msgid "(.*)"$', text, re.M))
+    return pairs - {("", "")}
 
 
 # --- Pages in Korean --------------------------------------------------------------------------

@@ -32,7 +32,8 @@ def team_rows_html(
 ) -> SafeString:
     """The per-team table's ``<tr>``s (rows from ``dashboard_figures``); ``links``: each
     link's escaped text before and after the team's id (``views.dashboard._team_links``)."""
-    overdue = f' <span class="visually-hidden">{esc(gettext("overdue"))}</span>'
+    overdue_label = esc(gettext("overdue"))
+    overdue = f' <span class="visually-hidden">{overdue_label}</span>'
     (team_a, team_b), (open_a, open_b), (late_a, late_b), (done_a, done_b), (old_a, old_b) = (
         links[name] for name in ("team", "open", "overdue", "done", "oldest")
     )
@@ -148,13 +149,11 @@ def list_html(
     headers (``views.dashboard._list_columns``) and the pages' links, each keeping the
     query string ``query``; the markup ``_dashboard_list.html`` printed."""
     if not rows_html:
-        return SafeString(
-            "\n\n  \n"
-            f'  <p class="text-body-secondary">'
-            f"{esc(gettext('No action items match these filters.'))}</p>\n  \n"
-        )
+        empty = esc(gettext("No action items match these filters."))
+        return SafeString(f'\n\n  \n  <p class="text-body-secondary">{empty}</p>\n  \n')
+    select_label = esc(gettext("Select"))
     select = (
-        f'<th scope="col"><span class="visually-hidden">{esc(gettext("Select"))}</span></th>'
+        f'<th scope="col"><span class="visually-hidden">{select_label}</span></th>'
         if can_bulk
         else ""
     )
@@ -170,17 +169,18 @@ def list_html(
         )
     pages = ""
     if page.has_other_pages():
+        previous_label, next_label = esc(gettext("Previous")), esc(gettext("Next"))
         previous = (
             '<li class="page-item"><a class="page-link" '
             f'href="{_querystring(query, page=page.previous_page_number())}">'
-            f"{esc(gettext('Previous'))}</a></li>"
+            f"{previous_label}</a></li>"
             if page.has_previous()
             else ""
         )
         following = (
             '<li class="page-item"><a class="page-link" '
             f'href="{_querystring(query, page=page.next_page_number())}">'
-            f"{esc(gettext('Next'))}</a></li>"
+            f"{next_label}</a></li>"
             if page.has_next()
             else ""
         )
@@ -188,8 +188,9 @@ def list_html(
             "n": esc(formats.localize(page.number)),
             "total": esc(formats.localize(page.paginator.num_pages)),
         }
+        pages_label = esc(gettext("Pages"))
         pages = (
-            f'\n  <nav aria-label="{esc(gettext("Pages"))}">\n'
+            f'\n  <nav aria-label="{pages_label}">\n'
             '    <ul class="pagination pagination-sm">\n'
             f"      {previous}\n"
             '      <li class="page-item active" aria-current="page"><span class="page-link">'
@@ -198,6 +199,7 @@ def list_html(
             "    </ul>\n"
             "  </nav>\n  "
         )
+    assignee = esc(gettext("Assignee"))
     return SafeString(
         "\n\n  \n"
         '  <div class="table-responsive-md">\n'
@@ -206,7 +208,7 @@ def list_html(
         "    <thead><tr>\n"
         f"      {select}\n"
         f"      {''.join(headers)}\n"
-        f'      <th scope="col">{esc(gettext("Assignee"))}</th>\n'
+        f'      <th scope="col">{assignee}</th>\n'
         "    </tr></thead>\n"
         "    <tbody>\n"
         f"    {rows_html}\n"

@@ -86,6 +86,15 @@ def user_menu(context: Any) -> SafeString:
             _LINE,
         ]
     full_path = request.get_full_path() if request is not None else ""
+    # Each label read here, not inside the f-strings: gettext's extractor reads no call
+    # inside an f-string's braces, and ``makemessages`` would drop its translation.
+    profile, administration, language_label, go, log_out = (
+        esc(gettext("Profile and time zone")),
+        esc(gettext("Administration")),
+        esc(gettext("Language")),
+        esc(gettext("Go")),
+        esc(gettext("Log out")),
+    )
     out += [
         _LINE,
         '<li class="nav-item dropdown">\n'
@@ -95,9 +104,8 @@ def user_menu(context: Any) -> SafeString:
         "</button>\n"
         '            <div class="dropdown-menu dropdown-menu-end p-2 user-menu">\n'
         f'              <a class="dropdown-item" href="{esc(reverse("postmortems:profile"))}">'
-        f"{esc(gettext('Profile and time zone'))}</a>\n              ",
-        f'<a class="dropdown-item" href="{esc(reverse("admin:index"))}">'
-        f"{esc(gettext('Administration'))}</a>"
+        f"{profile}</a>\n              ",
+        f'<a class="dropdown-item" href="{esc(reverse("admin:index"))}">{administration}</a>'
         if user.is_staff
         else "",
         "\n"
@@ -107,7 +115,7 @@ def user_menu(context: Any) -> SafeString:
         f"                {token}\n"
         f'                <input name="next" type="hidden" value="{esc(full_path)}">\n'
         '                <label for="nav-language" class="form-label small mb-1">'
-        f"{esc(gettext('Language'))}</label>\n"
+        f"{language_label}</label>\n"
         '                <div class="input-group input-group-sm">\n'
         '                  <select name="language" id="nav-language" class="form-select" '
         "data-submit-on-change>\n                    \n                    ",
@@ -122,13 +130,13 @@ def user_menu(context: Any) -> SafeString:
     out += [
         "\n                  </select>\n"
         '                  <button type="submit" class="btn btn-outline-secondary" '
-        f"data-hidden-with-js>{esc(gettext('Go'))}</button>\n"
+        f"data-hidden-with-js>{go}</button>\n"
         "                </div>\n"
         "              </form>\n"
         '              <hr class="dropdown-divider">\n'
         f'              <form action="{esc(reverse("logout"))}" method="post" class="px-2">'
         f'{token}<button type="submit" class="btn btn-sm btn-outline-danger w-100">'
-        f"{esc(gettext('Log out'))}</button></form>\n"
+        f"{log_out}</button></form>\n"
         "            </div>\n"
         "          </li>\n"
         "        </ul>",

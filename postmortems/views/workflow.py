@@ -32,7 +32,8 @@ def _submitted(postmortem):
 
 
 def _published(postmortem):
-    return f"{_('Published.')} {slack_outcome(postmortem.team)}"
+    published = _("Published.")
+    return f"{published} {slack_outcome(postmortem.team)}"
 
 
 @dataclass(frozen=True)
