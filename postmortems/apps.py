@@ -8,4 +8,8 @@ class PostmortemsConfig(AppConfig):
 
     def ready(self):
         # Here, not at the top: the receivers import models, which need a ready registry.
-        from . import signals  # noqa: F401
+        from django.db.backends.signals import connection_created
+
+        from . import db_timestamps, signals  # noqa: F401
+
+        connection_created.connect(db_timestamps.install, dispatch_uid="timestamptz-loader")
