@@ -21,8 +21,9 @@ zone, or SQLite counts live (``figures.dashboard_summary``, which also checks th
 
 import datetime
 import operator
+from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, overload
 
 from django.conf import settings
 from django.db import connection
@@ -123,19 +124,28 @@ def figures_from_counts(user: Any, *, today: datetime.date, now: datetime.dateti
     return _figures(totals, median, today), _ordered_team_rows(teams, today)
 
 
-def _ordered_team_rows(teams: dict[int, list[Any]], today: datetime.date) -> list[dict[str, Any]]:
-    """The per-team table's rows (``figures.team_row``) of the teams with items, ``teams``
-    being ``{team id: [counts, oldest open item, name]}`` in the teams' name order (the
-    database's collation): most urgent first, then in that order, as the live query orders
-    them. One dict per team, made once (two hundred teams)."""
-    zone = timezone.get_current_timezone()  # once, not per team (``localdate``'s lookup)
-    rows = []
-    for team_id, (counts, oldest, name) in teams.items():
-        total, open_, overdue, done, done_on_time = counts
-        if not total:
-            continue
-        rows.append(
-            team_row(
+class TeamRows(Sequence[dict[str, Any]]):
+    """The per-team table's rows (``figures.team_row``), most urgent first: a sequence that
+    makes a team's row when it is first read. The dashboard shows the first twenty of two
+    hundred teams unless asked for all; the order needs only two counts per team. Equal to
+    a list of the same rows (the live query's)."""
+
+    def __init__(self, teams: list[tuple[Any, ...]], today: datetime.date) -> None:
+        # Each entry: (team id, name, open, overdue, done, done on time, oldest open item
+        # in microseconds since the epoch or None).
+        self._teams = teams
+        self._rows: list[dict[str, Any] | None] = [None] * len(teams)
+        self._today = today
+        self._zone = timezone.get_current_timezone()  # once, not per team
+
+    def __len__(self) -> int:
+        return len(self._teams)
+
+    def _row(self, index: int) -> dict[str, Any]:
+        row = self._rows[index]
+        if row is None:
+            team_id, name, open_, overdue, done, done_on_time, oldest = self._teams[index]
+            row = self._rows[index] = team_row(
                 team_id,
                 name,
                 open_,
@@ -143,12 +153,44 @@ def _ordered_team_rows(teams: dict[int, list[Any]], today: datetime.date) -> lis
                 done,
                 done_on_time,
                 None if oldest is None else _instant(oldest),
-                today=today,
-                zone=zone,
+                today=self._today,
+                zone=self._zone,
             )
-        )
-    rows.sort(key=lambda row: (-row["overdue"], -row["open"]))
-    return rows
+        return row
+
+    @overload
+    def __getitem__(self, index: int) -> dict[str, Any]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
+
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice):
+            return [self._row(i) for i in range(*index.indices(len(self._teams)))]
+        return self._row(range(len(self._teams))[index])
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, str):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]  # (mutable, as the list it stands for)
+
+    def __repr__(self) -> str:
+        return f"TeamRows({list(self)!r})"
+
+
+def _ordered_team_rows(teams: dict[int, list[Any]], today: datetime.date) -> TeamRows:
+    """The per-team table's rows of the teams with items, ``teams`` being ``{team id:
+    [counts, oldest open item, name]}`` in the teams' name order (the database's
+    collation): most urgent first, then in that order, as the live query orders them."""
+    entries = []
+    for team_id, (counts, oldest, name) in teams.items():
+        total, open_, overdue, done, done_on_time = counts
+        if total:
+            entries.append((team_id, name, open_, overdue, done, done_on_time, oldest))
+    entries.sort(key=lambda entry: (-entry[3], -entry[2]))
+    return TeamRows(entries, today)
 
 
 # The restricted postmortems' items, and with ``= ANY`` those among them a reader may see.

@@ -166,7 +166,8 @@ def _summary(request, today, filters):
     """Figures, per-team rows and their HTML (whose links keep the query string)."""
     figures, team_rows = selectors.dashboard_figures(request.user, filters, today=today)
     all_teams = request.GET.get("teams") == "all"
-    shown = team_rows if all_teams else team_rows[:TEAM_ROWS_SHOWN]
+    # (A list either way: the stored counts' rows are made as they are read.)
+    shown = list(team_rows) if all_teams else team_rows[:TEAM_ROWS_SHOWN]
     html = render_to_string(
         "actions/partials/_dashboard_summary.html",
         {
