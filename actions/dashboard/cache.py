@@ -6,13 +6,16 @@ write to an action item or a postmortem, see ``actions.signals``), the reader, t
 language, time zone, date and the query string.
 """
 
+import functools
 import hashlib
 import time
 from collections.abc import Callable
+from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.utils import timezone, translation
 
 from postmortems.models import Postmortem
@@ -51,16 +54,41 @@ def restricted_visible_ids(user):
         return None
     ids = getattr(user, RESTRICTED_VISIBLE_ATTR, None)
     if ids is None:
-        ids = sorted(restricted_visible_query(user).values_list("pk", flat=True))
+        sql, params = restricted_visible_sql(user)
+        with connection.cursor() as cursor:
+            cursor.execute(f"{sql} ORDER BY 1", params)
+            ids = [row[0] for row in cursor.fetchall()]
         setattr(user, RESTRICTED_VISIBLE_ATTR, ids)
     return ids
 
 
 def restricted_visible_query(user):
     """The query of ``restricted_visible_ids``: the restricted postmortems ``user`` may read
-    (their ``pk``), unordered (the dashboard's stored counts read it inside their own
-    statement and keep the answer as this function would)."""
+    (their ``pk``), unordered."""
     return Postmortem.objects.filter(restricted=True).visible_to(user).values("pk").order_by()
+
+
+# Stands for the reader's id in ``_restricted_visible_compiled``'s parameters.
+_READER = object()
+
+
+def restricted_visible_sql(user):
+    """``restricted_visible_query(user)`` as SQL and parameters, for an authenticated reader
+    who is not a superuser (the dashboard's stored counts read it inside their own
+    statement, and keep the answer as ``restricted_visible_ids`` would).
+
+    The statement is the same for every such reader but for their id, a parameter, so it is
+    compiled once per process: building and compiling the query was a tenth of the time of
+    the stored counts' read, and on every page that lists postmortems or items."""
+    sql, params = _restricted_visible_compiled()
+    return sql, [user.pk if param is _READER else param for param in params]
+
+
+@functools.cache
+def _restricted_visible_compiled():
+    """``restricted_visible_query``'s SQL for a stand-in reader whose id is ``_READER``."""
+    reader = SimpleNamespace(is_authenticated=True, is_superuser=False, pk=_READER)
+    return restricted_visible_query(reader).query.sql_with_params()
 
 
 def dashboard_cache_key(user, query_string, *, today, version=None):

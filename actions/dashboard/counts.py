@@ -34,7 +34,7 @@ from postmortems.models import Team
 
 from ..models import DASHBOARD_COUNT_COLUMNS
 from ..services.dashboard_counts import dashboard_counts_rebuild
-from .cache import RESTRICTED_VISIBLE_ATTR, restricted_visible_ids, restricted_visible_query
+from .cache import RESTRICTED_VISIBLE_ATTR, restricted_visible_ids, restricted_visible_sql
 from .figures import (
     _count_conditions,
     _figures,
@@ -224,7 +224,7 @@ def _readable(user: Any) -> tuple[str, list[Any]] | None:
     known = getattr(user, RESTRICTED_VISIBLE_ATTR, None)
     if known is not None:
         return "r AS (SELECT %s::bigint[] AS ids)", [known]
-    sql, params = restricted_visible_query(user).query.sql_with_params()
+    sql, params = restricted_visible_sql(user)
     return f"r AS (SELECT ARRAY(SELECT s.pk FROM ({sql}) AS s ORDER BY 1)::bigint[] AS ids)", [
         *params
     ]

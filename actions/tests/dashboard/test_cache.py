@@ -15,6 +15,7 @@ from tests.factories import (
     ActionItemFactory,
     MembershipFactory,
     PostmortemFactory,
+    TeamFactory,
     UserFactory,
 )
 
@@ -237,3 +238,41 @@ def test_a_version_another_process_made_first_is_the_one_used():
 
     with mock.patch.object(cache, "add", side_effect=add_after_another):
         assert dashboard_cache_version() == 12345
+
+
+def test_restricted_visible_ids_follow_the_visibility_rule_for_every_reader(
+    alice, outsider, superuser, restricted
+):
+    """The statement compiled once per process gives each reader their own answer: the
+    restricted postmortems ``visible_to`` lets them read (as a member, author, reviewer or
+    listed viewer), in one query, kept for the request."""
+    from actions.dashboard.cache import RESTRICTED_VISIBLE_ATTR, restricted_visible_ids
+    from postmortems.models import Postmortem
+
+    third = TeamFactory()
+    others = [PostmortemFactory(team=third, restricted=True) for _ in range(3)]
+    PostmortemFactory(team=third)  # not restricted: never in the list
+    author, reviewer, viewer = UserFactory(), UserFactory(), UserFactory()
+    others[0].authors.add(author)
+    others[1].reviewers.add(reviewer)
+    others[2].viewers.add(viewer)
+    restricted.viewers.add(viewer)
+    member = UserFactory()
+    MembershipFactory(user=member, team=third)
+    readers = (alice, outsider, author, reviewer, viewer, member)
+    for reader in readers:
+        expected = sorted(
+            Postmortem.objects.filter(restricted=True)
+            .visible_to(reader)
+            .values_list("pk", flat=True)
+        )
+        with CaptureQueriesContext(connection) as queries:
+            assert restricted_visible_ids(reader) == expected, reader
+            assert restricted_visible_ids(reader) == expected  # kept on the user
+        assert len(queries) == 1
+        assert getattr(reader, RESTRICTED_VISIBLE_ATTR) == expected
+    assert restricted_visible_ids(alice) == [restricted.pk]
+    assert restricted_visible_ids(outsider) == []
+    assert restricted_visible_ids(viewer) == sorted([restricted.pk, others[2].pk])
+    assert restricted_visible_ids(member) == sorted(p.pk for p in others)
+    assert restricted_visible_ids(superuser) is None
