@@ -85,11 +85,16 @@ class ActionItemFilter(django_filters.FilterSet):
         return closed.filter(completed_at__lt=day_start(value + DAY))
 
 
+def unfiltered(filters: dict[str, Any]) -> bool:
+    """Whether the dashboard form's clean ``filters`` narrow nothing (a sort order aside)."""
+    return all(value is False or value == [] for name, value in filters.items() if name != "sort")
+
+
 def filter_action_items(
     queryset: QuerySet[ActionItem], filters: dict[str, Any], *, today: datetime.date | None = None
 ) -> QuerySet[ActionItem]:
     """Apply the dashboard's validated filters (``DashboardFilterForm.filters()``)."""
-    if all(value is False or value == [] for name, value in filters.items() if name != "sort"):
+    if unfiltered(filters):
         return queryset  # nothing to narrow: no filter set to build (it copies every filter)
     declared = ActionItemFilter(queryset=queryset, today=today).filters
     for name, value in filters.items():
@@ -119,5 +124,10 @@ def listed_items(
     ids = getattr(user, RESTRICTED_VISIBLE_ATTR, None)
     if ids is None or not user.is_authenticated or user.is_superuser:
         return dashboard_items(user, filters, today=today)
-    visible = ActionItem.objects.filter(Q(postmortem__restricted=False) | Q(postmortem_id__in=ids))
-    return filter_action_items(visible, filters, today=today)
+    return filter_action_items(visible_given(ids), filters, today=today)
+
+
+def visible_given(ids: Any) -> QuerySet[ActionItem]:
+    """The items of postmortems not restricted or among ``ids`` (the restricted ones a
+    reader may read, ``restricted_visible_ids``): ``visible_to`` for that reader."""
+    return ActionItem.objects.filter(Q(postmortem__restricted=False) | Q(postmortem_id__in=ids))

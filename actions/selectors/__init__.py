@@ -16,6 +16,7 @@ from ..dashboard.export import (
 )
 from ..dashboard.figures import dashboard_summary
 from ..dashboard.filters import dashboard_items, filter_action_items, listed_items
+from ..dashboard.list_rows import dashboard_rows
 from ..dashboard.listing import DEFAULT_SORT, SORTS, dashboard_list, sorted_items
 from ..dashboard.options import (
     assignee_matches,
@@ -51,6 +52,7 @@ __all__ = [
     "dashboard_filter_options",
     "dashboard_items",
     "dashboard_list",
+    "dashboard_rows",
     "dashboard_summary",
     "export_csv_chunks",
     "export_rows",

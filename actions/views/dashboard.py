@@ -49,8 +49,8 @@ def dashboard(request):
     filters = form.filters()
     today = timezone.localdate()
 
-    def items():  # built only when the cache misses
-        return selectors.listed_items(request.user, filters, today=today)
+    def rows():  # read only when the cache misses
+        return selectors.dashboard_rows(request.user, filters, sort, today=today)
 
     query = request.GET.copy()
     query.pop("page", None)
@@ -67,7 +67,7 @@ def dashboard(request):
     def listing_built(found):
         # After the summary (cached or built): the list takes its total from it.
         total = found[key]["figures"]["total"]
-        return _listing(request, items, sort, total, managed, today)
+        return _listing(request, rows, sort, total, managed, today)
 
     # The page as a number: any other text shows page 1 and must not add a cache entry.
     list_key = f"{key}:list:{parse_id(request.GET.get('page', '')) or 1}"
@@ -235,9 +235,9 @@ def _team_links(query):
     return links
 
 
-def _listing(request, items, sort, total, managed, today):
+def _listing(request, rows, sort, total, managed, today):
     """One page of the list (rows, page, whether any row may be changed in bulk, HTML)."""
-    paginator = Paginator(selectors.dashboard_list(items(), sort), PAGE_SIZE)
+    paginator = Paginator(rows(), PAGE_SIZE)
     # The aggregate already counted the filtered set; no second COUNT query.
     paginator.count = total
     page = paginator.get_page(request.GET.get("page"))

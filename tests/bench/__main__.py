@@ -283,10 +283,11 @@ def main(argv=None):
             say("Slack export import: 100k messages")
             results["slack_import"] = _guarded(slack_import.figures)
     if not args.blame:
-        from .instrument import clear_app_caches
+        from .instrument import clear_app_caches, kept_caches
 
-        # What "cold" empties before each timed request.
+        # What "cold" empties before each timed request, and what it keeps.
         results["cold_clears"] = clear_app_caches()
+        results["cold_keeps"] = kept_caches()
     for postmortems, actions in () if args.blame else args.sizes:
         results["sizes"].append(
             run_size(postmortems, actions, args.requests, args.pages, args.concurrent)

@@ -96,11 +96,13 @@ def metering(keep_statements=False):
         _state.meter = None
 
 
-def _memo_caches():
+def _memo_caches(kept=False):
     """The ``functools.cache``/``lru_cache`` functions of the apps that memoise results of
     their arguments. Argument-less ones are left alone: they build a constant once per
     process (compiled word lists, a library handle), the same for every request and user,
-    like the code itself."""
+    like the code itself. So are those marked ``per_process``: what they keep follows from
+    the code and their arguments alone, never from data or a reader (a statement compiled
+    for a sort order), as Django's compiled templates do; ``kept``: those instead."""
     found = []
     for name, module in list(sys.modules.items()):
         if module is None or name.split(".", 1)[0] not in APP_PACKAGES:
@@ -115,9 +117,14 @@ def _memo_caches():
                 takes_arguments = bool(inspect.signature(wrapped).parameters)
             except (TypeError, ValueError):
                 takes_arguments = True
-            if takes_arguments:
+            if takes_arguments and getattr(value, "per_process", False) == kept:
                 found.append(value)
     return found
+
+
+def kept_caches():
+    """The names of the memo caches a cold request keeps (``_memo_caches``' marked ones)."""
+    return [f"{f.__module__}.{f.__qualname__}" for f in _memo_caches(kept=True)]
 
 
 def clear_app_caches():

@@ -232,6 +232,11 @@ def render_text(results):
         lines.append(
             "cold: before each timed request, cleared " + ", ".join(results["cold_clears"])
         )
+    if results.get("cold_keeps"):
+        lines.append(
+            "kept, as compiled templates are (built from the code, never from data): "
+            + ", ".join(results["cold_keeps"])
+        )
     for size in results["sizes"]:
         d = size.get("data", {})
         lines += [
