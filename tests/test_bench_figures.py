@@ -77,6 +77,21 @@ def test_a_cold_request_finds_the_cache_and_the_memo_caches_empty(db):
     assert morph_en._lemminflect.cache_info().currsize == 1
 
 
+def test_a_cold_request_keeps_what_follows_from_the_code_alone(db):
+    from actions.dashboard import list_rows
+    from tests.bench.instrument import kept_caches
+
+    list_rows._compiled_list.cache_clear()
+    list_rows._compiled_list("title", 2)
+
+    cleared = clear_app_caches()
+
+    name = "actions.dashboard.list_rows._compiled_list"
+    assert name not in cleared
+    assert name in kept_caches()
+    assert list_rows._compiled_list.cache_info().currsize == 1
+
+
 def test_a_cold_request_finds_the_korean_readings_and_judgements_empty(db):
     from postmortems.blame import morph_ko, normalise_people, rules_ko
 
