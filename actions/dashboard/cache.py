@@ -78,8 +78,8 @@ def restricted_visible_sql(user):
     statement, and keep the answer as ``restricted_visible_ids`` would).
 
     The statement is the same for every such reader but for their id, a parameter, so it is
-    compiled once per process: building and compiling the query was a tenth of the time of
-    the stored counts' read, and on every page that lists postmortems or items."""
+    compiled once per process: building and compiling the query took a tenth of the time of
+    the dashboard's read of its stored counts (the Kaizen page's open items read it too)."""
     sql, params = _restricted_visible_compiled()
     return sql, [user.pk if param is _READER else param for param in params]
 
