@@ -1,12 +1,15 @@
 """The dashboard's item list as the paginator reads it: for the unfiltered list on
-PostgreSQL, a statement compiled once per process."""
+PostgreSQL, a statement compiled once per process and prepared once per connection."""
 
 import datetime
 import functools
+import re
 from types import SimpleNamespace
 from typing import Any
 
+import psycopg
 from django.db import connection
+from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 
 from ..models import ActionItem
 from .cache import RESTRICTED_VISIBLE_ATTR
@@ -19,64 +22,93 @@ def dashboard_rows(user: Any, filters: dict[str, Any], sort: str, *, today: date
     match ``filters``, in ``sort``'s order, for the paginator to slice: one query per page.
 
     The unfiltered list on PostgreSQL, the page a manager opens, runs a statement compiled
-    once per process for its sort order and the number of restricted postmortems the
-    reader may read (``CompiledRows``): building and compiling the query took as long as
-    the database took to plan and run it. Any other list is ``dashboard_list``'s query."""
+    once per process for its sort order (``CompiledRows``): building and compiling the
+    query took as long as the database took to plan and run it, and planning it took
+    longer than running it. Any other list is ``dashboard_list``'s query."""
     if connection.vendor == "postgresql" and unfiltered(filters) and user.is_authenticated:
         if user.is_superuser:
-            return CompiledRows(*_compiled_list(sort, None), ())
+            return CompiledRows(_compiled_list(sort, restricted=False), None)
         ids = getattr(user, RESTRICTED_VISIBLE_ATTR, None)
-        if ids is not None and len(ids) <= COMPILED_READABLE_MAX:
-            return CompiledRows(*_compiled_list(sort, len(ids)), ids)
+        if ids is not None:
+            return CompiledRows(_compiled_list(sort, restricted=True), ids)
     return dashboard_list(listed_items(user, filters, today=today), sort)
 
 
-# A reader who may read more restricted postmortems than this has the ORM build the list
-# (each number up to it may have a statement of its own in ``_compiled_list``'s cache).
-COMPILED_READABLE_MAX = 100
-# Stand-ins for the readable ids while the statement is compiled: far from any parameter
-# the statement has of its own (the open statuses, 0 and 1).
+# Stands for the readable ids while the statement is compiled: a value no id takes.
 _STAND_IN = -(2**62)
+_STAND_IN_LIST = re.compile(rf"\bIN \(\s*{_STAND_IN}\s*\)")
 
 
-@functools.lru_cache(maxsize=64)
-def _compiled_list(sort: str, readable: int | None) -> tuple[str, tuple[Any, ...], tuple[int, ...]]:
-    """The unfiltered list's statement in ``sort``'s order, without its page: SQL,
-    parameters, and where the ``readable`` ids go among them (None: a superuser's, which
-    has no visibility condition)."""
-    items: Any
-    if readable is None:
+@functools.lru_cache(maxsize=32)
+def _compiled_list(sort: str, *, restricted: bool) -> str:
+    """The unfiltered list's statement in ``sort``'s order, without its page, every value
+    written in but the ids of the restricted postmortems the reader may read: with
+    ``restricted``, one parameter, an array (``visible_given``'s rule, whose ``IN`` list
+    reads ``= ANY``); else a superuser's, with no visibility condition. The same text for
+    every reader, so that a connection prepares it once and PostgreSQL keeps its plan;
+    the statement's own values are written in so that the plan sees them (the open-first
+    order's index is on an expression of the open statuses)."""
+    if restricted:
+        items = visible_given([_STAND_IN])
+    else:
         superuser = SimpleNamespace(is_authenticated=True, is_superuser=True)
         items = ActionItem.objects.visible_to(superuser)
-    else:
-        items = visible_given([_STAND_IN - n for n in range(readable)])
     sql, params = dashboard_list(items, sort).query.sql_with_params()
-    stand_ins = {_STAND_IN - n: n for n in range(readable or 0)}
-    slots = tuple(stand_ins.get(param, -1) if type(param) is int else -1 for param in params)
-    if sorted(slot for slot in slots if slot >= 0) != list(range(readable or 0)):
-        raise ValueError(f"the list's statement does not hold each readable id once: {params}")
-    return sql, tuple(params), slots
+    connection.ensure_connection()
+    # psycopg writes the values in as it would send them with client-side binding.
+    text = psycopg.ClientCursor(connection.connection).mogrify(sql, params).replace("%", "%%")
+    if restricted:
+        text, found = _STAND_IN_LIST.subn("= ANY(%s)", text)
+        if found != 1:
+            raise ValueError(f"the list's statement does not hold the readable ids once: {sql}")
+    return text
 
 
 # What it keeps follows from the code alone, never from data or a reader (the ids are the
-# request's parameters): like compiled templates, it lasts as long as the process, and
+# request's parameter): like compiled templates, it lasts as long as the process, and
 # ``tests.bench`` keeps it when it makes a request cold.
 _compiled_list.per_process = True  # type: ignore[attr-defined]
 
 
 class CompiledRows:
-    """The rows of a compiled list statement (``_compiled_list``) for the readable ``ids``,
-    which the paginator slices: each slice is one query with its ``LIMIT`` and
-    ``OFFSET``. The paginator is told the count (the figures counted the items)."""
+    """The rows of a compiled list statement (``_compiled_list``) for the readable ``ids``
+    (None: a superuser's statement, which has none), which the paginator slices: each
+    slice is one query with its ``LIMIT`` and ``OFFSET`` written in (a plan for a page size
+    and offset, known, is the plan of that page). The paginator is told the count (the
+    figures counted the items).
 
-    def __init__(self, sql: str, params: tuple[Any, ...], slots: tuple[int, ...], ids: Any):
-        self.sql = f"{sql} LIMIT %s OFFSET %s"
-        self.params = [
-            ids[slot] if slot >= 0 else param for param, slot in zip(params, slots, strict=True)
-        ]
+    Sent with server-side parameters, so that the connection prepares the statement
+    (``DATABASE_PREPARED_STATEMENTS``), through Django's cursor wrapper, so that it is
+    counted and logged as every query is."""
+
+    def __init__(self, text: str, ids: Any):
+        self.text = text
+        self.params = [] if ids is None else [list(ids)]
 
     def __getitem__(self, index: slice) -> list[tuple[Any, ...]]:
         start, stop, _step = index.indices(2**62)
-        with connection.cursor() as cursor:
-            cursor.execute(self.sql, [*self.params, max(stop - start, 0), start])
+        query = f"{self.text} LIMIT {max(stop - start, 0):d} OFFSET {start:d}"
+        with _server_side_cursor() as cursor:
+            cursor.execute(query, self.params)
             return cursor.fetchall()
+
+
+def _server_side_cursor() -> Any:
+    """A cursor of the default connection that sends parameters apart from the statement
+    (psycopg's ``Cursor``, where Django's are ``ClientCursor``s), wrapped as Django wraps
+    its own: execute wrappers, and the debug log when it is on."""
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    cursor = psycopg.Cursor(connection.connection)
+    if connection.queries_logged:
+        return _LoggedStatement(cursor, connection)
+    return CursorWrapper(cursor, connection)
+
+
+class _LoggedStatement(CursorDebugWrapper):
+    """Django's debug cursor, logging the statement as sent, with its parameters: it reads
+    the query a ``ClientCursor`` wrote, which a server-side binding cursor does not keep."""
+
+    def execute(self, sql: Any, params: Any = None) -> Any:
+        with self.debug_sql(sql, params):
+            return CursorWrapper.execute(self, sql, params)

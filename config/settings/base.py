@@ -131,6 +131,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env
     # An OLTP app: PostgreSQL's JIT compiles the dashboard's and metrics' aggregates
     # (~100 ms on 100k action items) for queries that take less than that to run.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+    "DATABASE_PREPARED_STATEMENTS", True
+):
+    # Queries go out with their values written in (Django's client-side binding), never
+    # prepared; the one statement sent with server-side parameters, the dashboard's
+    # unfiltered list (``actions.dashboard.list_rows``), is prepared on the connection the
+    # first time, so PostgreSQL plans it once rather than on every page. Off for a pooler
+    # that cannot keep prepared statements (PgBouncer before 1.21, or without
+    # ``max_prepared_statements``, in transaction mode).
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 0
 
 # Short-lived figures (the dashboard and metrics pages, see DASHBOARD_CACHE_SECONDS) and the
 # version key that makes them stale. Every process of one deployment must share this cache:

@@ -69,6 +69,24 @@ def test_production_settings_come_from_the_environment():
     )
 
 
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({}, "0"),
+        ({"DATABASE_PREPARED_STATEMENTS": "false"}, "None"),
+        ({"DATABASE_URL": ""}, "None"),
+    ],
+)
+def test_prepared_statements_are_on_for_postgresql_unless_turned_off(env, expected):
+    base = {"DEBUG": "true", "DATABASE_URL": "postgres://u@db.example.com:5432/hindsight"}
+    result = _settings_in_subprocess(
+        {key: value for key, value in {**base, **env}.items() if value},
+        "print(settings.DATABASES['default'].get('OPTIONS', {}).get('prepare_threshold'))",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == expected
+
+
 def test_due_day_policy_reads_overrides_and_keeps_defaults():
     assert parse_due_days("P1=3, p4=120") == {"P1": 3, "P2": 30, "P3": 60, "P4": 120}
 
