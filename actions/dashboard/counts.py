@@ -41,7 +41,7 @@ from .figures import (
     dashboard_summary,
     team_row,
 )
-from .filters import dashboard_items
+from .filters import dashboard_items, unfiltered
 
 # A read counts again at most this many teams whose counts are of an earlier day; with more
 # (the first read after midnight, before the beat entry ran) it counts live this once.
@@ -73,7 +73,7 @@ class CountsDisagree(Exception):
 def answers(filters: dict[str, Any]) -> bool:
     """Whether the counts answer ``filters`` (the dashboard form's clean values): only the
     unfiltered dashboard, in any sort order."""
-    return all(name == "sort" or value == [] or value is False for name, value in filters.items())
+    return unfiltered(filters)
 
 
 def figures_from_counts(user: Any, *, today: datetime.date, now: datetime.datetime) -> Any:
