@@ -87,17 +87,19 @@ def lint(request):
     findings = find_blame(text, people=selectors.lint_people())
     postmortem = _postmortem(request)
     location = _location(request, field)
-    sentences = {f: sentence_at(text, f.start) for f in findings} if postmortem else {}
+    # Each finding's sentence, by position (a Finding's hash would hash its lazily
+    # translated texts): only a postmortem's hints can be dismissed, so only they need it.
+    sentences = [sentence_at(text, f.start) for f in findings] if postmortem else []
     if postmortem is not None and findings:
         # "Not blame" said earlier for this rule on this sentence in this place: not shown.
         dismissed = selectors.dismissed_keys(postmortem)
-        findings = [
-            f
-            for f in findings
-            if not selectors.dismissal_covers(
-                dismissed, location, f.rule, sentence_key(sentences[f])
-            )
+        kept = [
+            (f, sentence)
+            for f, sentence in zip(findings, sentences, strict=True)
+            if not selectors.dismissal_covers(dismissed, location, f.rule, sentence_key(sentence))
         ]
+        findings = [f for f, _ in kept]
+        sentences = [sentence for _, sentence in kept]
     if _wants_json(request):
         return JsonResponse({"field": field, "findings": [f.as_dict() for f in findings]})
     can_dismiss = postmortem is not None and permissions.can_edit_postmortem(
@@ -107,7 +109,7 @@ def lint(request):
         hints_html(
             field=field,
             findings=[
-                (number, f, RULES[f.rule].title, sentences.get(f, ""))
+                (number, f, RULES[f.rule].title, sentences[number - 1] if sentences else "")
                 for number, f in enumerate(findings, start=1)
             ],
             pieces=highlight(text, findings) if findings else [],
