@@ -89,7 +89,7 @@ def forms(w, manager):
         "dashboard bulk": (
             "/actions/bulk/",
             {"items": w["item"].pk, "status": "in_progress"},
-            ["items", "status", "assignee", "next"],
+            ["items", "status", "assignee", "assignee_username", "next"],
         ),
         "not required": (
             f"/postmortems/{pm.pk}/not-required/",

@@ -9,7 +9,6 @@ language, time zone, date and the query string.
 import functools
 import hashlib
 import time
-from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
 
@@ -111,15 +110,10 @@ def dashboard_cache_key(user, query_string, *, today, version=None):
     return f"actions:dashboard:summary:{digest}"
 
 
-def cached_many(
-    builders: dict[str, Any],
-    *,
-    finish: Callable[[dict[str, Any], dict[str, Any]], None] | None = None,
-) -> dict[str, Any]:
+def cached_many(builders: dict[str, Any]) -> dict[str, Any]:
     """``{key: value}`` for each key of ``builders``, each kept for DASHBOARD_CACHE_SECONDS:
     one read for all of them, then ``build(found)`` for each one missing, in ``builders``'
-    order (``found`` holds the values before it, cached or built), then ``finish(found,
-    built)`` (which may complete a built value from the others), one write for those
+    order (``found`` holds the values before it, cached or built), one write for those
     built. The keys (from
     ``dashboard_cache_key``) are the reader's own, so counts or titles of restricted
     postmortems never reach someone who may not see them."""
@@ -129,8 +123,6 @@ def cached_many(
         if key not in found:
             built[key] = found[key] = build(found)
     if built:
-        if finish is not None:
-            finish(found, built)
         cache.set_many(built, settings.DASHBOARD_CACHE_SECONDS)
     return found
 

@@ -1,6 +1,6 @@
-"""The filter form's team and people choices, the same for everyone and kept like the
-dashboard's figures (the bulk form's people list has hundreds of names), and the people
-the filter's assignee field offers as one types."""
+"""The filter form's team choices, the same for everyone and kept like the dashboard's
+figures, and the people the assignee fields (the filter's and the bulk form's) offer as
+one types: a page lists no one (hundreds of names)."""
 
 import html
 from collections.abc import Iterable
@@ -16,47 +16,25 @@ from django.utils.safestring import SafeString
 from postmortems.models import Membership, Team
 from postmortems.page_rows import esc
 
-from .cache import dashboard_cache_version
-
 Choices = list[tuple[int, str]]
 
 # At most this many people answer what was typed in the assignee field.
 ASSIGNEE_MATCHES = 20
 
 
-def _choices_key(version: int) -> str:
-    return f"actions:dashboard:choices:{version}"
+def _teams_key(version: int) -> str:
+    return f"actions:dashboard:teams:{version}"
 
 
-def dashboard_filter_options(*, version: int | None = None) -> tuple[Choices, Choices]:
-    """Teams and people (for the bulk form), cached until the next write
-    (``dashboard_cache_version``, read here unless the caller has it)."""
-    if version is None:
-        version = dashboard_cache_version()
-    choices = cache.get(_choices_key(version))
-    if choices is None:
-        teams, people, _username = dashboard_filter_choices()
-        choices = (teams, people)
-        cache.set(_choices_key(version), choices, settings.DASHBOARD_CACHE_SECONDS)
-    return cast(tuple[Choices, Choices], choices)
-
-
-def filter_form_options(
-    *, version: int, people: bool, person: int | None = None
-) -> tuple[Choices, str]:
-    """The filter form's teams, and the username of ``person`` (the form's assignee field
-    shows ``?assignee=<pk>`` as a username; "" for none). In at most one query: from the
-    cached teams and people when there are some (and no person to look up); else with the
-    people too when ``people`` (the bulk form will show them), kept as
-    ``dashboard_filter_options`` keeps them."""
-    cached = cache.get(_choices_key(version))
-    if cached is not None and person is None:
-        return cached[0], ""
-    teams, found_people, username = dashboard_filter_choices(
-        people=people and cached is None, person=person
-    )
-    if people and cached is None:
-        cache.set(_choices_key(version), (teams, found_people), settings.DASHBOARD_CACHE_SECONDS)
+def filter_form_options(*, version: int, person: int | None = None) -> tuple[Choices, str]:
+    """The filter form's teams, the same for everyone and kept until the next write
+    (``dashboard_cache_version``), and the username of ``person`` (the form's assignee
+    field shows ``?assignee=<pk>`` as a username; "" for none). In at most one query."""
+    teams = cache.get(_teams_key(version))
+    if teams is not None and person is None:
+        return cast(Choices, teams), ""
+    teams, username = dashboard_filter_choices(person=person)
+    cache.set(_teams_key(version), teams, settings.DASHBOARD_CACHE_SECONDS)
     return teams, username
 
 
@@ -121,63 +99,34 @@ def assignee_options_html(people: list[tuple[str, str]]) -> SafeString:
     )
 
 
-def dashboard_filter_choices(
-    *, people: bool = True, person: int | None = None
-) -> tuple[Choices, Choices, str]:
-    """Teams, assignable people (members of a team; none unless ``people``) and the username
-    of person ``person`` ("" for none) for the filter and bulk forms, in one query."""
-    if not people and person is None:  # the teams alone: no union to build
-        names = sorted(
-            Team.objects.values_list("pk", "name").order_by(), key=lambda c: c[1].lower()
-        )
-        return names, [], ""
+def dashboard_filter_choices(*, person: int | None = None) -> tuple[Choices, str]:
+    """Teams by name and the username of person ``person`` ("" for none) for the filter
+    form, in one query."""
+    teams = Team.objects.values_list("pk", "name").order_by()
+    if person is None:  # the teams alone: no union to build
+        return sorted(teams, key=lambda c: c[1].lower()), ""
     text = CharField()
-    teams = Team.objects.annotate(
-        kind=Value("team", output_field=text),
-        a=F("name"),
-        b=Value("", output_field=text),
-        c=Value("", output_field=text),
-    ).values_list("kind", "pk", "a", "b", "c")
-    # Each person once (EXISTS, not a join to their memberships), so the lists are glued
-    # with UNION ALL: no sort or hash of a thousand rows to remove duplicates.
-    parts = []
-    if people:
-        parts.append(
-            _assignable_people()
-            .annotate(
-                kind=Value("user", output_field=text),
-                a=F("username"),
-                b=F("first_name"),
-                c=F("last_name"),
-            )
-            .values_list("kind", "pk", "a", "b", "c")
-            .order_by()
-        )
-    if person is not None:
-        parts.append(
+    rows = (
+        Team.objects.annotate(kind=Value("team", output_field=text), a=F("name"))
+        .values_list("kind", "pk", "a")
+        .order_by()
+        .union(
             get_user_model()
             .objects.filter(pk=person)
-            .annotate(
-                kind=Value("person", output_field=text),
-                a=F("username"),
-                b=Value("", output_field=text),
-                c=Value("", output_field=text),
-            )
-            .values_list("kind", "pk", "a", "b", "c")
-            .order_by()
+            .annotate(kind=Value("person", output_field=text), a=F("username"))
+            .values_list("kind", "pk", "a")
+            .order_by(),
+            all=True,
         )
-    rows = teams.order_by().union(*parts, all=True) if parts else teams.order_by()
-    team_choices, people_choices, username = [], [], ""
-    for kind, pk, a, b, c in rows:
+    )
+    team_choices, username = [], ""
+    for kind, pk, a in rows:
         if kind == "team":
             team_choices.append((pk, a))
-        elif kind == "user":
-            people_choices.append((pk, _person_label(a, b, c)))
         else:
             username = a
     team_choices.sort(key=lambda choice: choice[1].lower())
-    people_choices.sort(key=lambda choice: choice[1].lower())
-    return team_choices, people_choices, username
+    return team_choices, username
 
 
 def choice_options_html(choices: Iterable[tuple[Any, Any]], selected: Any) -> SafeString:

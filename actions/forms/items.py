@@ -172,17 +172,34 @@ class BulkUpdateForm(forms.Form):
         choices=[("", _("— keep —"))]
         + [(s, ActionItem.Status(s).label) for s in services.BULK_STATUS_ACTIONS],
     )
+    # The dashboard's form sends a username (a search field, its people fetched as one
+    # types, as the filter's assignee field does); ``assignee`` takes an id for scripts.
     assignee = IdModelChoiceField(
         label=_("Assign to"), required=False, queryset=get_user_model().objects.all()
     )
+    assignee_username = forms.CharField(label=_("Assign to"), required=False, max_length=150)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Any integer is accepted here; the view keeps only visible, managed items.
         self.fields["items"].valid_value = lambda value: parse_id(value) is not None
 
+    def clean_assignee_username(self):
+        username = self.cleaned_data["assignee_username"].strip()
+        if not username:
+            return None
+        person = get_user_model().objects.filter(username=username).first()
+        if person is None:
+            raise forms.ValidationError(
+                _("No one has the username “%(username)s”.") % {"username": username}
+            )
+        return person
+
     def clean(self):
         cleaned = super().clean()
+        by_username = cleaned.pop("assignee_username", None)
+        if by_username is not None and cleaned.get("assignee") is None:
+            cleaned["assignee"] = by_username
         if not cleaned.get("status") and not cleaned.get("assignee"):
             raise forms.ValidationError(_("Choose a status or an assignee to change."))
         return cleaned

@@ -21,7 +21,6 @@ from ..dashboard.listing import DEFAULT_SORT, SORTS, dashboard_list, sorted_item
 from ..dashboard.options import (
     assignee_matches,
     dashboard_filter_choices,
-    dashboard_filter_options,
     filter_form_options,
 )
 from .items import (
@@ -49,7 +48,6 @@ __all__ = [
     "dashboard_cache_version",
     "dashboard_figures",
     "dashboard_filter_choices",
-    "dashboard_filter_options",
     "dashboard_items",
     "dashboard_list",
     "dashboard_rows",

@@ -62,7 +62,10 @@ def dashboard(request):
     managed = managed_team_ids(request.user)
 
     def summary_built(found):
-        return _summary(request, today, filters)
+        return {
+            **_summary(request, today, filters),
+            "filters_html": _filters_html(request, form, filters, version),
+        }
 
     def listing_built(found):
         # After the summary (cached or built): the list takes its total from it.
@@ -72,14 +75,7 @@ def dashboard(request):
     # The page as a number: any other text shows page 1 and must not add a cache entry.
     list_key = f"{key}:list:{parse_id(request.GET.get('page', '')) or 1}"
 
-    def finish(found, built):
-        # The filter form is kept with the summary; it is written last, once the list says
-        # whether the bulk form will need the people: then they are read with the teams.
-        if key in built:
-            can_bulk = found[list_key]["can_bulk"]
-            built[key]["filters_html"] = _filters_html(request, form, filters, version, can_bulk)
-
-    found = cached_many({key: summary_built, list_key: listing_built}, finish=finish)
+    found = cached_many({key: summary_built, list_key: listing_built})
     summary, listing = found[key], found[list_key]
     return render(
         request,
@@ -97,13 +93,6 @@ def dashboard(request):
             "list_html": listing["html"],
             "sort": sort,
             "filters_html": summary["filters_html"],
-            # Only for a manager with items of their teams on the page: the people with none
-            # selected (read, and cached, with the filter's teams).
-            "bulk_assignee_options": options_html(
-                selectors.dashboard_filter_options(version=version)[1], None
-            )
-            if listing["can_bulk"]
-            else "",
             "can_bulk": listing["can_bulk"],
             "bulk_statuses": [
                 (s, ActionItem.Status(s).label) for s in services.BULK_STATUS_ACTIONS
@@ -122,14 +111,12 @@ def assignee_options(request):
     return HttpResponse(assignee_options_html(selectors.assignee_matches(text)))
 
 
-def _filters_html(request, form, filters, version, people):
-    """The filter form, which follows from the query string; ``people``: read the people
-    (for the bulk form) with the teams."""
+def _filters_html(request, form, filters, version):
+    """The filter form, which follows from the query string."""
     # The assignee field holds a username; a link's ``?assignee=<pk>`` shows as its person's.
     assignee_username = filters.get("assignee_username", "")
     team_options, username = selectors.filter_form_options(
         version=version,
-        people=people,
         person=None if assignee_username else filters.get("assignee"),
     )
     return filter_form_html(

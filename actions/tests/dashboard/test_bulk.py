@@ -44,6 +44,45 @@ def test_manager_sees_checkboxes_and_changes_items_in_bulk(
     assert items[0].history.first().history_user == manager
 
 
+def test_the_bulk_form_assigns_by_username(manager_client, alice, postmortem):
+    """The form's assignee field is a username (its people fetched as one types)."""
+    items = [ActionItemFactory(postmortem=postmortem) for _ in range(2)]
+    page = manager_client.get(URL).content.decode()
+    assert 'id="bulk-assignee" name="assignee_username"' in page
+    response = manager_client.post(
+        "/actions/bulk/",
+        {"items": [items[0].pk], "assignee_username": " alice ", "next": "/actions/"},
+        follow=True,
+    )
+    assert "1 item updated." in response.content.decode()
+    assert list(ActionItem.objects.order_by("pk").values_list("assignee", flat=True)) == [
+        alice.pk,
+        None,
+    ]
+
+
+def test_an_unknown_username_changes_nothing_and_says_why(manager_client, postmortem):
+    item = ActionItemFactory(postmortem=postmortem)
+    response = manager_client.post(
+        "/actions/bulk/",
+        {"items": [item.pk], "status": "in_progress", "assignee_username": "nobody"},
+        follow=True,
+    )
+    assert "No one has the username “nobody”." in response.content.decode()
+    item.refresh_from_db()
+    assert (item.status, item.assignee_id) == ("open", None)
+
+
+def test_an_id_wins_over_a_username(manager_client, manager, alice, postmortem):
+    item = ActionItemFactory(postmortem=postmortem)
+    manager_client.post(
+        "/actions/bulk/",
+        {"items": [item.pk], "assignee": alice.pk, "assignee_username": manager.username},
+    )
+    item.refresh_from_db()
+    assert item.assignee == alice
+
+
 def test_members_who_are_not_managers_cannot_change_in_bulk(alice_client, postmortem):
     item = ActionItemFactory(postmortem=postmortem)
     page = alice_client.get(URL)
