@@ -1,14 +1,11 @@
-"""The filter form's team choices, the same for everyone and kept like the dashboard's
-figures, and the people the assignee fields (the filter's and the bulk form's) offer as
-one types: a page lists no one (hundreds of names)."""
+"""The filter form's team choices, and the people the assignee fields (the filter's and
+the bulk form's) offer as one types: a page lists no one (hundreds of names)."""
 
 import html
 from collections.abc import Iterable
-from typing import Any, cast
+from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.db.models import CharField, Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Lower
 from django.utils.safestring import SafeString
@@ -22,28 +19,12 @@ Choices = list[tuple[int, str]]
 ASSIGNEE_MATCHES = 20
 
 
-def _teams_key(version: int) -> str:
-    return f"actions:dashboard:teams:{version}"
-
-
-def filter_form_options(*, version: int, person: int | None = None) -> tuple[Choices, str]:
-    """The filter form's teams, the same for everyone and kept until the next write
-    (``dashboard_cache_version``), and the username of ``person`` (the form's assignee
-    field shows ``?assignee=<pk>`` as a username; "" for none). In at most one query."""
-    teams = cache.get(_teams_key(version))
-    if teams is not None and person is None:
-        return cast(Choices, teams), ""
-    teams, username = dashboard_filter_choices(person=person)
-    cache.set(_teams_key(version), teams, settings.DASHBOARD_CACHE_SECONDS)
-    return teams, username
-
-
 def options_html(choices: Choices, selected: int | None) -> SafeString:
     """``<option>`` elements for ``choices`` with ``selected`` marked, labels escaped.
 
-    Hundreds of people, twice per page: ``html.escape`` per label (what Django's
-    ``escape`` does, without its lazy-string wrapper) rather than ``format_html`` per
-    option (which escapes every part and builds a SafeString each)."""
+    Hundreds of teams: ``html.escape`` per label (what Django's ``escape`` does, without
+    its lazy-string wrapper) rather than ``format_html`` per option (which escapes every
+    part and builds a SafeString each)."""
     return SafeString(
         "".join(
             f'<option value="{int(pk)}"{" selected" if pk == selected else ""}>'
@@ -99,9 +80,10 @@ def assignee_options_html(people: list[tuple[str, str]]) -> SafeString:
     )
 
 
-def dashboard_filter_choices(*, person: int | None = None) -> tuple[Choices, str]:
-    """Teams by name and the username of person ``person`` ("" for none) for the filter
-    form, in one query."""
+def filter_form_options(*, person: int | None = None) -> tuple[Choices, str]:
+    """The filter form's teams by name and the username of person ``person`` (the form's
+    assignee field shows ``?assignee=<pk>`` as a username; "" for none), in one query.
+    Not kept on their own: the form's HTML is kept with the dashboard's figures."""
     teams = Team.objects.values_list("pk", "name").order_by()
     if person is None:  # the teams alone: no union to build
         return sorted(teams, key=lambda c: c[1].lower()), ""

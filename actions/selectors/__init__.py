@@ -20,7 +20,6 @@ from ..dashboard.list_rows import dashboard_rows
 from ..dashboard.listing import DEFAULT_SORT, SORTS, dashboard_list, sorted_items
 from ..dashboard.options import (
     assignee_matches,
-    dashboard_filter_choices,
     filter_form_options,
 )
 from .items import (
@@ -47,7 +46,6 @@ __all__ = [
     "dashboard_cache_key",
     "dashboard_cache_version",
     "dashboard_figures",
-    "dashboard_filter_choices",
     "dashboard_items",
     "dashboard_list",
     "dashboard_rows",

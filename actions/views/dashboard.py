@@ -64,7 +64,7 @@ def dashboard(request):
     def summary_built(found):
         return {
             **_summary(request, today, filters),
-            "filters_html": _filters_html(request, form, filters, version),
+            "filters_html": _filters_html(request, form, filters),
         }
 
     def listing_built(found):
@@ -111,12 +111,11 @@ def assignee_options(request):
     return HttpResponse(assignee_options_html(selectors.assignee_matches(text)))
 
 
-def _filters_html(request, form, filters, version):
+def _filters_html(request, form, filters):
     """The filter form, which follows from the query string."""
     # The assignee field holds a username; a link's ``?assignee=<pk>`` shows as its person's.
     assignee_username = filters.get("assignee_username", "")
     team_options, username = selectors.filter_form_options(
-        version=version,
         person=None if assignee_username else filters.get("assignee"),
     )
     return filter_form_html(
