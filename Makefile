@@ -28,10 +28,12 @@ $(DEV): requirements.txt requirements-dev.txt | $(VENV)/bin/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@ $(RUNTIME)
 
-# Debian packages the set-up needs: gettext (compilemessages) and, for tests, Chromium.
+# Debian packages the set-up needs: gettext (compilemessages) and, for tests, Chromium;
+# for screenshots, a font with Hangul (the demo's Korean names are boxes without one).
 system-packages:
 	@missing=""; command -v msgfmt >/dev/null || missing="$$missing gettext"; \
 	if [ "$(WITH_BROWSER)" = 1 ] && [ ! -x /usr/bin/chromium ]; then missing="$$missing chromium"; fi; \
+	if [ "$(WITH_CJK_FONTS)" = 1 ] && ! fc-list 2>/dev/null | grep -qi cjk; then missing="$$missing fonts-noto-cjk"; fi; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "Installing$$missing from Debian's packages"; \
@@ -93,6 +95,7 @@ bench-compare:
 
 ## make screenshots: writes docs/screenshots/*.png from a live server in Chromium.
 screenshots: export WITH_BROWSER := 1
+screenshots: export WITH_CJK_FONTS := 1
 screenshots: export SCREENSHOTS_DIR := docs/screenshots
 screenshots: $(DEV) system-packages messages
 	$(BIN)/pytest -m e2e tests/e2e/test_screenshots.py -p no:randomly -q
