@@ -84,8 +84,8 @@ def filter_form_options(*, person: int | None = None) -> tuple[Choices, str]:
     """The filter form's teams by name and the username of person ``person`` (the form's
     assignee field shows ``?assignee=<pk>`` as a username; "" for none), in one query.
     Not kept on their own: the form's HTML is kept with the dashboard's figures."""
-    teams = Team.objects.values_list("pk", "name").order_by()
     if person is None:  # the teams alone: no union to build
+        teams = Team.objects.values_list("pk", "name").order_by()
         return sorted(teams, key=lambda c: c[1].lower()), ""
     text = CharField()
     rows = (

@@ -185,7 +185,7 @@ class BulkUpdateForm(forms.Form):
         self.fields["items"].valid_value = lambda value: parse_id(value) is not None
 
     def clean_assignee_username(self):
-        username = self.cleaned_data["assignee_username"].strip()
+        username = self.cleaned_data["assignee_username"]  # stripped by the field
         if not username:
             return None
         person = get_user_model().objects.filter(username=username).first()

@@ -87,19 +87,18 @@ def lint(request):
     findings = find_blame(text, people=selectors.lint_people())
     postmortem = _postmortem(request)
     location = _location(request, field)
-    # Each finding's sentence, by position (a Finding's hash would hash its lazily
-    # translated texts): only a postmortem's hints can be dismissed, so only they need it.
-    sentences = [sentence_at(text, f.start) for f in findings] if postmortem else []
+    # Each finding with its sentence, which only a postmortem's hints need (they can be
+    # dismissed); kept in pairs, as a Finding's hash would hash its lazily translated texts.
+    hinted = [(f, sentence_at(text, f.start) if postmortem else "") for f in findings]
     if postmortem is not None and findings:
         # "Not blame" said earlier for this rule on this sentence in this place: not shown.
         dismissed = selectors.dismissed_keys(postmortem)
-        kept = [
+        hinted = [
             (f, sentence)
-            for f, sentence in zip(findings, sentences, strict=True)
+            for f, sentence in hinted
             if not selectors.dismissal_covers(dismissed, location, f.rule, sentence_key(sentence))
         ]
-        findings = [f for f, _ in kept]
-        sentences = [sentence for _, sentence in kept]
+        findings = [f for f, _ in hinted]
     if _wants_json(request):
         return JsonResponse({"field": field, "findings": [f.as_dict() for f in findings]})
     can_dismiss = postmortem is not None and permissions.can_edit_postmortem(
@@ -109,8 +108,8 @@ def lint(request):
         hints_html(
             field=field,
             findings=[
-                (number, f, RULES[f.rule].title, sentences[number - 1] if sentences else "")
-                for number, f in enumerate(findings, start=1)
+                (number, f, RULES[f.rule].title, sentence)
+                for number, (f, sentence) in enumerate(hinted, start=1)
             ],
             pieces=highlight(text, findings) if findings else [],
             postmortem=postmortem if can_dismiss else None,
