@@ -42,6 +42,7 @@ from .figures import (
     team_row,
 )
 from .filters import dashboard_items, unfiltered
+from .prepared import server_side_cursor
 
 # A read counts again at most this many teams whose counts are of an earlier day; with more
 # (the first read after midnight, before the beat entry ran) it counts live this once.
@@ -370,13 +371,18 @@ def _read_restricted(
 
 
 def _fetch(user: Any, sql: str, params: list[Any]) -> Read:
-    """Runs ``_read``'s statement; its rows as ``_read`` returns them."""
+    """Runs ``_read``'s statement; its rows as ``_read`` returns them.
+
+    Its text is the same on every read by the same kind of reader, the values apart: sent
+    with server-side parameters, the connection prepares it once (planning it took a tenth
+    of its time in the database, and the reader's restricted postmortems were planned
+    every time)."""
     width = len(TEAM_FIGURES)
     rows: list[dict[str, Any]] = []
     sums_row: tuple[int, ...] = ()
     histogram: dict[int, int] = {}
     middle = None
-    with connection.cursor() as cursor:
+    with server_side_cursor() as cursor:
         cursor.execute(sql, params)
         for values in cursor.fetchall():
             if values[0] == 6:

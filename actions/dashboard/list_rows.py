@@ -9,12 +9,12 @@ from typing import Any
 
 import psycopg
 from django.db import connection
-from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 
 from ..models import ActionItem
 from .cache import RESTRICTED_VISIBLE_ATTR
 from .filters import listed_items, unfiltered, visible_given
 from .listing import dashboard_list
+from .prepared import server_side_cursor
 
 
 def dashboard_rows(user: Any, filters: dict[str, Any], sort: str, *, today: datetime.date) -> Any:
@@ -78,7 +78,7 @@ class CompiledRows:
     figures counted the items).
 
     Sent with server-side parameters, so that the connection prepares the statement
-    (``DATABASE_PREPARED_STATEMENTS``), through Django's cursor wrapper, so that it is
+    (``prepared.server_side_cursor``), through Django's cursor wrapper, so that it is
     counted and logged as every query is."""
 
     def __init__(self, text: str, ids: Any):
@@ -88,27 +88,6 @@ class CompiledRows:
     def __getitem__(self, index: slice) -> list[tuple[Any, ...]]:
         start, stop, _step = index.indices(2**62)
         query = f"{self.text} LIMIT {max(stop - start, 0):d} OFFSET {start:d}"
-        with _server_side_cursor() as cursor:
+        with server_side_cursor() as cursor:
             cursor.execute(query, self.params)
             return cursor.fetchall()
-
-
-def _server_side_cursor() -> Any:
-    """A cursor of the default connection that sends parameters apart from the statement
-    (psycopg's ``Cursor``, where Django's are ``ClientCursor``s), wrapped as Django wraps
-    its own: execute wrappers, and the debug log when it is on."""
-    connection.ensure_connection()
-    connection.validate_thread_sharing()
-    cursor = psycopg.Cursor(connection.connection)
-    if connection.queries_logged:
-        return _LoggedStatement(cursor, connection)
-    return CursorWrapper(cursor, connection)
-
-
-class _LoggedStatement(CursorDebugWrapper):
-    """Django's debug cursor, logging the statement as sent, with its parameters: it reads
-    the query a ``ClientCursor`` wrote, which a server-side binding cursor does not keep."""
-
-    def execute(self, sql: Any, params: Any = None) -> Any:
-        with self.debug_sql(sql, params):
-            return CursorWrapper.execute(self, sql, params)

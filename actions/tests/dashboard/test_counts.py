@@ -302,6 +302,30 @@ def test_the_counts_take_one_query_whatever_the_number_of_items(cast, alice):
     assert queries == [1, 2, 1, 2], queries
 
 
+def test_the_connection_prepares_the_counts_statement_and_plans_it_once(cast, alice):
+    """The counts' statement is the same text for every reader who is not a superuser, the
+    values apart: PostgreSQL plans it for its first five runs, then keeps a generic plan
+    (reading the reader's restricted postmortems with it)."""
+    writer = Writer(random.Random(13), cast)
+    for _ in range(10):
+        writer.create()
+    for _ in range(8):
+        for user in (alice, cast["users"][2]):
+            assert counts.figures_from_counts(
+                _forget(user), today=timezone.localdate(), now=timezone.now()
+            )
+    assert_same_figures([alice, cast["users"][2]])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements "
+            "WHERE statement LIKE %s",
+            # (the statement that reads the reader's restricted postmortems itself)
+            ["%visible_m%actions_dashboard_read(r.ids, $%"],
+        )
+        [(generic, custom)] = cursor.fetchall()
+    assert generic >= 10 and custom <= 5
+
+
 def test_the_counts_leave_each_reader_the_restricted_postmortems_they_may_read(cast):
     """Read inside the counts' statement, kept for the list as ``restricted_visible_ids``
     keeps them (and no query of their own afterwards)."""
