@@ -64,6 +64,24 @@ def test_seeded_people_are_people_to_the_blame_check():
     assert {user.username, f"{user.first_name} {user.last_name}".lower()} <= people
 
 
+def test_postmortems_have_authors_of_their_team_reviewers_and_restricted_ones_viewers():
+    """Every visibility check reads who wrote, reviews and may read a postmortem: scale
+    data holds them as a team's postmortems would."""
+    seed("--postmortems", "200", "--actions", "10", "--teams", "5")
+    members = set(Membership.objects.values_list("team_id", "user_id"))
+    for pm in Postmortem.objects.prefetch_related("authors", "reviewers", "viewers"):
+        authors = list(pm.authors.all())
+        assert 1 <= len(authors) <= 2
+        assert all((pm.team_id, author.pk) in members for author in authors)
+        assert len(pm.reviewers.all()) <= 1
+        if not pm.restricted:
+            assert not pm.viewers.all()
+    assert Postmortem.reviewers.through.objects.count() > 100
+    restricted = Postmortem.objects.filter(restricted=True)
+    assert restricted.exists()
+    assert Postmortem.viewers.through.objects.filter(postmortem__in=restricted).exists()
+
+
 def test_running_again_reuses_teams_and_people_and_adds_content():
     seed("--postmortems", "5", "--actions", "20", "--teams", "3")
     seed("--postmortems", "5", "--actions", "20", "--teams", "3")
@@ -81,6 +99,10 @@ def test_clear_removes_earlier_scale_data_and_keeps_the_rest(team):
     assert ActionItem.objects.filter(pk=kept.pk).exists()
     assert Team.objects.filter(slug__startswith="scale-").count() == 2
     assert Postmortem.objects.count() == 3
+    # Who wrote, reviews and may read the cleared postmortems went with them.
+    assert set(Postmortem.authors.through.objects.values_list("postmortem_id", flat=True)) <= set(
+        Postmortem.objects.values_list("pk", flat=True)
+    )
 
 
 def test_actions_without_postmortems_are_refused():

@@ -73,6 +73,7 @@ class Command(BaseCommand):
         if options["actions"] and not options["postmortems"]:
             raise CommandError("Action items need postmortems: give --postmortems too.")
         self.rng = random.Random(options["seed"])
+        self.rng_seed = options["seed"]
         self.batch = max(100, options["batch_size"])
         began = time.perf_counter()
         if options["clear"]:
@@ -276,7 +277,32 @@ class Command(BaseCommand):
             for i in range(EVENTS_PER_POSTMORTEM)
         )
         self._bulk(TimelineEvent, events, "timeline", len(postmortems) * EVENTS_PER_POSTMORTEM)
+        self.seed_people(postmortems)
         return postmortems
+
+    def seed_people(self, postmortems):
+        """Who wrote, reviews and may read each postmortem, as a team's would: one or two
+        authors of its team, most with a reviewer of its team or another, and a restricted
+        one's viewers from other teams. Every visibility check reads these tables; left
+        empty, the database would never look into them. Drawn from a generator of their
+        own, so the rest of the data is the same as without them."""
+        rng = random.Random(self.rng_seed + 1)
+        everyone = [user for members in self.members.values() for user in members]
+        links = {"authors": [], "reviewers": [], "viewers": []}
+        for pm in postmortems:
+            team = self.members.get(pm.team_id) or everyone
+            for author in rng.sample(team, k=min(len(team), rng.choice((1, 1, 2)))):
+                links["authors"].append((pm.pk, author))
+            if rng.random() < 0.7:
+                links["reviewers"].append((pm.pk, rng.choice(everyone)))
+            if pm.restricted:
+                for viewer in rng.sample(everyone, k=min(len(everyone), rng.randint(0, 3))):
+                    links["viewers"].append((pm.pk, viewer))
+        for name, pairs in links.items():
+            through = getattr(Postmortem, name).through
+            unique = sorted(set(pairs))
+            rows = (through(postmortem_id=pm, user_id=user) for pm, user in unique)
+            self._bulk(through, rows, f"postmortem {name}", len(unique))
 
     def seed_factors(self, postmortems, themes):
         rng = self.rng
