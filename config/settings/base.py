@@ -135,11 +135,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_boo
     "DATABASE_PREPARED_STATEMENTS", True
 ):
     # Queries go out with their values written in (Django's client-side binding), never
-    # prepared; the one statement sent with server-side parameters, the dashboard's
-    # unfiltered list (``actions.dashboard.list_rows``), is prepared on the connection the
-    # first time, so PostgreSQL plans it once rather than on every page. Off for a pooler
-    # that cannot keep prepared statements (PgBouncer before 1.21, or without
-    # ``max_prepared_statements``, in transaction mode).
+    # prepared; the two statements sent with server-side parameters, the dashboard's
+    # unfiltered list and its read of the stored counts (``actions.dashboard.prepared``),
+    # are prepared on the connection the first time, so PostgreSQL plans them once rather
+    # than on every page. Off for a pooler that cannot keep prepared statements
+    # (PgBouncer before 1.21, or without ``max_prepared_statements``, in transaction mode).
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 0
 
 # Short-lived figures (the dashboard and metrics pages, see DASHBOARD_CACHE_SECONDS) and the
