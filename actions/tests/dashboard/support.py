@@ -3,6 +3,7 @@
 import datetime
 import re
 
+from django.db import connection
 from django.utils import timezone
 
 URL = "/actions/"
@@ -23,3 +24,15 @@ def tile(response, name):
 
 def titles(response):
     return [item.title for item in response.context["rows"]]
+
+
+def prepared_plans(statement_like):
+    """``[(generic plans, custom plans)]`` of the statements this connection prepared
+    whose text is ``LIKE statement_like``."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements "
+            "WHERE statement LIKE %s",
+            [statement_like],
+        )
+        return cursor.fetchall()

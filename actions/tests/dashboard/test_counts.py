@@ -29,6 +29,8 @@ from tests.factories import (
     UserFactory,
 )
 
+from .support import prepared_plans
+
 pytestmark = pytest.mark.django_db
 
 DAY = datetime.timedelta(days=1)
@@ -315,14 +317,8 @@ def test_the_connection_prepares_the_counts_statement_and_plans_it_once(cast, al
                 _forget(user), today=timezone.localdate(), now=timezone.now()
             )
     assert_same_figures([alice, cast["users"][2]])
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT generic_plans, custom_plans FROM pg_prepared_statements "
-            "WHERE statement LIKE %s",
-            # (the statement that reads the reader's restricted postmortems itself)
-            ["%visible_m%actions_dashboard_read(r.ids, $%"],
-        )
-        [(generic, custom)] = cursor.fetchall()
+    # (the statement that reads the reader's restricted postmortems itself)
+    [(generic, custom)] = prepared_plans("%visible_m%actions_dashboard_read(r.ids, $%")
     assert generic >= 10 and custom <= 5
 
 

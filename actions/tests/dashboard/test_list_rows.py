@@ -24,6 +24,8 @@ from tests.factories import (
     UserFactory,
 )
 
+from .support import prepared_plans
+
 pytestmark = pytest.mark.django_db
 
 TODAY = datetime.date(2026, 12, 4)
@@ -104,13 +106,7 @@ def test_the_connection_prepares_the_statement_and_plans_it_once(readers):
     rows = selectors.dashboard_rows(user, {}, "open_first", today=TODAY)
     for _ in range(8):
         assert rows[0:10] == _orm_rows(user, "open_first", 0, 10)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT generic_plans, custom_plans FROM pg_prepared_statements "
-            "WHERE statement LIKE %s",
-            ["%= ANY($1)%LIMIT 10 OFFSET 0"],
-        )
-        [(generic, custom)] = cursor.fetchall()
+    [(generic, custom)] = prepared_plans("%= ANY($1)%LIMIT 10 OFFSET 0")
     assert generic >= 3 and custom <= 5
 
 
