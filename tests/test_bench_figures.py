@@ -9,7 +9,7 @@ from django.db import connection
 from django.template import engines
 
 from postmortems.blame import morph_en
-from tests.bench import compare, instrument
+from tests.bench import compare, instrument, machine
 from tests.bench.instrument import clear_app_caches, install_template_timer, metering
 
 
@@ -132,3 +132,47 @@ def test_template_time_counts_the_outermost_render_once(monkeypatch):
     assert html == "123"
     # Nested renders read no clock: one start and one end, a second apart.
     assert meter.template_ms == pytest.approx(1000)
+
+
+def _on(run, **machine):
+    return {**run, "machine": {"cpu": "A", "cores": 2, "python": "CPython 3.11.7", **machine}}
+
+
+def test_compare_says_when_the_runs_were_on_different_machines():
+    text = compare.render_changes(
+        _on(_run("a", 10.0, 2.0, 50.0), cpu="AMD EPYC"),
+        _on(_run("b", 10.0, 2.0, 50.0), cpu="Intel Xeon"),
+    )
+
+    assert "differ in machine or software" in text
+    assert "before: machine: AMD EPYC, 2 cores" in text
+    assert "now:    machine: Intel Xeon, 2 cores" in text
+    assert "machine.cores" not in text  # a description, not a figure
+
+
+def test_compare_on_the_same_machine_says_nothing_of_it():
+    text = compare.render_changes(_on(_run("a", 10.0, 2.0, 50.0)), _on(_run("b", 20.0, 2.0, 50.0)))
+
+    assert "machine" not in text
+
+
+def test_compare_with_a_run_that_did_not_record_its_machine_says_so():
+    text = compare.render_changes(_run("a", 10.0, 2.0, 50.0), _on(_run("b", 10.0, 2.0, 50.0)))
+
+    assert "did not record its machine" in text
+
+
+def test_the_machine_is_described_by_its_processor_cores_and_python_build():
+    described = machine.describe("15.19")
+
+    assert described["cores"] >= 1
+    assert described["cpu"]
+    assert described["python_build"] in {
+        "PGO, LTO",
+        "PGO, no LTO",
+        "no PGO, LTO",
+        "no PGO, no LTO",
+    }
+    line = machine.render(described)
+    assert line.startswith(f"machine: {described['cpu']}, {described['cores']} cores; CPython")
+    assert "PostgreSQL 15.19" in line

@@ -258,12 +258,13 @@ def repeated_sql(statements):
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
     url = setup_django(blame_only=args.blame)
-    from . import blame
+    from . import blame, machine
     from . import markdown as markdown_bench
 
     results = {
         "started_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "database": url.rsplit("@", 1)[-1],
+        "machine": machine.describe(None if args.blame else machine.postgresql_version()),
         "requests": args.requests,
         "sizes": [],
     }

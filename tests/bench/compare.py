@@ -10,6 +10,8 @@ import json
 import sys
 from pathlib import Path
 
+from . import machine
+
 DEFAULT_OUTPUT = Path("var/bench.json")
 
 # Keys that describe the run rather than measure something.
@@ -40,7 +42,7 @@ def flatten(results):
                 f"{tag} · {page.get('name')}",
                 figures,
             )
-    rest = {k: v for k, v in results.items() if k not in ("sizes", "targets", "seconds")}
+    rest = {k: v for k, v in results.items() if k not in ("sizes", "targets", "seconds", "machine")}
     _walk(rest, "", figures)
     return figures
 
@@ -91,6 +93,7 @@ def render_changes(previous, current):
         f"Change since the previous run ({previous.get('started_at', '?')} → "
         f"{current.get('started_at', '?')}); ▲ marks a figure 10% or more worse:",
     ]
+    lines += _machines(previous.get("machine"), current.get("machine"))
     width = max((len(key) for key, *_ in rows), default=20)
     for key, old, new, relative in rows:
         change = "new" if relative is None else f"{relative:+.0%}"
@@ -104,6 +107,21 @@ def render_changes(previous, current):
     if only_old:
         lines.append(f"  only in the previous run: {len(only_old)} figures (e.g. {only_old[0]})")
     return "\n".join(lines)
+
+
+def _machines(before, now):
+    """Lines that say when two runs were not measured on the same machine and software:
+    the same code reads differently on another machine, so their changes are not the
+    code's alone."""
+    if before == now:
+        return []
+    if not before or not now:
+        return ["  (one of the runs did not record its machine: compare with care)"]
+    return [
+        "  ▲ the runs differ in machine or software, so the changes are not the code's alone:",
+        f"    before: {machine.render(before)}",
+        f"    now:    {machine.render(now)}",
+    ]
 
 
 def _num(value):

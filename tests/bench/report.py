@@ -1,6 +1,6 @@
 """The bench's targets, how each figure is checked against them, and the printed table."""
 
-from . import csv_copy
+from . import csv_copy, machine
 
 # Targets (bench.json carries them next to each figure).
 MAX_QUERIES = {"detail": 12, "dashboard": 10, "kaizen": 10, "metrics": 10, "api": 5}
@@ -226,7 +226,8 @@ def _page_line(page):
 def render_text(results):
     lines = [
         f"Hindsight bench — {results['started_at']} — {results['database']} — "
-        f"{results['requests']} requests per page"
+        f"{results['requests']} requests per page",
+        machine.render(results.get("machine")),
     ]
     if results.get("cold_clears"):
         lines.append(

@@ -1,0 +1,84 @@
+"""What a bench run ran on. Its figures compare code only between runs on the same machine
+and software: another processor, or a Python built without profile-guided optimisation,
+moves every millisecond, and the ratios with them. ``make bench`` prints this above its
+figures and keeps it in ``var/bench.json``; ``make bench-compare`` says when two runs
+differ in it."""
+
+import os
+import platform
+import sysconfig
+from importlib import metadata
+
+
+def _cpu_model():
+    """The processor's name as the kernel reports it (``/proc/cpuinfo``), else what the
+    platform module knows."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
+            for line in cpuinfo:
+                key, _sep, value = line.partition(":")
+                if key.strip() == "model name" and value.strip():
+                    return value.strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine() or "unknown"
+
+
+def _python_build():
+    """Whether this interpreter was built with profile-guided and link-time optimisation
+    (a PGO build ran a cold dashboard 4–9% faster than one without, on one machine)."""
+    flags = sysconfig.get_config_var("CONFIG_ARGS") or ""
+    pgo = "--enable-optimizations" in flags
+    lto = "--with-lto" in flags
+    return ", ".join(
+        (
+            "PGO" if pgo else "no PGO",
+            "LTO" if lto else "no LTO",
+        )
+    )
+
+
+def _version(distribution):
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def describe(postgresql=None):
+    """The machine and the software a run measured: processor, logical cores, Python (and
+    how it was built), PostgreSQL's server version when given, and Kiwi's."""
+    return {
+        "cpu": _cpu_model(),
+        "cores": os.cpu_count(),
+        "python": f"{platform.python_implementation()} {platform.python_version()}",
+        "python_build": _python_build(),
+        "postgresql": postgresql,
+        "kiwipiepy": _version("kiwipiepy"),
+    }
+
+
+def postgresql_version():
+    """The server version of Django's default connection (PostgreSQL only)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        return cursor.fetchone()[0]
+
+
+def render(machine):
+    """One line: "machine: <cpu>, 2 cores; CPython 3.11.7 (no PGO, no LTO); …"."""
+    if not machine:
+        return "machine: not recorded"
+    parts = [
+        f"machine: {machine.get('cpu')}, {machine.get('cores')} cores",
+        f"{machine.get('python')} ({machine.get('python_build')})",
+    ]
+    if machine.get("postgresql"):
+        parts.append(f"PostgreSQL {machine['postgresql']}")
+    if machine.get("kiwipiepy"):
+        parts.append(f"kiwipiepy {machine['kiwipiepy']}")
+    return "; ".join(parts)
