@@ -28,14 +28,9 @@ def _python_build():
     """Whether this interpreter was built with profile-guided and link-time optimisation
     (a PGO build ran a cold dashboard 4–9% faster than one without, on one machine)."""
     flags = sysconfig.get_config_var("CONFIG_ARGS") or ""
-    pgo = "--enable-optimizations" in flags
-    lto = "--with-lto" in flags
-    return ", ".join(
-        (
-            "PGO" if pgo else "no PGO",
-            "LTO" if lto else "no LTO",
-        )
-    )
+    pgo = "PGO" if "--enable-optimizations" in flags else "no PGO"
+    lto = "LTO" if "--with-lto" in flags else "no LTO"
+    return f"{pgo}, {lto}"
 
 
 def _version(distribution):
