@@ -10,6 +10,6 @@ class PostmortemsConfig(AppConfig):
         # Here, not at the top: the receivers import models, which need a ready registry.
         from django.db.backends.signals import connection_created
 
-        from . import db_timestamps, signals  # noqa: F401
+        from . import checks, db_timestamps, signals  # noqa: F401
 
         connection_created.connect(db_timestamps.install, dispatch_uid="timestamptz-loader")

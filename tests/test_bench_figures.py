@@ -176,3 +176,26 @@ def test_the_machine_is_described_by_its_processor_cores_and_python_build():
     line = machine.render(described)
     assert line.startswith(f"machine: {described['cpu']}, {described['cores']} cores; CPython")
     assert "PostgreSQL 15.19" in line
+
+
+def test_the_machine_says_whether_the_blame_reader_ran_compiled():
+    from postmortems import blame_compiled
+
+    described = machine.describe()
+
+    if blame_compiled.compiled_files():
+        count = len(blame_compiled.sources())
+        assert described["blame_reader"] == f"compiled ({count} of {count} modules)"
+    else:
+        assert described["blame_reader"] == "sources"
+    assert f"blame reader {described['blame_reader']}" in machine.render(described)
+
+
+def test_compare_says_when_one_run_was_compiled_and_the_other_not():
+    text = compare.render_changes(
+        _on(_run("a", 10.0, 2.0, 50.0), blame_reader="sources"),
+        _on(_run("b", 10.0, 2.0, 50.0), blame_reader="compiled (22 of 22 modules)"),
+    )
+
+    assert "differ in machine or software" in text
+    assert "blame reader compiled (22 of 22 modules)" in text

@@ -1,4 +1,10 @@
-"""Blame detection for postmortem prose, in English and Korean (see ``detector``)."""
+"""Blame detection for postmortem prose, in English and Korean (see ``detector``).
+
+Its modules run compiled where ``make compiled`` built them (``postmortems.blame_compiled``).
+"""
+
+# First: with BLAME_COMPILED=0 it sends the imports below to the sources.
+import postmortems.blame_compiled  # noqa: F401
 
 from .context import sentence_at, sentence_key
 from .detector import find_blame

@@ -40,9 +40,21 @@ def _version(distribution):
         return None
 
 
+def _blame_reader():
+    """Whether the blame reader ran compiled (``make compiled``) or from its sources: a
+    quarter of a first reading's time."""
+    from postmortems import blame  # noqa: F401 — its modules, as the run imported them
+    from postmortems.blame_compiled import loaded
+
+    modules = loaded()
+    compiled = sum(modules.values())
+    return f"compiled ({compiled} of {len(modules)} modules)" if compiled else "sources"
+
+
 def describe(postgresql=None):
     """The machine and the software a run measured: processor, logical cores, Python (and
-    how it was built), PostgreSQL's server version when given, and Kiwi's."""
+    how it was built), PostgreSQL's server version when given, Kiwi's, and whether the blame
+    reader ran compiled."""
     return {
         "cpu": _cpu_model(),
         "cores": os.cpu_count(),
@@ -50,6 +62,7 @@ def describe(postgresql=None):
         "python_build": _python_build(),
         "postgresql": postgresql,
         "kiwipiepy": _version("kiwipiepy"),
+        "blame_reader": _blame_reader(),
     }
 
 
@@ -76,4 +89,6 @@ def render(machine):
         parts.append(f"PostgreSQL {machine['postgresql']}")
     if machine.get("kiwipiepy"):
         parts.append(f"kiwipiepy {machine['kiwipiepy']}")
+    if machine.get("blame_reader"):
+        parts.append(f"blame reader {machine['blame_reader']}")
     return "; ".join(parts)
