@@ -42,7 +42,7 @@ system-packages:
 	fi
 
 ## make compiled: the blame reader's modules compiled with Cython, beside their sources (what
-## changed since the last build; a quarter faster on a first reading). Without a C compiler the
+## changed since the last build; a fifth faster on a first reading). Without a C compiler the
 ## sources run. `make clean-compiled` removes them; BLAME_COMPILED=0 runs the sources anyway.
 compiled: | $(RUNTIME)
 	@$(BIN)/python -m postmortems.blame_compiled build

@@ -42,7 +42,7 @@ def _version(distribution):
 
 def _blame_reader():
     """Whether the blame reader ran compiled (``make compiled``) or from its sources: a
-    quarter of a first reading's time."""
+    fifth of a first reading's time in Korean."""
     from postmortems import blame  # noqa: F401 — its modules, as the run imported them
     from postmortems.blame_compiled import loaded
 
