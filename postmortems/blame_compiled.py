@@ -143,9 +143,10 @@ def main(argv: list[str]) -> int:
         print("blame reader: compiled modules removed; the sources run")
         return 0
     if command == "check":
-        for problem in problems():
+        found = problems()
+        for problem in found:
             print(problem)
-        return 1 if problems() else 0
+        return 1 if found else 0
     if command != "build":
         print("usage: python -m postmortems.blame_compiled [build [--force] | clean | check]")
         return 2
