@@ -31,25 +31,26 @@ BUILD_DIR = ROOT / "var" / "build" / "cython"
 DIRECTIVES = {"language_level": 3, "annotation_typing": False}
 
 
-def sources(directory: Path = SOURCE_DIR) -> dict[str, Path]:
+def sources(directory: Path | None = None) -> dict[str, Path]:
     """The package's modules to compile, by name: all but ``__init__`` (whose imports run
-    once)."""
-    return {path.stem: path for path in sorted(directory.glob("*.py")) if path.stem != "__init__"}
+    once). ``directory`` defaults to ``SOURCE_DIR`` as it is when called."""
+    paths = sorted((directory or SOURCE_DIR).glob("*.py"))
+    return {path.stem: path for path in paths if path.stem != "__init__"}
 
 
-def compiled_files(directory: Path = SOURCE_DIR) -> dict[str, Path]:
+def compiled_files(directory: Path | None = None) -> dict[str, Path]:
     """The compiled modules beside the sources, by name."""
     found: dict[str, Path] = {}
     # The longest first: "x.cpython-311-x86_64-linux-gnu.so" is also "x.cpython-…" + ".so".
     suffixes = sorted(importlib.machinery.EXTENSION_SUFFIXES, key=len, reverse=True)
-    for path in directory.iterdir():
+    for path in (directory or SOURCE_DIR).iterdir():
         suffix = next((s for s in suffixes if path.name.endswith(s)), None)
         if suffix is not None:
             found.setdefault(path.name[: -len(suffix)], path)
     return found
 
 
-def problems(directory: Path = SOURCE_DIR) -> list[str]:
+def problems(directory: Path | None = None) -> list[str]:
     """What would make Python import other code than the sources say: a compiled module
     older than its source, or one whose source is gone."""
     modules = sources(directory)

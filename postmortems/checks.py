@@ -15,5 +15,5 @@ def blame_compiled_current(app_configs, **kwargs):
             hint="Run `make compiled` (or `make clean-compiled` to run the sources).",
             id="postmortems.W010",
         )
-        for problem in blame_compiled.problems(blame_compiled.SOURCE_DIR)
+        for problem in blame_compiled.problems()
     ]
