@@ -10,7 +10,7 @@ from django.utils import timezone
 from actions import selectors
 from actions.dashboard.export_copy import copy_csv_chunks, copy_statement
 from actions.models import ActionItem
-from tests.factories import ActionItemFactory, PostmortemFactory, UserFactory
+from tests.factories import ActionItemFactory, PostmortemFactory, TeamFactory, UserFactory
 
 pytestmark = [
     pytest.mark.django_db,
@@ -168,3 +168,55 @@ def test_a_stored_value_outside_the_choices_is_still_neutralised(postmortem, ali
 
 def test_an_empty_queryset_copies_nothing(mixed):
     assert list(copy_csv_chunks(ActionItem.objects.none(), "due_date")) == []
+
+
+# A joined table's text (a postmortem's title, a team's name, a username) goes through the
+# rules only when its row is among those a rule touches, found once per statement.
+JOINED_TEXTS = [
+    ("=Team, formula", "Plain postmortem", "plain-user"),
+    ("Plain team", "a;=1+1 outage", "+plus-user"),
+    ("Ops | @here", "\u3000＝full width", "@at-user"),
+    ("Tab\tteam", "Plain, with comma", "-dash-user"),
+]
+
+
+def test_joined_tables_texts_are_neutralised_only_where_a_rule_applies(alice):
+    from postmortems.models import Membership
+
+    for n, (team_name, title, username) in enumerate(JOINED_TEXTS):
+        team = TeamFactory(name=team_name, slug=f"joined-{n}")
+        Membership.objects.create(team=team, user=alice)
+        ActionItemFactory(
+            postmortem=PostmortemFactory(team=team, title=title),
+            team=team,
+            title=f"Item {n}",
+            assignee=UserFactory(username=username),
+        )
+    python, copied = both(selectors.visible_action_items(alice))
+    assert copied == python
+    for text in ("'=Team, formula", "a;'=1+1 outage", "'+plus-user", "Ops | '@here"):
+        assert text in copied
+    for text in ("Plain team", "Plain postmortem", "Plain, with comma", "plain-user"):
+        assert f",{text}," in copied or f',"{text}",' in copied
+
+
+def test_joined_tables_are_read_once_per_statement_not_once_per_item(mixed, alice):
+    statement, params = copy_statement(selectors.visible_action_items(alice), "due_date")
+    query = statement.removeprefix("COPY (").removesuffix(") TO STDOUT WITH (FORMAT csv)")
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {query}", params)
+        (plan,) = cursor.fetchone()[0]
+
+    def nodes(node):
+        yield node
+        for child in node.get("Plans", ()):
+            yield from nodes(child)
+
+    assert plan["Plan"]["Actual Rows"] == len(TRICKY_TITLES)
+    scans = {
+        node["Relation Name"]: node["Actual Loops"]
+        for node in nodes(plan["Plan"])
+        if "~" in node.get("Filter", "")
+    }
+    # Each joined table's rows a rule touches are found by one scan, whatever the items.
+    assert scans == {"postmortems_postmortem": 1, "postmortems_team": 1, "auth_user": 1}
