@@ -197,3 +197,30 @@ def test_the_machine_says_whether_the_blame_reader_ran_compiled():
     else:
         assert described["blame_reader"] == "sources"
     assert f"blame reader {described['blame_reader']}" in machine.render(described)
+
+
+def test_the_pace_is_the_median_cpu_time_of_a_fixed_workload(monkeypatch):
+    ticks = iter([0.0, 0.010, 1.0, 1.030, 2.0, 2.020])  # 10, 30 and 20 ms
+    monkeypatch.setattr(machine.time, "process_time", lambda: next(ticks))
+
+    assert machine.pace(runs=3) == 20.0
+    assert machine._workload() == machine._workload() > 0
+
+
+def test_a_run_prints_its_pace_at_the_start_and_the_end():
+    line = machine.render_pace({"start_ms": 9.5, "end_ms": 12.25})
+
+    assert line.startswith("pace: a fixed piece of Python took 9.50 ms of CPU at the start")
+    assert "and 12.25 ms at the end" in line
+    assert machine.render_pace(None) is None
+
+
+@pytest.mark.parametrize(("now", "said"), [(10.4, False), (13.0, True), (8.0, True)])
+def test_compare_says_when_the_machine_ran_at_another_pace(now, said):
+    text = compare.render_changes(
+        {**_run("a", 10.0, 2.0, 50.0), "pace": {"start_ms": 10.0, "end_ms": 10.0}},
+        {**_run("b", 10.0, 2.0, 50.0), "pace": {"start_ms": now, "end_ms": now}},
+    )
+
+    assert ("ran at another pace" in text) is said
+    assert "pace.start_ms" not in text  # the machine's speed, not a figure of the code

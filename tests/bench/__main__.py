@@ -265,6 +265,7 @@ def main(argv=None):
         "started_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "database": url.rsplit("@", 1)[-1],
         "machine": machine.describe(None if args.blame else machine.postgresql_version()),
+        "pace": {"start_ms": machine.pace()},
         "requests": args.requests,
         "sizes": [],
     }
@@ -293,6 +294,7 @@ def main(argv=None):
         results["sizes"].append(
             run_size(postmortems, actions, args.requests, args.pages, args.concurrent)
         )
+    results["pace"]["end_ms"] = machine.pace()
     results["targets"] = evaluate_targets(results)
     results["seconds"] = time.perf_counter() - began
     text = render_text(results)

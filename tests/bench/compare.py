@@ -42,7 +42,11 @@ def flatten(results):
                 f"{tag} · {page.get('name')}",
                 figures,
             )
-    rest = {k: v for k, v in results.items() if k not in ("sizes", "targets", "seconds", "machine")}
+    rest = {
+        k: v
+        for k, v in results.items()
+        if k not in ("sizes", "targets", "seconds", "machine", "pace")
+    }
     _walk(rest, "", figures)
     return figures
 
@@ -94,6 +98,7 @@ def render_changes(previous, current):
         f"{current.get('started_at', '?')}); ▲ marks a figure 10% or more worse:",
     ]
     lines += _machines(previous.get("machine"), current.get("machine"))
+    lines += _paces(previous.get("pace"), current.get("pace"))
     width = max((len(key) for key, *_ in rows), default=20)
     for key, old, new, relative in rows:
         change = "new" if relative is None else f"{relative:+.0%}"
@@ -121,6 +126,18 @@ def _machines(before, now):
         "  ▲ the runs differ in machine or software, so the changes are not the code's alone:",
         f"    before: {machine.render(before)}",
         f"    now:    {machine.render(now)}",
+    ]
+
+
+def _paces(before, now):
+    """A line when the machine itself ran at another speed in the two runs (``machine.pace``,
+    the mean of each run's start and end): every figure moves with it."""
+    old, new = machine.mean_pace(before), machine.mean_pace(now)
+    if not old or not new or abs(new / old - 1) < machine.PACE_TOLERANCE:
+        return []
+    return [
+        f"  ▲ the machine ran at another pace ({old:.2f} → {new:.2f} ms for the same piece of "
+        f"Python, {new / old - 1:+.0%}): the figures moved with it, not only with the code"
     ]
 
 

@@ -6,8 +6,15 @@ differ in it."""
 
 import os
 import platform
+import statistics
 import sysconfig
+import time
 from importlib import metadata
+
+# How many times ``pace`` runs its workload; the median is kept.
+PACE_RUNS = 15
+# Runs whose paces differ by this share or more did not run at the same speed.
+PACE_TOLERANCE = 0.10
 
 
 def _cpu_model():
@@ -64,6 +71,53 @@ def describe(postgresql=None):
         "kiwipiepy": _version("kiwipiepy"),
         "blame_reader": _blame_reader(),
     }
+
+
+def _workload():
+    """A fixed piece of plain Python of the kinds the pages and the blame reader spend
+    their time on: string formatting, dictionary look-ups, small lists, a join and a split.
+    About 10 ms of CPU on the machines the README names."""
+    counts = {}
+    parts = []
+    for i in range(30_000):
+        key = f"k{i % 251}"
+        counts[key] = counts.get(key, 0) + 1
+        parts.append(key.upper())
+    return len(" ".join(parts).split()) + sum(counts.values())
+
+
+def pace(runs=PACE_RUNS):
+    """The machine's speed at the moment: the median CPU milliseconds of ``_workload``.
+
+    A virtual machine's neighbours move every figure of a run, the blame detector's CPU
+    time included, by as much as half from one hour to the next on the same processor
+    (README, *The figures now*). ``make bench`` measures this at the start and at the end
+    of a run and prints it beside the machine, so two runs' figures can be read knowing
+    whether the machine itself ran at the same speed."""
+    times = []
+    for _ in range(runs):
+        began = time.process_time()
+        _workload()
+        times.append((time.process_time() - began) * 1000)
+    return round(statistics.median(times), 2)
+
+
+def render_pace(paces):
+    """One line for ``{"start_ms": …, "end_ms": …}``, or None when not measured."""
+    if not paces or paces.get("start_ms") is None:
+        return None
+    end = paces.get("end_ms")
+    return (
+        f"pace: a fixed piece of Python took {paces['start_ms']:.2f} ms of CPU at the start"
+        + ("" if end is None else f" and {end:.2f} ms at the end")
+        + " (the machine's speed at the time: figures of runs at other paces differ with it)"
+    )
+
+
+def mean_pace(paces):
+    """The mean of a run's paces (start and end), or None."""
+    found = [v for v in (paces or {}).values() if isinstance(v, int | float)]
+    return sum(found) / len(found) if found else None
 
 
 def postgresql_version():

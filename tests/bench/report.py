@@ -229,6 +229,9 @@ def render_text(results):
         f"{results['requests']} requests per page",
         machine.render(results.get("machine")),
     ]
+    paced = machine.render_pace(results.get("pace"))
+    if paced:
+        lines.append(paced)
     if results.get("cold_clears"):
         lines.append(
             "cold: before each timed request, cleared " + ", ".join(results["cold_clears"])
