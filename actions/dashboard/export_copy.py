@@ -82,8 +82,8 @@ class CsvDate(Func):
 
     JSON's text of a date or time is ISO 8601 whatever the session's ``DateStyle``
     (``2026-12-05T11:24:21+05:30``, no fraction once truncated to the second), as
-    ``isoformat(timespec="seconds")`` writes it, offsets in seconds included; it takes
-    half the time of ``to_char`` with a format.
+    ``isoformat(timespec="seconds")`` writes it, offsets in seconds included (``TZH:TZM``
+    cut them to minutes); a fifth less time than ``to_char`` with a format.
     """
 
     output_field = TextField()
