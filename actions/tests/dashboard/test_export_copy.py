@@ -220,3 +220,14 @@ def test_joined_tables_are_read_once_per_statement_not_once_per_item(mixed, alic
     }
     # Each joined table's rows a rule touches are found by one scan, whatever the items.
     assert scans == {"postmortems_postmortem": 1, "postmortems_team": 1, "auth_user": 1}
+
+
+def test_an_offset_in_seconds_is_written_as_python_writes_it(postmortem, alice):
+    # Amsterdam's local mean time until 1937 was 19 minutes 32 seconds ahead of UTC.
+    item = ActionItemFactory(postmortem=postmortem, title="Old", status="done")
+    old = datetime.datetime(1890, 1, 1, 12, 0, 0, 500000, tzinfo=datetime.UTC)
+    ActionItem.objects.filter(pk=item.pk).update(completed_at=old)
+    with timezone.override(zoneinfo.ZoneInfo("Europe/Amsterdam")):
+        python, copied = both(selectors.visible_action_items(alice))
+    assert copied == python
+    assert "1890-01-01T12:19:32+00:19:32" in copied
