@@ -76,7 +76,7 @@ def describe(postgresql=None):
 def _workload():
     """A fixed piece of plain Python of the kinds the pages and the blame reader spend
     their time on: string formatting, dictionary look-ups, small lists, a join and a split.
-    It read 10.2 to 20.2 ms of CPU on one 2-core Intel Xeon in an hour, as its neighbours'
+    It read 9.7 to 20.2 ms of CPU on one 2-core Intel Xeon within two hours, as its neighbours'
     load came and went."""
     counts = {}
     parts = []
