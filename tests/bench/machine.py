@@ -91,7 +91,7 @@ def pace(runs=PACE_RUNS):
     """The machine's speed at the moment: the median CPU milliseconds of ``_workload``.
 
     A virtual machine's neighbours move every figure of a run, the blame detector's CPU
-    time included, by as much as half from one hour to the next on the same processor
+    time included, by up to twice within an hour on the same processor
     (README, *The figures now*). ``make bench`` measures this at the start and at the end
     of a run and prints it beside the machine, so two runs' figures can be read knowing
     whether the machine itself ran at the same speed."""

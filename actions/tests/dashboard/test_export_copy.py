@@ -10,7 +10,13 @@ from django.utils import timezone
 from actions import selectors
 from actions.dashboard.export_copy import copy_csv_chunks, copy_statement
 from actions.models import ActionItem
-from tests.factories import ActionItemFactory, PostmortemFactory, TeamFactory, UserFactory
+from tests.factories import (
+    ActionItemFactory,
+    MembershipFactory,
+    PostmortemFactory,
+    TeamFactory,
+    UserFactory,
+)
 
 pytestmark = [
     pytest.mark.django_db,
@@ -181,11 +187,9 @@ JOINED_TEXTS = [
 
 
 def test_joined_tables_texts_are_neutralised_only_where_a_rule_applies(alice):
-    from postmortems.models import Membership
-
     for n, (team_name, title, username) in enumerate(JOINED_TEXTS):
         team = TeamFactory(name=team_name, slug=f"joined-{n}")
-        Membership.objects.create(team=team, user=alice)
+        MembershipFactory(team=team, user=alice)
         ActionItemFactory(
             postmortem=PostmortemFactory(team=team, title=title),
             team=team,
