@@ -7,6 +7,7 @@ page, so the figures never depend on seeing colours or shapes.
 
 import math
 
+from django.conf import settings
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
@@ -251,7 +252,7 @@ def bar_chart_svg(chart, *, key, title):
         parts.append(
             f'  <rect x="{_num(bar["x"])}" y="{_num(bar["y"])}" width="{_num(bar["width"])}" '
             f'height="{_num(bar["height"])}" fill="{fill}"><title>{escaped[label]} · '
-            f"{escaped[name]}: {esc(localize(bar['value']))}{unit}</title></rect>\n"
+            f"{escaped[name]}: {_count(bar['value'])}{unit}</title></rect>\n"
         )
     baseline = _num(chart["baseline"])
     parts.append(
@@ -324,6 +325,16 @@ def _svg_close(chart, legend_labels, caption):
     )
 
 
+def _count(value):
+    """A count as ``{{ value }}`` prints it (``localize``), escaped: an int's digits when
+    thousands are not grouped (``USE_THOUSAND_SEPARATOR`` off, Django's default and ours,
+    where ``localize`` writes just that), else ``localize``'s. A dashboard prints about a
+    hundred counts; ``localize`` looks up several formats for each."""
+    if type(value) is int and not settings.USE_THOUSAND_SEPARATOR:
+        return str(value)
+    return esc(localize(value))
+
+
 def age_chart_html(chart, buckets, priorities):
     """The age chart (``age_chart``'s geometry) and its table of ``buckets``
     (``figures["age_chart"]``), written here rather than by a template, as
@@ -384,10 +395,10 @@ def age_chart_html(chart, buckets, priorities):
         "  <tbody>\n"
     )
     for bucket in buckets:
-        cells = "".join(f"<td>{esc(localize(count))}</td>" for _p, count in bucket["by_priority"])
+        cells = "".join(f"<td>{_count(count)}</td>" for _p, count in bucket["by_priority"])
         parts.append(
             f'  <tr><th scope="row">{esc(bucket["label"])}</th>{cells}'
-            f"<td>{esc(localize(bucket['total']))}</td></tr>\n"
+            f"<td>{_count(bucket['total'])}</td></tr>\n"
         )
     parts.append("  </tbody>\n</table>\n")
     return mark_safe("".join(parts))  # noqa: S308 -- every value in it is escaped or a number
@@ -450,8 +461,8 @@ def week_chart_html(chart, weeks):
         "    <tbody>\n    "
     )
     parts += [
-        f'<tr><th scope="row">{w["start"]:%Y-%m-%d}</th><td>{esc(localize(w["created"]))}</td>'
-        f"<td>{esc(localize(w['completed']))}</td></tr>"
+        f'<tr><th scope="row">{w["start"]:%Y-%m-%d}</th><td>{_count(w["created"])}</td>'
+        f"<td>{_count(w['completed'])}</td></tr>"
         for w in weeks
     ]
     parts.append("\n    </tbody>\n  </table>\n</details>\n")

@@ -226,10 +226,9 @@ def _figures(totals, median, today):
         {
             "label": label,
             "by_priority": [
-                (priority, totals[f"age|{label}|{priority}"])
-                for priority in ActionItem.Priority.values
+                (priority, totals[f"age|{label}|{priority}"]) for priority in PRIORITIES
             ],
-            "total": sum(totals[f"age|{label}|{p}"] for p in ActionItem.Priority.values),
+            "total": sum(totals[f"age|{label}|{p}"] for p in PRIORITIES),
         }
         for label, _low, _high in AGE_BUCKETS
     ]

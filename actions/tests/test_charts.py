@@ -1,6 +1,9 @@
 import datetime
 
 import pytest
+from django.utils import translation
+from django.utils.formats import localize
+from django.utils.html import conditional_escape
 
 from actions import charts
 
@@ -59,3 +62,15 @@ def test_week_chart_pairs_bars_per_week_and_labels_every_other_week():
     assert html.count('font-size="11">01-12</text>') == 1
     assert 'font-size="11">01-05</text>' not in html
     assert '<tr><th scope="row">2026-03-23</th><td>11</td><td>1</td></tr>' in html
+
+
+COUNTS = [0, 7, -3, 1234, 98765432, 2.5, 1234.5]
+
+
+@pytest.mark.parametrize("grouped", [False, True])
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_a_count_is_printed_as_localize_prints_it(settings, language, grouped):
+    settings.USE_THOUSAND_SEPARATOR = grouped
+    with translation.override(language):
+        for value in COUNTS:
+            assert charts._count(value) == conditional_escape(localize(value))
