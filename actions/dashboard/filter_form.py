@@ -8,13 +8,14 @@ escapes it (``postmortems.page_rows.esc``); the option lists come written
 (``options.options_html``, ``options.choice_options_html``).
 """
 
+import functools
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext, gettext_noop, ngettext
+from django.utils.translation import get_language, gettext, gettext_noop, ngettext
 
 from postmortems.page_rows import esc
 
@@ -42,6 +43,16 @@ _LABELS = (
 )
 
 
+@functools.lru_cache(maxsize=16)
+def _words(language: str | None) -> dict[str, str]:
+    """The form's words in ``language``, the active one, escaped."""
+    return {label: esc(gettext(label)) for label in _LABELS}
+
+
+# Follows from the code and the language alone, as ``views.dashboard._choices``.
+_words.per_process = True  # type: ignore[attr-defined]
+
+
 def _date(value: Any) -> str:
     """As ``{{ value|date:'Y-m-d' }}`` (empty for none)."""
     return esc(date_filter(value, "Y-m-d")) if value is not None else ""
@@ -61,7 +72,7 @@ def filter_form_html(
 ) -> SafeString:
     """The filter form for the form's clean ``filters`` (the ``*_options``: written
     ``<option>`` elements)."""
-    t = {label: esc(gettext(label)) for label in _LABELS}
+    t = _words(get_language())
     dashboard = esc(reverse("actions:dashboard"))
     badge = ""
     if active_filters:

@@ -9,6 +9,7 @@ from django.utils import translation
 from actions.dashboard.filter_form import filter_form_html
 from actions.dashboard.options import choice_options_html, options_html
 from actions.forms import DashboardFilterForm
+from actions.views import dashboard as dashboard_views
 
 # ``_dashboard_filters.html`` as it was.
 OLD_TEMPLATE = """{% load i18n l10n %}
@@ -154,3 +155,29 @@ def test_the_korean_form_is_translated():
         html = filter_form_html(status_choices=form.fields["status"].choices, **values)
     for english in ("Filters", "Apply filters", "Overdue only", "1 active", ">Open<"):
         assert english not in html
+
+
+SHORT_LISTS = ("status", "priority", "kind", "severity", "sort")
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_the_views_short_lists_are_the_forms_choices_in_the_active_language(language):
+    with translation.override(language):
+        form = DashboardFilterForm(QueryDict(""))
+        expected = {
+            name: [(value, str(label)) for value, label in form.fields[name].choices]
+            for name in SHORT_LISTS
+        }
+        assert dashboard_views._choices(translation.get_language()) == expected
+
+
+def test_the_forms_words_and_lists_follow_the_language_of_each_request():
+    # Kept per language for the process: each language still gets its own words.
+    for language, english in (("en", True), ("ko", False), ("en", True)):
+        with translation.override(language):
+            _form, _filters, values = _inputs("status=open")
+            choices = dashboard_views._choices(translation.get_language())
+            html = filter_form_html(status_choices=choices["status"], **values)
+        assert ("Apply filters" in html) is english
+        assert (">Open<" in html) is english
+        assert ("Open first, by due date ▲" in str(choices["sort"])) is english
