@@ -78,14 +78,38 @@ def test_a_cold_request_finds_the_cache_and_the_memo_caches_empty(db):
     assert morph_en._lemminflect.cache_info().currsize == 1
 
 
-def test_a_cold_request_names_what_it_keeps_and_does_not_clear_it(db):
+@pytest.mark.parametrize(
+    "name",
+    [
+        "actions.dashboard.list_rows._compiled_list",
+        # What follows from the code and the language alone.
+        "actions.dashboard.filter_form._words",
+        "actions.views.dashboard._choices",
+    ],
+)
+def test_a_cold_request_names_what_it_keeps_and_does_not_clear_it(db, name):
+    import actions.views.dashboard  # noqa: F401 -- loaded by the pages, as in a run
     from tests.bench.instrument import kept_caches
 
     cleared = clear_app_caches()
 
-    name = "actions.dashboard.list_rows._compiled_list"
     assert name not in cleared
     assert name in kept_caches()
+
+
+def test_a_cold_request_keeps_the_words_of_each_language(db):
+    from django.utils import translation
+
+    from actions.views import dashboard
+
+    dashboard._choices.cache_clear()
+    for language in ("en", "ko"):
+        with translation.override(language):
+            dashboard._choices(translation.get_language())
+
+    clear_app_caches()
+
+    assert dashboard._choices.cache_info().currsize == 2
 
 
 @pytest.mark.skipif(
