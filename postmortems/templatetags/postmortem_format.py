@@ -25,6 +25,11 @@ def _choice_labels(model, field_name):
     return dict(model._meta.get_field(field_name).flatchoices)
 
 
+# A field's choices follow from the code alone (the labels stay lazy): like compiled
+# templates, kept for the process, and by ``tests.bench`` when it makes a request cold.
+_choice_labels.per_process = True  # type: ignore[attr-defined]
+
+
 @register.filter
 def choice_label(obj, field_name):
     """``{{ item|choice_label:"status" }}``: what ``item.get_status_display`` shows, for rows
