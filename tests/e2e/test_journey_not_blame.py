@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from postmortems.models import BlameDismissal
 from tests.factories import PostmortemFactory, TimelineEventFactory
 
-from .conftest import log_in
+from .conftest import htmx_settled, log_in
 
 pytestmark = pytest.mark.e2e
 
@@ -44,9 +44,11 @@ def test_not_blame_on_a_timeline_event_is_kept_for_that_event(page, site, alice,
 
     row = page.locator(f"#timeline-event-{event.pk}")
     row.get_by_role("link", name="Edit").click()
-    # The loaded form moves the focus to its first field once the swap settles: typing
-    # before then would lose the keys that follow to it.
+    # The loaded form moves the focus to its first field: the browser as the field arrives
+    # (``autofocus``), then htmx again once the swap settles. Typing before the second
+    # would lose the keys that follow it to that field.
     expect(row.locator("input[name=occurred_at]")).to_be_focused()
+    htmx_settled(page)
     text = page.locator(f"#id_event_{event.pk}_text")
     text.fill("")
     text.press_sequentially(QUOTE, delay=5)
