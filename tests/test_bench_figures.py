@@ -84,7 +84,7 @@ def test_a_cold_request_finds_the_cache_and_the_memo_caches_empty(db):
         "actions.dashboard.list_rows._compiled_list",
         # What follows from the code and the language alone.
         "actions.dashboard.filter_form._words",
-        "actions.views.dashboard._choices",
+        "actions.dashboard.filter_form.short_lists",
         "postmortems.templatetags.postmortem_format._choice_labels",
     ],
 )
@@ -104,16 +104,16 @@ def test_a_cold_request_names_what_it_keeps_and_does_not_clear_it(db, name):
 def test_a_cold_request_keeps_the_words_of_each_language(db):
     from django.utils import translation
 
-    from actions.views import dashboard
+    from actions.dashboard.filter_form import short_lists
 
-    dashboard._choices.cache_clear()
+    short_lists.cache_clear()
     for language in ("en", "ko"):
         with translation.override(language):
-            dashboard._choices(translation.get_language())
+            short_lists(translation.get_language())
 
     clear_app_caches()
 
-    assert dashboard._choices.cache_info().currsize == 2
+    assert short_lists.cache_info().currsize == 2
 
 
 @pytest.mark.skipif(

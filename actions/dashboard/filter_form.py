@@ -8,7 +8,6 @@ escapes it (``postmortems.page_rows.esc``); the option lists come written
 (``options.options_html``, ``options.choice_options_html``).
 """
 
-import functools
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -18,8 +17,11 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext, gettext_noop, ngettext
 
 from postmortems.page_rows import esc
+from postmortems.process_cache import per_process
 
-# The form's words, translated once per form.
+from ..forms import DashboardFilterForm
+
+# The form's words (translated once per language, ``_words``).
 _LABELS = (
     gettext_noop("Filters"),
     gettext_noop("Search"),
@@ -43,14 +45,26 @@ _LABELS = (
 )
 
 
-@functools.lru_cache(maxsize=16)
+# The form's words and short lists follow from the code and the active language alone
+# (the message catalogs, which Django keeps for the process too): each was a lazy
+# translation looked up on every cold dashboard, the sort list's sixteen among them.
+@per_process(maxsize=16)
 def _words(language: str | None) -> dict[str, str]:
     """The form's words in ``language``, the active one, escaped."""
     return {label: esc(gettext(label)) for label in _LABELS}
 
 
-# Follows from the code and the language alone, as ``views.dashboard._choices``.
-_words.per_process = True  # type: ignore[attr-defined]
+SHORT_LISTS = ("status", "priority", "kind", "severity", "sort")
+
+
+@per_process(maxsize=16)
+def short_lists(language: str | None) -> dict[str, list[tuple[Any, str]]]:
+    """The choices of the form's ``SHORT_LISTS`` fields with their labels in ``language``,
+    the active one, as plain strings."""
+    fields: dict[str, Any] = DashboardFilterForm.base_fields  # choice fields, all five
+    return {
+        name: [(value, str(label)) for value, label in fields[name].choices] for name in SHORT_LISTS
+    }
 
 
 def _date(value: Any) -> str:

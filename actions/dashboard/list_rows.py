@@ -2,13 +2,14 @@
 PostgreSQL, a statement compiled once per process and prepared once per connection."""
 
 import datetime
-import functools
 import re
 from types import SimpleNamespace
 from typing import Any
 
 import psycopg
 from django.db import connection
+
+from postmortems.process_cache import per_process
 
 from ..models import ActionItem
 from .cache import RESTRICTED_VISIBLE_ATTR
@@ -39,7 +40,8 @@ _STAND_IN = -(2**62)
 _STAND_IN_LIST = re.compile(rf"\bIN \(\s*{_STAND_IN}\s*\)")
 
 
-@functools.lru_cache(maxsize=32)
+# Kept for the process: the ids are the request's parameter, the rest follows from the code.
+@per_process(maxsize=32)
 def _compiled_list(sort: str, *, restricted: bool) -> str:
     """The unfiltered list's statement in ``sort``'s order, without its page, every value
     written in but the ids of the restricted postmortems the reader may read: with
@@ -62,12 +64,6 @@ def _compiled_list(sort: str, *, restricted: bool) -> str:
         if found != 1:
             raise ValueError(f"the list's statement does not hold the readable ids once: {sql}")
     return text
-
-
-# What it keeps follows from the code alone, never from data or a reader (the ids are the
-# request's parameter): like compiled templates, it lasts as long as the process, and
-# ``tests.bench`` keeps it when it makes a request cold.
-_compiled_list.per_process = True  # type: ignore[attr-defined]
 
 
 class CompiledRows:

@@ -1,7 +1,6 @@
 """The manager dashboard: filters, tiles, per-team table, SVG charts, the item list, bulk
 changes and the CSV export. Everything is computed on the items the user may see."""
 
-import functools
 from collections import namedtuple
 
 from django.contrib import messages
@@ -23,7 +22,7 @@ from postmortems.permissions import managed_team_ids
 from .. import charts, selectors, services
 from ..dashboard.cache import cached_many
 from ..dashboard.export import Echo
-from ..dashboard.filter_form import filter_form_html
+from ..dashboard.filter_form import filter_form_html, short_lists
 from ..dashboard.listing import ListedItem
 from ..dashboard.options import assignee_options_html, choice_options_html, options_html
 from ..dashboard.rows import changed_query, list_html, list_rows_html, team_rows_html
@@ -119,7 +118,7 @@ def _filters_html(request, form, filters):
     team_options, username = selectors.filter_form_options(
         person=None if assignee_username else filters.get("assignee"),
     )
-    choices = _choices(get_language())
+    choices = short_lists(get_language())
     return filter_form_html(
         filters=filters,
         status_choices=choices["status"],
@@ -142,24 +141,6 @@ def _filters_html(request, form, filters):
             )
         },
     )
-
-
-@functools.lru_cache(maxsize=16)
-def _choices(language):
-    """The filter form's short lists (their fields' choices) with the labels in
-    ``language``, the active one, as plain strings: each label was a lazy translation,
-    looked up on every cold dashboard (the sort's sixteen among them)."""
-    fields = DashboardFilterForm.base_fields
-    return {
-        name: [(value, str(label)) for value, label in fields[name].choices]
-        for name in ("status", "priority", "kind", "severity", "sort")
-    }
-
-
-# What it keeps follows from the code and the language alone (the message catalogs, which
-# Django keeps for the process too), never from data or a reader: ``tests.bench`` keeps it
-# when it makes a request cold, as it keeps compiled templates.
-_choices.per_process = True  # type: ignore[attr-defined]
 
 
 # The per-team table shows the most urgent teams, and every team on ``?teams=all``: with

@@ -1,10 +1,9 @@
 """Small display helpers for postmortem pages: the ``duration`` and ``choice_label`` filters."""
 
-import functools
-
 from django import template
 
 from ..durations import format_duration
+from ..process_cache import per_process
 
 register = template.Library()
 
@@ -20,14 +19,10 @@ def section_anchor(name):
     return f"section:{name}"
 
 
-@functools.cache
+# A field's choices follow from the code alone (the labels stay lazy).
+@per_process()
 def _choice_labels(model, field_name):
     return dict(model._meta.get_field(field_name).flatchoices)
-
-
-# A field's choices follow from the code alone (the labels stay lazy): like compiled
-# templates, kept for the process, and by ``tests.bench`` when it makes a request cold.
-_choice_labels.per_process = True  # type: ignore[attr-defined]
 
 
 @register.filter

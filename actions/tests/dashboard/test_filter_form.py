@@ -6,10 +6,9 @@ from django.http import QueryDict
 from django.template import engines
 from django.utils import translation
 
-from actions.dashboard.filter_form import filter_form_html
+from actions.dashboard.filter_form import SHORT_LISTS, filter_form_html, short_lists
 from actions.dashboard.options import choice_options_html, options_html
 from actions.forms import DashboardFilterForm
-from actions.views import dashboard as dashboard_views
 
 # ``_dashboard_filters.html`` as it was.
 OLD_TEMPLATE = """{% load i18n l10n %}
@@ -157,9 +156,6 @@ def test_the_korean_form_is_translated():
         assert english not in html
 
 
-SHORT_LISTS = ("status", "priority", "kind", "severity", "sort")
-
-
 @pytest.mark.parametrize("language", ["en", "ko"])
 def test_the_views_short_lists_are_the_forms_choices_in_the_active_language(language):
     with translation.override(language):
@@ -168,7 +164,7 @@ def test_the_views_short_lists_are_the_forms_choices_in_the_active_language(lang
             name: [(value, str(label)) for value, label in form.fields[name].choices]
             for name in SHORT_LISTS
         }
-        assert dashboard_views._choices(translation.get_language()) == expected
+        assert short_lists(translation.get_language()) == expected
 
 
 def test_the_forms_words_and_lists_follow_the_language_of_each_request():
@@ -176,7 +172,7 @@ def test_the_forms_words_and_lists_follow_the_language_of_each_request():
     for language, english in (("en", True), ("ko", False), ("en", True)):
         with translation.override(language):
             _form, _filters, values = _inputs("status=open")
-            choices = dashboard_views._choices(translation.get_language())
+            choices = short_lists(translation.get_language())
             html = filter_form_html(status_choices=choices["status"], **values)
         assert ("Apply filters" in html) is english
         assert (">Open<" in html) is english
